@@ -1,0 +1,60 @@
+using Npgsql;
+
+namespace Platform.EventSourcing;
+
+/// <summary>Opens units of work on one service's database.</summary>
+public sealed class EventStore(NpgsqlDataSource dataSource, MessageTypeRegistry types, TimeProvider clock)
+{
+    public NpgsqlDataSource DataSource => dataSource;
+    public MessageTypeRegistry Types => types;
+    public TimeProvider Clock => clock;
+
+    /// <summary>
+    /// One unit of work in one transaction. With an <paramref name="incoming"/> message, its id goes
+    /// into the inbox in the same transaction, so a redelivery of it has no effect.
+    /// </summary>
+    public async Task<Session> OpenSession(IncomingMessage? incoming, MessageMetadata metadata, CancellationToken ct)
+    {
+        var connection = await dataSource.OpenConnectionAsync(ct);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(ct);
+            return new Session(connection, transaction, types, clock, incoming, metadata);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Reads a whole stream outside any unit of work, for queries.</summary>
+    public async Task<IReadOnlyList<StoredEvent>> ReadStream(string streamId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await StreamReader.Read(connection, null, types, streamId, ct);
+    }
+}
+
+internal static class StreamReader
+{
+    public static async Task<IReadOnlyList<StoredEvent>> Read(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, MessageTypeRegistry types, string streamId, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            "select seq, version, type, data, metadata, recorded_at from events where stream_id = $1 order by version",
+            connection, transaction);
+        command.Parameters.Add(new() { Value = streamId });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var events = new List<StoredEvent>();
+        while (await reader.ReadAsync(ct))
+        {
+            var typeName = reader.GetString(2);
+            var data = System.Text.Json.JsonSerializer.Deserialize(reader.GetString(3), types.TypeOf(typeName), Json.Options)
+                ?? throw new InvalidOperationException($"Event {streamId}@{reader.GetInt64(1)} has null data.");
+            var metadata = System.Text.Json.JsonSerializer.Deserialize<MessageMetadata>(reader.GetString(4), Json.Options)!;
+            events.Add(new StoredEvent(reader.GetInt64(0), streamId, reader.GetInt64(1), typeName, data, metadata, reader.GetFieldValue<DateTimeOffset>(5)));
+        }
+        return events;
+    }
+}

@@ -1,0 +1,118 @@
+using Npgsql;
+
+namespace Platform.EventSourcing;
+
+/// <summary>A schema change, applied once per database, identified by its component and version.</summary>
+public sealed record Migration(string Component, int Version, string Sql);
+
+public static class Migrator
+{
+    // One lock id for every component: migrations of one database never interleave.
+    private const long AdvisoryLockId = 0x5741_5252_414E_5459;
+
+    /// <summary>
+    /// Applies what is missing, each migration in its own transaction, under a session-level advisory
+    /// lock so that processes starting at the same moment apply each one exactly once.
+    /// </summary>
+    public static async Task Apply(NpgsqlDataSource dataSource, IEnumerable<Migration> migrations, CancellationToken ct)
+    {
+        var ordered = migrations.OrderBy(m => m.Component, StringComparer.Ordinal).ThenBy(m => m.Version).ToList();
+        var duplicate = ordered.GroupBy(m => (m.Component, m.Version)).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new InvalidOperationException($"Migration {duplicate.Key.Component} v{duplicate.Key.Version} is declared twice.");
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await Execute(connection, null, $"select pg_advisory_lock({AdvisoryLockId})", ct);
+        try
+        {
+            await Execute(connection, null, """
+                create table if not exists schema_migrations (
+                    component text not null,
+                    version int not null,
+                    applied_at timestamptz not null default now(),
+                    primary key (component, version))
+                """, ct);
+            var applied = new HashSet<(string, int)>();
+            await using (var read = new NpgsqlCommand("select component, version from schema_migrations", connection))
+            await using (var reader = await read.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    applied.Add((reader.GetString(0), reader.GetInt32(1)));
+                }
+            }
+
+            foreach (var migration in ordered.Where(m => !applied.Contains((m.Component, m.Version))))
+            {
+                await using var tx = await connection.BeginTransactionAsync(ct);
+                await Execute(connection, tx, migration.Sql, ct);
+                await using var record = new NpgsqlCommand("insert into schema_migrations (component, version) values ($1, $2)", connection, tx);
+                record.Parameters.Add(new() { Value = migration.Component });
+                record.Parameters.Add(new() { Value = migration.Version });
+                await record.ExecuteNonQueryAsync(ct);
+                await tx.CommitAsync(ct);
+            }
+        }
+        finally
+        {
+            await Execute(connection, null, $"select pg_advisory_unlock({AdvisoryLockId})", CancellationToken.None);
+        }
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, tx);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+}
+
+/// <summary>The tables of the event store, inbox and outbox.</summary>
+public static class EventStoreSchema
+{
+    public const string Component = "eventsourcing";
+
+    public static readonly IReadOnlyList<Migration> Migrations =
+    [
+        new(Component, 1, """
+            create table if not exists streams (
+                stream_id text primary key,
+                stream_type text not null,
+                version bigint not null check (version > 0),
+                created_at timestamptz not null,
+                updated_at timestamptz not null);
+
+            create table if not exists events (
+                seq bigint generated always as identity primary key,
+                stream_id text not null,
+                version bigint not null,
+                type text not null,
+                data jsonb not null,
+                metadata jsonb not null,
+                recorded_at timestamptz not null,
+                -- The writing transaction, so that a reader can stay below the oldest running one
+                -- and never skip an event that commits after a higher sequence.
+                tx_id xid8 not null default pg_current_xact_id(),
+                constraint events_stream_version unique (stream_id, version));
+
+            create table if not exists inbox (
+                message_id uuid not null,
+                consumer text not null,
+                processed_at timestamptz not null,
+                primary key (message_id, consumer));
+
+            create table if not exists outbox (
+                id uuid primary key,
+                due_at timestamptz not null,
+                scheduled boolean not null,
+                destination text,
+                message_type text not null,
+                body jsonb not null,
+                headers jsonb not null,
+                created_at timestamptz not null);
+
+            create index if not exists outbox_due_at on outbox (due_at);
+            """),
+    ];
+}

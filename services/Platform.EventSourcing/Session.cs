@@ -1,0 +1,279 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Platform.EventSourcing;
+
+/// <summary>A stream as loaded: its folded state and the version an append must expect.</summary>
+public sealed record LoadedStream<TState>(string StreamId, string StreamType, long Version, TState State);
+
+/// <summary>What a commit did: applied, or nothing because the incoming message was consumed before.</summary>
+public enum CommitResult
+{
+    Committed,
+    AlreadyConsumed,
+}
+
+/// <summary>
+/// One unit of work: loads, appends, outbox and scheduled messages, and the inbox record of the
+/// consumed message, all committed in one PostgreSQL transaction or not at all.
+/// </summary>
+public sealed class Session : IAsyncDisposable
+{
+    public const string OutboxChannel = "platform_outbox";
+
+    private readonly NpgsqlConnection connection;
+    private readonly NpgsqlTransaction transaction;
+    private readonly MessageTypeRegistry types;
+    private readonly TimeProvider clock;
+    private readonly IncomingMessage? incoming;
+    private readonly MessageMetadata metadata;
+    private readonly List<PendingAppend> appends = [];
+    private readonly List<OutboxMessage> outgoing = [];
+    private bool finished;
+
+    internal Session(NpgsqlConnection connection, NpgsqlTransaction transaction, MessageTypeRegistry types, TimeProvider clock, IncomingMessage? incoming, MessageMetadata metadata)
+    {
+        this.connection = connection;
+        this.transaction = transaction;
+        this.types = types;
+        this.clock = clock;
+        this.incoming = incoming;
+        this.metadata = metadata;
+    }
+
+    /// <summary>The session's connection and transaction, for read models written in the same unit of work.</summary>
+    public NpgsqlConnection Connection => connection;
+    public NpgsqlTransaction Transaction => transaction;
+    public MessageMetadata Metadata => metadata;
+
+    /// <summary>True when the incoming message was consumed before: the caller can stop early.</summary>
+    public async Task<bool> AlreadyConsumed(CancellationToken ct)
+    {
+        if (incoming is null)
+        {
+            return false;
+        }
+        await using var command = new NpgsqlCommand("select exists (select 1 from inbox where message_id = $1 and consumer = $2)", connection, transaction);
+        command.Parameters.Add(new() { Value = incoming.MessageId });
+        command.Parameters.Add(new() { Value = incoming.Consumer });
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    public async Task<LoadedStream<TState>> Load<TState>(string streamId, string streamType, TState initial, Func<TState, object, TState> evolve, CancellationToken ct)
+    {
+        var events = await StreamReader.Read(connection, transaction, types, streamId, ct);
+        var state = initial;
+        foreach (var stored in events)
+        {
+            state = evolve(state, stored.Data);
+        }
+        return new LoadedStream<TState>(streamId, streamType, events.Count == 0 ? 0 : events[^1].Version, state);
+    }
+
+    public Task<IReadOnlyList<StoredEvent>> ReadStream(string streamId, CancellationToken ct) =>
+        StreamReader.Read(connection, transaction, types, streamId, ct);
+
+    /// <summary>Appends after the loaded version; a writer that got there first makes the commit fail.</summary>
+    public void Append<TState>(LoadedStream<TState> stream, IEnumerable<object> events) =>
+        Append(stream.StreamId, stream.StreamType, stream.Version, events);
+
+    public void Append(string streamId, string streamType, long expectedVersion, IEnumerable<object> events)
+    {
+        var list = events.ToList();
+        if (list.Count == 0)
+        {
+            return;
+        }
+        if (appends.Any(a => a.StreamId == streamId))
+        {
+            throw new InvalidOperationException($"Stream '{streamId}' is appended twice in one unit of work; append all its events at once.");
+        }
+        appends.Add(new PendingAppend(streamId, streamType, expectedVersion, list));
+    }
+
+    /// <summary>Publishes when the unit of work commits.</summary>
+    public Guid Publish(object message) => Enqueue(message, destination: null, dueAt: null);
+
+    /// <summary>Sends to one named queue when the unit of work commits.</summary>
+    public Guid Send(string queue, object message)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(queue);
+        return Enqueue(message, queue, dueAt: null);
+    }
+
+    /// <summary>
+    /// Publishes (or sends, with a queue) at <paramref name="dueAt"/> by the service's clock. The id
+    /// returned cancels it, and is the MessageId it will carry.
+    /// </summary>
+    public Guid Schedule(DateTimeOffset dueAt, object message, string? queue = null) => Enqueue(message, queue, dueAt);
+
+    /// <summary>Removes a scheduled message not yet sent; false when it was sent already or never existed.</summary>
+    public async Task<bool> CancelScheduled(Guid id, CancellationToken ct)
+    {
+        var pending = outgoing.FindIndex(m => m.Id == id);
+        if (pending >= 0)
+        {
+            outgoing.RemoveAt(pending);
+            return true;
+        }
+        await using var command = new NpgsqlCommand("delete from outbox where id = $1", connection, transaction);
+        command.Parameters.Add(new() { Value = id });
+        return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    private Guid Enqueue(object message, string? destination, DateTimeOffset? dueAt)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var id = Guid.NewGuid();
+        outgoing.Add(new OutboxMessage(id, message, destination, dueAt));
+        return id;
+    }
+
+    public async Task<CommitResult> Commit(CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(finished, this);
+        var now = clock.GetUtcNow();
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var inboxIndex = -1;
+        if (incoming is not null)
+        {
+            inboxIndex = batch.BatchCommands.Count;
+            batch.BatchCommands.Add(Command(
+                "insert into inbox (message_id, consumer, processed_at) values ($1, $2, $3) on conflict do nothing",
+                incoming.MessageId, incoming.Consumer, now));
+        }
+
+        var streamIndexes = new List<int>();
+        var metadataJson = JsonSerializer.Serialize(metadata, Json.Options);
+        foreach (var append in appends)
+        {
+            streamIndexes.Add(batch.BatchCommands.Count);
+            var newVersion = append.ExpectedVersion + append.Events.Count;
+            batch.BatchCommands.Add(append.ExpectedVersion == 0
+                ? Command("insert into streams (stream_id, stream_type, version, created_at, updated_at) values ($1, $2, $3, $4, $4) on conflict do nothing",
+                    append.StreamId, append.StreamType, newVersion, now)
+                : Command("update streams set version = $3, updated_at = $4 where stream_id = $1 and version = $2",
+                    append.StreamId, append.ExpectedVersion, newVersion, now));
+            batch.BatchCommands.Add(EventsInsert(append, metadataJson, now));
+        }
+
+        var notify = false;
+        foreach (var message in outgoing)
+        {
+            var due = message.DueAt ?? now;
+            notify |= due <= now || message.DueAt is not null;
+            batch.BatchCommands.Add(Command(
+                "insert into outbox (id, due_at, scheduled, destination, message_type, body, headers, created_at) values ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8)",
+                message.Id, due, message.DueAt is not null, (object?)message.Destination ?? DBNull.Value, types.NameOf(message.Message.GetType()),
+                JsonSerializer.Serialize(message.Message, message.Message.GetType(), Json.Options), metadataJson, now));
+        }
+        if (notify)
+        {
+            // A hint only: the relay also polls, since a notification is lost while it is disconnected.
+            batch.BatchCommands.Add(Command($"select pg_notify('{OutboxChannel}', '')"));
+        }
+
+        if (batch.BatchCommands.Count == 0)
+        {
+            await transaction.CommitAsync(ct);
+            finished = true;
+            return CommitResult.Committed;
+        }
+
+        try
+        {
+            await batch.ExecuteNonQueryAsync(ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "events_stream_version")
+        {
+            var conflicting = appends.FirstOrDefault(a => e.Detail?.Contains(a.StreamId, StringComparison.Ordinal) == true) ?? appends[0];
+            throw await Conflict(conflicting, ct);
+        }
+
+        if (inboxIndex >= 0 && batch.BatchCommands[inboxIndex].RecordsAffected == 0)
+        {
+            await transaction.RollbackAsync(ct);
+            finished = true;
+            return CommitResult.AlreadyConsumed;
+        }
+        for (var i = 0; i < appends.Count; i++)
+        {
+            if (batch.BatchCommands[streamIndexes[i]].RecordsAffected != 1)
+            {
+                throw await Conflict(appends[i], ct);
+            }
+        }
+
+        await transaction.CommitAsync(ct);
+        finished = true;
+        return CommitResult.Committed;
+    }
+
+    private async Task<StreamConcurrencyException> Conflict(PendingAppend append, CancellationToken ct)
+    {
+        await transaction.RollbackAsync(ct);
+        finished = true;
+        await using var command = new NpgsqlCommand("select version from streams where stream_id = $1", connection);
+        command.Parameters.Add(new() { Value = append.StreamId });
+        var actual = await command.ExecuteScalarAsync(ct) as long? ?? 0;
+        return new StreamConcurrencyException(append.StreamId, append.ExpectedVersion, actual);
+    }
+
+    private NpgsqlBatchCommand EventsInsert(PendingAppend append, string metadataJson, DateTimeOffset now)
+    {
+        var count = append.Events.Count;
+        var versions = new long[count];
+        var typeNames = new string[count];
+        var data = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            var @event = append.Events[i];
+            versions[i] = append.ExpectedVersion + i + 1;
+            typeNames[i] = types.NameOf(@event.GetType());
+            data[i] = JsonSerializer.Serialize(@event, @event.GetType(), Json.Options);
+        }
+        var command = new NpgsqlBatchCommand("""
+            insert into events (stream_id, version, type, data, metadata, recorded_at)
+            select $1, v, t, d::jsonb, $5::jsonb, $6 from unnest($2::bigint[], $3::text[], $4::text[]) as x(v, t, d)
+            """);
+        command.Parameters.Add(new() { Value = append.StreamId });
+        command.Parameters.Add(new() { Value = versions });
+        command.Parameters.Add(new() { Value = typeNames });
+        command.Parameters.Add(new() { Value = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = metadataJson });
+        command.Parameters.Add(new() { Value = now });
+        return command;
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params object?[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        }
+        return command;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!finished)
+        {
+            try
+            {
+                await transaction.RollbackAsync();
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+            {
+                // The connection is already broken: the server has rolled the transaction back.
+            }
+        }
+        await transaction.DisposeAsync();
+        await connection.DisposeAsync();
+    }
+
+    private sealed record PendingAppend(string StreamId, string StreamType, long ExpectedVersion, IReadOnlyList<object> Events);
+
+    private sealed record OutboxMessage(Guid Id, object Message, string? Destination, DateTimeOffset? DueAt);
+}

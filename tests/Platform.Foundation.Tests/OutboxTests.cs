@@ -1,0 +1,171 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Platform.EventSourcing;
+using Platform.TestHost.Messages;
+
+namespace Platform.Foundation.Tests;
+
+public sealed class OutboxTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    private static async Task Commit(EventStore store, Action<Session> work)
+    {
+        await using var session = await store.OpenSession(Guid.NewGuid(), CancellationToken.None);
+        work(session);
+        await session.Commit(CancellationToken.None);
+    }
+
+    private static Task<long> Applied(TestDatabase database) => database.Scalar<long>("select count(*) from events");
+
+    [Fact]
+    public async Task A_committed_message_is_published_with_its_row_id_and_the_row_is_removed()
+    {
+        await using var database = await TestDatabase.Create();
+        var deliveries = new Deliveries { RunId = Guid.NewGuid() };
+        using var host = await Hosts.Start(database, deliveries);
+        Guid id = default;
+
+        await Commit(database.Store(), s => id = s.Publish(new TestMessage(deliveries.RunId, 1)));
+
+        await Eventually.Until(() => deliveries.Count == 1, Deadline, "the message is delivered");
+        Assert.Equal(id, deliveries.All[0].MessageId);
+        await Eventually.Until(async () => await database.Scalar<long>("select count(*) from outbox") == 0, Deadline, "the row is deleted");
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_message_sent_to_a_named_queue_reaches_that_queue()
+    {
+        await using var database = await TestDatabase.Create();
+        var runId = Guid.NewGuid();
+        var queue = $"es-test-send-{runId:N}"[..28];
+        var received = new TaskCompletionSource<TestMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var host = await Hosts.Start(database);
+        var bus = host.Services.GetRequiredService<IBus>();
+        var handle = ((IBusControl)bus).ConnectReceiveEndpoint(queue, e =>
+        {
+            e.ConfigureConsumeTopology = false;
+            e.Handler<TestMessage>(c =>
+            {
+                received.TrySetResult(c.Message);
+                return Task.CompletedTask;
+            });
+        });
+        await handle.Ready;
+
+        await Commit(database.Store(), s => s.Send(queue, new TestMessage(runId, 42)));
+
+        Assert.Equal(new TestMessage(runId, 42), await received.Task.WaitAsync(Deadline));
+        await handle.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_redelivered_message_with_the_same_message_id_changes_nothing()
+    {
+        await using var database = await TestDatabase.Create();
+        var deliveries = new Deliveries { RunId = Guid.NewGuid() };
+        using var host = await Hosts.Start(database, deliveries);
+        var bus = host.Services.GetRequiredService<IBus>();
+        var messageId = Guid.NewGuid();
+
+        for (var i = 0; i < 3; i++)
+        {
+            await bus.Publish(new TestMessage(deliveries.RunId, 1), c => c.MessageId = messageId);
+        }
+
+        await Eventually.Until(() => deliveries.Handled == 3, Deadline, "all three deliveries are handled");
+        Assert.Equal(1L, await Applied(database));
+        Assert.Equal(1L, await database.Scalar<long>("select count(*) from inbox where message_id = $1", messageId));
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Two_relays_on_one_database_publish_ten_thousand_messages_each_exactly_once()
+    {
+        const int count = 10_000;
+        await using var database = await TestDatabase.Create();
+        var deliveries = new Deliveries { RunId = Guid.NewGuid() };
+        var receiverDatabase = await TestDatabase.Create();
+        await using var _ = receiverDatabase;
+        using var receiver = await Hosts.Start(receiverDatabase, deliveries);
+
+        var store = database.Store();
+        for (var batch = 0; batch < count / 500; batch++)
+        {
+            await Commit(store, s =>
+            {
+                for (var i = 1; i <= 500; i++)
+                {
+                    s.Publish(new TestMessage(deliveries.RunId, batch * 500 + i));
+                }
+            });
+        }
+        await using var relayA = ChildProcess.Start(database.Name, "relay");
+        await using var relayB = ChildProcess.Start(database.Name, "relay");
+
+        await Eventually.Until(async () => await database.Scalar<long>("select count(*) from outbox") == 0, TimeSpan.FromMinutes(3), "both relays drain the outbox");
+        await Eventually.Until(async () => await Applied(receiverDatabase) == count, TimeSpan.FromMinutes(2), $"{count} messages applied");
+        Assert.Equal(count, deliveries.Count);
+        Assert.Equal(count, deliveries.All.Select(d => d.MessageId).Distinct().Count());
+        Assert.Equal(Enumerable.Range(1, count), deliveries.All.Select(d => d.Message.Number).Order());
+        Assert.False(relayA.HasExited || relayB.HasExited, $"a relay died:\n{relayA.Output}\n{relayB.Output}");
+        await receiver.StopAsync();
+    }
+
+    [Fact]
+    public async Task Dying_after_commit_and_before_publish_publishes_after_restart()
+    {
+        await using var database = await TestDatabase.Create();
+        var deliveries = new Deliveries { RunId = Guid.NewGuid() };
+        await using var receiverDatabase = await TestDatabase.Create();
+        using var receiver = await Hosts.Start(receiverDatabase, deliveries);
+
+        await using (var writer = ChildProcess.Start(database.Name, "commit-and-die", deliveries.RunId.ToString(), "5"))
+        {
+            Assert.Equal(137, await writer.WaitForExit(Deadline));
+            Assert.Contains("committed", writer.Output, StringComparison.Ordinal);
+        }
+        Assert.Equal(5L, await database.Scalar<long>("select count(*) from outbox"));
+        Assert.Equal(0, deliveries.Count);
+
+        await using var relay = ChildProcess.Start(database.Name, "relay");
+        await Eventually.Until(async () => await Applied(receiverDatabase) == 5, Deadline, "the five messages are applied after the restart");
+        Assert.Equal(5, deliveries.Count);
+        await receiver.StopAsync();
+    }
+
+    [Fact]
+    public async Task Dying_after_publish_and_before_the_row_is_removed_publishes_again_and_the_inbox_applies_once()
+    {
+        await using var database = await TestDatabase.Create();
+        var deliveries = new Deliveries { RunId = Guid.NewGuid() };
+        await using var receiverDatabase = await TestDatabase.Create();
+        using var receiver = await Hosts.Start(receiverDatabase, deliveries);
+        await Commit(database.Store(), s =>
+        {
+            for (var i = 1; i <= 3; i++)
+            {
+                s.Publish(new TestMessage(deliveries.RunId, i));
+            }
+        });
+
+        await using (var dying = ChildProcess.Start(database.Name, "relay", "--die-after-publish"))
+        {
+            Assert.Equal(137, await dying.WaitForExit(Deadline));
+            Assert.Contains("dying", dying.Output, StringComparison.Ordinal);
+        }
+        Assert.Equal(3L, await database.Scalar<long>("select count(*) from outbox"));
+        await Eventually.Until(() => deliveries.Count >= 1, Deadline, "the message published before the crash arrives");
+
+        await using var relay = ChildProcess.Start(database.Name, "relay");
+        await Eventually.Until(async () => await database.Scalar<long>("select count(*) from outbox") == 0, Deadline, "the restarted relay drains the outbox");
+        await Eventually.Until(async () => await Applied(receiverDatabase) == 3, Deadline, "each message applied");
+        await Eventually.Until(() => deliveries.Count >= 4, Deadline, "a message delivered twice");
+
+        Assert.Equal(3L, await Applied(receiverDatabase));
+        Assert.Contains(deliveries.All.GroupBy(d => d.MessageId), g => g.Count() == 2);
+        await receiver.StopAsync();
+    }
+}

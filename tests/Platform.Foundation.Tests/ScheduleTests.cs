@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
+using Platform.ServiceDefaults;
+using Platform.EventSourcing;
+using Platform.TestHost.Messages;
+
+namespace Platform.Foundation.Tests;
+
+public sealed class ScheduleTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    internal static async Task<Guid> Schedule(EventStore store, DateTimeOffset dueAt, TestMessage message)
+    {
+        await using var session = await store.OpenSession(Guid.NewGuid(), CancellationToken.None);
+        var id = session.Schedule(dueAt, message);
+        await session.Commit(CancellationToken.None);
+        return id;
+    }
+
+    [Fact]
+    public async Task A_message_scheduled_two_seconds_ahead_fires_once_at_most_one_second_late()
+    {
+        await using var database = await TestDatabase.Create();
+        var deliveries = new Deliveries { RunId = Guid.NewGuid() };
+        using var host = await Hosts.Start(database, deliveries);
+        var dueAt = DateTimeOffset.UtcNow.AddSeconds(2);
+
+        var id = await Schedule(database.Store(), dueAt, new TestMessage(deliveries.RunId, 1));
+
+        await Eventually.Until(() => deliveries.Count == 1, Deadline, "the scheduled message fires");
+        var delivery = deliveries.All[0];
+        Assert.Equal(id, delivery.MessageId);
+        Assert.True(delivery.At >= dueAt, $"fired {(dueAt - delivery.At).TotalMilliseconds:F0} ms early");
+        Assert.True(delivery.At - dueAt <= TimeSpan.FromSeconds(1), $"fired {(delivery.At - dueAt).TotalMilliseconds:F0} ms late");
+        await Eventually.Until(async () => await database.Scalar<long>("select count(*) from events") == 1, Deadline, "applied once");
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_message_due_while_no_relay_runs_fires_once_when_a_relay_returns()
+    {
+        await using var database = await TestDatabase.Create();
+        var deliveries = new Deliveries { RunId = Guid.NewGuid() };
+        await using var receiverDatabase = await TestDatabase.Create();
+        using var receiver = await Hosts.Start(receiverDatabase, deliveries);
+        var dueAt = DateTimeOffset.UtcNow.AddMilliseconds(300);
+        await Schedule(database.Store(), dueAt, new TestMessage(deliveries.RunId, 1));
+        await Eventually.Until(() => DateTimeOffset.UtcNow > dueAt.AddSeconds(1), Deadline, "the due time passes with no relay");
+        Assert.Equal(0, deliveries.Count);
+
+        using var relay = await Hosts.Start(database);
+
+        await Eventually.Until(async () => await receiverDatabase.Scalar<long>("select count(*) from events") == 1, Deadline, "fired after the relay returned");
+        Assert.Equal(1, deliveries.Count);
+        await relay.StopAsync();
+        await receiver.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_cancelled_message_never_fires()
+    {
+        await using var database = await TestDatabase.Create();
+        var deliveries = new Deliveries { RunId = Guid.NewGuid() };
+        using var host = await Hosts.Start(database, deliveries);
+        var store = database.Store();
+        var cancelled = await Schedule(store, DateTimeOffset.UtcNow.AddSeconds(1), new TestMessage(deliveries.RunId, 1));
+        await Schedule(store, DateTimeOffset.UtcNow.AddSeconds(2), new TestMessage(deliveries.RunId, 2));
+
+        await using (var session = await store.OpenSession(Guid.NewGuid(), CancellationToken.None))
+        {
+            Assert.True(await session.CancelScheduled(cancelled, CancellationToken.None));
+            await session.Commit(CancellationToken.None);
+        }
+
+        // The later message is the witness: once it has fired, the cancelled one was due long ago.
+        await Eventually.Until(() => deliveries.Count >= 1, Deadline, "the witness fires");
+        await host.StopAsync();
+        Assert.Equal([2], deliveries.All.Select(d => d.Message.Number));
+        await using var again = await store.OpenSession(Guid.NewGuid(), CancellationToken.None);
+        Assert.False(await again.CancelScheduled(cancelled, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_compressed_clock_brings_a_schedule_a_day_ahead_forward_to_seconds()
+    {
+        await using var database = await TestDatabase.Create();
+        var deliveries = new Deliveries { RunId = Guid.NewGuid() };
+        var clock = new AcceleratedTimeProvider(DateTimeOffset.UtcNow, speed: 43_200);
+        using var host = await Hosts.Start(database, deliveries, clock);
+        var started = Stopwatch.StartNew();
+
+        await Schedule(database.Store(clock), clock.GetUtcNow().AddHours(24), new TestMessage(deliveries.RunId, 1));
+
+        await Eventually.Until(() => deliveries.Count == 1, Deadline, "24 clock hours pass in about 2 real seconds");
+        Assert.True(started.Elapsed >= TimeSpan.FromSeconds(1.5), $"fired after {started.Elapsed}, before 24 clock hours had passed");
+        await host.StopAsync();
+    }
+}
+
+[Collection(ServerFaults.Name)]
+[Trait("Category", ServerFaults.Name)]
+public sealed class BrokerFaultTests
+{
+    [Fact]
+    public async Task A_message_due_while_RabbitMQ_is_stopped_is_delivered_once_after_it_returns()
+    {
+        await using var database = await TestDatabase.Create();
+        var deliveries = new Deliveries { RunId = Guid.NewGuid() };
+        using var host = await Hosts.Start(database, deliveries);
+        var dueAt = DateTimeOffset.UtcNow.AddSeconds(2);
+        await ScheduleTests.Schedule(database.Store(), dueAt, new TestMessage(deliveries.RunId, 1));
+
+        try
+        {
+            await ServerFaults.Rabbitmqctl("stop_app");
+            await Eventually.Until(() => DateTimeOffset.UtcNow > dueAt.AddSeconds(2), TimeSpan.FromSeconds(30), "the due time passes with the broker down");
+            Assert.Equal(0, deliveries.Count);
+        }
+        finally
+        {
+            await ServerFaults.Rabbitmqctl("start_app");
+        }
+
+        await Eventually.Until(async () => await database.Scalar<long>("select count(*) from events") == 1, TimeSpan.FromSeconds(90), "delivered after the broker returned");
+        await Eventually.Until(async () => await database.Scalar<long>("select count(*) from outbox") == 0, TimeSpan.FromSeconds(30), "the row is removed");
+        Assert.Single(deliveries.All.Select(d => d.MessageId).Distinct());
+        await host.StopAsync();
+    }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ServerFaults
+{
+    /// <summary>Tests that stop a shared server; the test script runs them apart from everything else.</summary>
+    public const string Name = "ServerFaults";
+
+    public static async Task Rabbitmqctl(string command)
+    {
+        using var process = Process.Start(new ProcessStartInfo("rabbitmqctl", command) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(cts.Token);
+        Assert.True(process.ExitCode == 0, $"rabbitmqctl {command} failed: {await process.StandardError.ReadToEndAsync()}");
+    }
+}
+
+public sealed class MigrationTests
+{
+    [Fact]
+    public async Task Two_processes_applying_migrations_at_the_same_moment_both_succeed_with_the_schema_applied_once()
+    {
+        await using var database = await TestDatabase.Create(migrate: false);
+
+        await using var a = ChildProcess.Start(database.Name, "migrate");
+        await using var b = ChildProcess.Start(database.Name, "migrate");
+
+        Assert.Equal(0, await a.WaitForExit(TimeSpan.FromSeconds(60)));
+        Assert.Equal(0, await b.WaitForExit(TimeSpan.FromSeconds(60)));
+        Assert.Equal(1L, await database.Scalar<long>("select count(*) from schema_migrations"));
+        Assert.Equal(4L, await database.Scalar<long>(
+            "select count(*) from information_schema.tables where table_schema = 'public' and table_name in ('events', 'streams', 'inbox', 'outbox')"));
+    }
+
+    [Fact]
+    public async Task Applying_migrations_again_changes_nothing_and_a_later_version_is_added()
+    {
+        await using var database = await TestDatabase.Create();
+        var later = new Migration("readmodels", 1, "create table if not exists claims_view (id uuid primary key)");
+
+        await Migrator.Apply(database.DataSource, [.. EventStoreSchema.Migrations, later], CancellationToken.None);
+        await Migrator.Apply(database.DataSource, [.. EventStoreSchema.Migrations, later], CancellationToken.None);
+
+        Assert.Equal(2L, await database.Scalar<long>("select count(*) from schema_migrations"));
+        Assert.Equal(1L, await database.Scalar<long>("select count(*) from information_schema.tables where table_name = 'claims_view'"));
+    }
+}

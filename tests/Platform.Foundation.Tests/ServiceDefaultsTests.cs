@@ -1,0 +1,138 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.ServiceDefaults;
+
+namespace Platform.Foundation.Tests;
+
+public sealed class ServiceDefaultsTests : IAsyncLifetime
+{
+    private readonly string keys = Path.Combine(Path.GetTempPath(), $"platform-keys-{Guid.NewGuid():N}");
+    private TestDatabase database = null!;
+    private WebApplication app = null!;
+    private HttpClient client = null!;
+
+    public async Task InitializeAsync()
+    {
+        database = await TestDatabase.Create(migrate: false);
+        Environment.SetEnvironmentVariable("PLATFORM_KEYS_DIR", null);
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration["PLATFORM_KEYS_DIR"] = keys;
+        builder.AddPlatformDefaults(new PlatformServiceOptions { ServiceName = "defaults-test", Database = database.Name });
+        app = builder.Build();
+        app.UsePlatformDefaults();
+        app.MapGet("/whoami", (HttpContext context) => context.GetCaller());
+        app.MapGet("/merchants-only", (HttpContext context) =>
+            context.GetCaller().Is(PlatformRoles.Merchant) ? Results.Ok() : Results.Problem(statusCode: 403, detail: "Only merchants may call this."));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        client = new HttpClient { BaseAddress = new Uri(address) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        client.Dispose();
+        await app.StopAsync();
+        await app.DisposeAsync();
+        await database.DisposeAsync();
+        Directory.Delete(keys, recursive: true);
+    }
+
+    private HttpRequestMessage Get(string path, string? token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        return request;
+    }
+
+    [Fact]
+    public async Task An_endpoint_without_credentials_answers_401()
+    {
+        using var response = await client.SendAsync(Get("/whoami", null));
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_token_from_the_shared_key_ring_names_the_caller()
+    {
+        using var issuer = PlatformAuthentication.CreateIssuer(keys);
+        using var response = await client.SendAsync(Get("/whoami", issuer.Issue(PlatformRoles.Buyer, "buyer-7")));
+        response.EnsureSuccessStatusCode();
+        var caller = JsonSerializer.Deserialize<Caller>(await response.Content.ReadAsStringAsync(), new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        Assert.Equal(new Caller(PlatformRoles.Buyer, "buyer-7"), caller);
+    }
+
+    [Fact]
+    public async Task A_token_from_another_key_ring_an_expired_one_and_garbage_are_refused()
+    {
+        var otherKeys = Path.Combine(Path.GetTempPath(), $"platform-keys-{Guid.NewGuid():N}");
+        try
+        {
+            using var stranger = PlatformAuthentication.CreateIssuer(otherKeys);
+            using var issuer = PlatformAuthentication.CreateIssuer(keys);
+            foreach (var token in new[] { stranger.Issue(PlatformRoles.Operator, "op"), issuer.Issue(PlatformRoles.Operator, "op", TimeSpan.FromSeconds(-1)), "not-a-token" })
+            {
+                using var response = await client.SendAsync(Get("/whoami", token));
+                Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            }
+        }
+        finally
+        {
+            Directory.Delete(otherKeys, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_caller_in_the_wrong_role_gets_a_problem_with_the_reason()
+    {
+        using var issuer = PlatformAuthentication.CreateIssuer(keys);
+        using var response = await client.SendAsync(Get("/merchants-only", issuer.Issue(PlatformRoles.Buyer, "b")));
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Only merchants", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Liveness_and_readiness_answer_without_credentials_and_readiness_checks_database_bus_and_outbox()
+    {
+        using var live = await client.GetAsync("/health/live");
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+
+        await Eventually.Until(async () =>
+        {
+            using var ready = await client.GetAsync("/health/ready");
+            return ready.StatusCode == HttpStatusCode.OK;
+        }, TimeSpan.FromSeconds(30), "the service is ready");
+        using var report = await client.GetAsync("/health/ready");
+        var checks = JsonDocument.Parse(await report.Content.ReadAsStringAsync()).RootElement.GetProperty("checks");
+        var names = checks.EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("database", names);
+        Assert.Contains("outbox", names);
+        Assert.Contains(names, n => n.Contains("masstransit", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task Readiness_fails_when_a_due_message_waits_longer_than_the_bound()
+    {
+        await using (var command = database.DataSource.CreateCommand(
+            "insert into outbox (id, due_at, scheduled, message_type, body, headers, created_at) values ($1, now() - interval '5 minutes', false, 'unknown-type', '{}', '{}', now())"))
+        {
+            command.Parameters.Add(new() { Value = Guid.NewGuid() });
+            await command.ExecuteNonQueryAsync();
+        }
+
+        using var report = await client.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, report.StatusCode);
+        Assert.Contains("outbox lag", await report.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}
