@@ -1,0 +1,35 @@
+namespace Platform.Contracts.Trade.V1;
+
+/// <summary>One line of an <see cref="OrderPlaced"/>: a product, its quantity and its warranty terms.</summary>
+public sealed record OrderLine
+{
+    /// <summary>The trade system's id of the line, unique within its order.</summary>
+    public required string LineId { get; init; }
+
+    /// <summary>The trade system's stock-keeping unit.</summary>
+    public required string Sku { get; init; }
+
+    /// <summary>The product title as the buyer saw it.</summary>
+    public required string Title { get; init; }
+
+    /// <summary>The product category code; warranty windows and repair providers depend on it.</summary>
+    public required string Category { get; init; }
+
+    /// <summary>The product's brand; it owns the national joint warranty (全国联保) when the line has one.</summary>
+    public required string Brand { get; init; }
+
+    /// <summary>Price of one unit, in yuan.</summary>
+    public required decimal UnitPrice { get; init; }
+
+    /// <summary>Number of units on the line.</summary>
+    public required int Quantity { get; init; }
+
+    /// <summary>Months of the brand's national joint warranty (全国联保); 0 means none.</summary>
+    public required int ManufacturerWarrantyMonths { get; init; }
+
+    /// <summary>Months of the merchant's own quality commitment (商家承诺); 0 means none.</summary>
+    public required int MerchantWarrantyMonths { get; init; }
+
+    /// <summary>The extended warranty (延保) bought with the line at checkout; null when none was bought.</summary>
+    public ExtendedWarrantyPurchase? ExtendedWarranty { get; init; }
+}

@@ -1,0 +1,44 @@
+namespace Platform.Contracts.Warranty.V1;
+
+/// <summary>
+/// A claim on an order line, filed by the buyer or by customer service on the buyer's behalf.
+/// Adjudication decides it as of <see cref="FiledAt"/>.
+/// </summary>
+public sealed record ClaimFiled
+{
+    /// <summary>The claim's id, chosen by the filing system so that a resent claim is recognised.</summary>
+    public required Guid ClaimId { get; init; }
+
+    /// <summary>The trade system's order id.</summary>
+    public required string OrderId { get; init; }
+
+    /// <summary>The order line claimed on.</summary>
+    public required string LineId { get; init; }
+
+    /// <summary>Who filed: the buyer's id, or the customer-service agent's id.</summary>
+    public required string ClaimantId { get; init; }
+
+    /// <summary>Whether the buyer or customer service filed.</summary>
+    public required RequesterRole ClaimantRole { get; init; }
+
+    /// <summary>
+    /// The buyer the claim is for: the claimant when a buyer files, the buyer served when customer
+    /// service files.
+    /// </summary>
+    public required string BuyerId { get; init; }
+
+    /// <summary>The kind of fault claimed.</summary>
+    public required FaultKind Fault { get; init; }
+
+    /// <summary>The fault in the claimant's words.</summary>
+    public required string FaultDescription { get; init; }
+
+    /// <summary>The remedy asked for.</summary>
+    public required Remedy RemedyAsked { get; init; }
+
+    /// <summary>Links to photos, videos or documents supporting the claim; may be empty.</summary>
+    public required IReadOnlyList<Uri> EvidenceLinks { get; init; }
+
+    /// <summary>When the claim was filed (UTC).</summary>
+    public required DateTimeOffset FiledAt { get; init; }
+}

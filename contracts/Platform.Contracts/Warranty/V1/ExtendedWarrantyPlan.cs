@@ -1,0 +1,14 @@
+namespace Platform.Contracts.Warranty.V1;
+
+/// <summary>The extended warranty (延保) bought with a line.</summary>
+public sealed record ExtendedWarrantyPlan
+{
+    /// <summary>Length of the plan in years: 1, 2 or 3.</summary>
+    public required int PlanYears { get; init; }
+
+    /// <summary>What the buyer paid for the plan, in yuan; the basis of any cancellation refund.</summary>
+    public required decimal PricePaid { get; init; }
+
+    /// <summary>Whether the plan also covers accidental damage (综合保修).</summary>
+    public required bool IncludesAccidentalDamage { get; init; }
+}

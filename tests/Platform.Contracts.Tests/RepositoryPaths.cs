@@ -1,0 +1,19 @@
+namespace Platform.Contracts.Tests;
+
+internal static class RepositoryPaths
+{
+    public static string SchemasDirectory { get; } = Path.Combine(FindRoot(), "contracts", "schemas");
+
+    // Tests run from bin/<configuration>/<framework>; the schemas live in the source tree.
+    private static string FindRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (Directory.Exists(Path.Combine(directory.FullName, "contracts", "Platform.Contracts")))
+            {
+                return directory.FullName;
+            }
+        }
+        throw new DirectoryNotFoundException($"No contracts/Platform.Contracts above {AppContext.BaseDirectory}.");
+    }
+}
