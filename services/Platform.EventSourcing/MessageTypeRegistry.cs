@@ -57,6 +57,8 @@ public sealed class MessageTypeRegistry
             ? name
             : throw new UnknownMessageTypeException($"{type.FullName} has no registered type name; register it with MessageTypeRegistry.Register.");
 
+    public string? TryNameOf(Type type) => byType.GetValueOrDefault(type);
+
     public Type TypeOf(string name) =>
         byName.TryGetValue(name, out var type)
             ? type

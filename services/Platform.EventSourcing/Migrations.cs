@@ -114,5 +114,16 @@ public static class EventStoreSchema
 
             create index if not exists outbox_due_at on outbox (due_at);
             """),
+        new(Component, 2, """
+            create table if not exists refusals (
+                id bigint generated always as identity primary key,
+                message_id uuid,
+                consumer text,
+                message_type text not null,
+                body jsonb,
+                code text not null,
+                reason text not null,
+                refused_at timestamptz not null);
+            """),
     ];
 }

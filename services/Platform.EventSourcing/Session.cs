@@ -30,6 +30,7 @@ public sealed class Session : IAsyncDisposable
     private readonly MessageMetadata metadata;
     private readonly List<PendingAppend> appends = [];
     private readonly List<OutboxMessage> outgoing = [];
+    private readonly List<Refusal> refusals = [];
     private bool finished;
 
     internal Session(NpgsqlConnection connection, NpgsqlTransaction transaction, MessageTypeRegistry types, TimeProvider clock, IncomingMessage? incoming, MessageMetadata metadata)
@@ -122,6 +123,13 @@ public sealed class Session : IAsyncDisposable
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
+    /// <summary>
+    /// Keeps a refused message and the reason where operators can read it, in the same transaction
+    /// as the inbox record: refused once, kept, never retried.
+    /// </summary>
+    public void RecordRefusal(object? message, string code, string reason) =>
+        refusals.Add(new Refusal(message is null ? "unknown" : types.TryNameOf(message.GetType()) ?? message.GetType().FullName!, message, code, reason));
+
     private Guid Enqueue(object message, string? destination, DateTimeOffset? dueAt)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -156,6 +164,15 @@ public sealed class Session : IAsyncDisposable
                 : Command("update streams set version = $3, updated_at = $4 where stream_id = $1 and version = $2",
                     append.StreamId, append.ExpectedVersion, newVersion, now));
             batch.BatchCommands.Add(EventsInsert(append, metadataJson, now));
+        }
+
+        foreach (var refusal in refusals)
+        {
+            batch.BatchCommands.Add(Command(
+                "insert into refusals (message_id, consumer, message_type, body, code, reason, refused_at) values ($1, $2, $3, $4::jsonb, $5, $6, $7)",
+                incoming?.MessageId, incoming?.Consumer, refusal.MessageType,
+                refusal.Message is null ? null : JsonSerializer.Serialize(refusal.Message, refusal.Message.GetType(), Json.Options),
+                refusal.Code, refusal.Reason, now));
         }
 
         var notify = false;
@@ -274,6 +291,8 @@ public sealed class Session : IAsyncDisposable
     }
 
     private sealed record PendingAppend(string StreamId, string StreamType, long ExpectedVersion, IReadOnlyList<object> Events);
+
+    private sealed record Refusal(string MessageType, object? Message, string Code, string Reason);
 
     private sealed record OutboxMessage(Guid Id, object Message, string? Destination, DateTimeOffset? DueAt);
 }

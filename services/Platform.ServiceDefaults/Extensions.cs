@@ -65,7 +65,7 @@ public static class Extensions
             service.ConfigureConsumers(x);
             x.UsingRabbitMq((context, cfg) =>
             {
-                cfg.Host(settings.RabbitHost, (ushort)settings.RabbitPort, "/", h =>
+                cfg.Host(settings.RabbitHost, (ushort)settings.RabbitPort, settings.RabbitVirtualHost, h =>
                 {
                     h.Username(settings.RabbitUser);
                     h.Password(settings.RabbitPassword);
@@ -121,6 +121,11 @@ public static class Extensions
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealth }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteHealth }).AllowAnonymous();
         app.MapOpenApi();
+        app.MapGet("/operations/refusals", async (HttpContext context, NpgsqlDataSource dataSource, int? limit, CancellationToken ct) =>
+                context.GetCaller().Is(PlatformRoles.Operator)
+                    ? Results.Ok(await RefusalLog.Latest(dataSource, Math.Clamp(limit ?? 100, 1, 1000), ct))
+                    : Results.Problem(statusCode: StatusCodes.Status403Forbidden, detail: "Only operators may read refused messages."))
+            .WithSummary("Messages this service refused, newest first, with the reason and what was sent");
         return app;
     }
 

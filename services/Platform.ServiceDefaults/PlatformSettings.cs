@@ -16,6 +16,7 @@ public sealed record PlatformSettings(
     int RabbitPort,
     string RabbitUser,
     string RabbitPassword,
+    string RabbitVirtualHost,
     string KeysDirectory)
 {
     public static PlatformSettings From(IConfiguration configuration) => new(
@@ -27,6 +28,7 @@ public sealed record PlatformSettings(
         Port(configuration, "PLATFORM_RABBITMQ_PORT", 5672),
         configuration["PLATFORM_RABBITMQ_USER"] ?? "guest",
         configuration["PLATFORM_RABBITMQ_PASSWORD"] ?? "guest",
+        configuration["PLATFORM_RABBITMQ_VHOST"] ?? "/",
         configuration["PLATFORM_KEYS_DIR"] ?? Path.Combine(Path.GetTempPath(), "warranty-platform-keys"));
 
     public static PlatformSettings FromEnvironment() =>

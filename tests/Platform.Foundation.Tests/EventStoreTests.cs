@@ -2,6 +2,8 @@ using System.Diagnostics;
 using Platform.EventSourcing;
 using Platform.TestHost.Messages;
 
+using Platform.Testing;
+
 namespace Platform.Foundation.Tests;
 
 public sealed class EventStoreTests
@@ -165,6 +167,33 @@ public sealed class EventStoreTests
 
         await using var other = await store.OpenSession(incoming with { Consumer = "consumer-b" }, NoMetadata, CancellationToken.None);
         Assert.False(await other.AlreadyConsumed(CancellationToken.None));
+    }
+}
+
+public sealed class RefusalLogTests
+{
+    [Fact]
+    public async Task A_refused_message_is_kept_with_its_reason_once_and_nothing_else_is_written()
+    {
+        await using var database = await TestDatabase.Create();
+        var store = database.Store();
+        var incoming = new IncomingMessage(Guid.NewGuid(), "order-placed", null);
+        var refused = new TestMessage(Guid.NewGuid(), -1);
+
+        var results = new List<CommitResult>();
+        for (var delivery = 0; delivery < 2; delivery++)
+        {
+            await using var session = await store.OpenSession(incoming, new MessageMetadata(incoming.MessageId, null, null, null, null), CancellationToken.None);
+            session.RecordRefusal(refused, "InvalidAmount", "The unit price of line L1 is -1; money cannot be below zero.");
+            results.Add(await session.Commit(CancellationToken.None));
+        }
+
+        Assert.Equal([CommitResult.Committed, CommitResult.AlreadyConsumed], results);
+        var log = Assert.Single(await RefusalLog.Latest(database.DataSource, 10, CancellationToken.None));
+        Assert.Equal((incoming.MessageId, "order-placed", "test-message", "InvalidAmount"), (log.MessageId, log.Consumer, log.MessageType, log.Code));
+        Assert.Contains("below zero", log.Reason, StringComparison.Ordinal);
+        Assert.Equal(-1, log.Body!.Value.GetProperty("number").GetInt32());
+        Assert.Equal(0L, await database.Scalar<long>("select count(*) from events"));
     }
 }
 

@@ -3,87 +3,20 @@ using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Npgsql;
 using Platform.EventSourcing;
 using Platform.ServiceDefaults;
+using Platform.Testing;
 using Platform.TestHost.Messages;
 
 namespace Platform.Foundation.Tests;
 
-/// <summary>A database of its own for one test, with the event store's schema, dropped afterwards.</summary>
-public sealed class TestDatabase : IAsyncDisposable
+public static class TestDatabases
 {
-    public static readonly PlatformSettings Settings = PlatformSettings.FromEnvironment();
-
-    private TestDatabase(string name)
-    {
-        Name = name;
-        DataSource = NpgsqlDataSource.Create(Settings.ConnectionString(name));
-    }
-
-    public string Name { get; }
-    public NpgsqlDataSource DataSource { get; }
-
-    public static async Task<TestDatabase> Create(bool migrate = true)
-    {
-        var name = $"t_{Guid.NewGuid():N}";
-        await using (var admin = NpgsqlDataSource.Create(Settings.ConnectionString("postgres")))
-        await using (var command = admin.CreateCommand($"create database \"{name}\""))
-        {
-            await command.ExecuteNonQueryAsync();
-        }
-        var database = new TestDatabase(name);
-        if (migrate)
-        {
-            await Migrator.Apply(database.DataSource, EventStoreSchema.Migrations, CancellationToken.None);
-        }
-        return database;
-    }
-
-    public EventStore Store(TimeProvider? clock = null) => new(DataSource, Types(), clock ?? TimeProvider.System);
+    public static EventStore Store(this TestDatabase database, TimeProvider? clock = null) => new(database.DataSource, Types(), clock ?? TimeProvider.System);
 
     public static MessageTypeRegistry Types() => new MessageTypeRegistry()
         .Register<TestMessage>("test-message")
         .Register<TestMessageApplied>("test-message-applied");
-
-    public async Task<T> Scalar<T>(string sql, params object[] parameters)
-    {
-        await using var command = DataSource.CreateCommand(sql);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        }
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await DataSource.DisposeAsync();
-        NpgsqlConnection.ClearAllPools();
-        await using var admin = NpgsqlDataSource.Create(Settings.ConnectionString("postgres"));
-        await using var command = admin.CreateCommand($"drop database if exists \"{Name}\" with (force)");
-        await command.ExecuteNonQueryAsync();
-    }
-}
-
-public static class Eventually
-{
-    /// <summary>Polls until the condition holds; fails with the description when the deadline passes.</summary>
-    public static async Task Until(Func<Task<bool>> condition, TimeSpan timeout, string description)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (deadline.Elapsed > timeout)
-            {
-                Assert.Fail($"Not reached within {timeout}: {description}");
-            }
-            await Task.Delay(50);
-        }
-    }
-
-    public static Task Until(Func<bool> condition, TimeSpan timeout, string description) =>
-        Until(() => Task.FromResult(condition()), timeout, description);
 }
 
 /// <summary>What a receiver saw: every delivery, including the ones its inbox turned away.</summary>

@@ -4,6 +4,8 @@ using Microsoft.Extensions.Hosting;
 using Platform.EventSourcing;
 using Platform.TestHost.Messages;
 
+using Platform.Testing;
+
 namespace Platform.Foundation.Tests;
 
 public sealed class OutboxTests

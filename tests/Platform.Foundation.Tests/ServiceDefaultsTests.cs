@@ -9,6 +9,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.ServiceDefaults;
 
+using Platform.Testing;
+
 namespace Platform.Foundation.Tests;
 
 public sealed class ServiceDefaultsTests : IAsyncLifetime

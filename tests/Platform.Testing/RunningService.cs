@@ -1,0 +1,58 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Platform.Testing;
+
+/// <summary>A service started in this process from its own factory, on real Kestrel, against the environment's servers.</summary>
+public sealed class RunningService : IAsyncDisposable
+{
+    private readonly List<HttpClient> clients = [];
+
+    private RunningService(WebApplication app, Uri address, TestEnvironment environment)
+    {
+        App = app;
+        Address = address;
+        Environment = environment;
+    }
+
+    public WebApplication App { get; }
+    public Uri Address { get; }
+    public TestEnvironment Environment { get; }
+    public IServiceProvider Services => App.Services;
+
+    public static async Task<RunningService> Start(Func<string[], WebApplication> create, TestEnvironment environment, string service, params string[] extraArguments)
+    {
+        var app = create([.. await environment.Arguments(service), .. extraArguments]);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new RunningService(app, new Uri(address), environment);
+    }
+
+    /// <summary>A client that calls as <paramref name="role"/> acting for <paramref name="subjectId"/>.</summary>
+    public HttpClient As(string role, string subjectId)
+    {
+        var client = Anonymous();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Environment.Tokens.Issue(role, subjectId));
+        return client;
+    }
+
+    public HttpClient Anonymous()
+    {
+        var client = new HttpClient { BaseAddress = Address };
+        clients.Add(client);
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in clients)
+        {
+            client.Dispose();
+        }
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}

@@ -1,0 +1,80 @@
+using System.Globalization;
+using Platform.ServiceDefaults;
+
+namespace Platform.Testing;
+
+/// <summary>
+/// One test's world: a database per service, a broker virtual host, a key ring, and a shared
+/// clock (real time unless a speed is given). Services started in it see only each other.
+/// </summary>
+public sealed class TestEnvironment : IAsyncDisposable
+{
+    private readonly Dictionary<string, TestDatabase> databases = new(StringComparer.Ordinal);
+
+    private TestEnvironment(TestVirtualHost virtualHost, string keysDirectory, AcceleratedTimeProvider? clock)
+    {
+        VirtualHost = virtualHost;
+        KeysDirectory = keysDirectory;
+        Clock = clock;
+        Tokens = PlatformAuthentication.CreateIssuer(keysDirectory);
+    }
+
+    public TestVirtualHost VirtualHost { get; }
+    public string KeysDirectory { get; }
+    public AcceleratedTimeProvider? Clock { get; }
+    public TokenIssuer Tokens { get; }
+
+    public TimeProvider TimeProvider => (TimeProvider?)Clock ?? TimeProvider.System;
+
+    /// <param name="clockSpeed">Above 1, every service of the environment runs this many times faster than real time.</param>
+    public static async Task<TestEnvironment> Create(double clockSpeed = 1)
+    {
+        var keys = Path.Combine(Path.GetTempPath(), $"platform-keys-{Guid.NewGuid():N}");
+        var clock = clockSpeed > 1 ? new AcceleratedTimeProvider(DateTimeOffset.UtcNow, clockSpeed) : null;
+        return new TestEnvironment(await TestVirtualHost.Create(), keys, clock);
+    }
+
+    /// <summary>The database of one service, created on first use.</summary>
+    public async Task<TestDatabase> Database(string service)
+    {
+        if (!databases.TryGetValue(service, out var database))
+        {
+            database = await TestDatabase.Create(migrate: false);
+            databases[service] = database;
+        }
+        return database;
+    }
+
+    /// <summary>Command-line settings that point a service at this environment.</summary>
+    public async Task<string[]> Arguments(string service)
+    {
+        var arguments = new List<string>
+        {
+            "--urls=http://127.0.0.1:0",
+            $"--PLATFORM_PG_DATABASE={(await Database(service)).Name}",
+            $"--PLATFORM_RABBITMQ_VHOST={VirtualHost.Name}",
+            $"--PLATFORM_KEYS_DIR={KeysDirectory}",
+            "--Logging:LogLevel:Default=Warning",
+        };
+        if (Clock is not null)
+        {
+            arguments.Add($"--PLATFORM_CLOCK_SPEED={Clock.Speed.ToString(CultureInfo.InvariantCulture)}");
+            arguments.Add($"--PLATFORM_CLOCK_ORIGIN={Clock.Origin:O}");
+        }
+        return [.. arguments];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Tokens.Dispose();
+        foreach (var database in databases.Values)
+        {
+            await database.DisposeAsync();
+        }
+        await VirtualHost.DisposeAsync();
+        if (Directory.Exists(KeysDirectory))
+        {
+            Directory.Delete(KeysDirectory, recursive: true);
+        }
+    }
+}
