@@ -1,0 +1,41 @@
+using System.Text.Json.Serialization;
+
+namespace Arbitration.Domain;
+
+[JsonPolymorphic]
+[JsonDerivedType(typeof(CaseOpened), nameof(CaseOpened))]
+[JsonDerivedType(typeof(EvidenceSubmitted), nameof(EvidenceSubmitted))]
+[JsonDerivedType(typeof(ArbitratorAssigned), nameof(ArbitratorAssigned))]
+[JsonDerivedType(typeof(CaseRuled), nameof(CaseRuled))]
+public abstract record CaseEvent(Guid CaseId)
+{
+    /// <param name="RespondentDeadlineAt">When the service must deliver EnforceRespondentDeadline.</param>
+    public sealed record CaseOpened(
+        Guid CaseId,
+        string OrderId,
+        string LineId,
+        string BuyerId,
+        CaseOrigin Origin,
+        Respondent Respondent,
+        DateTimeOffset OpenedAt,
+        DateTimeOffset RespondentDeadlineAt) : CaseEvent(CaseId);
+
+    public sealed record EvidenceSubmitted(
+        Guid CaseId,
+        CaseSide Side,
+        string ActorId,
+        IReadOnlyList<string> Links,
+        string Statement,
+        DateTimeOffset SubmittedAt) : CaseEvent(CaseId);
+
+    public sealed record ArbitratorAssigned(Guid CaseId, string ArbitratorId, DateTimeOffset AssignedAt) : CaseEvent(CaseId);
+
+    /// <summary>The final ruling; the service publishes it for the other services to act on.</summary>
+    /// <param name="ArbitratorId">Null for the default ruling against a respondent who stayed silent.</param>
+    public sealed record CaseRuled(
+        Guid CaseId,
+        Verdict Verdict,
+        string Rationale,
+        string? ArbitratorId,
+        DateTimeOffset RuledAt) : CaseEvent(CaseId);
+}

@@ -1,0 +1,92 @@
+using System.Text.Json.Serialization;
+
+namespace Arbitration.Domain;
+
+/// <summary>The remedy a claim asked for.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ClaimRemedy>))]
+public enum ClaimRemedy
+{
+    Return,
+    Replacement,
+    Repair,
+}
+
+/// <summary>What brought the case: it fixes the respondent and the remedy a default ruling gives.</summary>
+[JsonPolymorphic]
+[JsonDerivedType(typeof(ClaimRefusedByMerchant), nameof(ClaimRefusedByMerchant))]
+[JsonDerivedType(typeof(ClaimRejected), nameof(ClaimRejected))]
+[JsonDerivedType(typeof(ReopenDenied), nameof(ReopenDenied))]
+[JsonDerivedType(typeof(RepairJobEscalated), nameof(RepairJobEscalated))]
+public abstract record CaseOrigin
+{
+    public abstract Respondent WhoAnswers();
+
+    public abstract Remedy RemedyByDefault();
+
+    /// <summary>A readable reason when a required field is missing, else null.</summary>
+    internal abstract string? MissingField();
+
+    /// <summary>The buyer escalates a claim the merchant refused; the merchant answers.</summary>
+    public sealed record ClaimRefusedByMerchant(Guid ClaimId, string MerchantId, ClaimRemedy AskedRemedy) : CaseOrigin
+    {
+        public override Respondent WhoAnswers() => new(ActorRole.Merchant, MerchantId);
+
+        public override Remedy RemedyByDefault() => Approve(AskedRemedy);
+
+        internal override string? MissingField() =>
+            ClaimId == Guid.Empty ? "the claim id is missing"
+            : string.IsNullOrWhiteSpace(MerchantId) ? "the merchant is missing"
+            : AskedRemedyMissing(AskedRemedy);
+    }
+
+    /// <summary>
+    /// The buyer appeals the platform's rejection of a claim. The rejection applied the platform's
+    /// rules (entry closed, out of warranty...), not the merchant's choice, so the platform's
+    /// after-sales team answers for it.
+    /// </summary>
+    public sealed record ClaimRejected(Guid ClaimId, ClaimRemedy AskedRemedy, string RejectionReason) : CaseOrigin
+    {
+        public override Respondent WhoAnswers() => new(ActorRole.PlatformAfterSales, null);
+
+        public override Remedy RemedyByDefault() => Approve(AskedRemedy);
+
+        internal override string? MissingField() =>
+            ClaimId == Guid.Empty ? "the claim id is missing"
+            : string.IsNullOrWhiteSpace(RejectionReason) ? "the rejection reason is missing"
+            : AskedRemedyMissing(AskedRemedy);
+    }
+
+    /// <summary>The buyer appeals a denied reopen of the after-sales entry; the platform's after-sales team denied it and answers.</summary>
+    public sealed record ReopenDenied(string DenialReason) : CaseOrigin
+    {
+        public override Respondent WhoAnswers() => new(ActorRole.PlatformAfterSales, null);
+
+        public override Remedy RemedyByDefault() => new Remedy.ReopenEntry();
+
+        internal override string? MissingField() =>
+            string.IsNullOrWhiteSpace(DenialReason) ? "the denial reason is missing" : null;
+    }
+
+    /// <summary>No provider repaired in time; the platform guarantees the service and its repair operations answer.</summary>
+    public sealed record RepairJobEscalated(Guid JobId) : CaseOrigin
+    {
+        public override Respondent WhoAnswers() => new(ActorRole.PlatformRepairOperations, null);
+
+        public override Remedy RemedyByDefault() => new Remedy.RepairAtPlatformCost();
+
+        internal override string? MissingField() => JobId == Guid.Empty ? "the repair job id is missing" : null;
+    }
+
+    // Approving a claim as asked: a return is a refund; a repair the respondent would not do is done
+    // by the platform's providers at the platform's cost (recovering it from a merchant is outside this system).
+    private static Remedy Approve(ClaimRemedy asked) => asked switch
+    {
+        ClaimRemedy.Return => new Remedy.Refund(),
+        ClaimRemedy.Replacement => new Remedy.Replacement(),
+        ClaimRemedy.Repair => new Remedy.RepairAtPlatformCost(),
+        _ => throw new ArgumentOutOfRangeException(nameof(asked), asked, "Unknown claim remedy"),
+    };
+
+    private static string? AskedRemedyMissing(ClaimRemedy asked) =>
+        Enum.IsDefined(asked) ? null : $"the remedy asked ({(int)asked}) is not one of {string.Join(", ", Enum.GetNames<ClaimRemedy>())}";
+}

@@ -1,0 +1,34 @@
+using System.Text.Json.Serialization;
+
+namespace Order.Domain;
+
+/// <summary>One line of an order as the trade system placed it. Prices are yuan.</summary>
+/// <param name="ManufacturerWarrantyMonths">National joint warranty (全国联保); 0 = none.</param>
+/// <param name="MerchantWarrantyMonths">Merchant's own quality commitment; 0 = none.</param>
+/// <param name="ExtendedWarranty">The extended warranty (延保) bought at checkout, if any.</param>
+public sealed record OrderLine(
+    string LineId,
+    string Sku,
+    string Title,
+    string Category,
+    string Brand,
+    decimal UnitPrice,
+    int Quantity,
+    int ManufacturerWarrantyMonths,
+    int MerchantWarrantyMonths,
+    ExtendedWarrantyPurchase? ExtendedWarranty)
+{
+    // The extended warranty is a separate purchase cancelled and refunded by the Warranty service,
+    // so a refund of the line is bounded by the goods alone.
+    [JsonIgnore]
+    public decimal AmountPaid => UnitPrice * Quantity;
+}
+
+/// <param name="IncludesAccidentalDamage">Comprehensive cover (综合保修), not only quality faults.</param>
+public sealed record ExtendedWarrantyPurchase(int PlanYears, decimal PricePaid, bool IncludesAccidentalDamage)
+{
+    public static IReadOnlyList<int> PlansOffered { get; } = [1, 2, 3];
+}
+
+/// <summary>A line as it stood when the order completed, for the Warranty service to open its file.</summary>
+public sealed record CompletedLine(OrderLine Line, decimal RefundedAmount);

@@ -1,0 +1,54 @@
+namespace RepairDispatch.Domain;
+
+/// <summary>What the job is about, copied from the claim or ruling that ordered it. Trade ids are the trade system's strings.</summary>
+/// <param name="Region">The buyer's province code: providers are chosen by it.</param>
+public sealed record RepairRequest(
+    string OrderId,
+    string LineId,
+    string BuyerId,
+    string Region,
+    string Category,
+    string Brand,
+    string Sku,
+    string Fault);
+
+public enum RepairSourceKind
+{
+    ApprovedClaim,
+    ArbitrationRuling,
+}
+
+/// <summary>The claim or arbitration case that ordered the repair; <paramref name="Id"/> is that claim's or case's id.</summary>
+public sealed record RepairSource(RepairSourceKind Kind, Guid Id);
+
+public enum RepairPayer
+{
+    Brand,
+    ExtendedWarrantyProgramme,
+    Platform,
+}
+
+public enum RepairOutcome
+{
+    Repaired,
+    Replaced,
+    Unrepairable,
+}
+
+public enum EscalationReason
+{
+    NoEligibleProvider,
+    MaxAttemptsReached,
+    FeedbackOverdue,
+}
+
+/// <summary>The provider actions, named so a refused one can be recorded.</summary>
+public enum ProviderAction
+{
+    Accept,
+    Decline,
+    ReportCustomerContacted,
+    ReportDeviceReceived,
+    ReportProgress,
+    ReportCompletion,
+}

@@ -1,0 +1,256 @@
+using static Warranty.Domain.WarrantyFileCommand;
+using static Warranty.Domain.WarrantyFileEvent;
+
+namespace Warranty.Domain;
+
+/// <summary>Claim adjudication (DOMAIN.md "Claims") and the claim's life after it: the merchant, escalation, resolution.</summary>
+public static class ClaimDecisions
+{
+    public static Answerer AnswererOf(CoverageKind coverage, WarrantyFile.Activated file) => coverage switch
+    {
+        CoverageKind.ThreeGuaranteesRepair => file.HasNationalWarranty ? Answerer.Brand : Answerer.Merchant,
+        CoverageKind.NationalJointWarranty => Answerer.Brand,
+        CoverageKind.ExtendedWarranty => Answerer.ExtendedWarrantyProgramme,
+        _ => Answerer.Merchant,
+    };
+
+    /// <summary>In warranty, whoever answers pays shipping; the programme's shipping is the platform's.</summary>
+    public static ShippingPayer ShippingPaidBy(Answerer answerer) => answerer switch
+    {
+        Answerer.Brand => ShippingPayer.Brand,
+        Answerer.ExtendedWarrantyProgramme => ShippingPayer.Platform,
+        _ => ShippingPayer.Merchant,
+    };
+
+    internal static IReadOnlyList<WarrantyFileEvent> File(FileClaim command, WarrantyFile.Activated file, WarrantyPolicy policy)
+    {
+        if (file.ClaimById(command.ClaimId) is not null)
+            return [];
+
+        var filing = new ClaimFiling(command.Claimant, command.Fault, command.RemedyAsked, command.Evidence, command.Now);
+        if (command.Claimant.BuyerId != file.BuyerId)
+            return [Refuse(command, filing, RejectionReason.NotBuyer)];
+        if (file.RefundedAt is not null)
+            return [Refuse(command, filing, RejectionReason.LineRefunded)];
+        if (file.OpenClaim is not null)
+            return [Refuse(command, filing, RejectionReason.ClaimAlreadyOpen)];
+        return Adjudicate(command, filing, file, policy);
+    }
+
+    /// <summary>
+    /// Remedies are tried best first from the one asked (return → replacement → repair), and for each the
+    /// coverages in table order, so a buyer gets the remedy asked whenever any coverage still allows it and a
+    /// lesser one only when none does. A merchant-answered coverage is passed over while the entry is closed
+    /// rather than ending the search: the national and extended warranties need no entry, and a buyer who still
+    /// holds one of them is served by it.
+    /// </summary>
+    private static IReadOnlyList<WarrantyFileEvent> Adjudicate(
+        FileClaim command, ClaimFiling filing, WarrantyFile.Activated file, WarrantyPolicy policy)
+    {
+        var at = command.Now;
+        var repeatRepair = command.Fault != FaultKind.AccidentalDamage
+                           && file.ThreeGuaranteesRepairs >= policy.RepairsBeforeReplacement
+                           && file.CoverageOf(CoverageKind.ThreeGuaranteesRepair)?.ActiveAt(at) == true;
+        // After two repairs a third one is not what the law owes: the claim is approved as a replacement.
+        var best = repeatRepair && command.RemedyAsked == Remedy.Repair ? Remedy.Replacement : command.RemedyAsked;
+        var entryOpen = file.EntryOpenAt(at);
+        var entryBlocked = false;
+
+        for (var remedy = best; remedy <= Remedy.Repair; remedy++)
+        {
+            foreach (var coverage in file.Coverages.OrderBy(c => c.Kind))
+            {
+                if (!coverage.ActiveAt(at) || !Covers(coverage.Kind, command.Fault, file)
+                    || !Allows(coverage.Kind, remedy, repeatRepair))
+                    continue;
+
+                var answerer = AnswererOf(coverage.Kind, file);
+                if (answerer == Answerer.Merchant && !entryOpen)
+                {
+                    entryBlocked = true;
+                    continue;
+                }
+
+                return Approve(command, filing, file, policy, coverage.Kind, remedy, answerer);
+            }
+        }
+
+        if (entryBlocked)
+        {
+            // A reopen the buyer would be granted is the quicker path; only when it would be denied is arbitration left.
+            var reopenCanHelp = EntryDecisions.EvaluateReopen(file, command.Fault, at) is ReopenEvaluation.Granted;
+            return [new ClaimRejected(command.ClaimId, filing, RejectionReason.EntryClosed, reopenCanHelp, AppealCanHelp: !reopenCanHelp)];
+        }
+
+        var reason = command.Fault == FaultKind.AccidentalDamage && file.Coverages.Exists(c => c.ActiveAt(at))
+            ? RejectionReason.AccidentalDamageNotCovered
+            : RejectionReason.OutOfWarranty;
+        // The cause of damage and the date of a fault are facts an arbitrator can weigh; no reopen changes them.
+        return [new ClaimRejected(command.ClaimId, filing, reason, ReopenCanHelp: false, AppealCanHelp: true)];
+    }
+
+    /// <summary>Accidental damage only under an extended plan that includes it; the long-discovery coverage only for its own kind of defect.</summary>
+    private static bool Covers(CoverageKind coverage, FaultKind fault, WarrantyFile.Activated file) => (coverage, fault) switch
+    {
+        (CoverageKind.ExtendedWarranty, FaultKind.AccidentalDamage) =>
+            file.ExtendedWarranty?.Purchase.IncludesAccidentalDamage == true,
+        (_, FaultKind.AccidentalDamage) => false,
+        (CoverageKind.LongDiscovery, _) => fault == FaultKind.LongDiscoveryDefect,
+        _ => true,
+    };
+
+    /// <summary>
+    /// Any warranty can give repair; return and replacement only inside their own windows (the long-discovery
+    /// window is the late-found defect's return and replacement window); and the 三包 repair period gives a
+    /// replacement once two repairs have failed.
+    /// </summary>
+    private static bool Allows(CoverageKind coverage, Remedy remedy, bool repeatRepair) => remedy switch
+    {
+        Remedy.Return => coverage is CoverageKind.ThreeGuaranteesReturn or CoverageKind.LongDiscovery,
+        Remedy.Replacement => coverage is CoverageKind.ThreeGuaranteesReplacement or CoverageKind.LongDiscovery
+                              || (coverage == CoverageKind.ThreeGuaranteesRepair && repeatRepair),
+        _ => true,
+    };
+
+    private static IReadOnlyList<WarrantyFileEvent> Approve(
+        FileClaim command, ClaimFiling filing, WarrantyFile.Activated file, WarrantyPolicy policy,
+        CoverageKind coverage, Remedy remedy, Answerer answerer)
+    {
+        var approved = new ClaimApproved(
+            command.ClaimId, filing, coverage, remedy, answerer, ShippingPaidBy(answerer),
+            RepeatRepairReplacement: coverage == CoverageKind.ThreeGuaranteesRepair && remedy == Remedy.Replacement);
+        return answerer == Answerer.Merchant
+            ? [approved, new ClaimAwaitingMerchant(command.ClaimId, file.MerchantId, command.Now.AddHours(policy.MerchantResponseHours))]
+            : [approved];
+    }
+
+    /// <summary>Refusals say nothing about periods, so neither a reopen nor an appeal can change them.</summary>
+    private static ClaimRejected Refuse(FileClaim command, ClaimFiling filing, RejectionReason reason) =>
+        new(command.ClaimId, filing, reason, ReopenCanHelp: false, AppealCanHelp: false);
+
+    internal static IReadOnlyList<WarrantyFileEvent> Accept(AcceptClaim command, WarrantyFile.Activated file)
+    {
+        var claim = Claim(file, command.ClaimId);
+        return claim switch
+        {
+            { Status: ClaimStatus.AwaitingMerchant, RespondBy: { } deadline } when command.Now >= deadline =>
+                [AcceptedBySilence(claim.ClaimId, deadline)],
+            // A merchant may change its mind after refusing, as long as the buyer has not taken it to arbitration.
+            { Status: ClaimStatus.AwaitingMerchant or ClaimStatus.RefusedByMerchant } =>
+                [new ClaimAcceptedByMerchant(claim.ClaimId, BySilence: false, command.Now)],
+            { Status: ClaimStatus.InService } => [],
+            _ => throw NotAllowed(claim, "accepted by the merchant"),
+        };
+    }
+
+    /// <summary>
+    /// A refusal that arrives at or after the deadline is too late: silence has already accepted the claim, and
+    /// answering it as silence makes the outcome independent of whether the deadline message or the refusal is
+    /// processed first.
+    /// </summary>
+    internal static IReadOnlyList<WarrantyFileEvent> Refuse(RefuseClaim command, WarrantyFile.Activated file)
+    {
+        var claim = Claim(file, command.ClaimId);
+        return claim switch
+        {
+            { Status: ClaimStatus.AwaitingMerchant, RespondBy: { } deadline } when command.Now >= deadline =>
+                [AcceptedBySilence(claim.ClaimId, deadline)],
+            { Status: ClaimStatus.AwaitingMerchant } => [new ClaimRefusedByMerchant(claim.ClaimId, command.Reason, command.Now)],
+            { Status: ClaimStatus.RefusedByMerchant } => [],
+            _ => throw NotAllowed(claim, "refused by the merchant"),
+        };
+    }
+
+    /// <summary>An early or stale deadline message changes nothing: only a claim still waiting at its deadline is accepted.</summary>
+    internal static IReadOnlyList<WarrantyFileEvent> CheckDeadline(CheckMerchantResponseDeadline command, WarrantyFile.Activated file)
+    {
+        var claim = Claim(file, command.ClaimId);
+        return claim is { Status: ClaimStatus.AwaitingMerchant, RespondBy: { } deadline } && command.Now >= deadline
+            ? [AcceptedBySilence(claim.ClaimId, deadline)]
+            : [];
+    }
+
+    internal static IReadOnlyList<WarrantyFileEvent> Escalate(EscalateClaim command, WarrantyFile.Activated file)
+    {
+        var claim = Claim(file, command.ClaimId);
+        return claim.Status switch
+        {
+            ClaimStatus.RefusedByMerchant => [new ClaimEscalated(claim.ClaimId, command.Now)],
+            ClaimStatus.Escalated => [],
+            _ => throw NotAllowed(claim, "escalated (only a claim the merchant refused can be)"),
+        };
+    }
+
+    /// <summary>
+    /// Days in repair are whole local days from the start of service (approval, or the merchant's acceptance)
+    /// to completion: a same-day repair adds none, one that spans a midnight adds one.
+    /// </summary>
+    internal static IReadOnlyList<WarrantyFileEvent> CompleteRepair(CompleteRepair command, WarrantyFile.Activated file)
+    {
+        var claim = Claim(file, command.ClaimId);
+        if (claim.Status == ClaimStatus.Resolved)
+            return [];
+        if (!claim.IsOpen || claim.Remedy == Remedy.Return)
+            throw NotAllowed(claim, "completed by a repair");
+
+        var calendar = file.Calendar;
+        var since = claim.InServiceSince ?? claim.Filing.FiledAt;
+        var days = Math.Max(0, calendar.LocalDateOf(command.Now).DayNumber - calendar.LocalDateOf(since).DayNumber);
+        var withinThreeGuarantees = file.CoverageOf(CoverageKind.ThreeGuaranteesRepair)?.ActiveAt(since) == true;
+        return
+        [
+            new ClaimResolved(claim.ClaimId, ClaimResolution.RepairCompleted, command.Now, command.Outcome,
+                DaysInRepair: days, WithinThreeGuaranteesRepair: withinThreeGuarantees),
+        ];
+    }
+
+    internal static IReadOnlyList<WarrantyFileEvent> AcceptReturn(AcceptReturn command, WarrantyFile.Activated file)
+    {
+        var claim = Claim(file, command.ClaimId);
+        if (claim.Status == ClaimStatus.Resolved)
+            return [];
+        if (!claim.IsOpen || claim.Remedy == Remedy.Repair)
+            throw NotAllowed(claim, "resolved by a return");
+        return [new ClaimResolved(claim.ClaimId, ClaimResolution.ReturnAccepted, command.Now)];
+    }
+
+    /// <summary>
+    /// A ruling is final. It resolves the claim it is about; on a rejected claim a ruling for the buyer is the
+    /// approval the adjudication withheld, and one for the respondent leaves the rejection standing. Ordering a
+    /// reopening reopens the entry whatever the periods say. The case id makes a redelivered ruling change nothing.
+    /// </summary>
+    internal static IReadOnlyList<WarrantyFileEvent> ApplyRuling(ApplyRuling command, WarrantyFile.Activated file, WarrantyPolicy policy)
+    {
+        if (file.AppliedRulings.Contains(command.CaseId))
+            return [];
+
+        var events = new List<WarrantyFileEvent>();
+        if (command.Decision == RulingDecision.ReopenEntry)
+        {
+            events.Add(new EntryReopened(ReopenGround.Ruling, EntryDecisions.ReopenWindow(file.Calendar, command.Now, policy),
+                RequestedBy: null, command.CaseId, command.Now));
+        }
+
+        if (command.ClaimId is { } claimId)
+        {
+            var claim = Claim(file, claimId);
+            var overturnsRejection = claim.Status == ClaimStatus.Rejected && command.Decision != RulingDecision.ForRespondent;
+            if (claim.IsOpen || overturnsRejection)
+            {
+                events.Add(new ClaimResolved(claimId, ClaimResolution.Ruling, command.Now,
+                    Ruling: command.Decision, CaseId: command.CaseId));
+            }
+        }
+
+        return events;
+    }
+
+    private static ClaimAcceptedByMerchant AcceptedBySilence(Guid claimId, DateTimeOffset deadline) =>
+        new(claimId, BySilence: true, deadline);
+
+    private static ClaimRecord Claim(WarrantyFile.Activated file, Guid claimId) =>
+        file.ClaimById(claimId) ?? throw new WarrantyRuleViolation($"Claim {claimId} is not on this warranty file.");
+
+    private static WarrantyRuleViolation NotAllowed(ClaimRecord claim, string what) =>
+        new($"Claim {claim.ClaimId} is {claim.Status} and cannot be {what}.");
+}

@@ -1,0 +1,136 @@
+namespace Warranty.Domain;
+
+public enum FaultKind
+{
+    QualityFault,
+    DeadOnArrival,
+    NotAsDescribed,
+    MissingParts,
+    AccidentalDamage,
+    LongDiscoveryDefect,
+}
+
+/// <summary>Declared best first: a remedy no longer available is downgraded towards Repair, never upgraded.</summary>
+public enum Remedy
+{
+    Return,
+    Replacement,
+    Repair,
+}
+
+public enum Answerer
+{
+    Merchant,
+    Brand,
+    ExtendedWarrantyProgramme,
+}
+
+/// <summary>
+/// Who pays shipping on an approved claim. There is no Buyer value: out of warranty the claim is rejected, and
+/// what the buyer then arranges privately is not the platform's to record.
+/// </summary>
+public enum ShippingPayer
+{
+    Merchant,
+    Brand,
+    Platform,
+}
+
+public enum ActingParty
+{
+    Buyer,
+
+    /// <summary>官方客服 files claims and reopen requests on the buyer's behalf.</summary>
+    CustomerService,
+}
+
+/// <summary>
+/// Whom a claim or reopen request is for, and who typed it in. Customer service names the buyer it acts for,
+/// so its requests pass the buyer check like the buyer's own; the service layer vouches that a Buyer requester
+/// is the authenticated user.
+/// </summary>
+public sealed record Requester(string BuyerId, ActingParty ActingAs);
+
+public sealed record ExtendedWarrantyPurchase(int Years, decimal Price, bool IncludesAccidentalDamage);
+
+public enum RejectionReason
+{
+    EntryClosed,
+    OutOfWarranty,
+    AccidentalDamageNotCovered,
+    NotBuyer,
+    LineRefunded,
+    ClaimAlreadyOpen,
+}
+
+public enum ReopenGround
+{
+    ThreeGuarantees,
+    MerchantCommitment,
+    LongDiscovery,
+    Ruling,
+}
+
+public enum ReopenDenialReason
+{
+    /// <summary>Past the 三包 period and the merchant commitment, and no long-discovery defect within its limit.</summary>
+    BeyondThreeGuaranteesAndCommitment,
+
+    /// <summary>A long-discovery defect in a long-discovery category, reported after the category's limit.</summary>
+    LongDiscoveryLimitPassed,
+
+    NotBuyer,
+    LineRefunded,
+}
+
+public enum ClaimStatus
+{
+    Rejected,
+    AwaitingMerchant,
+    InService,
+    RefusedByMerchant,
+    Escalated,
+    Resolved,
+}
+
+public enum ClaimResolution
+{
+    RepairCompleted,
+
+    /// <summary>The merchant took the goods back: for a return, or for the exchange of a replacement.</summary>
+    ReturnAccepted,
+
+    Ruling,
+
+    /// <summary>The trade system refunded the line while the claim was open: nothing is left to serve.</summary>
+    LineRefunded,
+}
+
+public enum RepairOutcome
+{
+    Repaired,
+    Replaced,
+    Unrepairable,
+}
+
+/// <summary>What an arbitrator's final ruling orders (DOMAIN.md "Arbitration").</summary>
+public enum RulingDecision
+{
+    ForRespondent,
+    Refund,
+    Replacement,
+    Repair,
+    ReopenEntry,
+    Compensation,
+}
+
+public enum CancellationGround
+{
+    BeforeStart,
+    ProRata,
+    AfterPaidRepair,
+    LineRefunded,
+}
+
+/// <summary>A command that the file's current state does not allow; the service answers it as a conflict.</summary>
+public sealed class WarrantyRuleViolation(string message) : InvalidOperationException(message);

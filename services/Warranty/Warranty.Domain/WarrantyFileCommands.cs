@@ -1,0 +1,54 @@
+namespace Warranty.Domain;
+
+/// <summary>
+/// Everything that can be asked of one order line's warranty file. Time is always carried in (Now, or the
+/// transaction success time): the decider never reads a clock.
+/// </summary>
+public abstract record WarrantyFileCommand
+{
+    private WarrantyFileCommand() { }
+
+    /// <summary>From OrderCompleted: the line's transaction succeeded (d0 is its local date).</summary>
+    public sealed record ActivateWarranty(
+        string OrderId,
+        string LineId,
+        string BuyerId,
+        string MerchantId,
+        string Category,
+        int ManufacturerWarrantyMonths,
+        int MerchantWarrantyMonths,
+        ExtendedWarrantyPurchase? ExtendedWarranty,
+        DateTimeOffset TransactionSucceededAt) : WarrantyFileCommand;
+
+    /// <summary>From OrderLineRefunded; may arrive before the activation.</summary>
+    public sealed record RecordLineRefund(DateTimeOffset Now) : WarrantyFileCommand;
+
+    /// <summary>The buyer or customer service asks to reopen a closed after-sales entry, naming the defect.</summary>
+    public sealed record RequestReopen(Requester Requester, FaultKind Defect, DateTimeOffset Now) : WarrantyFileCommand;
+
+    public sealed record FileClaim(
+        Guid ClaimId,
+        Requester Claimant,
+        FaultKind Fault,
+        Remedy RemedyAsked,
+        IReadOnlyList<string> Evidence,
+        DateTimeOffset Now) : WarrantyFileCommand;
+
+    public sealed record AcceptClaim(Guid ClaimId, DateTimeOffset Now) : WarrantyFileCommand;
+
+    public sealed record RefuseClaim(Guid ClaimId, string Reason, DateTimeOffset Now) : WarrantyFileCommand;
+
+    /// <summary>The scheduled message at ClaimAwaitingMerchant.RespondBy.</summary>
+    public sealed record CheckMerchantResponseDeadline(Guid ClaimId, DateTimeOffset Now) : WarrantyFileCommand;
+
+    public sealed record EscalateClaim(Guid ClaimId, DateTimeOffset Now) : WarrantyFileCommand;
+
+    public sealed record CompleteRepair(Guid ClaimId, RepairOutcome Outcome, DateTimeOffset Now) : WarrantyFileCommand;
+
+    public sealed record AcceptReturn(Guid ClaimId, DateTimeOffset Now) : WarrantyFileCommand;
+
+    /// <summary>An arbitrator's final ruling, on a claim or (ClaimId null) on a denied reopen request.</summary>
+    public sealed record ApplyRuling(string CaseId, Guid? ClaimId, RulingDecision Decision, DateTimeOffset Now) : WarrantyFileCommand;
+
+    public sealed record CancelExtendedWarranty(DateTimeOffset Now) : WarrantyFileCommand;
+}

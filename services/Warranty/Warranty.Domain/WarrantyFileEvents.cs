@@ -1,0 +1,100 @@
+namespace Warranty.Domain;
+
+/// <summary>What the claim said when it was filed; kept on both the approval and the rejection.</summary>
+public sealed record ClaimFiling(
+    Requester Claimant,
+    FaultKind Fault,
+    Remedy RemedyAsked,
+    IReadOnlyList<string> Evidence,
+    DateTimeOffset FiledAt);
+
+public abstract record WarrantyFileEvent
+{
+    private WarrantyFileEvent() { }
+
+    /// <summary>
+    /// Carries the computed coverages and entry window, not just their inputs, so a later change of policy or
+    /// time-zone data never moves the periods a buyer was promised.
+    /// </summary>
+    public sealed record WarrantyActivated(
+        string OrderId,
+        string LineId,
+        string BuyerId,
+        string MerchantId,
+        string Category,
+        string TimeZoneId,
+        DateTimeOffset TransactionSucceededAt,
+        DateOnly D0,
+        IReadOnlyList<CoveragePeriod> Coverages,
+        LocalPeriod BaseEntry,
+        bool AfterSalesProtection,
+        ExtendedWarrantyPurchase? ExtendedWarranty) : WarrantyFileEvent;
+
+    /// <summary>An OrderCompleted line that contradicts the rules (a 4-year plan, money below zero), kept with why.</summary>
+    public sealed record WarrantyActivationRefused(string Reason) : WarrantyFileEvent;
+
+    public sealed record LineRefunded(DateTimeOffset At) : WarrantyFileEvent;
+
+    /// <summary>RequestedBy is set for a request, CaseId for a ruling.</summary>
+    public sealed record EntryReopened(
+        ReopenGround Ground,
+        LocalPeriod Window,
+        ActingParty? RequestedBy,
+        string? CaseId,
+        DateTimeOffset At) : WarrantyFileEvent;
+
+    public sealed record ReopenDenied(
+        ReopenDenialReason Reason,
+        bool AppealPossible,
+        ActingParty RequestedBy,
+        DateTimeOffset At) : WarrantyFileEvent;
+
+    /// <summary>Filing.RemedyAsked records what was asked when Remedy is a downgrade or a repeat-repair replacement.</summary>
+    public sealed record ClaimApproved(
+        Guid ClaimId,
+        ClaimFiling Filing,
+        CoverageKind Coverage,
+        Remedy Remedy,
+        Answerer Answerer,
+        ShippingPayer ShippingPaidBy,
+        bool RepeatRepairReplacement) : WarrantyFileEvent;
+
+    public sealed record ClaimRejected(
+        Guid ClaimId,
+        ClaimFiling Filing,
+        RejectionReason Reason,
+        bool ReopenCanHelp,
+        bool AppealCanHelp) : WarrantyFileEvent;
+
+    /// <summary>Follows ClaimApproved when the merchant answers; the service schedules the deadline at RespondBy.</summary>
+    public sealed record ClaimAwaitingMerchant(Guid ClaimId, string MerchantId, DateTimeOffset RespondBy) : WarrantyFileEvent;
+
+    /// <summary>BySilence: the deadline passed first and the platform accepted on the merchant's behalf (At = the deadline).</summary>
+    public sealed record ClaimAcceptedByMerchant(Guid ClaimId, bool BySilence, DateTimeOffset At) : WarrantyFileEvent;
+
+    public sealed record ClaimRefusedByMerchant(Guid ClaimId, string Reason, DateTimeOffset At) : WarrantyFileEvent;
+
+    public sealed record ClaimEscalated(Guid ClaimId, DateTimeOffset At) : WarrantyFileEvent;
+
+    /// <summary>
+    /// Closes a claim. DaysInRepair counts whole local days from the start of service to completion;
+    /// WithinThreeGuaranteesRepair says the repair began inside the 三包 repair period, so its days extend that
+    /// period and, when Repaired, it counts towards the repeat-repair replacement.
+    /// </summary>
+    public sealed record ClaimResolved(
+        Guid ClaimId,
+        ClaimResolution How,
+        DateTimeOffset At,
+        RepairOutcome? Outcome = null,
+        RulingDecision? Ruling = null,
+        string? CaseId = null,
+        int DaysInRepair = 0,
+        bool WithinThreeGuaranteesRepair = false) : WarrantyFileEvent;
+
+    public sealed record ExtendedWarrantyCancelled(
+        decimal Refund,
+        CancellationGround Ground,
+        int RemainingDays,
+        int TotalDays,
+        DateTimeOffset At) : WarrantyFileEvent;
+}

@@ -1,0 +1,306 @@
+using static Warranty.Domain.Tests.Time;
+using static Warranty.Domain.WarrantyFileCommand;
+using static Warranty.Domain.WarrantyFileEvent;
+
+namespace Warranty.Domain.Tests;
+
+public sealed class ClaimLifecycleTests
+{
+    private const string FiledAt = "2024-09-01T10:00:00+08:00";
+    private static readonly DateTimeOffset Deadline = At("2024-09-03T10:00:00+08:00");
+
+    /// <summary>No national warranty, so the 三包 repair in September 2024 is the merchant's to answer.</summary>
+    private static (Line Line, Guid ClaimId) AwaitingMerchant()
+    {
+        var claim = Line.Claim(FiledAt);
+        return (Line.Activated(nationalMonths: 0).Then(claim), claim.ClaimId);
+    }
+
+    [Fact]
+    public void A_merchant_answered_claim_waits_48_hours_for_the_merchant()
+    {
+        var (line, claimId) = AwaitingMerchant();
+
+        Assert.Equal(new ClaimAwaitingMerchant(claimId, Line.Merchant, Deadline), line.History[^1]);
+        var claim = line.File.ClaimById(claimId)!;
+        Assert.Equal((ClaimStatus.AwaitingMerchant, Deadline), (claim.Status, claim.RespondBy));
+    }
+
+    [Fact]
+    public void The_response_time_is_policy()
+    {
+        var policy = WarrantyPolicy.Default with { MerchantResponseHours = 24 };
+        var claim = Line.Claim(FiledAt);
+
+        var events = Line.Activated(nationalMonths: 0, policy: policy).When(claim);
+
+        Assert.Equal(new ClaimAwaitingMerchant(claim.ClaimId, Line.Merchant, At("2024-09-02T10:00:00+08:00")), events[^1]);
+    }
+
+    [Fact]
+    public void Silence_accepts_the_claim_at_the_deadline_on_the_merchant_behalf()
+    {
+        var (line, claimId) = AwaitingMerchant();
+
+        Assert.Empty(line.When(new CheckMerchantResponseDeadline(claimId, Deadline.AddSeconds(-1))));
+        Assert.Equal([new ClaimAcceptedByMerchant(claimId, true, Deadline)], line.When(new CheckMerchantResponseDeadline(claimId, Deadline)));
+        line.Then(new CheckMerchantResponseDeadline(claimId, Deadline.AddMinutes(3)));
+        Assert.Equal(ClaimStatus.InService, line.File.ClaimById(claimId)!.Status);
+        Assert.Empty(line.When(new CheckMerchantResponseDeadline(claimId, Deadline.AddMinutes(5))));
+    }
+
+    [Fact]
+    public void The_merchant_accepts_in_time_once()
+    {
+        var (line, claimId) = AwaitingMerchant();
+        var acceptedAt = At("2024-09-02T09:00:00+08:00");
+
+        line.Then(new AcceptClaim(claimId, acceptedAt));
+
+        Assert.Equal(new ClaimAcceptedByMerchant(claimId, false, acceptedAt), line.History[^1]);
+        Assert.Equal(acceptedAt, line.File.ClaimById(claimId)!.InServiceSince);
+        Assert.Empty(line.When(new AcceptClaim(claimId, acceptedAt.AddHours(1))));
+        Assert.Empty(line.When(new CheckMerchantResponseDeadline(claimId, Deadline)));
+    }
+
+    [Fact]
+    public void A_refusal_lets_the_buyer_escalate_once()
+    {
+        var (line, claimId) = AwaitingMerchant();
+        var refusedAt = At("2024-09-02T09:00:00+08:00");
+
+        line.Then(new RefuseClaim(claimId, "water damage found", refusedAt));
+        Assert.Equal(new ClaimRefusedByMerchant(claimId, "water damage found", refusedAt), line.History[^1]);
+        Assert.Empty(line.When(new CheckMerchantResponseDeadline(claimId, Deadline)));
+
+        line.Then(new EscalateClaim(claimId, refusedAt.AddHours(2)));
+        Assert.Equal(new ClaimEscalated(claimId, refusedAt.AddHours(2)), line.History[^1]);
+        Assert.Equal(ClaimStatus.Escalated, line.File.ClaimById(claimId)!.Status);
+        Assert.Empty(line.When(new EscalateClaim(claimId, refusedAt.AddHours(3))));
+    }
+
+    [Fact]
+    public void The_buyer_cannot_escalate_before_a_refusal()
+    {
+        var (line, claimId) = AwaitingMerchant();
+
+        var violation = Assert.Throws<WarrantyRuleViolation>(() => line.When(new EscalateClaim(claimId, At("2024-09-01T12:00:00+08:00"))));
+        Assert.Contains("AwaitingMerchant", violation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_refusal_at_or_after_the_deadline_is_too_late_silence_already_accepted()
+    {
+        var (line, claimId) = AwaitingMerchant();
+
+        Assert.Equal([new ClaimAcceptedByMerchant(claimId, true, Deadline)], line.When(new RefuseClaim(claimId, "late", Deadline)));
+        Assert.Equal([new ClaimAcceptedByMerchant(claimId, true, Deadline)], line.When(new AcceptClaim(claimId, Deadline.AddHours(1))));
+    }
+
+    [Fact]
+    public void A_merchant_may_accept_after_refusing_until_the_buyer_escalates()
+    {
+        var (line, claimId) = AwaitingMerchant();
+        line.Then(new RefuseClaim(claimId, "no", At("2024-09-01T12:00:00+08:00")));
+
+        Assert.Equal([new ClaimAcceptedByMerchant(claimId, false, At("2024-09-01T13:00:00+08:00"))],
+            line.When(new AcceptClaim(claimId, At("2024-09-01T13:00:00+08:00"))));
+        line.Then(new EscalateClaim(claimId, At("2024-09-01T14:00:00+08:00")));
+        Assert.Throws<WarrantyRuleViolation>(() => line.When(new AcceptClaim(claimId, At("2024-09-01T15:00:00+08:00"))));
+    }
+
+    [Fact]
+    public void A_brand_answered_claim_goes_straight_to_service_and_the_merchant_cannot_refuse_it()
+    {
+        var claim = Line.Claim(FiledAt);
+        var line = Line.Activated(nationalMonths: 12).Then(claim);
+
+        Assert.Equal((ClaimStatus.InService, claim.Now), (line.File.OpenClaim!.Status, line.File.OpenClaim.InServiceSince));
+        Assert.Throws<WarrantyRuleViolation>(() => line.When(new RefuseClaim(claim.ClaimId, "no", claim.Now.AddHours(1))));
+    }
+
+    [Fact]
+    public void A_finished_repair_resolves_the_claim_and_counts_whole_local_days_in_repair()
+    {
+        var claim = Line.Claim("2024-09-01T23:30:00+08:00");
+        var line = Line.Activated(nationalMonths: 12).Then(claim);
+        // 2024-09-03T16:10Z is 09-04 00:10 in Shanghai: three local dates after 09-01.
+        var done = At("2024-09-03T16:10:00Z");
+
+        var events = line.When(new CompleteRepair(claim.ClaimId, RepairOutcome.Repaired, done));
+
+        Assert.Equal([new ClaimResolved(claim.ClaimId, ClaimResolution.RepairCompleted, done, RepairOutcome.Repaired, DaysInRepair: 3, WithinThreeGuaranteesRepair: true)], events);
+        line.Given([.. events]);
+        Assert.Equal((1, 3), (line.File.ThreeGuaranteesRepairs, line.File.DaysInRepair));
+        Assert.Equal(Day("2025-01-13"), line.File.CoverageOf(CoverageKind.ThreeGuaranteesRepair)!.Period.LastDay);
+        Assert.Equal(Day("2025-01-10"), line.File.CoverageOf(CoverageKind.NationalJointWarranty)!.Period.LastDay);
+        Assert.Empty(line.When(new CompleteRepair(claim.ClaimId, RepairOutcome.Repaired, done.AddHours(1))));
+    }
+
+    [Fact]
+    public void A_repair_begun_inside_the_three_guarantees_period_extends_it_even_when_it_ends_outside()
+    {
+        var claim = Line.Claim("2025-01-09T10:00:00+08:00");
+        var line = Line.Activated().Then(claim);
+
+        line.Then(new CompleteRepair(claim.ClaimId, RepairOutcome.Repaired, At("2025-01-15T10:00:00+08:00")));
+
+        Assert.Equal(Day("2025-01-16"), line.File.CoverageOf(CoverageKind.ThreeGuaranteesRepair)!.Period.LastDay);
+        Assert.Equal(1, line.File.ThreeGuaranteesRepairs);
+    }
+
+    [Fact]
+    public void A_same_day_repair_adds_no_days()
+    {
+        var claim = Line.Claim("2024-09-01T09:00:00+08:00");
+        var line = Line.Activated().Then(claim);
+
+        var resolved = Assert.IsType<ClaimResolved>(Assert.Single(line.When(new CompleteRepair(claim.ClaimId, RepairOutcome.Repaired, At("2024-09-01T23:59:59+08:00")))));
+
+        Assert.Equal(0, resolved.DaysInRepair);
+    }
+
+    [Fact]
+    public void An_unrepairable_outcome_adds_its_days_but_is_not_a_repair_that_counts_towards_replacement()
+    {
+        var claim = Line.Claim(FiledAt);
+        var line = Line.Activated().Then(claim).Then(new CompleteRepair(claim.ClaimId, RepairOutcome.Unrepairable, At("2024-09-05T10:00:00+08:00")));
+
+        Assert.Equal((0, 4), (line.File.ThreeGuaranteesRepairs, line.File.DaysInRepair));
+    }
+
+    [Fact]
+    public void A_repair_under_the_extended_plan_neither_extends_nor_counts_for_three_guarantees()
+    {
+        var claim = Line.Claim("2025-06-01T10:00:00+08:00");
+        var line = Line.Activated(plan: new ExtendedWarrantyPurchase(1, 199m, false)).Then(claim);
+
+        var resolved = Assert.IsType<ClaimResolved>(Assert.Single(line.When(new CompleteRepair(claim.ClaimId, RepairOutcome.Repaired, At("2025-06-05T10:00:00+08:00")))));
+
+        Assert.False(resolved.WithinThreeGuaranteesRepair);
+        line.Given(resolved);
+        Assert.Equal((0, Day("2025-01-10")), (line.File.ThreeGuaranteesRepairs, line.File.CoverageOf(CoverageKind.ThreeGuaranteesRepair)!.Period.LastDay));
+    }
+
+    [Fact]
+    public void After_a_resolution_or_a_rejection_the_line_takes_a_new_claim()
+    {
+        var first = Line.Claim(FiledAt);
+        var line = Line.Activated().Then(first).Then(new CompleteRepair(first.ClaimId, RepairOutcome.Repaired, At("2024-09-02T10:00:00+08:00")));
+        line.Then(Line.Claim("2024-09-10T10:00:00+08:00", FaultKind.AccidentalDamage));
+        Assert.IsType<ClaimRejected>(line.History[^1]);
+
+        Assert.IsType<ClaimApproved>(Assert.Single(line.When(Line.Claim("2024-09-11T10:00:00+08:00"))));
+    }
+
+    [Fact]
+    public void Filing_the_same_claim_again_changes_nothing()
+    {
+        var claim = Line.Claim(FiledAt);
+        var line = Line.Activated().Then(claim);
+
+        Assert.Empty(line.When(claim with { Now = claim.Now.AddMinutes(1) }));
+    }
+
+    [Fact]
+    public void An_accepted_return_resolves_a_return_or_replacement_claim_but_not_a_repair()
+    {
+        var returned = Line.Claim("2024-01-12T10:00:00+08:00", asked: Remedy.Return);
+        var line = Line.Activated().Then(returned);
+
+        Assert.Throws<WarrantyRuleViolation>(() => line.When(new CompleteRepair(returned.ClaimId, RepairOutcome.Repaired, At("2024-01-13T10:00:00+08:00"))));
+        Assert.Equal([new ClaimResolved(returned.ClaimId, ClaimResolution.ReturnAccepted, At("2024-01-14T10:00:00+08:00"))],
+            line.When(new AcceptReturn(returned.ClaimId, At("2024-01-14T10:00:00+08:00"))));
+
+        var repair = Line.Claim("2024-03-01T10:00:00+08:00");
+        var repairLine = Line.Activated().Then(repair);
+        Assert.Throws<WarrantyRuleViolation>(() => repairLine.When(new AcceptReturn(repair.ClaimId, At("2024-03-02T10:00:00+08:00"))));
+    }
+
+    [Fact]
+    public void A_ruling_resolves_an_escalated_claim_once()
+    {
+        var (line, claimId) = AwaitingMerchant();
+        line.Then(new RefuseClaim(claimId, "no", At("2024-09-01T12:00:00+08:00")))
+            .Then(new EscalateClaim(claimId, At("2024-09-01T13:00:00+08:00")));
+        var ruling = new ApplyRuling("case-7", claimId, RulingDecision.Repair, At("2024-09-05T10:00:00+08:00"));
+
+        var events = line.When(ruling);
+
+        Assert.Equal([new ClaimResolved(claimId, ClaimResolution.Ruling, ruling.Now, Ruling: RulingDecision.Repair, CaseId: "case-7")], events);
+        line.Given([.. events]);
+        Assert.Empty(line.When(ruling));
+        Assert.Null(line.File.OpenClaim);
+    }
+
+    [Fact]
+    public void A_ruling_for_the_buyer_approves_a_rejected_claim_and_one_for_the_respondent_leaves_it_rejected()
+    {
+        var claim = Line.Claim("2024-09-01T10:00:00+08:00", FaultKind.AccidentalDamage);
+        var line = Line.Activated().Then(claim);
+        var now = At("2024-09-10T10:00:00+08:00");
+
+        Assert.Empty(line.When(new ApplyRuling("case-1", claim.ClaimId, RulingDecision.ForRespondent, now)));
+        Assert.Equal([new ClaimResolved(claim.ClaimId, ClaimResolution.Ruling, now, Ruling: RulingDecision.Replacement, CaseId: "case-2")],
+            line.When(new ApplyRuling("case-2", claim.ClaimId, RulingDecision.Replacement, now)));
+    }
+
+    [Fact]
+    public void A_ruling_can_reopen_the_entry_whatever_the_periods_say()
+    {
+        var line = Line.Activated(CategoryPolicy.Clothing, nationalMonths: 0);
+        var now = At("2025-06-01T10:00:00+08:00");
+
+        var events = line.When(new ApplyRuling("case-3", null, RulingDecision.ReopenEntry, now));
+
+        var window = new LocalPeriod(Day("2025-06-01"), Day("2025-06-16"), At("2025-05-31T16:00:00Z"), At("2025-06-16T16:00:00Z"));
+        Assert.Equal([new EntryReopened(ReopenGround.Ruling, window, null, "case-3", now)], events);
+        line.Given([.. events]);
+        Assert.True(line.File.EntryOpenAt(now));
+        Assert.Empty(line.When(new ApplyRuling("case-3", null, RulingDecision.ReopenEntry, now.AddDays(1))));
+        Assert.Empty(line.When(new ApplyRuling("case-4", null, RulingDecision.ForRespondent, now)));
+    }
+
+    [Fact]
+    public void A_reopening_ruling_on_an_open_claim_also_resolves_it()
+    {
+        var (line, claimId) = AwaitingMerchant();
+        line.Then(new RefuseClaim(claimId, "no", At("2024-09-01T12:00:00+08:00")));
+        var now = At("2024-09-05T10:00:00+08:00");
+
+        var events = line.When(new ApplyRuling("case-5", claimId, RulingDecision.ReopenEntry, now));
+
+        Assert.Equal([typeof(EntryReopened), typeof(ClaimResolved)], events.Select(e => e.GetType()));
+    }
+
+    [Fact]
+    public void Commands_about_a_claim_that_is_not_on_the_file_are_refused()
+    {
+        var line = Line.Activated();
+        var stranger = Guid.NewGuid();
+
+        Assert.Throws<WarrantyRuleViolation>(() => line.When(new AcceptClaim(stranger, At(FiledAt))));
+        Assert.Throws<WarrantyRuleViolation>(() => line.When(new ApplyRuling("case-9", stranger, RulingDecision.Refund, At(FiledAt))));
+    }
+
+    [Fact]
+    public void A_refund_ends_the_open_claim_and_refunds_the_plan_in_full_once()
+    {
+        var claim = Line.Claim("2025-06-01T10:00:00+08:00");
+        var line = Line.Activated(plan: new ExtendedWarrantyPurchase(1, 199m, false)).Then(claim);
+        Assert.True(line.File.ExtendedWarranty!.RepairPaidUnderPlan);
+        var refundedAt = At("2025-06-02T10:00:00+08:00");
+
+        var events = line.When(new RecordLineRefund(refundedAt));
+
+        Assert.Equal(
+            [
+                new LineRefunded(refundedAt),
+                new ClaimResolved(claim.ClaimId, ClaimResolution.LineRefunded, refundedAt),
+                new ExtendedWarrantyCancelled(199m, CancellationGround.LineRefunded, 222, 365, refundedAt),
+            ],
+            events);
+        line.Given([.. events]);
+        Assert.Empty(line.When(new RecordLineRefund(refundedAt.AddHours(1))));
+    }
+}
