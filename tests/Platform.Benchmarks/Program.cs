@@ -1,0 +1,215 @@
+using System.Diagnostics;
+using System.Globalization;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Platform.Benchmarks;
+using Platform.EventSourcing;
+
+// Usage: dotnet run -c Release --project tests/Platform.Benchmarks -- [append|relay|scheduler|all] [--quick]
+// Each figure is printed next to a raw baseline measured in the same run, and as their ratio.
+var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
+var quick = args.Contains("--quick");
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+Console.WriteLine($"# Platform benchmarks — {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {(quick ? "quick" : "full")} run");
+
+if (which is "append" or "all")
+{
+    await AppendBenchmark.Run(writers: 4, perWriter: quick ? 1_000 : 5_000);
+}
+if (which is "relay" or "all")
+{
+    await RelayBenchmark.Run(messages: quick ? 5_000 : 20_000, latencyRate: 1_000, latencySeconds: quick ? 5 : 15);
+}
+if (which is "scheduler" or "all")
+{
+    await SchedulerBenchmark.Run(pending: quick ? 20_000 : 100_000, spreadSeconds: quick ? 10 : 30);
+}
+
+internal static class AppendBenchmark
+{
+    public static async Task Run(int writers, int perWriter)
+    {
+        await using var database = await BenchDatabase.Create();
+        await using (var command = database.DataSource.CreateCommand("create table raw_events (like events including all)"))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+        var payload = new string('x', 200);
+        var metadata = """{"messageId":null,"correlationId":null,"causationId":null,"traceParent":null,"traceState":null}""";
+        var total = writers * perWriter;
+
+        // Warm both paths so neither pays for JIT or pool growth in its measurement.
+        await Raw(database, writers, 50, payload, metadata, "warm");
+        await Store(database, writers, 50, payload, "warm");
+
+        var raw = await Raw(database, writers, perWriter, payload, metadata, "raw");
+        var store = await Store(database, writers, perWriter, payload, "store");
+        Console.WriteLine();
+        Console.WriteLine($"## Append: one event per transaction, {writers} writers, {total:N0} events each way");
+        Console.WriteLine("| path | events/s |");
+        Console.WriteLine("|---|---|");
+        Console.WriteLine($"| raw Npgsql INSERT into an identical table | {total / raw.TotalSeconds:N0} |");
+        Console.WriteLine($"| EventStore Session.Append + Commit | {total / store.TotalSeconds:N0} |");
+        Console.WriteLine($"| ratio store / raw (target >= 0.8) | {raw.TotalSeconds / store.TotalSeconds:F2} |");
+    }
+
+    private static async Task<TimeSpan> Raw(BenchDatabase database, int writers, int perWriter, string payload, string metadata, string prefix)
+    {
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(writer => Task.Run(async () =>
+        {
+            for (var i = 1; i <= perWriter; i++)
+            {
+                await using var command = database.DataSource.CreateCommand(
+                    "insert into raw_events (stream_id, version, type, data, metadata, recorded_at) values ($1, $2, $3, $4::jsonb, $5::jsonb, $6)");
+                command.Parameters.Add(new() { Value = $"{prefix}-{writer}" });
+                command.Parameters.Add(new() { Value = (long)i });
+                command.Parameters.Add(new() { Value = "bench-event" });
+                command.Parameters.Add(new() { Value = $$"""{"writer":{{writer}},"number":{{i}},"payload":"{{payload}}"}""" });
+                command.Parameters.Add(new() { Value = metadata });
+                command.Parameters.Add(new() { Value = DateTimeOffset.UtcNow });
+                await command.ExecuteNonQueryAsync();
+            }
+        })));
+        return watch.Elapsed;
+    }
+
+    private static async Task<TimeSpan> Store(BenchDatabase database, int writers, int perWriter, string payload, string prefix)
+    {
+        var store = database.Store();
+        var metadata = new MessageMetadata(null, null, null, null, null);
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(writer => Task.Run(async () =>
+        {
+            for (var i = 1; i <= perWriter; i++)
+            {
+                await using var session = await store.OpenSession(null, metadata, CancellationToken.None);
+                session.Append($"{prefix}-{writer}", "bench", i - 1, [new BenchEvent(writer, i, payload)]);
+                await session.Commit(CancellationToken.None);
+            }
+        })));
+        return watch.Elapsed;
+    }
+}
+
+internal static class RelayBenchmark
+{
+    public static async Task Run(int messages, int latencyRate, int latencySeconds)
+    {
+        await using var database = await BenchDatabase.Create();
+
+        // Baseline: MassTransit publishing straight to the broker, same consumer, same broker.
+        var directArrivals = new Arrivals(Guid.NewGuid(), messages);
+        using (var direct = await BenchHosts.Start(database, directArrivals, relay: false))
+        {
+            var bus = direct.Services.GetRequiredService<IBus>();
+            var watch = Stopwatch.StartNew();
+            await Parallel.ForEachAsync(Enumerable.Range(1, messages), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, ct) =>
+                await bus.Publish(new BenchMessage(directArrivals.RunId, i, DateTimeOffset.UtcNow), ct));
+            await directArrivals.All.WaitAsync(TimeSpan.FromMinutes(5));
+            var directRate = messages / watch.Elapsed.TotalSeconds;
+
+            // Through the outbox: committed in transactions of 100, then relayed and consumed.
+            var outboxArrivals = new Arrivals(Guid.NewGuid(), messages);
+            using var relayHost = await BenchHosts.Start(database, outboxArrivals, relay: true);
+            var store = database.Store();
+            watch.Restart();
+            await Parallel.ForEachAsync(Enumerable.Range(0, messages / 100), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (batch, ct) =>
+            {
+                await using var session = await store.OpenSession(null, new MessageMetadata(null, null, null, null, null), ct);
+                for (var i = 1; i <= 100; i++)
+                {
+                    session.Publish(new BenchMessage(outboxArrivals.RunId, batch * 100 + i, DateTimeOffset.UtcNow));
+                }
+                await session.Commit(ct);
+            });
+            await outboxArrivals.All.WaitAsync(TimeSpan.FromMinutes(5));
+            var outboxRate = messages / watch.Elapsed.TotalSeconds;
+
+            // Latency at a steady rate: one message per transaction, stamped just before its commit.
+            var paced = latencyRate * latencySeconds;
+            var latencyArrivals = new Arrivals(Guid.NewGuid(), paced);
+            var interval = TimeSpan.FromSeconds(1.0 / latencyRate);
+            var start = Stopwatch.StartNew();
+            await Parallel.ForEachAsync(Enumerable.Range(1, paced), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+            {
+                var wait = interval * i - start.Elapsed;
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, ct);
+                }
+                await using var session = await store.OpenSession(null, new MessageMetadata(null, null, null, null, null), ct);
+                session.Publish(new BenchMessage(latencyArrivals.RunId, i, DateTimeOffset.UtcNow));
+                await session.Commit(ct);
+            });
+            var achieved = paced / start.Elapsed.TotalSeconds;
+            await latencyArrivals.All.WaitAsync(TimeSpan.FromMinutes(5));
+            var (p50, p99, max) = Stats.Summary(latencyArrivals.Values.Select(v => (v.At - v.SentAt).TotalMilliseconds));
+
+            Console.WriteLine();
+            Console.WriteLine($"## Outbox relay: {messages:N0} messages each way");
+            Console.WriteLine("| path | messages/s, publish to consumed |");
+            Console.WriteLine("|---|---|");
+            Console.WriteLine($"| direct MassTransit Publish (64 in flight) | {directRate:N0} |");
+            Console.WriteLine($"| outbox: commit (100 per transaction) + relay + consume | {outboxRate:N0} |");
+            Console.WriteLine($"| ratio outbox / direct (target >= 0.7) | {outboxRate / directRate:F2} |");
+            Console.WriteLine();
+            Console.WriteLine($"## Outbox latency, commit to consumed, one message per transaction at {achieved:N0}/s for {latencySeconds} s");
+            Console.WriteLine($"| p50 | {p50:F1} ms |");
+            Console.WriteLine("|---|---|");
+            Console.WriteLine($"| p99 (target < 50 ms) | {p99:F1} ms |");
+            Console.WriteLine($"| max | {max:F1} ms |");
+        }
+    }
+}
+
+internal static class SchedulerBenchmark
+{
+    public static async Task Run(int pending, int spreadSeconds)
+    {
+        await using var database = await BenchDatabase.Create();
+        var arrivals = new Arrivals(Guid.NewGuid(), pending);
+        using var host = await BenchHosts.Start(database, arrivals, relay: false);
+        var store = database.Store();
+
+        // Every schedule is committed before the first is due, so the relay faces all of them pending.
+        var lead = TimeSpan.FromSeconds(10);
+        var first = DateTimeOffset.UtcNow + lead;
+        var step = TimeSpan.FromSeconds(spreadSeconds) / pending;
+        var watch = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, pending / 500), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (batch, ct) =>
+        {
+            await using var session = await store.OpenSession(null, new MessageMetadata(null, null, null, null, null), ct);
+            for (var i = 0; i < 500; i++)
+            {
+                var number = batch * 500 + i;
+                var due = first + step * number;
+                session.Schedule(due, new BenchMessage(arrivals.RunId, number, due));
+            }
+            await session.Commit(ct);
+        });
+        var scheduling = watch.Elapsed;
+        if (DateTimeOffset.UtcNow > first)
+        {
+            Console.WriteLine($"(scheduling took {scheduling.TotalSeconds:F1} s, longer than the {lead.TotalSeconds} s lead: early rows were due before the relay started)");
+        }
+
+        var relay = new OutboxRelay(database.DataSource, host.Services.GetRequiredService<IBus>(), BenchDatabase.Types(), TimeProvider.System,
+            new OutboxRelayOptions(), Microsoft.Extensions.Logging.Abstractions.NullLogger<OutboxRelay>.Instance);
+        await relay.StartAsync(CancellationToken.None);
+        await arrivals.All.WaitAsync(TimeSpan.FromSeconds(spreadSeconds) + lead + TimeSpan.FromMinutes(5));
+        var firingSeconds = (arrivals.Values.Max(v => v.At) - first).TotalSeconds;
+        await relay.StopAsync(CancellationToken.None);
+        var (p50, p99, max) = Stats.Summary(arrivals.Values.Select(v => (v.At - v.SentAt).TotalMilliseconds));
+
+        Console.WriteLine();
+        Console.WriteLine($"## Scheduler: {pending:N0} pending schedules, due evenly over {spreadSeconds} s ({pending / (double)spreadSeconds:N0}/s)");
+        Console.WriteLine($"| scheduling rate (500 per transaction) | {pending / scheduling.TotalSeconds:N0}/s |");
+        Console.WriteLine("|---|---|");
+        Console.WriteLine($"| firing throughput, first due to last consumed | {pending / firingSeconds:N0}/s |");
+        Console.WriteLine($"| lateness p50, due to consumed | {p50:F1} ms |");
+        Console.WriteLine($"| lateness p99 (target < 250 ms) | {p99:F1} ms |");
+        Console.WriteLine($"| lateness max | {max:F1} ms |");
+    }
+}

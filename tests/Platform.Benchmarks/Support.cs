@@ -1,0 +1,160 @@
+using System.Collections.Concurrent;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Platform.EventSourcing;
+using Platform.ServiceDefaults;
+
+namespace Platform.Benchmarks;
+
+public sealed record BenchMessage(Guid RunId, int Number, DateTimeOffset SentAt);
+
+public sealed record BenchEvent(int Writer, int Number, string Payload);
+
+/// <summary>A database of the benchmark's own, dropped afterwards.</summary>
+public sealed class BenchDatabase : IAsyncDisposable
+{
+    public static readonly PlatformSettings Settings = PlatformSettings.FromEnvironment();
+
+    private BenchDatabase(string name)
+    {
+        Name = name;
+        DataSource = new NpgsqlDataSourceBuilder(Settings.ConnectionString(name)).Build();
+    }
+
+    public string Name { get; }
+    public NpgsqlDataSource DataSource { get; }
+
+    public static async Task<BenchDatabase> Create()
+    {
+        var name = $"bench_{Guid.NewGuid():N}";
+        await using (var admin = NpgsqlDataSource.Create(Settings.ConnectionString("postgres")))
+        {
+            await admin.CreateCommand($"create database \"{name}\"").ExecuteNonQueryAsync();
+        }
+        var database = new BenchDatabase(name);
+        await Migrator.Apply(database.DataSource, EventStoreSchema.Migrations, CancellationToken.None);
+        return database;
+    }
+
+    public EventStore Store() => new(DataSource, Types(), TimeProvider.System);
+
+    public static MessageTypeRegistry Types() => new MessageTypeRegistry()
+        .Register<BenchMessage>("bench-message")
+        .Register<BenchEvent>("bench-event");
+
+    public async ValueTask DisposeAsync()
+    {
+        await DataSource.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = NpgsqlDataSource.Create(Settings.ConnectionString("postgres"));
+        await admin.CreateCommand($"drop database if exists \"{Name}\" with (force)").ExecuteNonQueryAsync();
+    }
+}
+
+/// <summary>Receive times of one run's messages, by number.</summary>
+public sealed class Arrivals
+{
+    private static readonly ConcurrentDictionary<Guid, Arrivals> Runs = new();
+    private readonly ConcurrentDictionary<int, (DateTimeOffset SentAt, DateTimeOffset At)> seen = new();
+    private readonly TaskCompletionSource done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Guid runId;
+    private readonly int expected;
+
+    public Arrivals(Guid runId, int expected)
+    {
+        this.runId = runId;
+        this.expected = expected;
+        Runs[runId] = this;
+    }
+
+    /// <summary>Any consumer in the process records into the run its message names.</summary>
+    public static void RecordAny(BenchMessage message)
+    {
+        if (Runs.TryGetValue(message.RunId, out var arrivals))
+        {
+            arrivals.Record(message);
+        }
+    }
+
+    public Guid RunId => runId;
+    public int Count => seen.Count;
+    public Task All => done.Task;
+    public IEnumerable<(DateTimeOffset SentAt, DateTimeOffset At)> Values => seen.Values;
+
+    public void Record(BenchMessage message)
+    {
+        if (message.RunId == runId && seen.TryAdd(message.Number, (message.SentAt, DateTimeOffset.UtcNow)) && seen.Count == expected)
+        {
+            done.TrySetResult();
+        }
+    }
+}
+
+public sealed class ArrivalsConsumer : IConsumer<BenchMessage>
+{
+    public Task Consume(ConsumeContext<BenchMessage> context)
+    {
+        Arrivals.RecordAny(context.Message);
+        return Task.CompletedTask;
+    }
+}
+
+public static class BenchHosts
+{
+    /// <summary>A host with the platform's defaults: the relay on the database, and a plain consumer of BenchMessage.</summary>
+    public static async Task<IHost> Start(BenchDatabase database, Arrivals? arrivals, bool relay)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var name = $"bench-{Guid.NewGuid():N}"[..18];
+        builder.AddPlatformDefaults(new PlatformServiceOptions
+        {
+            ServiceName = name,
+            Database = database.Name,
+            ConfigureEventSourcing = o => o.Types.Register<BenchMessage>("bench-message").Register<BenchEvent>("bench-event"),
+            ConfigureConsumers = x =>
+            {
+                if (arrivals is not null)
+                {
+                    x.AddConsumer<ArrivalsConsumer>().ExcludeFromConfigureEndpoints();
+                }
+            },
+            ConfigureBus = (context, cfg) =>
+            {
+                if (arrivals is not null)
+                {
+                    cfg.ReceiveEndpoint($"{name}-arrivals", e =>
+                    {
+                        e.QueueExpiration = TimeSpan.FromMinutes(2);
+                        e.PrefetchCount = 500;
+                        e.ConfigureConsumer<ArrivalsConsumer>(context);
+                    });
+                }
+            },
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        if (!relay)
+        {
+            var relayService = builder.Services.Single(d => d.ImplementationType == typeof(OutboxRelay));
+            builder.Services.Remove(relayService);
+        }
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+}
+
+public static class Stats
+{
+    public static double Percentile(IReadOnlyList<double> sorted, double p) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    public static (double P50, double P99, double Max) Summary(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return (Percentile(sorted, 0.50), Percentile(sorted, 0.99), sorted.Count == 0 ? double.NaN : sorted[^1]);
+    }
+}
