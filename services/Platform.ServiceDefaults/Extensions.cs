@@ -35,6 +35,11 @@ public sealed class PlatformServiceOptions
 public static class Extensions
 {
     public const string ReadyTag = "ready";
+    public const string LivePath = "/health/live";
+    public const string ReadyPath = "/health/ready";
+
+    /// <summary>How long a stopping service may take to finish the messages in hand; orchestrators must wait longer.</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(35);
 
     /// <summary>The platform's own ActivitySources and Meters all start with this.</summary>
     public const string TelemetryPrefix = "Platform.";
@@ -92,7 +97,7 @@ public static class Extensions
             o.WaitUntilStarted = true;
             o.StopTimeout = TimeSpan.FromSeconds(30);
         });
-        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(35));
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         services.AddOutboxRelay();
 
         AddTelemetry(services, service);
@@ -118,8 +123,8 @@ public static class Extensions
         app.UseAuthentication();
         app.UseAuthorization();
         // Probes cannot authenticate; the answers name checks and states only.
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealth }).AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteHealth }).AllowAnonymous();
+        app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealth }).AllowAnonymous();
+        app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteHealth }).AllowAnonymous();
         app.MapOpenApi();
         app.MapGet("/operations/refusals", async (HttpContext context, NpgsqlDataSource dataSource, int? limit, CancellationToken ct) =>
                 context.GetCaller().Is(PlatformRoles.Operator)

@@ -19,6 +19,15 @@ public sealed record PlatformSettings(
     string RabbitVirtualHost,
     string KeysDirectory)
 {
+    /// <summary>Every environment variable the platform's hosts read, for deployment files to be checked against.</summary>
+    public static readonly IReadOnlyList<string> EnvironmentKeys =
+    [
+        "PLATFORM_PG_HOST", "PLATFORM_PG_PORT", "PLATFORM_PG_USER", "PLATFORM_PG_PASSWORD", "PLATFORM_PG_DATABASE",
+        "PLATFORM_RABBITMQ_HOST", "PLATFORM_RABBITMQ_PORT", "PLATFORM_RABBITMQ_USER", "PLATFORM_RABBITMQ_PASSWORD", "PLATFORM_RABBITMQ_VHOST",
+        "PLATFORM_KEYS_DIR", "PLATFORM_CLOCK_SPEED", "PLATFORM_CLOCK_ORIGIN", "PLATFORM_OUTBOX_BATCH_SIZE",
+        "PLATFORM_OUTBOX_MAX_LAG_SECONDS", "PLATFORM_SCHEDULER_MAX_LAG_SECONDS", "OTEL_EXPORTER_OTLP_ENDPOINT",
+    ];
+
     public static PlatformSettings From(IConfiguration configuration) => new(
         configuration["PLATFORM_PG_HOST"] ?? "127.0.0.1",
         Port(configuration, "PLATFORM_PG_PORT", 5432),
