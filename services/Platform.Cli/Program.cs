@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Platform.Cli;
 using Platform.ServiceDefaults;
 
 var role = new Option<string>("--role") { Description = "The caller's role", Required = true };
@@ -37,5 +38,30 @@ health.SetAction(async (parse, ct) =>
     }
 });
 
-var root = new RootCommand("The after-sales warranty platform's operator commands") { token, health };
+var max = new Option<int>("--max") { Description = "At most this many messages", DefaultValueFactory = _ => 100 };
+var errorQueue = new Argument<string>("queue") { Description = "An error queue, e.g. warranty-order-completed_error" };
+var list = new Command("list", "Lists the _error queues of PLATFORM_RABBITMQ_VHOST and, for each that holds messages, their faults") { max };
+list.SetAction(async (parse, ct) =>
+{
+    var queues = new ErrorQueues(PlatformSettings.FromEnvironment());
+    foreach (var (queue, count) in await queues.List(ct))
+    {
+        Console.WriteLine($"{queue}: {count} message(s)");
+        foreach (var message in count == 0 ? [] : await queues.Peek(queue, parse.GetValue(max), ct))
+        {
+            Console.WriteLine($"  {message.MessageId} {message.MessageType} at {message.FaultedAt}: {message.ExceptionType}: {message.Reason}");
+        }
+    }
+    return 0;
+});
+var move = new Command("move", "Moves messages from an _error queue back to the queue they failed in, after the cause is fixed") { errorQueue, max };
+move.SetAction(async (parse, ct) =>
+{
+    var moved = await new ErrorQueues(PlatformSettings.FromEnvironment()).MoveBack(parse.GetValue(errorQueue)!, parse.GetValue(max), ct);
+    Console.WriteLine($"moved {moved} message(s) back");
+    return 0;
+});
+var errors = new Command("errors", "Dead-lettered messages: see why they failed, move them back") { list, move };
+
+var root = new RootCommand("The after-sales warranty platform's operator commands") { token, health, errors };
 return await root.Parse(args).InvokeAsync();

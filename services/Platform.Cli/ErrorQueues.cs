@@ -1,0 +1,119 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Platform.ServiceDefaults;
+using RabbitMQ.Client;
+
+namespace Platform.Cli;
+
+/// <summary>A message MassTransit moved to an _error queue, with the fault it recorded.</summary>
+public sealed record FaultedMessage(string Queue, string? MessageId, string? MessageType, string? ExceptionType, string? Reason, string? FaultedAt, string BodyPreview);
+
+/// <summary>
+/// Lists what sits in the _error queues and moves it back to the queue it came from, once the
+/// cause is fixed. Each message is acknowledged in the error queue only after the broker has
+/// confirmed its copy in the original queue, so a crash in between duplicates, never loses.
+/// </summary>
+public sealed class ErrorQueues(PlatformSettings settings, int managementPort = 15672)
+{
+    private const string ErrorSuffix = "_error";
+    private static readonly string[] FaultHeaders = ["MT-Fault-", "MT-Reason", "MT-Host-"];
+
+    public async Task<IReadOnlyList<(string Queue, long Messages)>> List(CancellationToken ct)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri($"http://{settings.RabbitHost}:{managementPort}/") };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{settings.RabbitUser}:{settings.RabbitPassword}")));
+        var queues = await client.GetFromJsonAsync<JsonElement>($"api/queues/{Uri.EscapeDataString(settings.RabbitVirtualHost)}?columns=name,messages", ct);
+        return queues.EnumerateArray()
+            .Select(q => (Queue: q.GetProperty("name").GetString()!, Messages: q.TryGetProperty("messages", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt64() : 0))
+            .Where(q => q.Queue.EndsWith(ErrorSuffix, StringComparison.Ordinal))
+            .OrderBy(q => q.Queue, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>Reads up to <paramref name="max"/> messages without taking them: closing the channel returns them to the queue.</summary>
+    public async Task<IReadOnlyList<FaultedMessage>> Peek(string errorQueue, int max, CancellationToken ct)
+    {
+        RequireErrorQueue(errorQueue);
+        await using var connection = await Factory().CreateConnectionAsync(ct);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
+        var messages = new List<FaultedMessage>();
+        while (messages.Count < max && await channel.BasicGetAsync(errorQueue, autoAck: false, ct) is { } delivery)
+        {
+            messages.Add(Describe(errorQueue, delivery));
+        }
+        await channel.CloseAsync(ct);
+        return messages;
+    }
+
+    /// <summary>Moves up to <paramref name="max"/> messages back to the queue whose name the error queue carries.</summary>
+    public async Task<int> MoveBack(string errorQueue, int max, CancellationToken ct)
+    {
+        RequireErrorQueue(errorQueue);
+        var target = errorQueue[..^ErrorSuffix.Length];
+        await using var connection = await Factory().CreateConnectionAsync(ct);
+        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct);
+        var moved = 0;
+        while (moved < max && await channel.BasicGetAsync(errorQueue, autoAck: false, ct) is { } delivery)
+        {
+            var properties = new BasicProperties(delivery.BasicProperties)
+            {
+                Headers = delivery.BasicProperties.Headers?
+                    .Where(h => !FaultHeaders.Any(prefix => h.Key.StartsWith(prefix, StringComparison.Ordinal)))
+                    .ToDictionary(h => h.Key, h => h.Value),
+            };
+            await channel.BasicPublishAsync(string.Empty, target, mandatory: true, properties, delivery.Body, ct);
+            await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, ct);
+            moved++;
+        }
+        return moved;
+    }
+
+    private static void RequireErrorQueue(string queue)
+    {
+        if (!queue.EndsWith(ErrorSuffix, StringComparison.Ordinal) || queue.Length == ErrorSuffix.Length)
+        {
+            throw new ArgumentException($"'{queue}' is not an error queue (its name must end in {ErrorSuffix}).", nameof(queue));
+        }
+    }
+
+    private ConnectionFactory Factory() => new()
+    {
+        HostName = settings.RabbitHost,
+        Port = settings.RabbitPort,
+        UserName = settings.RabbitUser,
+        Password = settings.RabbitPassword,
+        VirtualHost = settings.RabbitVirtualHost,
+        ClientProvidedName = "platform-cli errors",
+    };
+
+    private static FaultedMessage Describe(string queue, BasicGetResult delivery)
+    {
+        var headers = delivery.BasicProperties.Headers ?? new Dictionary<string, object?>();
+        string? Header(string name) => headers.TryGetValue(name, out var value) ? value switch
+        {
+            byte[] bytes => Encoding.UTF8.GetString(bytes),
+            null => null,
+            _ => value.ToString(),
+        } : null;
+
+        var body = Encoding.UTF8.GetString(delivery.Body.Span);
+        string? messageType = null;
+        try
+        {
+            using var envelope = JsonDocument.Parse(body);
+            if (envelope.RootElement.TryGetProperty("messageType", out var types) && types.ValueKind == JsonValueKind.Array)
+            {
+                messageType = types.EnumerateArray().FirstOrDefault().GetString();
+            }
+        }
+        catch (JsonException)
+        {
+            // A body that is not JSON is itself the likely reason it faulted; it is shown as it is.
+        }
+        return new FaultedMessage(queue, delivery.BasicProperties.MessageId, messageType, Header("MT-Fault-ExceptionType"),
+            Header("MT-Fault-Message") ?? Header("MT-Reason"), Header("MT-Fault-Timestamp"), body.Length > 300 ? body[..300] + "…" : body);
+    }
+}
