@@ -99,34 +99,60 @@ public sealed class OutboxRelay(
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(options.PublishTimeout);
         var results = await Task.WhenAll(rows.Select(row => TryPublish(row, timeout.Token)));
-        var sent = rows.Where((_, i) => results[i]).Select(r => r.Id).ToArray();
-        if (sent.Length > 0)
+        var sent = rows.Where((_, i) => results[i] == Outcome.Published).Select(r => r.Id).ToArray();
+        var poison = rows.Where((_, i) => results[i] == Outcome.Unpublishable).ToList();
+        if (sent.Length > 0 || poison.Count > 0)
         {
             await using var delete = new NpgsqlCommand("delete from outbox where id = any($1)", connection, tx);
-            delete.Parameters.Add(new() { Value = sent });
+            delete.Parameters.Add(new() { Value = sent.Concat(poison.Select(p => p.Id)).ToArray() });
             await delete.ExecuteNonQueryAsync(ct);
+        }
+        foreach (var row in poison)
+        {
+            // Retrying cannot help a row whose type or body this build cannot read: it is kept for
+            // operators with the reason instead of blocking the relay forever.
+            await using var keep = new NpgsqlCommand(
+                "insert into refusals (message_id, consumer, message_type, body, code, reason, refused_at) values ($1, 'outbox-relay', $2, $3::jsonb, 'Unpublishable', $4, $5)",
+                connection, tx);
+            keep.Parameters.Add(new() { Value = row.Id });
+            keep.Parameters.Add(new() { Value = row.MessageType });
+            keep.Parameters.Add(new() { Value = row.Body });
+            keep.Parameters.Add(new() { Value = $"The outbox row cannot be turned into a message by this build ({row.MessageType})." });
+            keep.Parameters.Add(new() { Value = clock.GetUtcNow() });
+            await keep.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
 
         var after = clock.GetUtcNow();
-        foreach (var row in rows.Where((_, i) => results[i]))
+        foreach (var row in rows.Where((_, i) => results[i] == Outcome.Published))
         {
             Lateness.Record((after - row.DueAt).TotalMilliseconds);
         }
         Published.Add(sent.Length);
-        if (sent.Length < rows.Count)
+        var failed = rows.Count - sent.Length - poison.Count;
+        if (failed > 0)
         {
-            throw new OutboxPublishException(rows.Count - sent.Length);
+            throw new OutboxPublishException(failed);
         }
         return sent.Length;
     }
 
-    private async Task<bool> TryPublish(Row row, CancellationToken ct)
+    private async Task<Outcome> TryPublish(Row row, CancellationToken ct)
     {
+        object message;
+        Type type;
         try
         {
-            var type = types.TypeOf(row.MessageType);
-            var message = JsonSerializer.Deserialize(row.Body, type, Json.Options)!;
+            type = types.TypeOf(row.MessageType);
+            message = JsonSerializer.Deserialize(row.Body, type, Json.Options)!;
+        }
+        catch (Exception e) when (e is UnknownMessageTypeException or JsonException or NotSupportedException)
+        {
+            logger.LogError(e, "Outbox message {MessageId} ({MessageType}) cannot be read; it moves to the refusals", row.Id, row.MessageType);
+            return Outcome.Unpublishable;
+        }
+        try
+        {
             var metadata = JsonSerializer.Deserialize<MessageMetadata>(row.Headers, Json.Options)!;
             ActivityContext.TryParse(metadata.TraceParent, metadata.TraceState, out var parent);
             using var activity = ActivitySource.StartActivity("outbox relay", ActivityKind.Producer, parent);
@@ -152,17 +178,24 @@ public sealed class OutboxRelay(
                 var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{row.Destination}"));
                 await endpoint.Send(message, type, Pipe.Execute<SendContext>(Stamp), ct);
             }
-            return true;
+            return Outcome.Published;
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             logger.LogWarning(e, "Outbox message {MessageId} ({MessageType}) was not published; it stays for the next batch", row.Id, row.MessageType);
-            return false;
+            return Outcome.Failed;
         }
         catch (OperationCanceledException)
         {
-            return false;
+            return Outcome.Failed;
         }
+    }
+
+    private enum Outcome
+    {
+        Published,
+        Failed,
+        Unpublishable,
     }
 
     private async Task<DateTimeOffset?> NextDue(CancellationToken ct)

@@ -38,6 +38,29 @@ public sealed class OutboxTests
     }
 
     [Fact]
+    public async Task A_row_this_build_cannot_read_moves_to_the_refusals_and_does_not_hold_up_the_others()
+    {
+        await using var database = await TestDatabase.Create();
+        var deliveries = new Deliveries { RunId = Guid.NewGuid() };
+        var poison = Guid.NewGuid();
+        await using (var command = database.DataSource.CreateCommand(
+            "insert into outbox (id, due_at, scheduled, message_type, body, headers, created_at) values ($1, now(), false, 'renamed-long-ago', '{}', '{}', now())"))
+        {
+            command.Parameters.Add(new() { Value = poison });
+            await command.ExecuteNonQueryAsync();
+        }
+        using var host = await Hosts.Start(database, deliveries);
+
+        await Commit(database.Store(), s => s.Publish(new TestMessage(deliveries.RunId, 1)));
+
+        await Eventually.Until(() => deliveries.Count == 1, Deadline, "the readable message is delivered");
+        await Eventually.Until(async () => await database.Scalar<long>("select count(*) from outbox") == 0, Deadline, "the outbox is empty");
+        var refusal = Assert.Single(await RefusalLog.Latest(database.DataSource, 10, CancellationToken.None));
+        Assert.Equal((poison, "renamed-long-ago", "Unpublishable"), (refusal.MessageId!.Value, refusal.MessageType, refusal.Code));
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task A_message_sent_to_a_named_queue_reaches_that_queue()
     {
         await using var database = await TestDatabase.Create();
