@@ -10,7 +10,9 @@ public static class Json
 
     private static JsonSerializerOptions Create()
     {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        // jsonb stores keys shortest first, so a polymorphic "$type" comes back after short
+        // properties such as "id"; the reader must not insist on it coming first.
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { AllowOutOfOrderMetadataProperties = true };
         options.Converters.Add(new JsonStringEnumConverter());
         options.MakeReadOnly(populateMissingResolver: true);
         return options;

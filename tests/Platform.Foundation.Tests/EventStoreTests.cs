@@ -133,6 +133,23 @@ public sealed class EventStoreTests
     }
 
     [Fact]
+    public async Task A_polymorphic_event_reads_back_although_jsonb_puts_its_type_discriminator_after_short_keys()
+    {
+        await using var database = await TestDatabase.Create();
+        var types = new MessageTypeRegistry().Register<Parked>("parked");
+        var store = new EventStore(database.DataSource, types, TimeProvider.System);
+        var parked = new Parked(new Shipped("o-1", DateTimeOffset.Parse("2024-03-08T16:30:00Z", System.Globalization.CultureInfo.InvariantCulture)));
+        await using (var session = await store.OpenSession(null, NoMetadata, CancellationToken.None))
+        {
+            session.Append("o-1", "order", 0, [parked]);
+            await session.Commit(CancellationToken.None);
+        }
+
+        Assert.DoesNotContain("{\"$type\"", await database.Scalar<string>("select data::text from events"), StringComparison.Ordinal);
+        Assert.Equal(parked, Assert.Single(await store.ReadStream("o-1", CancellationToken.None)).Data);
+    }
+
+    [Fact]
     public async Task An_unregistered_event_type_is_refused_before_anything_is_written()
     {
         await using var database = await TestDatabase.Create();
@@ -196,5 +213,12 @@ public sealed class RefusalLogTests
         Assert.Equal(0L, await database.Scalar<long>("select count(*) from events"));
     }
 }
+
+[System.Text.Json.Serialization.JsonDerivedType(typeof(Shipped), "shipped")]
+public abstract record TradeFact;
+
+public sealed record Shipped(string Id, DateTimeOffset At) : TradeFact;
+
+public sealed record Parked(TradeFact Event);
 
 public sealed record RenamedApplied(Guid RunId, int Number);
