@@ -48,6 +48,18 @@ public class ArrivalOrderTests
     }
 
     [Fact]
+    public void A_refund_made_before_the_confirmation_shows_in_the_snapshot_whichever_arrived_first()
+    {
+        var earlyRefund = CoverRefund with { RefundedAt = PaidAt.AddHours(1) };
+        var inOrder = History.Run([Placed, Paid, earlyRefund, Confirmed]);
+        var parked = History.Run([Confirmed, earlyRefund, Paid, Placed]);
+
+        var expected = WasCompleted(ConfirmedAt, ConfirmedBy.Buyer, coverRefunded: 50m);
+        Assert.Equal(Json.Of(expected), Json.Of(inOrder.Events.OfType<OrderEvent.OrderCompleted>().Single()));
+        Assert.Equal(Json.Of(expected), Json.Of(parked.Events.OfType<OrderEvent.OrderCompleted>().Single()));
+    }
+
+    [Fact]
     public void Reversed_arrival_ends_in_the_same_state_as_arrival_in_order()
     {
         var inOrder = History.Run(TradeEvents);

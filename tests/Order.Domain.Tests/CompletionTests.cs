@@ -116,6 +116,25 @@ public class CompletionTests
     }
 
     [Fact]
+    public void A_free_line_never_counts_as_refunded()
+    {
+        var gift = new OrderLine("L3", "SKU-GIFT", "Gift sticker", "accessories", "", 0m, 1, 0, 0, null);
+        var state = GivenArrived(Placed with { Lines = [Phone, Cover, gift] }, Confirmed).When(CoverRefund).Then(CoverWasRefunded);
+
+        Assert.Equal(["L2"], state.RefundedLineIds);
+    }
+
+    [Fact]
+    public void The_completion_snapshot_marks_only_lines_refunded_in_full()
+    {
+        var gift = new OrderLine("L3", "SKU-GIFT", "Gift sticker", "accessories", "", 0m, 1, 0, 0, null);
+        var decision = GivenArrived(Placed with { Lines = [Phone, Cover, gift] }, PhoneRefund, CoverRefund).When(Confirmed).Decision;
+
+        var completed = Assert.Single(Assert.IsType<OrderDecision.Accepted>(decision).Events.OfType<OrderEvent.OrderCompleted>());
+        Assert.Equal([("L1", false), ("L2", true), ("L3", false)], completed.Lines.Select(line => (line.Line.LineId, line.Refunded)));
+    }
+
+    [Fact]
     public void Refunds_adding_up_to_the_amount_paid_refund_the_line() =>
         GivenArrived(Placed, CoverRefund with { RefundId = "R5", Amount = 30m })
             .When(CoverRefund with { Amount = 20m })

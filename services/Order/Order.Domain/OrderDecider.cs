@@ -49,15 +49,33 @@ public static class OrderDecider
         return new Accepted(events);
     }
 
-    // The order the trade system produces them in, whatever order they arrived in.
+    // The order the trade system produced them in, by its own times, whatever order they arrived in:
+    // a line refunded before the buyer confirmed shows as refunded in the completion snapshot, as it
+    // does when the events arrive in order. Equal times keep the trade system's sequence.
     private static IEnumerable<TradeEvent> InApplicationOrder(ImmutableList<TradeEvent> parked) =>
-        parked.OfType<TradeEvent.OrderPaid>().Cast<TradeEvent>()
-            .Concat(parked.OfType<TradeEvent.OrderShipped>())
-            .Concat(parked.OfType<TradeEvent.OrderDelivered>())
-            .Concat(parked.OfType<TradeEvent.OrderReceiptConfirmed>())
-            .Concat(parked.OfType<TradeEvent.OrderLineRefunded>()
-                .OrderBy(refund => refund.RefundedAt)
-                .ThenBy(refund => refund.RefundId, StringComparer.Ordinal));
+        parked.OrderBy(HappenedAt)
+            .ThenBy(Sequence)
+            .ThenBy(trade => (trade as TradeEvent.OrderLineRefunded)?.RefundId, StringComparer.Ordinal);
+
+    private static DateTimeOffset HappenedAt(TradeEvent trade) => trade switch
+    {
+        TradeEvent.OrderPaid paid => paid.PaidAt,
+        TradeEvent.OrderShipped shipped => shipped.ShippedAt,
+        TradeEvent.OrderDelivered delivered => delivered.DeliveredAt,
+        TradeEvent.OrderReceiptConfirmed confirmed => confirmed.ConfirmedAt,
+        TradeEvent.OrderLineRefunded refund => refund.RefundedAt,
+        _ => throw new ArgumentOutOfRangeException(nameof(trade), trade, "Unknown trade event"),
+    };
+
+    private static int Sequence(TradeEvent trade) => trade switch
+    {
+        TradeEvent.OrderPaid => 1,
+        TradeEvent.OrderShipped => 2,
+        TradeEvent.OrderDelivered => 3,
+        TradeEvent.OrderReceiptConfirmed => 4,
+        TradeEvent.OrderLineRefunded => 5,
+        _ => throw new ArgumentOutOfRangeException(nameof(trade), trade, "Unknown trade event"),
+    };
 
     private static OrderDecision Park(TradeEvent trade, OrderState state) =>
         state.Parked.Find(parked => SameFact(parked, trade)) switch
@@ -138,7 +156,7 @@ public static class OrderDecider
         }
         return Accept(new OrderEvent.OrderLineRefunded(
             refund.OrderId, refund.RefundId, refund.LineId, refund.Amount, refund.RefundedAt,
-            refundedInAll == refundedLine.AmountPaid));
+            refundedLine.IsRefundedBy(refundedInAll)));
     }
 
     // The lines are compared by content; record equality would compare the list references.

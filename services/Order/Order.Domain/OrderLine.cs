@@ -22,6 +22,12 @@ public sealed record OrderLine(
     // so a refund of the line is bounded by the goods alone.
     [JsonIgnore]
     public decimal AmountPaid => UnitPrice * Quantity;
+
+    /// <summary>
+    /// Refunds adding up to all that was paid refund the line; a partial refund (a price adjustment)
+    /// leaves it standing, and a free line (a gift) has nothing to refund, so it never counts as refunded.
+    /// </summary>
+    public bool IsRefundedBy(decimal refundedAmount) => refundedAmount > 0 && refundedAmount == AmountPaid;
 }
 
 /// <param name="IncludesAccidentalDamage">Comprehensive cover (综合保修), not only quality faults.</param>
@@ -31,4 +37,8 @@ public sealed record ExtendedWarrantyPurchase(int PlanYears, decimal PricePaid, 
 }
 
 /// <summary>A line as it stood when the order completed, for the Warranty service to open its file.</summary>
-public sealed record CompletedLine(OrderLine Line, decimal RefundedAmount);
+public sealed record CompletedLine(OrderLine Line, decimal RefundedAmount)
+{
+    [JsonIgnore]
+    public bool Refunded => Line.IsRefundedBy(RefundedAmount);
+}

@@ -79,7 +79,7 @@ public sealed record OrderState
     public IReadOnlyList<string> RefundedLineIds =>
         Placement is null
             ? []
-            : [.. Placement.Lines.Where(line => RefundedAmount(line.LineId) == line.AmountPaid).Select(line => line.LineId)];
+            : [.. Placement.Lines.Where(line => line.IsRefundedBy(RefundedAmount(line.LineId))).Select(line => line.LineId)];
 
     public static OrderState Evolve(OrderState state, OrderEvent @event) => @event switch
     {

@@ -1,0 +1,81 @@
+using System.Globalization;
+using MassTransit;
+using Order.Domain;
+using Trade = Platform.Contracts.Trade.V1;
+
+namespace Order.Service.Features.RecordTradeEvents;
+
+/// <summary>
+/// The trade system's events, each applied to its order's stream: one queue for all of them, since
+/// they arrive in any order anyway and the stream's version settles every race.
+/// </summary>
+public sealed class TradeEventsConsumer(OrderUnitOfWork orders) :
+    IConsumer<Trade.OrderPlaced>,
+    IConsumer<Trade.OrderPaid>,
+    IConsumer<Trade.OrderShipped>,
+    IConsumer<Trade.OrderDelivered>,
+    IConsumer<Trade.OrderReceiptConfirmed>,
+    IConsumer<Trade.OrderLineRefunded>
+{
+    /// <summary>
+    /// The inbox key of these messages: the queue's name today, but fixed here, because a key that
+    /// changed with a class rename would let every message consumed before it be applied again.
+    /// </summary>
+    public const string Name = "order-trade-events";
+
+    public Task Consume(ConsumeContext<Trade.OrderPlaced> context)
+    {
+        var placed = context.Message;
+        return orders.Run(context, Name, new TradeEvent.OrderPlaced(
+            placed.OrderId,
+            placed.BuyerId,
+            placed.MerchantId,
+            placed.ShippingRegion,
+            placed.PlacedAt,
+            // Required on the wire, yet a producer can still send null: the decider refuses an order
+            // without lines, or with an empty one, and says which.
+            placed.Lines is null ? [] : [.. placed.Lines.Select(line => line is null ? null! : Line(line))]));
+    }
+
+    public Task Consume(ConsumeContext<Trade.OrderPaid> context) =>
+        orders.Run(context, Name, new TradeEvent.OrderPaid(context.Message.OrderId, context.Message.PaidAt));
+
+    public Task Consume(ConsumeContext<Trade.OrderShipped> context) =>
+        orders.Run(context, Name, new TradeEvent.OrderShipped(context.Message.OrderId, context.Message.ShippedAt));
+
+    public Task Consume(ConsumeContext<Trade.OrderDelivered> context) =>
+        orders.Run(context, Name, new TradeEvent.OrderDelivered(context.Message.OrderId, context.Message.DeliveredAt));
+
+    public Task Consume(ConsumeContext<Trade.OrderReceiptConfirmed> context) =>
+        orders.Run(context, Name, new TradeEvent.OrderReceiptConfirmed(context.Message.OrderId, context.Message.ConfirmedAt));
+
+    public Task Consume(ConsumeContext<Trade.OrderLineRefunded> context)
+    {
+        var refund = context.Message;
+        return orders.Run(context, Name,
+            new TradeEvent.OrderLineRefunded(refund.OrderId, RefundId(refund), refund.LineId, refund.RefundAmount, refund.RefundedAt));
+    }
+
+    /// <summary>
+    /// The contract has no refund id, yet a line may be refunded in parts and the decider tells a
+    /// second part from a redelivery of the first by its id. A re-sent refund repeats its content, so
+    /// the id is made of it: the line, the amount without trailing zeros (300 and 300.00 are one
+    /// refund) and the instant in UTC. Two parts of the same amount on the same line at the same
+    /// instant count as one refund; the contract gives nothing that could tell them apart.
+    /// </summary>
+    internal static string RefundId(Trade.OrderLineRefunded refund) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"{refund.LineId}/{refund.RefundAmount / 1.0000000000000000000000000000m}/{refund.RefundedAt.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffffffZ}");
+
+    private static OrderLine Line(Trade.OrderLine line) => new(
+        line.LineId,
+        line.Sku,
+        line.Title,
+        line.Category,
+        line.Brand,
+        line.UnitPrice,
+        line.Quantity,
+        line.ManufacturerWarrantyMonths,
+        line.MerchantWarrantyMonths,
+        line.ExtendedWarranty is { } plan ? new ExtendedWarrantyPurchase(plan.PlanYears, plan.PricePaid, plan.IncludesAccidentalDamage) : null);
+}

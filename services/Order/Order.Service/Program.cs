@@ -1,0 +1,1 @@
+Order.Service.OrderService.Create(args).Run();

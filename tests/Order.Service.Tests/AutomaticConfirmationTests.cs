@@ -1,0 +1,101 @@
+using Order.Domain;
+using Order.Service.Features.ConfirmReceiptAutomatically;
+using Order.Service.Tests.Support;
+using Platform.ServiceDefaults;
+using Platform.Testing;
+using Platform.Contracts.Orders.V1;
+
+namespace Order.Service.Tests;
+
+/// <summary>
+/// The automatic receipt confirmation under a compressed clock: 300,000 times real time, so the
+/// ten days after shipping pass in about three seconds.
+/// </summary>
+public sealed class AutomaticConfirmationTests() : OrderServiceTest(clockSpeed: 300_000)
+{
+    private static readonly TimeSpan AutoConfirmAfter = OrderPolicy.Default.AutoConfirmAfter;
+
+    [Fact]
+    public async Task A_shipped_order_the_buyer_does_not_confirm_is_confirmed_by_the_system_when_the_period_runs_out()
+    {
+        var order = NewOrder();
+        var countedBefore = Metrics.Sum(OrderMetrics.CompletedName, "confirmed_by=System");
+
+        await Publish(order.Placed, order.Paid, order.Shipped);
+
+        var due = await Probe.WaitFor<AutomaticReceiptConfirmationDue>(m => m.OrderId == order.OrderId, Patience, "the confirmation falls due");
+        Assert.Equal(order.ShippedAt + AutoConfirmAfter, due.DueAt);
+        var completed = await Completion(order.OrderId);
+        Assert.Equal((order.ShippedAt + AutoConfirmAfter, ReceiptConfirmedBy.System), (completed.CompletedAt, completed.ConfirmedBy));
+        Assert.Equal(2, completed.Lines.Count);
+        var view = await ReadOrder(order.OrderId);
+        Assert.Equal(new(order.ShippedAt + AutoConfirmAfter, ConfirmedBy.System), view.Completion);
+        Assert.Equal(OrderMilestone.Completed, view.Timeline[^1].Milestone);
+        await Eventually.Until(() => Metrics.Sum(OrderMetrics.CompletedName, "confirmed_by=System") == countedBefore + 1,
+            Patience, "the completion is counted as confirmed by the system");
+    }
+
+    [Fact]
+    public async Task The_automatic_confirmation_after_the_buyer_confirmed_completes_nothing()
+    {
+        var order = NewOrder();
+        await Publish(order.Placed, order.Shipped);
+        // Shipped first, so the confirmation is scheduled; an order completed before it ships schedules none.
+        await WaitShipped(order.OrderId);
+        await Publish(order.Confirmed);
+        Assert.Equal(ReceiptConfirmedBy.Buyer, (await Completion(order.OrderId)).ConfirmedBy);
+
+        // The deadline still falls due and is consumed: a witness that it was decided on.
+        await Probe.WaitFor<AutomaticReceiptConfirmationDue>(m => m.OrderId == order.OrderId, Patience, "the confirmation falls due");
+        var dueMessage = Probe.Received<AutomaticReceiptConfirmationDue>().First(o => o.Message.OrderId == order.OrderId).MessageId!.Value;
+        await WaitConsumed(dueMessage, AutomaticReceiptConfirmationConsumer.Name);
+        // A later completion is published after anything that deadline could have caused.
+        var witness = NewOrder();
+        await Publish(witness.Placed, witness.Confirmed);
+        await Completion(witness.OrderId);
+
+        var completion = Assert.Single(CompletionsOf(order.OrderId));
+        Assert.Equal(ReceiptConfirmedBy.Buyer, completion.ConfirmedBy);
+        var view = await ReadOrder(order.OrderId, PlatformRoles.Buyer, order.BuyerId);
+        Assert.Equal(new(order.ConfirmedAt, ConfirmedBy.Buyer), view.Completion);
+        Assert.Single(view.Timeline, entry => entry.Milestone == OrderMilestone.Completed);
+    }
+
+    [Fact]
+    public async Task A_confirmation_delivered_before_its_time_completes_nothing_and_falls_due_again_then()
+    {
+        var order = NewOrder();
+        // Shipped some days ahead of the clock, so the early message surely comes before the due time.
+        var shipped = order.Shipped with { ShippedAt = order.PlacedAt.AddDays(5) };
+        var dueAt = shipped.ShippedAt + AutoConfirmAfter;
+        await Publish(order.Placed, shipped);
+        await WaitShipped(order.OrderId);
+
+        var early = Guid.NewGuid();
+        await Probe.Publish(new AutomaticReceiptConfirmationDue { OrderId = order.OrderId, DueAt = Env.TimeProvider.GetUtcNow() }, early);
+        await WaitConsumed(early, AutomaticReceiptConfirmationConsumer.Name);
+
+        // The probe hears its own early message, the one scheduled at shipping, and the one scheduled again.
+        await Eventually.Until(() => DueMessages(order.OrderId).Count == 3, Patience, "the early confirmation falls due again");
+        Assert.All(DueMessages(order.OrderId).Skip(1), due => Assert.Equal(dueAt, due.Message.DueAt));
+        var completed = await Completion(order.OrderId);
+        Assert.Equal((dueAt, ReceiptConfirmedBy.System), (completed.CompletedAt, completed.ConfirmedBy));
+        foreach (var due in DueMessages(order.OrderId))
+        {
+            await WaitConsumed(due.MessageId!.Value, AutomaticReceiptConfirmationConsumer.Name);
+        }
+        var witness = NewOrder();
+        await Publish(witness.Placed, witness.Confirmed);
+        await Completion(witness.OrderId);
+        Assert.Single(CompletionsOf(order.OrderId));
+    }
+
+    private List<Observed<AutomaticReceiptConfirmationDue>> DueMessages(string orderId) =>
+        [.. Probe.Received<AutomaticReceiptConfirmationDue>().Where(o => o.Message.OrderId == orderId).OrderBy(o => o.At)];
+
+    private async Task WaitShipped(string orderId)
+    {
+        await WaitPlaced(orderId);
+        await Eventually.Until(async () => (await ReadOrder(orderId)).Status == OrderStatus.Shipped, Patience, $"order {orderId} is shipped");
+    }
+}
