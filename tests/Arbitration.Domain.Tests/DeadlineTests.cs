@@ -25,8 +25,8 @@ public class DeadlineTests
         ["refused repair"] = (
             Opened(new CaseOrigin.ClaimRefusedByMerchant(ClaimId, MerchantId, ClaimRemedy.Repair), Merchant),
             new Remedy.RepairAtPlatformCost(), "Merchant"),
-        ["rejected claim"] = (Opened(RejectedClaim, AfterSales), new Remedy.Replacement(), "PlatformAfterSales"),
-        ["denied reopen"] = (Opened(DeniedReopen, AfterSales), new Remedy.ReopenEntry(), "PlatformAfterSales"),
+        ["rejected claim"] = (Opened(RejectedClaim, Merchant), new Remedy.Replacement(), "Merchant"),
+        ["denied reopen"] = (Opened(DeniedReopen, Merchant), new Remedy.ReopenEntry(), "Merchant"),
         ["escalated job"] = (Opened(EscalatedJob, RepairOperations), new Remedy.RepairAtPlatformCost(), "PlatformRepairOperations"),
     };
 

@@ -25,22 +25,22 @@ public class EvidenceTests
     }
 
     [Fact]
-    public void Any_after_sales_agent_answers_for_the_platform_on_an_appeal() =>
-        Given(Opened(RejectedClaim, AfterSales)).When(Evidence(AfterSalesAgent, OpenedAt))
-            .Then(Submitted(CaseSide.Respondent, AfterSalesAgent, OpenedAt));
+    public void The_merchant_answers_an_appeal_of_a_rejected_claim() =>
+        Given(Opened(RejectedClaim, Merchant)).When(Evidence(TheMerchant, OpenedAt))
+            .Then(Submitted(CaseSide.Respondent, TheMerchant, OpenedAt));
 
     [Fact]
     public void Repair_operations_answer_for_an_escalated_job() =>
         Given(Opened(EscalatedJob, RepairOperations)).When(Evidence(RepairOperator, OpenedAt))
             .Then(Submitted(CaseSide.Respondent, RepairOperator, OpenedAt));
 
-    public static TheoryData<string> Strangers => ["another buyer", "another merchant", "after-sales on a merchant's case", "an arbitrator"];
+    public static TheoryData<string> Strangers => ["another buyer", "another merchant", "repair operations on a merchant's case", "an arbitrator"];
 
     private static readonly Dictionary<string, Actor> StrangerActors = new()
     {
         ["another buyer"] = new Actor(ActorRole.Buyer, "buyer-2"),
         ["another merchant"] = new Actor(ActorRole.Merchant, "merchant-2"),
-        ["after-sales on a merchant's case"] = AfterSalesAgent,
+        ["repair operations on a merchant's case"] = RepairOperator,
         ["an arbitrator"] = Arbitrator,
     };
 
@@ -56,8 +56,8 @@ public class EvidenceTests
     }
 
     [Fact]
-    public void A_merchant_may_not_answer_a_case_the_platform_answers() =>
-        Given(Opened(DeniedReopen, AfterSales)).When(Evidence(TheMerchant, OpenedAt)).ThenRefused(CaseRefusalCode.NotAParty);
+    public void A_merchant_may_not_answer_a_case_the_platforms_repair_operations_answer() =>
+        Given(Opened(EscalatedJob, RepairOperations)).When(Evidence(TheMerchant, OpenedAt)).ThenRefused(CaseRefusalCode.NotAParty);
 
     [Fact]
     public void A_stranger_learns_nothing_even_of_a_ruled_case() =>

@@ -10,12 +10,12 @@ public class OpeningTests
         Given().When(Open(RefusedClaim)).Then(Opened(RefusedClaim, Merchant));
 
     [Fact]
-    public void An_appeal_of_a_rejected_claim_opens_a_case_the_platforms_after_sales_answers() =>
-        Given().When(Open(RejectedClaim)).Then(Opened(RejectedClaim, AfterSales));
+    public void An_appeal_of_a_rejected_claim_opens_a_case_the_merchant_answers() =>
+        Given().When(Open(RejectedClaim)).Then(Opened(RejectedClaim, Merchant));
 
     [Fact]
-    public void An_appeal_of_a_denied_reopen_opens_a_case_the_platforms_after_sales_answers() =>
-        Given().When(Open(DeniedReopen)).Then(Opened(DeniedReopen, AfterSales));
+    public void An_appeal_of_a_denied_reopen_opens_a_case_the_merchant_answers() =>
+        Given().When(Open(DeniedReopen)).Then(Opened(DeniedReopen, Merchant));
 
     [Fact]
     public void An_escalated_repair_job_opens_a_case_the_platforms_repair_operations_answer() =>
@@ -32,6 +32,10 @@ public class OpeningTests
         Given(MerchantCase).When(Open(RefusedClaim) with { Now = OpenedAt.AddMinutes(5) }).ThenNothing();
 
     [Fact]
+    public void Opening_the_same_case_with_a_refreshed_description_changes_nothing() =>
+        Given(MerchantCase).When(Open(RefusedClaim) with { Item = Item with { Title = "Electric kettle 1.7 L (white)" } }).ThenNothing();
+
+    [Fact]
     public void Opening_the_case_id_for_something_else_is_refused() =>
         Given(MerchantCase).When(Open(DeniedReopen)).ThenRefused(CaseRefusalCode.CaseAlreadyOpen);
 
@@ -44,10 +48,20 @@ public class OpeningTests
         { "origin", Open(RefusedClaim) with { Origin = null! } },
         { "claim", Open(new CaseOrigin.ClaimRefusedByMerchant(Guid.Empty, MerchantId, ClaimRemedy.Return)) },
         { "merchant", Open(new CaseOrigin.ClaimRefusedByMerchant(ClaimId, "", ClaimRemedy.Return)) },
-        { "remedy", Open(new CaseOrigin.ClaimRejected(ClaimId, (ClaimRemedy)7, "OutOfWarranty")) },
-        { "rejection reason", Open(new CaseOrigin.ClaimRejected(ClaimId, ClaimRemedy.Return, "")) },
-        { "denial reason", Open(new CaseOrigin.ReopenDenied("")) },
-        { "job", Open(new CaseOrigin.RepairJobEscalated(Guid.Empty)) },
+        { "remedy", Open(new CaseOrigin.ClaimRejected(ClaimId, MerchantId, (ClaimRemedy)7, "OutOfWarranty")) },
+        { "merchant", Open(new CaseOrigin.ClaimRejected(ClaimId, " ", ClaimRemedy.Return, "OutOfWarranty")) },
+        { "rejection reason", Open(new CaseOrigin.ClaimRejected(ClaimId, MerchantId, ClaimRemedy.Return, "")) },
+        { "reopen request", Open(new CaseOrigin.ReopenDenied(Guid.Empty, MerchantId, "OutsideReopenablePeriods")) },
+        { "merchant", Open(new CaseOrigin.ReopenDenied(RequestId, "", "OutsideReopenablePeriods")) },
+        { "denial reason", Open(new CaseOrigin.ReopenDenied(RequestId, MerchantId, "")) },
+        { "job", Open(new CaseOrigin.RepairJobEscalated(Guid.Empty, null)) },
+        { "item", Open(RefusedClaim) with { Item = null! } },
+        { "shipping region", Open(RefusedClaim) with { Item = Item with { ShippingRegion = "" } } },
+        { "SKU", Open(RefusedClaim) with { Item = Item with { Sku = " " } } },
+        { "title", Open(RefusedClaim) with { Item = Item with { Title = "" } } },
+        { "category", Open(RefusedClaim) with { Item = Item with { Category = "" } } },
+        { "brand", Open(RefusedClaim) with { Item = Item with { Brand = "" } } },
+        { "fault description", Open(RefusedClaim) with { Item = Item with { FaultDescription = "" } } },
     };
 
     [Theory]

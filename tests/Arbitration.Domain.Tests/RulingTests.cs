@@ -81,7 +81,7 @@ public class RulingTests
     [Theory]
     [InlineData(ActorRole.Buyer, BuyerId)]
     [InlineData(ActorRole.Merchant, MerchantId)]
-    [InlineData(ActorRole.PlatformAfterSales, "cs-7")]
+    [InlineData(ActorRole.PlatformRepairOperations, "ops-3")]
     public void Only_an_arbitrator_may_rule(ActorRole role, string id) =>
         Given(MerchantCase, Assigned, Answered).When(Rule(new Actor(role, id), RefundBuyer, RuledAt))
             .ThenRefused(CaseRefusalCode.NotAnArbitrator);
@@ -114,7 +114,7 @@ public class RulingTests
     {
         CaseEvent[] events =
         [
-            MerchantCase, Opened(RejectedClaim, AfterSales), Opened(DeniedReopen, AfterSales), Opened(EscalatedJob, RepairOperations),
+            MerchantCase, Opened(RejectedClaim, Merchant), Opened(DeniedReopen, Merchant), Opened(EscalatedJob, RepairOperations),
             Answered, Assigned, Ruled(new Verdict.ForBuyer(new Remedy.Compensation(12.3m))), Ruled(new Verdict.ForRespondent(), "arb-2"),
             new CaseEvent.CaseRuled(CaseId, new Verdict.ForBuyer(new Remedy.ReopenEntry()), "default", null, DeadlineAt),
         ];

@@ -14,6 +14,7 @@ public abstract record CaseCommand(Guid CaseId, DateTimeOffset Now)
         string LineId,
         string BuyerId,
         CaseOrigin Origin,
+        DisputedItem Item,
         DateTimeOffset Now) : CaseCommand(CaseId, Now);
 
     public sealed record SubmitEvidence(

@@ -23,15 +23,7 @@ public static class CaseDecider
 
     private static CaseDecision Open(OpenCase open, ArbitrationPolicy policy)
     {
-        var missing = open switch
-        {
-            _ when open.CaseId == Guid.Empty => "the case id is missing",
-            _ when IsMissing(open.OrderId) => "the order is missing",
-            _ when IsMissing(open.LineId) => "the order line is missing",
-            _ when IsMissing(open.BuyerId) => "the buyer is missing",
-            { Origin: { } origin } => origin.MissingField(),
-            _ => "the origin is missing",
-        };
+        var missing = MissingFieldOf(open);
         return missing is not null
             ? Refuse(MissingField, $"case {open.CaseId} cannot open: {missing}")
             : Accept(new CaseEvent.CaseOpened(
@@ -41,11 +33,24 @@ public static class CaseDecider
                 open.BuyerId,
                 open.Origin,
                 open.Origin.WhoAnswers(),
+                open.Item,
                 open.Now,
                 open.Now + policy.RespondentDeadline));
     }
 
-    // A redelivered or retried opening reads the clock again, so the time is not compared.
+    private static string? MissingFieldOf(OpenCase open) => open switch
+    {
+        _ when open.CaseId == Guid.Empty => "the case id is missing",
+        _ when IsMissing(open.OrderId) => "the order is missing",
+        _ when IsMissing(open.LineId) => "the order line is missing",
+        _ when IsMissing(open.BuyerId) => "the buyer is missing",
+        { Origin: null } => "the origin is missing",
+        { Item: null } => "the item is missing",
+        _ => open.Origin.MissingField() ?? open.Item.MissingField(),
+    };
+
+    // A redelivered or retried opening reads the clock again, so the time is not compared; nor is
+    // the item, a description the sender may have refreshed, which does not make it another case.
     private static bool SameOpening(OpenCase open, CaseFile file) =>
         open.OrderId == file.OrderId && open.LineId == file.LineId && open.BuyerId == file.BuyerId && open.Origin == file.Origin;
 

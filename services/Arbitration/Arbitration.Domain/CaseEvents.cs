@@ -17,6 +17,7 @@ public abstract record CaseEvent(Guid CaseId)
         string BuyerId,
         CaseOrigin Origin,
         Respondent Respondent,
+        DisputedItem Item,
         DateTimeOffset OpenedAt,
         DateTimeOffset RespondentDeadlineAt) : CaseEvent(CaseId);
 

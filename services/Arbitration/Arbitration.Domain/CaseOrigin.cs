@@ -40,35 +40,39 @@ public abstract record CaseOrigin
     }
 
     /// <summary>
-    /// The buyer appeals the platform's rejection of a claim. The rejection applied the platform's
-    /// rules (entry closed, out of warranty...), not the merchant's choice, so the platform's
-    /// after-sales team answers for it.
+    /// The buyer appeals a rejected claim. DOMAIN.md names two respondents only, the merchant and the
+    /// platform's repair operations; the merchant answers, as it would carry out the remedy asked.
     /// </summary>
-    public sealed record ClaimRejected(Guid ClaimId, ClaimRemedy AskedRemedy, string RejectionReason) : CaseOrigin
+    public sealed record ClaimRejected(Guid ClaimId, string MerchantId, ClaimRemedy AskedRemedy, string RejectionReason) : CaseOrigin
     {
-        public override Respondent WhoAnswers() => new(ActorRole.PlatformAfterSales, null);
+        public override Respondent WhoAnswers() => new(ActorRole.Merchant, MerchantId);
 
         public override Remedy RemedyByDefault() => Approve(AskedRemedy);
 
         internal override string? MissingField() =>
             ClaimId == Guid.Empty ? "the claim id is missing"
+            : string.IsNullOrWhiteSpace(MerchantId) ? "the merchant is missing"
             : string.IsNullOrWhiteSpace(RejectionReason) ? "the rejection reason is missing"
             : AskedRemedyMissing(AskedRemedy);
     }
 
-    /// <summary>The buyer appeals a denied reopen of the after-sales entry; the platform's after-sales team denied it and answers.</summary>
-    public sealed record ReopenDenied(string DenialReason) : CaseOrigin
+    /// <summary>The buyer appeals a denied reopen of the after-sales entry; the merchant, whose entry it is, answers.</summary>
+    public sealed record ReopenDenied(Guid RequestId, string MerchantId, string DenialReason) : CaseOrigin
     {
-        public override Respondent WhoAnswers() => new(ActorRole.PlatformAfterSales, null);
+        public override Respondent WhoAnswers() => new(ActorRole.Merchant, MerchantId);
 
         public override Remedy RemedyByDefault() => new Remedy.ReopenEntry();
 
         internal override string? MissingField() =>
-            string.IsNullOrWhiteSpace(DenialReason) ? "the denial reason is missing" : null;
+            RequestId == Guid.Empty ? "the reopen request id is missing"
+            : string.IsNullOrWhiteSpace(MerchantId) ? "the merchant is missing"
+            : string.IsNullOrWhiteSpace(DenialReason) ? "the denial reason is missing"
+            : null;
     }
 
     /// <summary>No provider repaired in time; the platform guarantees the service and its repair operations answer.</summary>
-    public sealed record RepairJobEscalated(Guid JobId) : CaseOrigin
+    /// <param name="ClaimId">The approved claim the job served, when it came from one.</param>
+    public sealed record RepairJobEscalated(Guid JobId, Guid? ClaimId) : CaseOrigin
     {
         public override Respondent WhoAnswers() => new(ActorRole.PlatformRepairOperations, null);
 

@@ -9,6 +9,7 @@ public sealed record CaseFile(
     string BuyerId,
     CaseOrigin Origin,
     Respondent Respondent,
+    DisputedItem Item,
     DateTimeOffset OpenedAt,
     DateTimeOffset RespondentDeadlineAt);
 
@@ -65,6 +66,7 @@ public sealed record CaseState
                 opened.BuyerId,
                 opened.Origin,
                 opened.Respondent,
+                opened.Item,
                 opened.OpenedAt,
                 opened.RespondentDeadlineAt),
         },

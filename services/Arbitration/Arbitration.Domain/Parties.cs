@@ -7,8 +7,6 @@ public enum ActorRole
 {
     Buyer,
     Merchant,
-    /// <summary>The platform's after-sales team (官方客服), answering for the platform's own decisions.</summary>
-    PlatformAfterSales,
     /// <summary>The platform's repair operations, answering for repairs it guarantees (兜底).</summary>
     PlatformRepairOperations,
     Arbitrator,
@@ -18,8 +16,8 @@ public enum ActorRole
 public sealed record Actor(ActorRole Role, string Id);
 
 /// <summary>The party that answers a case.</summary>
-/// <param name="MerchantId">Set for a merchant, who answers in its own name. The platform's teams
-/// answer as a team, so any member of the role may act for them.</param>
+/// <param name="MerchantId">Set for a merchant, who answers in its own name. The platform's repair
+/// operations answer as a team, so any member of the role may act for them.</param>
 public sealed record Respondent(ActorRole Role, string? MerchantId)
 {
     public bool IsActedForBy(Actor actor) => actor.Role == Role && (MerchantId is null || actor.Id == MerchantId);

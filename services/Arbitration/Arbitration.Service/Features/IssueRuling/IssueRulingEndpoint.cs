@@ -1,0 +1,121 @@
+using Arbitration.Domain;
+using Arbitration.Service.Cases;
+using Arbitration.Service.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Platform.Contracts.Arbitration.V1;
+using Platform.EventSourcing;
+using Platform.ServiceDefaults;
+
+namespace Arbitration.Service.Features.IssueRuling;
+
+/// <param name="InFavourOf">Buyer or Respondent.</param>
+/// <param name="Remedy">For the buyer: Refund, Replacement, RepairAtPlatformCost, ReopenEntry or Compensation.</param>
+/// <param name="Amount">Yuan, for Compensation only.</param>
+public sealed record RulingRequest(string? InFavourOf, string? Remedy, decimal? Amount, string? Rationale);
+
+public static class IssueRulingEndpoint
+{
+    // Yuan have fen, and nothing smaller is paid.
+    private const int AmountScale = 2;
+
+    /// <summary>
+    /// An arbitrator rules; the ruling is final. The same ruling sent again answers as the first
+    /// did; a different one is refused.
+    /// </summary>
+    public static IEndpointRouteBuilder MapIssueRuling(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/cases/{caseId:guid}/ruling", (Guid caseId, RulingRequest? ruling, HttpContext http, EventStore store,
+            ArbitrationPolicy policy, ArbitrationMetrics metrics, TimeProvider clock, CancellationToken ct) =>
+        {
+            var caller = http.GetCaller();
+            if (!caller.Is(PlatformRoles.Arbitrator))
+            {
+                return Task.FromResult(Problems.Forbidden("Only an arbitrator may rule on a case."));
+            }
+            if (Validate(ruling, out var verdict) is { } invalid)
+            {
+                return Task.FromResult(invalid);
+            }
+            return Retrying.OnConflict(async () =>
+            {
+                await using var session = await store.OpenSession(caseId, ct);
+                var stream = await CaseStreams.Load(session, caseId, ct);
+                if (stream.State.File is null)
+                {
+                    return Problems.CaseNotFound(caseId);
+                }
+                var command = new CaseCommand.IssueRuling(caseId, CaseAccess.ActorOf(caller)!, verdict!, ruling!.Rationale!, clock.GetUtcNow());
+                var decision = CaseDecider.Decide(command, stream.State, policy);
+                if (decision is CaseDecision.Refused refused)
+                {
+                    return Problems.Refused(caseId, refused);
+                }
+                var change = await CaseEffects.Apply(session, stream, ((CaseDecision.Accepted)decision).Events, ct);
+                await session.Commit(ct);
+                metrics.Record(change);
+                return Results.Ok(CaseView.From(change.State));
+            });
+        })
+        .WithName("IssueRuling")
+        .WithSummary("Rule on a case, for the buyer with a remedy or for the respondent, with a rationale (arbitrators); final");
+        return app;
+    }
+
+    private static IResult? Validate(RulingRequest? ruling, out Verdict? verdict)
+    {
+        verdict = null;
+        if (ruling is null)
+        {
+            return Problems.Invalid("body", "A ruling is required.");
+        }
+        if (!Input.TryParseName<CaseParty>(ruling.InFavourOf, out var side))
+        {
+            return Problems.Invalid("inFavourOf", $"inFavourOf must be one of {Input.Names<CaseParty>()}.");
+        }
+        if (Input.Text(ruling.Rationale, "rationale") is { } invalidRationale)
+        {
+            return invalidRationale;
+        }
+        if (side == CaseParty.Respondent)
+        {
+            if (ruling.Remedy is not null || ruling.Amount is not null)
+            {
+                return Problems.Invalid(ruling.Remedy is not null ? "remedy" : "amount", "A ruling for the respondent orders no remedy.");
+            }
+            verdict = new Verdict.ForRespondent();
+            return null;
+        }
+        if (!Input.TryParseName<RulingRemedy>(ruling.Remedy, out var remedy))
+        {
+            return Problems.Invalid("remedy", $"A ruling for the buyer needs a remedy, one of {Input.Names<RulingRemedy>()}.");
+        }
+        if (remedy != RulingRemedy.Compensation)
+        {
+            if (ruling.Amount is not null)
+            {
+                return Problems.Invalid("amount", "An amount applies to Compensation only.");
+            }
+            verdict = new Verdict.ForBuyer(remedy switch
+            {
+                RulingRemedy.Refund => new Remedy.Refund(),
+                RulingRemedy.Replacement => new Remedy.Replacement(),
+                RulingRemedy.RepairAtPlatformCost => new Remedy.RepairAtPlatformCost(),
+                RulingRemedy.ReopenEntry => new Remedy.ReopenEntry(),
+                _ => throw new ArgumentOutOfRangeException(nameof(ruling), remedy, "Unknown remedy"),
+            });
+            return null;
+        }
+        if (ruling.Amount is not { } amount || amount <= 0)
+        {
+            return Problems.Invalid("amount", "Compensation needs an amount in yuan above zero.");
+        }
+        if (decimal.Round(amount, AmountScale) != amount)
+        {
+            return Problems.Invalid("amount", $"An amount has at most {AmountScale} decimal places (fen).");
+        }
+        verdict = new Verdict.ForBuyer(new Remedy.Compensation(amount));
+        return null;
+    }
+}

@@ -1,0 +1,3 @@
+using Arbitration.Service;
+
+ArbitrationService.Create(args).Run();

@@ -1,0 +1,86 @@
+using Npgsql;
+using Platform.Contracts.Arbitration.V1;
+using Platform.EventSourcing;
+
+namespace Arbitration.Service.ReadModels;
+
+/// <summary>
+/// The Warranty service's rejections and reopen denials as it published them: an appeal names one,
+/// and the case it opens is filled in from it, so the buyer cannot appeal what was never decided,
+/// nor someone else's decision, nor put words in the Warranty service's mouth.
+/// </summary>
+public static class AppealableDecisions
+{
+    /// <param name="RemedyAsked">The remedy the rejected claim asked for; null for a reopen request.</param>
+    public sealed record Decision(
+        AppealSubject Subject,
+        Guid DecisionId,
+        string OrderId,
+        string LineId,
+        string BuyerId,
+        string MerchantId,
+        string ShippingRegion,
+        string Sku,
+        string Title,
+        string Category,
+        string Brand,
+        string FaultDescription,
+        string? RemedyAsked,
+        string Reason,
+        bool AppealMayHelp,
+        DateTimeOffset DecidedAt);
+
+    private const string Columns = """
+        subject, decision_id, order_id, line_id, buyer_id, merchant_id, shipping_region, sku, title, category, brand,
+        fault_description, remedy_asked, reason, appeal_may_help, decided_at
+        """;
+
+    /// <summary>Keeps the first version of a decision: a decision is final, a second one for the same id is a duplicate.</summary>
+    public static async Task Keep(Session session, Decision decision, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            $"insert into appealable_decisions ({Columns}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) on conflict do nothing",
+            session.Connection, session.Transaction);
+        object?[] values =
+        [
+            decision.Subject.ToString(), decision.DecisionId, decision.OrderId, decision.LineId, decision.BuyerId, decision.MerchantId,
+            decision.ShippingRegion, decision.Sku, decision.Title, decision.Category, decision.Brand, decision.FaultDescription,
+            decision.RemedyAsked, decision.Reason, decision.AppealMayHelp, decision.DecidedAt,
+        ];
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new() { Value = value ?? DBNull.Value });
+        }
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public static async Task<Decision?> Find(Session session, AppealSubject subject, Guid decisionId, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            $"select {Columns} from appealable_decisions where subject = $1 and decision_id = $2", session.Connection, session.Transaction);
+        command.Parameters.Add(new() { Value = subject.ToString() });
+        command.Parameters.Add(new() { Value = decisionId });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+        return new Decision(
+            Enum.Parse<AppealSubject>(reader.GetString(0)),
+            reader.GetGuid(1),
+            reader.GetString(2),
+            reader.GetString(3),
+            reader.GetString(4),
+            reader.GetString(5),
+            reader.GetString(6),
+            reader.GetString(7),
+            reader.GetString(8),
+            reader.GetString(9),
+            reader.GetString(10),
+            reader.GetString(11),
+            reader.IsDBNull(12) ? null : reader.GetString(12),
+            reader.GetString(13),
+            reader.GetBoolean(14),
+            reader.GetFieldValue<DateTimeOffset>(15));
+    }
+}

@@ -1,0 +1,54 @@
+using Platform.EventSourcing;
+
+namespace Arbitration.Service.ReadModels;
+
+/// <summary>The read models' tables; each is written in the transaction that appends the events it reflects.</summary>
+public static class ReadModelMigrations
+{
+    public const string Component = "arbitration-read-models";
+
+    public static readonly IReadOnlyList<Migration> All =
+    [
+        new(Component, 1, """
+            create table if not exists case_list (
+                case_id uuid primary key,
+                origin text not null,
+                order_id text not null,
+                line_id text not null,
+                buyer_id text not null,
+                respondent text not null,
+                respondent_id text,
+                arbitrator_id text,
+                status text not null,
+                opened_at timestamptz not null,
+                respond_by timestamptz not null,
+                ruled_at timestamptz,
+                default_ruling boolean);
+
+            -- Open cases per arbitrator (assignment) and open cases by age (stale cases).
+            create index if not exists case_list_open_by_arbitrator on case_list (arbitrator_id) where ruled_at is null;
+            create index if not exists case_list_open_by_age on case_list (opened_at) where ruled_at is null;
+            create index if not exists case_list_by_status on case_list (status, opened_at);
+
+            -- Decisions of the Warranty service a buyer may appeal, kept as they were published.
+            create table if not exists appealable_decisions (
+                subject text not null,
+                decision_id uuid not null,
+                order_id text not null,
+                line_id text not null,
+                buyer_id text not null,
+                merchant_id text not null,
+                shipping_region text not null,
+                sku text not null,
+                title text not null,
+                category text not null,
+                brand text not null,
+                fault_description text not null,
+                remedy_asked text,
+                reason text not null,
+                appeal_may_help boolean not null,
+                decided_at timestamptz not null,
+                primary key (subject, decision_id));
+            """),
+    ];
+}

@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Net;
+using Arbitration.Domain;
+using Arbitration.Service.Cases;
+using Arbitration.Service.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Contracts.Arbitration.V1;
+using Platform.Testing;
+
+namespace Arbitration.Service.Tests;
+
+/// <summary>
+/// From a merchant's refusal to a ruling, on a clock 100,000 times real time: the 72-hour respondent
+/// deadline passes in about 2.6 seconds.
+/// </summary>
+public sealed class RespondentDeadlineTests(CompressedClockHost host) : ArbitrationTests<CompressedClockHost>(host)
+{
+    private static readonly TimeSpan RespondentDeadline = TimeSpan.FromHours(72);
+
+    [Fact]
+    public async Task A_merchant_silent_until_the_deadline_loses_by_default_and_the_ruling_carries_the_claim()
+    {
+        using var metrics = new RecordedMetrics(Service.Services.GetRequiredService<IMeterFactory>());
+        var escalated = Messages.ClaimEscalated(remedy: Platform.Contracts.Warranty.V1.Remedy.Replacement);
+        var caseId = CaseIds.ForClaim(escalated.ClaimId);
+
+        await Probe.Publish(escalated);
+
+        var opened = await Probe.WaitFor<CaseOpened>(m => m.CaseId == caseId, Timeout, "the case is opened");
+        Assert.Equal((Platform.Contracts.Arbitration.V1.CaseOrigin.ClaimEscalated, RespondentKind.Merchant, "merchant-a", escalated.ClaimId),
+            (opened.Origin, opened.Respondent, opened.RespondentId, opened.ClaimId));
+        Assert.Equal(RespondentDeadline, opened.RespondBy - opened.OpenedAt);
+        using (var buyer = Service.As("buyer", escalated.BuyerId))
+        {
+            var view = await Read<CaseView>(await buyer.GetAsync($"/cases/{caseId}"));
+            Assert.Equal(escalated.Statement, Assert.Single(view.Evidence).Statement);
+            Assert.Contains(view.ArbitratorId, new[] { "arb-1", "arb-2" });
+        }
+
+        var ruling = await Probe.WaitFor<RulingIssued>(m => m.CaseId == caseId, Timeout, "the silent merchant loses by default");
+
+        Assert.True(ruling.DefaultRuling);
+        Assert.Null(ruling.ArbitratorId);
+        Assert.Equal((CaseParty.Buyer, RulingRemedy.Replacement), (ruling.InFavourOf, ruling.Remedy));
+        Assert.Equal((escalated.ClaimId, escalated.OrderId, escalated.LineId, escalated.BuyerId, "merchant-a"),
+            (ruling.ClaimId, ruling.OrderId, ruling.LineId, ruling.BuyerId, ruling.RespondentId));
+        Assert.Equal((escalated.Sku, escalated.Title, escalated.Category, escalated.Brand, escalated.ShippingRegion, escalated.FaultDescription),
+            (ruling.Sku, ruling.Title, ruling.Category, ruling.Brand, ruling.ShippingRegion, ruling.FaultDescription));
+        Assert.Equal(opened.RespondBy, ruling.RuledAt);
+        using (var merchant = Service.As("merchant", "merchant-a"))
+        {
+            var view = await Read<CaseView>(await merchant.GetAsync($"/cases/{caseId}"));
+            Assert.Equal(CaseStatus.Ruled, view.Status);
+            Assert.True(view.Ruling!.DefaultRuling);
+        }
+        Assert.True(metrics.Total(ArbitrationMetrics.CasesOpenedName, ("origin", "ClaimEscalated")) >= 1, "cases opened are counted by origin");
+        Assert.True(metrics.Total(ArbitrationMetrics.RulingsName, ("default", true)) >= 1, "default rulings are counted");
+    }
+
+    [Fact]
+    public async Task A_merchant_answering_in_time_keeps_the_case_for_the_arbitrator_who_then_rules()
+    {
+        var answered = Messages.ClaimEscalated();
+        var answeredId = CaseIds.ForClaim(answered.ClaimId);
+        await Probe.Publish(answered);
+        using var merchant = Service.As("merchant", "merchant-a");
+        // As soon as the case exists: the deadline is 2.6 seconds away on this clock.
+        HttpResponseMessage? answer = null;
+        await Eventually.Until(async () =>
+        {
+            answer = await Post(merchant, $"/cases/{answeredId}/evidence",
+                new { statement = "The kettle was dropped; see the dent.", links = new[] { "https://evidence.example/dent.jpg" } });
+            return answer.StatusCode != HttpStatusCode.NotFound;
+        }, Timeout, "the merchant answers the case");
+        Assert.Equal(CaseStatus.AwaitingRuling, (await Read<CaseView>(answer!)).Status);
+
+        // A silent case opened after it has a later deadline: its default ruling is the witness
+        // that the answered case's deadline has passed too.
+        var silent = Messages.ClaimEscalated();
+        await Probe.Publish(silent);
+        await Probe.WaitFor<RulingIssued>(m => m.CaseId == CaseIds.ForClaim(silent.ClaimId), Timeout, "the later, silent case is ruled by default");
+        using var arbitratorReader = Service.As("arbitrator", "arb-reader");
+        var waiting = await Read<CaseView>(await arbitratorReader.GetAsync($"/cases/{answeredId}"));
+        Assert.Null(waiting.Ruling);
+        Assert.True(waiting.RespondBy < (await Read<CaseView>(await arbitratorReader.GetAsync($"/cases/{CaseIds.ForClaim(silent.ClaimId)}"))).RespondBy);
+
+        using var arbitrator = Service.As("arbitrator", waiting.ArbitratorId!);
+        var ruled = await Read<CaseView>(await Post(arbitrator, $"/cases/{answeredId}/ruling",
+            new { inFavourOf = "Buyer", remedy = "Compensation", amount = 50.5m, rationale = "The dent came from the courier, not the buyer." }));
+
+        Assert.Equal(CaseStatus.Ruled, ruled.Status);
+        var ruling = await Probe.WaitFor<RulingIssued>(m => m.CaseId == answeredId, Timeout, "the arbitrator's ruling is published");
+        Assert.False(ruling.DefaultRuling);
+        Assert.Equal((waiting.ArbitratorId, RulingRemedy.Compensation, 50.5m), (ruling.ArbitratorId, ruling.Remedy, ruling.Amount));
+        Assert.Single(Probe.Received<RulingIssued>(), o => o.Message.CaseId == answeredId);
+    }
+}
+
+/// <summary>Measurements of the service's own counters (not another service's in this process).</summary>
+internal sealed class RecordedMetrics : IDisposable
+{
+    private readonly MeterListener listener = new();
+    private readonly ConcurrentQueue<(string Name, long Value, KeyValuePair<string, object?>[] Tags)> measurements = new();
+
+    public RecordedMetrics(IMeterFactory serviceMeters)
+    {
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == ArbitrationMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, serviceMeters))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => measurements.Enqueue((instrument.Name, value, tags.ToArray())));
+        listener.Start();
+    }
+
+    public long Total(string instrument, params (string Key, object Value)[] tags) =>
+        measurements.Where(m => m.Name == instrument && tags.All(t => m.Tags.Any(kv => kv.Key == t.Key && Equals(kv.Value, t.Value)))).Sum(m => m.Value);
+
+    /// <summary>Reads the observable instruments now, as an exporter would, and returns the last reading of one.</summary>
+    public long? Observe(string instrument)
+    {
+        listener.RecordObservableInstruments();
+        return measurements.LastOrDefault(m => m.Name == instrument) is { Name: not null } last ? last.Value : null;
+    }
+
+    public void Dispose() => listener.Dispose();
+}
