@@ -35,8 +35,7 @@ public sealed class AdjudicationTableTests
         "clothing" => Line.Activated(CategoryPolicy.Clothing, nationalMonths: 0),
         // d0 2024-04-01: return through 04-07, replacement through 04-15, entry through 04-16, long discovery through 2025-04-01.
         "seeds" => Seeds(),
-        "seeds-reopened" => Seeds().Then(new RequestReopen(
-            new Requester(Line.Buyer, ActingParty.CustomerService), LongDiscoveryDefect, Time.At("2024-05-31T10:00:00+08:00"))),
+        "seeds-reopened" => Seeds().Then(Line.Reopen("2024-05-31T10:00:00+08:00", LongDiscoveryDefect, Line.As(by: ActingParty.CustomerService))),
         // d0 2024-03-02: the return window's last day is 2024-03-08, which ends at 2024-03-08T16:00Z.
         "phone-march" => Line.Activated(confirmedAt: "2024-03-02T12:00:00+08:00"),
         // The seed's worked example: d0 2023-03-08, national (and 三包 repair) through 2024-03-08, plan 2024-03-09..2025-03-08.
@@ -162,7 +161,7 @@ public sealed class AdjudicationTableTests
             ClaimRejected r => r.Filing,
             _ => throw new InvalidOperationException(@case),
         };
-        Assert.Equal(new ClaimFiling(claim.Claimant, fault, asked, claim.Evidence, claim.Now), filing);
+        Assert.Equal(new ClaimFiling(claim.Claimant, fault, claim.Description, asked, claim.Evidence, claim.Now), filing);
         if (events[0] is ClaimApproved { Answerer: Answerer.Merchant })
             Assert.Equal(new ClaimAwaitingMerchant(claim.ClaimId, Line.Merchant, claim.Now.AddHours(48)), events[1]);
         else

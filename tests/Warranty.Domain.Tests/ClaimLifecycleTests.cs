@@ -8,6 +8,11 @@ public sealed class ClaimLifecycleTests
 {
     private const string FiledAt = "2024-09-01T10:00:00+08:00";
     private static readonly DateTimeOffset Deadline = At("2024-09-03T10:00:00+08:00");
+    private const string Statement = "the merchant blames water; there was none";
+    private static readonly IReadOnlyList<string> MerchantEvidence = ["https://evidence.example/merchant-inspection.jpg"];
+    private static readonly IReadOnlyList<string> BuyerEvidence = ["https://evidence.example/buyer-video.mp4"];
+
+    private static EscalateClaim Escalate(Guid claimId, DateTimeOffset at) => new(claimId, Statement, BuyerEvidence, at);
 
     /// <summary>No national warranty, so the 三包 repair in September 2024 is the merchant's to answer.</summary>
     private static (Line Line, Guid ClaimId) AwaitingMerchant()
@@ -69,14 +74,15 @@ public sealed class ClaimLifecycleTests
         var (line, claimId) = AwaitingMerchant();
         var refusedAt = At("2024-09-02T09:00:00+08:00");
 
-        line.Then(new RefuseClaim(claimId, "water damage found", refusedAt));
-        Assert.Equal(new ClaimRefusedByMerchant(claimId, "water damage found", refusedAt), line.History[^1]);
+        line.Then(new RefuseClaim(claimId, "water damage found", MerchantEvidence, refusedAt));
+        Assert.Equal(new ClaimRefusedByMerchant(claimId, "water damage found", MerchantEvidence, refusedAt), line.History[^1]);
+        Assert.Equal("water damage found", line.File.ClaimById(claimId)!.MerchantRefusal);
         Assert.Empty(line.When(new CheckMerchantResponseDeadline(claimId, Deadline)));
 
-        line.Then(new EscalateClaim(claimId, refusedAt.AddHours(2)));
-        Assert.Equal(new ClaimEscalated(claimId, refusedAt.AddHours(2)), line.History[^1]);
+        line.Then(Escalate(claimId, refusedAt.AddHours(2)));
+        Assert.Equal(new ClaimEscalated(claimId, Statement, BuyerEvidence, refusedAt.AddHours(2)), line.History[^1]);
         Assert.Equal(ClaimStatus.Escalated, line.File.ClaimById(claimId)!.Status);
-        Assert.Empty(line.When(new EscalateClaim(claimId, refusedAt.AddHours(3))));
+        Assert.Empty(line.When(Escalate(claimId, refusedAt.AddHours(3))));
     }
 
     [Fact]
@@ -84,7 +90,7 @@ public sealed class ClaimLifecycleTests
     {
         var (line, claimId) = AwaitingMerchant();
 
-        var violation = Assert.Throws<WarrantyRuleViolation>(() => line.When(new EscalateClaim(claimId, At("2024-09-01T12:00:00+08:00"))));
+        var violation = Assert.Throws<WarrantyRuleViolation>(() => line.When(Escalate(claimId, At("2024-09-01T12:00:00+08:00"))));
         Assert.Contains("AwaitingMerchant", violation.Message, StringComparison.Ordinal);
     }
 
@@ -93,7 +99,7 @@ public sealed class ClaimLifecycleTests
     {
         var (line, claimId) = AwaitingMerchant();
 
-        Assert.Equal([new ClaimAcceptedByMerchant(claimId, true, Deadline)], line.When(new RefuseClaim(claimId, "late", Deadline)));
+        Assert.Equal([new ClaimAcceptedByMerchant(claimId, true, Deadline)], line.When(new RefuseClaim(claimId, "late", MerchantEvidence, Deadline)));
         Assert.Equal([new ClaimAcceptedByMerchant(claimId, true, Deadline)], line.When(new AcceptClaim(claimId, Deadline.AddHours(1))));
     }
 
@@ -101,11 +107,11 @@ public sealed class ClaimLifecycleTests
     public void A_merchant_may_accept_after_refusing_until_the_buyer_escalates()
     {
         var (line, claimId) = AwaitingMerchant();
-        line.Then(new RefuseClaim(claimId, "no", At("2024-09-01T12:00:00+08:00")));
+        line.Then(new RefuseClaim(claimId, "no", MerchantEvidence, At("2024-09-01T12:00:00+08:00")));
 
         Assert.Equal([new ClaimAcceptedByMerchant(claimId, false, At("2024-09-01T13:00:00+08:00"))],
             line.When(new AcceptClaim(claimId, At("2024-09-01T13:00:00+08:00"))));
-        line.Then(new EscalateClaim(claimId, At("2024-09-01T14:00:00+08:00")));
+        line.Then(Escalate(claimId, At("2024-09-01T14:00:00+08:00")));
         Assert.Throws<WarrantyRuleViolation>(() => line.When(new AcceptClaim(claimId, At("2024-09-01T15:00:00+08:00"))));
     }
 
@@ -116,7 +122,7 @@ public sealed class ClaimLifecycleTests
         var line = Line.Activated(nationalMonths: 12).Then(claim);
 
         Assert.Equal((ClaimStatus.InService, claim.Now), (line.File.OpenClaim!.Status, line.File.OpenClaim.InServiceSince));
-        Assert.Throws<WarrantyRuleViolation>(() => line.When(new RefuseClaim(claim.ClaimId, "no", claim.Now.AddHours(1))));
+        Assert.Throws<WarrantyRuleViolation>(() => line.When(new RefuseClaim(claim.ClaimId, "no", MerchantEvidence, claim.Now.AddHours(1))));
     }
 
     [Fact]
@@ -127,9 +133,11 @@ public sealed class ClaimLifecycleTests
         // 2024-09-03T16:10Z is 09-04 00:10 in Shanghai: three local dates after 09-01.
         var done = At("2024-09-03T16:10:00Z");
 
-        var events = line.When(new CompleteRepair(claim.ClaimId, RepairOutcome.Repaired, done));
+        var job = Guid.NewGuid();
 
-        Assert.Equal([new ClaimResolved(claim.ClaimId, ClaimResolution.RepairCompleted, done, RepairOutcome.Repaired, DaysInRepair: 3, WithinThreeGuaranteesRepair: true)], events);
+        var events = line.When(new CompleteRepair(claim.ClaimId, RepairOutcome.Repaired, done, job));
+
+        Assert.Equal([new ClaimResolved(claim.ClaimId, ClaimResolution.RepairCompleted, done, RepairOutcome.Repaired, DaysInRepair: 3, WithinThreeGuaranteesRepair: true, JobId: job)], events);
         line.Given([.. events]);
         Assert.Equal((1, 3), (line.File.ThreeGuaranteesRepairs, line.File.DaysInRepair));
         Assert.Equal(Day("2025-01-13"), line.File.CoverageOf(CoverageKind.ThreeGuaranteesRepair)!.Period.LastDay);
@@ -221,8 +229,8 @@ public sealed class ClaimLifecycleTests
     public void A_ruling_resolves_an_escalated_claim_once()
     {
         var (line, claimId) = AwaitingMerchant();
-        line.Then(new RefuseClaim(claimId, "no", At("2024-09-01T12:00:00+08:00")))
-            .Then(new EscalateClaim(claimId, At("2024-09-01T13:00:00+08:00")));
+        line.Then(new RefuseClaim(claimId, "no", MerchantEvidence, At("2024-09-01T12:00:00+08:00")))
+            .Then(Escalate(claimId, At("2024-09-01T13:00:00+08:00")));
         var ruling = new ApplyRuling("case-7", claimId, RulingDecision.Repair, At("2024-09-05T10:00:00+08:00"));
 
         var events = line.When(ruling);
@@ -265,7 +273,7 @@ public sealed class ClaimLifecycleTests
     public void A_reopening_ruling_on_an_open_claim_also_resolves_it()
     {
         var (line, claimId) = AwaitingMerchant();
-        line.Then(new RefuseClaim(claimId, "no", At("2024-09-01T12:00:00+08:00")));
+        line.Then(new RefuseClaim(claimId, "no", MerchantEvidence, At("2024-09-01T12:00:00+08:00")));
         var now = At("2024-09-05T10:00:00+08:00");
 
         var events = line.When(new ApplyRuling("case-5", claimId, RulingDecision.ReopenEntry, now));

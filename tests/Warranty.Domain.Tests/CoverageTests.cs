@@ -29,6 +29,15 @@ public sealed class CoverageTests
     }
 
     [Fact]
+    public void Instants_are_shown_on_the_business_zone_clock_with_the_offset_in_force()
+    {
+        Assert.Equal("2024-03-09T00:00:00.0000000+08:00", Shanghai.LocalTimeOf(At("2024-03-08T16:00:00Z")).ToString("O"));
+        var newYork = BusinessCalendar.For("America/New_York");
+        Assert.Equal("2024-03-09T23:59:59.0000000-05:00", newYork.LocalTimeOf(At("2024-03-10T04:59:59Z")).ToString("O"));
+        Assert.Equal("2024-03-10T23:59:59.0000000-04:00", newYork.LocalTimeOf(At("2024-03-11T03:59:59Z")).ToString("O"));
+    }
+
+    [Fact]
     public void D0_is_the_local_date_of_transaction_success_not_the_UTC_date()
     {
         // 2024-01-09T17:00Z is 2024-01-10 01:00 in Shanghai.

@@ -7,10 +7,8 @@ namespace Warranty.Domain.Tests;
 public sealed class EntryTests
 {
     private static readonly WarrantyPolicy NoProtection = WarrantyPolicy.Default with { AfterSalesProtection = false };
-    private static readonly Requester TheBuyer = new(Line.Buyer, ActingParty.Buyer);
-
     private static RequestReopen Reopen(string at, FaultKind defect = FaultKind.QualityFault, Requester? by = null) =>
-        new(by ?? TheBuyer, defect, At(at));
+        Line.Reopen(at, defect, by);
 
     [Theory]
     [InlineData(CategoryPolicy.Clothing, "2024-01-25T23:59:59+08:00", "2024-01-26T00:00:00+08:00")]
@@ -57,10 +55,11 @@ public sealed class EntryTests
     {
         var line = Line.Activated(nationalMonths: 0, policy: NoProtection);
 
-        var events = line.When(Reopen("2024-08-01T15:00:00+08:00"));
+        var request = Reopen("2024-08-01T15:00:00+08:00");
+        var events = line.When(request);
 
         var window = new LocalPeriod(Day("2024-08-01"), Day("2024-08-16"), At("2024-07-31T16:00:00Z"), At("2024-08-16T16:00:00Z"));
-        Assert.Equal([new EntryReopened(ReopenGround.ThreeGuarantees, window, ActingParty.Buyer, null, At("2024-08-01T15:00:00+08:00"))], events);
+        Assert.Equal([new EntryReopened(ReopenGround.ThreeGuarantees, window, request.Request, null, At("2024-08-01T15:00:00+08:00"))], events);
         var file = line.Given([.. events]).File;
         Assert.True(file.EntryOpenAt(At("2024-08-16T23:59:59+08:00")));
         Assert.False(file.EntryOpenAt(At("2024-08-17T00:00:00+08:00")));
@@ -97,20 +96,21 @@ public sealed class EntryTests
 
         Assert.Equal(ReopenGround.MerchantCommitment, reopened.Ground);
         Assert.Equal(Day("2025-01-25"), reopened.Window.LastDay);
-        Assert.Equal(new ReopenDenied(ReopenDenialReason.BeyondThreeGuaranteesAndCommitment, true, ActingParty.Buyer, At("2025-01-11T00:00:00+08:00")),
-            Assert.Single(line.When(Reopen("2025-01-11T00:00:00+08:00"))));
+        var late = Reopen("2025-01-11T00:00:00+08:00");
+        Assert.Equal(new ReopenDenied(ReopenDenialReason.BeyondThreeGuaranteesAndCommitment, true, late.Request, late.Now),
+            Assert.Single(line.When(late)));
     }
 
     [Fact]
     public void A_seed_that_never_sprouted_reopens_the_entry_through_customer_service()
     {
         var line = Line.Activated(CategoryPolicy.Seeds, nationalMonths: 0, confirmedAt: "2024-04-01T09:00:00+08:00");
-        var customerService = new Requester(Line.Buyer, ActingParty.CustomerService);
+        var customerService = Line.As(by: ActingParty.CustomerService);
 
         var reopened = Assert.IsType<EntryReopened>(Assert.Single(
             line.When(Reopen("2024-05-31T10:00:00+08:00", FaultKind.LongDiscoveryDefect, customerService))));
 
-        Assert.Equal((ReopenGround.LongDiscovery, ActingParty.CustomerService), (reopened.Ground, reopened.RequestedBy));
+        Assert.Equal((ReopenGround.LongDiscovery, customerService), (reopened.Ground, reopened.Request!.Requester));
     }
 
     [Fact]
@@ -119,8 +119,9 @@ public sealed class EntryTests
         var line = Line.Activated(CategoryPolicy.LiveAnimals, nationalMonths: 0, confirmedAt: "2024-04-01T09:00:00+08:00");
 
         Assert.IsType<EntryReopened>(Assert.Single(line.When(Reopen("2025-04-01T23:59:59+08:00", FaultKind.LongDiscoveryDefect))));
-        Assert.Equal(new ReopenDenied(ReopenDenialReason.LongDiscoveryLimitPassed, true, ActingParty.Buyer, At("2025-04-02T00:00:00+08:00")),
-            Assert.Single(line.When(Reopen("2025-04-02T00:00:00+08:00", FaultKind.LongDiscoveryDefect))));
+        var late = Reopen("2025-04-02T00:00:00+08:00", FaultKind.LongDiscoveryDefect);
+        Assert.Equal(new ReopenDenied(ReopenDenialReason.LongDiscoveryLimitPassed, true, late.Request, late.Now),
+            Assert.Single(line.When(late)));
     }
 
     [Fact]
@@ -128,8 +129,9 @@ public sealed class EntryTests
     {
         var line = Line.Activated(CategoryPolicy.Plants, nationalMonths: 0, confirmedAt: "2024-04-01T09:00:00+08:00");
 
-        Assert.Equal(new ReopenDenied(ReopenDenialReason.BeyondThreeGuaranteesAndCommitment, true, ActingParty.Buyer, At("2024-06-01T10:00:00+08:00")),
-            Assert.Single(line.When(Reopen("2024-06-01T10:00:00+08:00", FaultKind.QualityFault))));
+        var request = Reopen("2024-06-01T10:00:00+08:00", FaultKind.QualityFault);
+        Assert.Equal(new ReopenDenied(ReopenDenialReason.NotLongDiscoveryDefect, true, request.Request, request.Now),
+            Assert.Single(line.When(request)));
     }
 
     [Fact]
@@ -154,9 +156,8 @@ public sealed class EntryTests
     {
         var line = Line.Activated(nationalMonths: 0, policy: NoProtection);
 
-        Assert.Equal(
-            new ReopenDenied(ReopenDenialReason.NotBuyer, false, ActingParty.CustomerService, At("2024-08-01T10:00:00+08:00")),
-            Assert.Single(line.When(Reopen("2024-08-01T10:00:00+08:00", by: new Requester("buyer-2", ActingParty.CustomerService)))));
+        var request = Reopen("2024-08-01T10:00:00+08:00", by: Line.As("buyer-2", ActingParty.CustomerService));
+        Assert.Equal(new ReopenDenied(ReopenDenialReason.NotBuyer, false, request.Request, request.Now), Assert.Single(line.When(request)));
     }
 
     [Fact]
@@ -164,8 +165,7 @@ public sealed class EntryTests
     {
         var line = Line.Activated(nationalMonths: 0, policy: NoProtection).Then(new RecordLineRefund(At("2024-03-01T10:00:00+08:00")));
 
-        Assert.Equal(
-            new ReopenDenied(ReopenDenialReason.LineRefunded, false, ActingParty.Buyer, At("2024-08-01T10:00:00+08:00")),
-            Assert.Single(line.When(Reopen("2024-08-01T10:00:00+08:00"))));
+        var request = Reopen("2024-08-01T10:00:00+08:00");
+        Assert.Equal(new ReopenDenied(ReopenDenialReason.LineRefunded, false, request.Request, request.Now), Assert.Single(line.When(request)));
     }
 }

@@ -22,6 +22,8 @@ internal sealed class Line
     public const string LineId = "line-1";
     public const string Buyer = "buyer-1";
     public const string Merchant = "merchant-1";
+    public const string Agent = "cs-agent-1";
+    public static readonly LineDetails Details = new("sku-1", "Phone X", "Brand Y", "31");
 
     private readonly List<WarrantyFileEvent> history = [];
 
@@ -43,7 +45,7 @@ internal sealed class Line
         int merchantMonths = 0,
         ExtendedWarrantyPurchase? plan = null,
         string confirmedAt = "2024-01-10T10:00:00+08:00") =>
-        new(Order, LineId, Buyer, Merchant, category, nationalMonths, merchantMonths, plan, Time.At(confirmedAt));
+        new(Order, LineId, Buyer, Merchant, category, Details, nationalMonths, merchantMonths, plan, Time.At(confirmedAt));
 
     public static Line Activated(
         string category = CategoryPolicy.Phones,
@@ -76,7 +78,14 @@ internal sealed class Line
         Guid? id = null,
         string buyer = Buyer,
         ActingParty by = ActingParty.Buyer) =>
-        new(id ?? Guid.NewGuid(), new Requester(buyer, by), fault, asked, ["https://evidence.example/photo-1.jpg"], Time.At(at));
+        new(id ?? Guid.NewGuid(), As(buyer, by), fault, "it stopped working", asked, ["https://evidence.example/photo-1.jpg"], Time.At(at));
+
+    /// <summary>A buyer for themselves, or the customer-service agent for that buyer.</summary>
+    public static Requester As(string buyer = Buyer, ActingParty by = ActingParty.Buyer) =>
+        new(buyer, by, by == ActingParty.Buyer ? buyer : Agent);
+
+    public static RequestReopen Reopen(string at, FaultKind defect = FaultKind.QualityFault, Requester? by = null) =>
+        new(new ReopenRequest(Guid.NewGuid(), by ?? As(), defect, "it never worked right"), Time.At(at));
 
     /// <summary>Files a repair claim and completes it `daysInRepair` local days later.</summary>
     public Line RepairedOnce(string filedAt, int daysInRepair)

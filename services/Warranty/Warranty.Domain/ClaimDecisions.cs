@@ -27,7 +27,7 @@ public static class ClaimDecisions
         if (file.ClaimById(command.ClaimId) is not null)
             return [];
 
-        var filing = new ClaimFiling(command.Claimant, command.Fault, command.RemedyAsked, command.Evidence, command.Now);
+        var filing = new ClaimFiling(command.Claimant, command.Fault, command.Description, command.RemedyAsked, command.Evidence, command.Now);
         if (command.Claimant.BuyerId != file.BuyerId)
             return [Refuse(command, filing, RejectionReason.NotBuyer)];
         if (file.RefundedAt is not null)
@@ -155,7 +155,8 @@ public static class ClaimDecisions
         {
             { Status: ClaimStatus.AwaitingMerchant, RespondBy: { } deadline } when command.Now >= deadline =>
                 [AcceptedBySilence(claim.ClaimId, deadline)],
-            { Status: ClaimStatus.AwaitingMerchant } => [new ClaimRefusedByMerchant(claim.ClaimId, command.Reason, command.Now)],
+            { Status: ClaimStatus.AwaitingMerchant } =>
+                [new ClaimRefusedByMerchant(claim.ClaimId, command.Reason, command.Evidence, command.Now)],
             { Status: ClaimStatus.RefusedByMerchant } => [],
             _ => throw NotAllowed(claim, "refused by the merchant"),
         };
@@ -175,7 +176,7 @@ public static class ClaimDecisions
         var claim = Claim(file, command.ClaimId);
         return claim.Status switch
         {
-            ClaimStatus.RefusedByMerchant => [new ClaimEscalated(claim.ClaimId, command.Now)],
+            ClaimStatus.RefusedByMerchant => [new ClaimEscalated(claim.ClaimId, command.Statement, command.Evidence, command.Now)],
             ClaimStatus.Escalated => [],
             _ => throw NotAllowed(claim, "escalated (only a claim the merchant refused can be)"),
         };
@@ -200,7 +201,7 @@ public static class ClaimDecisions
         return
         [
             new ClaimResolved(claim.ClaimId, ClaimResolution.RepairCompleted, command.Now, command.Outcome,
-                DaysInRepair: days, WithinThreeGuaranteesRepair: withinThreeGuarantees),
+                DaysInRepair: days, WithinThreeGuaranteesRepair: withinThreeGuarantees, JobId: command.JobId),
         ];
     }
 
@@ -228,7 +229,7 @@ public static class ClaimDecisions
         if (command.Decision == RulingDecision.ReopenEntry)
         {
             events.Add(new EntryReopened(ReopenGround.Ruling, EntryDecisions.ReopenWindow(file.Calendar, command.Now, policy),
-                RequestedBy: null, command.CaseId, command.Now));
+                Request: null, command.CaseId, command.Now));
         }
 
         if (command.ClaimId is { } claimId)

@@ -54,6 +54,10 @@ public sealed class BusinessCalendar
     public DateOnly LocalDateOf(DateTimeOffset instant) =>
         Instant.FromDateTimeOffset(instant).InZone(zone).Date.ToDateOnly();
 
+    /// <summary>The instant as the zone's clocks show it, with the offset in force then: what a buyer is shown.</summary>
+    public DateTimeOffset LocalTimeOf(DateTimeOffset instant) =>
+        Instant.FromDateTimeOffset(instant).InZone(zone).ToDateTimeOffset();
+
     /// <summary>
     /// The first instant of the local date. Where a DST jump skips midnight (America/Santiago, Asia/Beirut), that
     /// is the first instant that exists on the date, so a period still starts on its own date and never on the eve.

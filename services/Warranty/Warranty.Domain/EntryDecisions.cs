@@ -11,14 +11,14 @@ public abstract record ReopenEvaluation
     public sealed record Granted(ReopenGround Ground) : ReopenEvaluation
     {
         internal override WarrantyFileEvent Answer(RequestReopen request, BusinessCalendar calendar, WarrantyPolicy policy) =>
-            new EntryReopened(Ground, EntryDecisions.ReopenWindow(calendar, request.Now, policy), request.Requester.ActingAs, CaseId: null, request.Now);
+            new EntryReopened(Ground, EntryDecisions.ReopenWindow(calendar, request.Now, policy), request.Request, CaseId: null, request.Now);
     }
 
     /// <summary>Every period-based denial can be appealed to arbitration (DOMAIN.md).</summary>
     public sealed record Denied(ReopenDenialReason Reason) : ReopenEvaluation
     {
         internal override WarrantyFileEvent Answer(RequestReopen request, BusinessCalendar calendar, WarrantyPolicy policy) =>
-            new ReopenDenied(Reason, AppealPossible: true, request.Requester.ActingAs, request.Now);
+            new ReopenDenied(Reason, AppealPossible: true, request.Request, request.Now);
     }
 
     internal abstract WarrantyFileEvent Answer(RequestReopen request, BusinessCalendar calendar, WarrantyPolicy policy);
@@ -40,7 +40,9 @@ public static class EntryDecisions
 
     /// <summary>
     /// DOMAIN.md's grounds in their order: within the 三包 period; beyond it but within the merchant commitment;
-    /// beyond both, for a long-discovery category within its limit and with a long-discovery defect.
+    /// beyond both, for a long-discovery category within its limit and with a long-discovery defect. In a
+    /// long-discovery category the denial names which of the last two conditions failed, the defect's kind or the
+    /// limit, so that the buyer, and an arbitrator hearing the appeal, see which one to argue.
     /// </summary>
     public static ReopenEvaluation EvaluateReopen(WarrantyFile.Activated file, FaultKind defect, DateTimeOffset at)
     {
@@ -48,8 +50,10 @@ public static class EntryDecisions
             return new ReopenEvaluation.Granted(ReopenGround.ThreeGuarantees);
         if (file.CoverageOf(CoverageKind.MerchantCommitment)?.ActiveAt(at) == true)
             return new ReopenEvaluation.Granted(ReopenGround.MerchantCommitment);
-        if (defect == FaultKind.LongDiscoveryDefect && file.CoverageOf(CoverageKind.LongDiscovery) is { } longDiscovery)
+        if (file.CoverageOf(CoverageKind.LongDiscovery) is { } longDiscovery)
         {
+            if (defect != FaultKind.LongDiscoveryDefect)
+                return new ReopenEvaluation.Denied(ReopenDenialReason.NotLongDiscoveryDefect);
             return longDiscovery.ActiveAt(at)
                 ? new ReopenEvaluation.Granted(ReopenGround.LongDiscovery)
                 : new ReopenEvaluation.Denied(ReopenDenialReason.LongDiscoveryLimitPassed);
@@ -60,14 +64,14 @@ public static class EntryDecisions
 
     internal static IReadOnlyList<WarrantyFileEvent> Reopen(RequestReopen command, WarrantyFile.Activated file, WarrantyPolicy policy)
     {
-        var by = command.Requester.ActingAs;
-        if (command.Requester.BuyerId != file.BuyerId)
-            return [new ReopenDenied(ReopenDenialReason.NotBuyer, AppealPossible: false, by, command.Now)];
+        var request = command.Request;
+        if (request.Requester.BuyerId != file.BuyerId)
+            return [new ReopenDenied(ReopenDenialReason.NotBuyer, AppealPossible: false, request, command.Now)];
         if (file.RefundedAt is not null)
-            return [new ReopenDenied(ReopenDenialReason.LineRefunded, AppealPossible: false, by, command.Now)];
+            return [new ReopenDenied(ReopenDenialReason.LineRefunded, AppealPossible: false, request, command.Now)];
         if (file.EntryOpenAt(command.Now))
             return [];
 
-        return [EvaluateReopen(file, command.Defect, command.Now).Answer(command, file.Calendar, policy)];
+        return [EvaluateReopen(file, request.Defect, command.Now).Answer(command, file.Calendar, policy)];
     }
 }

@@ -47,9 +47,19 @@ public enum ActingParty
 /// <summary>
 /// Whom a claim or reopen request is for, and who typed it in. Customer service names the buyer it acts for,
 /// so its requests pass the buyer check like the buyer's own; the service layer vouches that a Buyer requester
-/// is the authenticated user.
+/// is the authenticated user. ActorId is the buyer's own id or the customer-service agent's, kept so that the
+/// file says who asked.
 /// </summary>
-public sealed record Requester(string BuyerId, ActingParty ActingAs);
+public sealed record Requester(string BuyerId, ActingParty ActingAs, string ActorId);
+
+/// <summary>
+/// What the trade system says the line is. No rule reads it; it is kept on the file so that every message and
+/// query about the line can name the product and the region a repair provider must serve.
+/// </summary>
+public sealed record LineDetails(string Sku, string Title, string Brand, string ShippingRegion);
+
+/// <summary>A request to reopen the after-sales entry, as asked: its id (an appeal names it), who asked, and the defect in their words.</summary>
+public sealed record ReopenRequest(Guid RequestId, Requester Requester, FaultKind Defect, string Description);
 
 public sealed record ExtendedWarrantyPurchase(int Years, decimal Price, bool IncludesAccidentalDamage);
 
@@ -78,6 +88,9 @@ public enum ReopenDenialReason
 
     /// <summary>A long-discovery defect in a long-discovery category, reported after the category's limit.</summary>
     LongDiscoveryLimitPassed,
+
+    /// <summary>A long-discovery category past the 三包 period and the commitment, with a defect that is not of the late-found kind.</summary>
+    NotLongDiscoveryDefect,
 
     NotBuyer,
     LineRefunded,

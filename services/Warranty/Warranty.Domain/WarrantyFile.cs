@@ -3,6 +3,7 @@ using static Warranty.Domain.WarrantyFileEvent;
 
 namespace Warranty.Domain;
 
+/// <summary>One claim as the file holds it. MerchantRefusal is the merchant's reason, which an escalation carries to arbitration.</summary>
 public sealed record ClaimRecord(
     Guid ClaimId,
     ClaimFiling Filing,
@@ -11,7 +12,8 @@ public sealed record ClaimRecord(
     Remedy? Remedy,
     Answerer? Answerer,
     DateTimeOffset? RespondBy,
-    DateTimeOffset? InServiceSince)
+    DateTimeOffset? InServiceSince,
+    string? MerchantRefusal)
 {
     public bool IsOpen => Status is ClaimStatus.AwaitingMerchant or ClaimStatus.InService
         or ClaimStatus.RefusedByMerchant or ClaimStatus.Escalated;
@@ -49,6 +51,7 @@ public abstract record WarrantyFile
         string BuyerId,
         string MerchantId,
         string Category,
+        LineDetails Details,
         string TimeZoneId,
         DateTimeOffset TransactionSucceededAt,
         DateOnly D0,
@@ -129,13 +132,13 @@ public abstract record WarrantyFile
             (Activated file, ClaimApproved e) => Approve(file, e),
             (Activated file, ClaimRejected e) => file with
             {
-                Claims = file.Claims.Add(new(e.ClaimId, e.Filing, ClaimStatus.Rejected, null, null, null, null, null)),
+                Claims = file.Claims.Add(new(e.ClaimId, e.Filing, ClaimStatus.Rejected, null, null, null, null, null, null)),
             },
             (Activated file, ClaimAwaitingMerchant e) => Update(file, e.ClaimId, c => c with { RespondBy = e.RespondBy }),
             (Activated file, ClaimAcceptedByMerchant e) =>
                 Update(file, e.ClaimId, c => c with { Status = ClaimStatus.InService, InServiceSince = e.At }),
             (Activated file, ClaimRefusedByMerchant e) =>
-                Update(file, e.ClaimId, c => c with { Status = ClaimStatus.RefusedByMerchant }),
+                Update(file, e.ClaimId, c => c with { Status = ClaimStatus.RefusedByMerchant, MerchantRefusal = e.Reason }),
             (Activated file, ClaimEscalated e) => Update(file, e.ClaimId, c => c with { Status = ClaimStatus.Escalated }),
             (Activated file, ClaimResolved e) => Resolve(file, e),
             (Activated file, ExtendedWarrantyCancelled e) => file with
@@ -155,7 +158,7 @@ public abstract record WarrantyFile
             ? new ExtendedWarrantyPlan(purchase, extended.Period, RepairPaidUnderPlan: false, Cancellation: null)
             : null;
         return new Activated(
-            e.OrderId, e.LineId, e.BuyerId, e.MerchantId, e.Category, e.TimeZoneId, e.TransactionSucceededAt, e.D0,
+            e.OrderId, e.LineId, e.BuyerId, e.MerchantId, e.Category, e.Details, e.TimeZoneId, e.TransactionSucceededAt, e.D0,
             coverages, e.BaseEntry, e.AfterSalesProtection, Reopenings: [], plan, Claims: [],
             ThreeGuaranteesRepairs: 0, DaysInRepair: 0, pending.RefundedAt, AppliedRulings: []);
     }
@@ -168,7 +171,8 @@ public abstract record WarrantyFile
             waitsForMerchant ? ClaimStatus.AwaitingMerchant : ClaimStatus.InService,
             e.Coverage, e.Remedy, e.Answerer,
             RespondBy: null,
-            InServiceSince: waitsForMerchant ? null : e.Filing.FiledAt);
+            InServiceSince: waitsForMerchant ? null : e.Filing.FiledAt,
+            MerchantRefusal: null);
         return file with
         {
             Claims = file.Claims.Add(claim),

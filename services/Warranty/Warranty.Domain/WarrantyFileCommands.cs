@@ -15,6 +15,7 @@ public abstract record WarrantyFileCommand
         string BuyerId,
         string MerchantId,
         string Category,
+        LineDetails Details,
         int ManufacturerWarrantyMonths,
         int MerchantWarrantyMonths,
         ExtendedWarrantyPurchase? ExtendedWarranty,
@@ -24,26 +25,29 @@ public abstract record WarrantyFileCommand
     public sealed record RecordLineRefund(DateTimeOffset Now) : WarrantyFileCommand;
 
     /// <summary>The buyer or customer service asks to reopen a closed after-sales entry, naming the defect.</summary>
-    public sealed record RequestReopen(Requester Requester, FaultKind Defect, DateTimeOffset Now) : WarrantyFileCommand;
+    public sealed record RequestReopen(ReopenRequest Request, DateTimeOffset Now) : WarrantyFileCommand;
 
     public sealed record FileClaim(
         Guid ClaimId,
         Requester Claimant,
         FaultKind Fault,
+        string Description,
         Remedy RemedyAsked,
         IReadOnlyList<string> Evidence,
         DateTimeOffset Now) : WarrantyFileCommand;
 
     public sealed record AcceptClaim(Guid ClaimId, DateTimeOffset Now) : WarrantyFileCommand;
 
-    public sealed record RefuseClaim(Guid ClaimId, string Reason, DateTimeOffset Now) : WarrantyFileCommand;
+    public sealed record RefuseClaim(Guid ClaimId, string Reason, IReadOnlyList<string> Evidence, DateTimeOffset Now) : WarrantyFileCommand;
 
     /// <summary>The scheduled message at ClaimAwaitingMerchant.RespondBy.</summary>
     public sealed record CheckMerchantResponseDeadline(Guid ClaimId, DateTimeOffset Now) : WarrantyFileCommand;
 
-    public sealed record EscalateClaim(Guid ClaimId, DateTimeOffset Now) : WarrantyFileCommand;
+    /// <summary>The buyer takes a refused claim to arbitration, stating their case.</summary>
+    public sealed record EscalateClaim(Guid ClaimId, string Statement, IReadOnlyList<string> Evidence, DateTimeOffset Now) : WarrantyFileCommand;
 
-    public sealed record CompleteRepair(Guid ClaimId, RepairOutcome Outcome, DateTimeOffset Now) : WarrantyFileCommand;
+    /// <summary>JobId names the repair job that reported it; null when the answering merchant repaired the item itself.</summary>
+    public sealed record CompleteRepair(Guid ClaimId, RepairOutcome Outcome, DateTimeOffset Now, Guid? JobId = null) : WarrantyFileCommand;
 
     public sealed record AcceptReturn(Guid ClaimId, DateTimeOffset Now) : WarrantyFileCommand;
 

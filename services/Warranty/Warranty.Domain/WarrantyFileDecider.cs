@@ -50,7 +50,7 @@ public static class WarrantyFileDecider
             command.ManufacturerWarrantyMonths, command.MerchantWarrantyMonths,
             terms.LongDiscoveryDays, command.ExtendedWarranty?.Years));
         var activated = new WarrantyActivated(
-            command.OrderId, command.LineId, command.BuyerId, command.MerchantId, command.Category, calendar.ZoneId,
+            command.OrderId, command.LineId, command.BuyerId, command.MerchantId, command.Category, command.Details, calendar.ZoneId,
             command.TransactionSucceededAt, d0, coverages, EntryDecisions.BaseEntry(calendar, d0, terms.EntryDays),
             policy.AfterSalesProtection, command.ExtendedWarranty);
 

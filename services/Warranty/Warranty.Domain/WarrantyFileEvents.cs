@@ -4,6 +4,7 @@ namespace Warranty.Domain;
 public sealed record ClaimFiling(
     Requester Claimant,
     FaultKind Fault,
+    string Description,
     Remedy RemedyAsked,
     IReadOnlyList<string> Evidence,
     DateTimeOffset FiledAt);
@@ -22,6 +23,7 @@ public abstract record WarrantyFileEvent
         string BuyerId,
         string MerchantId,
         string Category,
+        LineDetails Details,
         string TimeZoneId,
         DateTimeOffset TransactionSucceededAt,
         DateOnly D0,
@@ -35,18 +37,18 @@ public abstract record WarrantyFileEvent
 
     public sealed record LineRefunded(DateTimeOffset At) : WarrantyFileEvent;
 
-    /// <summary>RequestedBy is set for a request, CaseId for a ruling.</summary>
+    /// <summary>Request is set for a request, CaseId for a ruling.</summary>
     public sealed record EntryReopened(
         ReopenGround Ground,
         LocalPeriod Window,
-        ActingParty? RequestedBy,
+        ReopenRequest? Request,
         string? CaseId,
         DateTimeOffset At) : WarrantyFileEvent;
 
     public sealed record ReopenDenied(
         ReopenDenialReason Reason,
         bool AppealPossible,
-        ActingParty RequestedBy,
+        ReopenRequest Request,
         DateTimeOffset At) : WarrantyFileEvent;
 
     /// <summary>Filing.RemedyAsked records what was asked when Remedy is a downgrade or a repeat-repair replacement.</summary>
@@ -72,9 +74,9 @@ public abstract record WarrantyFileEvent
     /// <summary>BySilence: the deadline passed first and the platform accepted on the merchant's behalf (At = the deadline).</summary>
     public sealed record ClaimAcceptedByMerchant(Guid ClaimId, bool BySilence, DateTimeOffset At) : WarrantyFileEvent;
 
-    public sealed record ClaimRefusedByMerchant(Guid ClaimId, string Reason, DateTimeOffset At) : WarrantyFileEvent;
+    public sealed record ClaimRefusedByMerchant(Guid ClaimId, string Reason, IReadOnlyList<string> Evidence, DateTimeOffset At) : WarrantyFileEvent;
 
-    public sealed record ClaimEscalated(Guid ClaimId, DateTimeOffset At) : WarrantyFileEvent;
+    public sealed record ClaimEscalated(Guid ClaimId, string Statement, IReadOnlyList<string> Evidence, DateTimeOffset At) : WarrantyFileEvent;
 
     /// <summary>
     /// Closes a claim. DaysInRepair counts whole local days from the start of service to completion;
@@ -89,7 +91,8 @@ public abstract record WarrantyFileEvent
         RulingDecision? Ruling = null,
         string? CaseId = null,
         int DaysInRepair = 0,
-        bool WithinThreeGuaranteesRepair = false) : WarrantyFileEvent;
+        bool WithinThreeGuaranteesRepair = false,
+        Guid? JobId = null) : WarrantyFileEvent;
 
     public sealed record ExtendedWarrantyCancelled(
         decimal Refund,

@@ -1,0 +1,57 @@
+using Platform.EventSourcing;
+using Platform.ServiceDefaults;
+using Warranty.Domain;
+
+namespace Warranty.Service.Features.AnswerClaim;
+
+public sealed record RefuseClaimRequest(string? Reason, IReadOnlyList<string?>? EvidenceLinks);
+
+/// <summary>The merchant's answer to a claim waiting for it: accept, or refuse with a reason the buyer may escalate.</summary>
+public static class AnswerClaimEndpoints
+{
+    public static IEndpointRouteBuilder MapAnswerClaim(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/claims/{id}/accept", Accept)
+            .WithName("AcceptClaim")
+            .WithSummary("The order's merchant accepts a claim that waits for it");
+        app.MapPost("/claims/{id}/refuse", Refuse)
+            .WithName("RefuseClaim")
+            .WithSummary("The order's merchant refuses a claim that waits for it, with its reason and evidence");
+        return app;
+    }
+
+    private static Task<IResult> Accept(
+        Guid id, HttpContext http, EventStore store, WarrantyPolicy policy, WarrantyMetrics metrics, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = http.GetCaller();
+        if (!caller.Is(PlatformRoles.Merchant))
+        {
+            return Task.FromResult(Api.Forbidden("Only the order's merchant may accept a claim."));
+        }
+        return ClaimCommands.Run(id, store, policy, metrics, clock,
+            file => caller.IsParty(PlatformRoles.Merchant, file.MerchantId),
+            now => new WarrantyFileCommand.AcceptClaim(id, now),
+            ct);
+    }
+
+    private static async Task<IResult> Refuse(
+        Guid id, RefuseClaimRequest? request, HttpContext http, EventStore store, WarrantyPolicy policy, WarrantyMetrics metrics, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = http.GetCaller();
+        if (!caller.Is(PlatformRoles.Merchant))
+        {
+            return Api.Forbidden("Only the order's merchant may refuse a claim.");
+        }
+        var check = new Validation();
+        var reason = check.Text("reason", request?.Reason);
+        var evidence = check.Links("evidenceLinks", request?.EvidenceLinks);
+        if (!check.IsValid)
+        {
+            return check.Problem();
+        }
+        return await ClaimCommands.Run(id, store, policy, metrics, clock,
+            file => caller.IsParty(PlatformRoles.Merchant, file.MerchantId),
+            now => new WarrantyFileCommand.RefuseClaim(id, reason, evidence, now),
+            ct);
+    }
+}

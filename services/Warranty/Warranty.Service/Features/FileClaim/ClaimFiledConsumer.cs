@@ -1,0 +1,85 @@
+using MassTransit;
+using Platform.EventSourcing;
+using Platform.Contracts.Warranty.V1;
+using Warranty.Domain;
+using Warranty.Service.ReadModels;
+using static Warranty.Service.ContractVocabulary;
+
+namespace Warranty.Service.Features.FileClaim;
+
+/// <summary>A claim filed in a customer-service system, adjudicated as of its filing time like one filed over HTTP.</summary>
+public sealed class ClaimFiledConsumer(EventStore store, WarrantyPolicy policy, WarrantyMetrics metrics, TimeProvider clock, ILogger<ClaimFiledConsumer> logger)
+    : IConsumer<ClaimFiled>
+{
+    public const string Name = "warranty-claim-filed";
+
+    /// <summary>How far ahead of this service's clock a filing time may be: the sender's clock may run a little fast.</summary>
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+
+    public async Task Consume(ConsumeContext<ClaimFiled> context)
+    {
+        var ct = context.CancellationToken;
+        var claim = context.Message;
+        await using var session = await store.OpenSession(context, Name, ct);
+        if (await session.AlreadyConsumed(ct))
+        {
+            return;
+        }
+
+        IReadOnlyList<WarrantyFileEvent> events = [];
+        if (Problem(claim, clock.GetUtcNow()) is { } problem)
+        {
+            session.Refuse(logger, claim, RefusalCodes.InvalidMessage, problem);
+        }
+        else if (await ClaimIndex.Find(session, claim.ClaimId, ct) is { } existing && existing != new ClaimLocation(claim.OrderId, claim.LineId))
+        {
+            session.Refuse(logger, claim, RefusalCodes.ClaimIdInUse,
+                $"Claim id {claim.ClaimId} already names a claim on order {existing.OrderId} line {existing.LineId}.");
+        }
+        else
+        {
+            var file = await WarrantyFiles.Load(session, claim.OrderId, claim.LineId, ct);
+            var command = new WarrantyFileCommand.FileClaim(
+                claim.ClaimId,
+                new Requester(claim.BuyerId, ToDomain(claim.ClaimantRole), claim.ClaimantId),
+                ToDomain(claim.Fault),
+                claim.FaultDescription,
+                ToDomain(claim.RemedyAsked),
+                [.. claim.EvidenceLinks.Select(link => link.OriginalString)],
+                claim.FiledAt);
+            events = session.DecideOrRefuse(logger, claim, command, file.State, policy);
+            await session.Record(file, events, ct);
+        }
+
+        if (await session.Commit(ct) == CommitResult.Committed)
+        {
+            metrics.Count(events);
+        }
+    }
+
+    private static string? Problem(ClaimFiled claim, DateTimeOffset now)
+    {
+        var problems = new List<string>();
+        if (claim.ClaimId == Guid.Empty)
+            problems.Add("claimId is empty");
+        foreach (var (field, value) in (ReadOnlySpan<(string, string?)>)
+                 [("orderId", claim.OrderId), ("lineId", claim.LineId), ("claimantId", claim.ClaimantId), ("buyerId", claim.BuyerId), ("faultDescription", claim.FaultDescription)])
+        {
+            if (string.IsNullOrWhiteSpace(value))
+                problems.Add($"{field} is missing");
+        }
+        if (!Enum.IsDefined(claim.ClaimantRole))
+            problems.Add($"claimantRole {claim.ClaimantRole} is not a role");
+        if (!Enum.IsDefined(claim.Fault))
+            problems.Add($"fault {claim.Fault} is not a fault kind");
+        if (!Enum.IsDefined(claim.RemedyAsked))
+            problems.Add($"remedyAsked {claim.RemedyAsked} is not a remedy");
+        if (claim.EvidenceLinks is null || claim.EvidenceLinks.Any(link => !Validation.IsLink(link?.OriginalString)))
+            problems.Add("evidenceLinks must be a list of absolute http or https addresses");
+        if (claim.ClaimantRole == RequesterRole.Buyer && claim.ClaimantId != claim.BuyerId)
+            problems.Add($"a buyer files for themselves, but claimantId {claim.ClaimantId} is not buyerId {claim.BuyerId}");
+        if (claim.FiledAt > now + ClockSkew)
+            problems.Add($"filedAt {claim.FiledAt:O} is in the future");
+        return problems.Count == 0 ? null : "ClaimFiled refused: " + string.Join("; ", problems) + ".";
+    }
+}

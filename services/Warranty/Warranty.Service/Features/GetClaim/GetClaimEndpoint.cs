@@ -1,0 +1,31 @@
+using Platform.EventSourcing;
+using Platform.ServiceDefaults;
+using Warranty.Service.ReadModels;
+using Warranty.Service.Views;
+
+namespace Warranty.Service.Features.GetClaim;
+
+public static class GetClaimEndpoint
+{
+    public static IEndpointRouteBuilder MapGetClaim(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/claims/{id}", Handle)
+            .WithName("GetClaim")
+            .WithSummary("A claim: what was asked, the decision, and its history to date");
+        return app;
+    }
+
+    private static async Task<IResult> Handle(Guid id, HttpContext http, EventStore store, CancellationToken ct)
+    {
+        var caller = http.GetCaller();
+        if (!Access.MayEverRead(caller))
+        {
+            return Api.Forbidden(Access.ReadersText);
+        }
+        var location = await ClaimIndex.Find(store, id, ct);
+        var file = location is null ? null : await WarrantyFiles.Read(store, location.OrderId, location.LineId, ct);
+        return file?.Activated is { } state && Access.MayRead(caller, state) && ClaimView.From(state, file.Events, id) is { } view
+            ? Results.Ok(view)
+            : Api.NotFound($"No claim {id} that you may see.");
+    }
+}

@@ -1,0 +1,29 @@
+using Platform.EventSourcing;
+using Platform.ServiceDefaults;
+using Warranty.Service.Views;
+
+namespace Warranty.Service.Features.GetWarranty;
+
+public static class GetWarrantyEndpoint
+{
+    public static IEndpointRouteBuilder MapGetWarranty(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/warranties/{orderId}/{lineId}", Handle)
+            .WithName("GetWarranty")
+            .WithSummary("A line's warranty file: each coverage with its local first and last moment, the after-sales entry, the plan and the claims");
+        return app;
+    }
+
+    private static async Task<IResult> Handle(string orderId, string lineId, HttpContext http, EventStore store, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = http.GetCaller();
+        if (!Access.MayEverRead(caller))
+        {
+            return Api.Forbidden(Access.ReadersText);
+        }
+        var file = await WarrantyFiles.Read(store, orderId, lineId, ct);
+        return file.Activated is { } state && Access.MayRead(caller, state)
+            ? Results.Ok(WarrantyView.From(state, clock.GetUtcNow()))
+            : Api.NotFound($"No warranty for order {orderId} line {lineId} that you may see.");
+    }
+}

@@ -1,0 +1,62 @@
+using Platform.EventSourcing;
+using Platform.ServiceDefaults;
+using Warranty.Domain;
+
+namespace Warranty.Service.Features.ResolveClaim;
+
+public sealed record RepairCompletedRequest(string? Outcome);
+
+/// <summary>
+/// The merchant reports that it gave the remedy of a claim it answers. Repairs by a brand or the extended-warranty
+/// programme are reported by their repair providers (RepairJobCompleted); these are the merchant's own.
+/// </summary>
+public static class MerchantResolutionEndpoints
+{
+    public static IEndpointRouteBuilder MapResolveClaim(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/claims/{id}/return-accepted", ReturnAccepted)
+            .WithName("AcceptReturn")
+            .WithSummary("The order's merchant took the item back, for a return or a replacement: the claim is resolved");
+        app.MapPost("/claims/{id}/repair-completed", RepairCompleted)
+            .WithName("CompleteMerchantRepair")
+            .WithSummary("The order's merchant finished a repair it answers for: the claim is resolved");
+        return app;
+    }
+
+    private static Task<IResult> ReturnAccepted(
+        Guid id, HttpContext http, EventStore store, WarrantyPolicy policy, WarrantyMetrics metrics, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = http.GetCaller();
+        if (!caller.Is(PlatformRoles.Merchant))
+        {
+            return Task.FromResult(Api.Forbidden("Only the order's merchant may report a return taken back."));
+        }
+        return ClaimCommands.Run(id, store, policy, metrics, clock,
+            file => caller.IsParty(PlatformRoles.Merchant, file.MerchantId),
+            now => new WarrantyFileCommand.AcceptReturn(id, now),
+            ct);
+    }
+
+    private static async Task<IResult> RepairCompleted(
+        Guid id, RepairCompletedRequest? request, HttpContext http, EventStore store, WarrantyPolicy policy, WarrantyMetrics metrics, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = http.GetCaller();
+        if (!caller.Is(PlatformRoles.Merchant))
+        {
+            return Api.Forbidden("Only the order's merchant may report its own repair finished.");
+        }
+        var check = new Validation();
+        var outcome = check.Name<RepairOutcome>("outcome", request?.Outcome);
+        if (!check.IsValid)
+        {
+            return check.Problem();
+        }
+        return await ClaimCommands.Run(id, store, policy, metrics, clock,
+            file => caller.IsParty(PlatformRoles.Merchant, file.MerchantId),
+            now => new WarrantyFileCommand.CompleteRepair(id, outcome, now),
+            ct,
+            claim => claim.Answerer is null or Answerer.Merchant
+                ? null
+                : Api.Conflict("RepairedByProvider", $"Claim {id} is answered by the {claim.Answerer}; its repair provider reports the repair."));
+    }
+}

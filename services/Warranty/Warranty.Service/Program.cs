@@ -1,0 +1,3 @@
+using Warranty.Service;
+
+WarrantyService.Create(args).Run();

@@ -1,0 +1,51 @@
+using Npgsql;
+using Platform.EventSourcing;
+
+namespace Warranty.Service.ReadModels;
+
+/// <summary>Where a claim lives: the order line whose warranty file holds it.</summary>
+public sealed record ClaimLocation(string OrderId, string LineId);
+
+/// <summary>
+/// Claims live inside their line's warranty file, but callers and other services name a claim by its id
+/// alone. This table maps one to the other; it is written in the unit of work that records the claim, so
+/// it never names a claim the store does not hold, nor misses one it does.
+/// </summary>
+public static class ClaimIndex
+{
+    public static async Task<ClaimLocation?> Find(Session session, Guid claimId, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("select order_id, line_id from claim_index where claim_id = $1", session.Connection, session.Transaction);
+        return await Read(command, claimId, ct);
+    }
+
+    public static async Task<ClaimLocation?> Find(EventStore store, Guid claimId, CancellationToken ct)
+    {
+        await using var command = store.DataSource.CreateCommand("select order_id, line_id from claim_index where claim_id = $1");
+        return await Read(command, claimId, ct);
+    }
+
+    public static async Task Add(Session session, Guid claimId, ClaimLocation location, DateTimeOffset filedAt, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            "insert into claim_index (claim_id, order_id, line_id, filed_at) values ($1, $2, $3, $4) on conflict (claim_id) do nothing",
+            session.Connection, session.Transaction);
+        command.Parameters.Add(new() { Value = claimId });
+        command.Parameters.Add(new() { Value = location.OrderId });
+        command.Parameters.Add(new() { Value = location.LineId });
+        command.Parameters.Add(new() { Value = filedAt });
+        if (await command.ExecuteNonQueryAsync(ct) == 0)
+        {
+            // Another unit of work took this claim id after this one looked it up: like a lost append, the
+            // whole decision is made again from a fresh load, which then sees where the claim went.
+            throw new StreamConcurrencyException($"claim-index/{claimId}", expectedVersion: 0, actualVersion: 1);
+        }
+    }
+
+    private static async Task<ClaimLocation?> Read(NpgsqlCommand command, Guid claimId, CancellationToken ct)
+    {
+        command.Parameters.Add(new() { Value = claimId });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? new ClaimLocation(reader.GetString(0), reader.GetString(1)) : null;
+    }
+}

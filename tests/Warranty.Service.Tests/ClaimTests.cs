@@ -1,0 +1,306 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Contracts.Arbitration.V1;
+using Platform.Contracts.Repair.V1;
+using Platform.ServiceDefaults;
+using Platform.Testing;
+using Warranty.Domain;
+using Warranty.Service.Views;
+using static Warranty.Service.Tests.Sample;
+using Contract = Platform.Contracts.Warranty.V1;
+
+namespace Warranty.Service.Tests;
+
+public sealed class ClaimTests : IAsyncLifetime
+{
+    private TestEnvironment env = null!;
+    private RunningService warranty = null!;
+    private BusProbe probe = null!;
+
+    public async Task InitializeAsync()
+    {
+        env = await TestEnvironment.Create();
+        warranty = await RunningService.Start(args => WarrantyService.Create(args), env, WarrantyService.Name);
+        probe = await BusProbe.Start(env);
+        await probe.Observe<Contract.WarrantyActivated>();
+        await probe.Observe<Contract.ClaimApproved>();
+        await probe.Observe<Contract.ClaimRejected>();
+        await probe.Observe<Contract.ClaimAwaitingMerchant>();
+        await probe.Observe<Contract.ClaimAcceptedByMerchant>();
+        await probe.Observe<Contract.ClaimRefusedByMerchant>();
+        await probe.Observe<Contract.ClaimEscalated>();
+        await probe.Observe<Contract.ClaimResolved>();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await probe.DisposeAsync();
+        await warranty.DisposeAsync();
+        await env.DisposeAsync();
+    }
+
+    /// <summary>A phone with a national warranty, 30 days after d0: repairs fall to the brand under 三包.</summary>
+    private async Task<(string OrderId, string Buyer, string Merchant)> Phone(params CompletedOrderLineSpec[] extra)
+    {
+        var (orderId, buyer, merchant) = (Id("order"), Id("buyer"), Id("merchant"));
+        await Complete(probe, Order(orderId, buyer, merchant, DateTimeOffset.UtcNow.AddDays(-30),
+            [Line("line-1"), .. extra.Select(e => Line(e.LineId, e.Category, e.NationalMonths))]));
+        return (orderId, buyer, merchant);
+    }
+
+    /// <summary>Clothing two days after d0: returns fall to the merchant, who has 48 hours to answer.</summary>
+    private async Task<(string OrderId, string Buyer, string Merchant)> Shirt()
+    {
+        var (orderId, buyer, merchant) = (Id("order"), Id("buyer"), Id("merchant"));
+        await Complete(probe, Order(orderId, buyer, merchant, DateTimeOffset.UtcNow.AddDays(-2), Line("line-1", "clothing", nationalMonths: 0)));
+        return (orderId, buyer, merchant);
+    }
+
+    private sealed record CompletedOrderLineSpec(string LineId, string Category = "phones", int NationalMonths = 12);
+
+    [Fact]
+    public async Task A_buyers_repair_claim_over_http_is_approved_under_three_guarantees_repair_answered_by_the_brand_as_the_bus_says()
+    {
+        var (orderId, buyer, merchant) = await Phone();
+        using var client = warranty.As(PlatformRoles.Buyer, buyer);
+
+        var response = await client.FileClaim(Claim(orderId, "line-1"));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var claim = await response.Read<ClaimView>();
+        var approved = await probe.WaitFor<Contract.ClaimApproved>(m => m.ClaimId == claim.ClaimId, Wait, "the claim is approved on the bus");
+        Assert.Equal((Contract.CoverageKind.StatutoryRepair, Contract.Remedy.Repair, Contract.ResponsibleParty.Brand, Contract.ShippingPayer.Brand),
+            (approved.Coverage, approved.RemedyGranted, approved.AnsweredBy, approved.ShippingPaidBy));
+        Assert.Equal(new ApprovalView(approved.Coverage, approved.RemedyGranted, approved.AnsweredBy, approved.ShippingPaidBy, approved.RepeatedFaultReplacement),
+            claim.Approval);
+        Assert.Equal((ClaimStatus.InService, merchant, "sku-line-1", "phones"), (claim.Status, approved.MerchantId, approved.Sku, approved.Category));
+        Assert.Null(claim.Rejection);
+    }
+
+    [Fact]
+    public async Task Customer_service_files_for_the_buyer_and_a_claim_for_someone_else_is_rejected_as_not_buyer()
+    {
+        var (orderId, buyer, _) = await Phone(new CompletedOrderLineSpec("line-2"));
+        using var agent = warranty.As(PlatformRoles.CustomerService, "cs-agent-7");
+
+        var filed = await (await agent.FileClaim(Claim(orderId, "line-1", buyerId: buyer))).Read<ClaimView>();
+        var stranger = await (await agent.FileClaim(Claim(orderId, "line-2", buyerId: Id("buyer")))).Read<ClaimView>();
+
+        Assert.Equal((ClaimStatus.InService, Contract.RequesterRole.CustomerService, "cs-agent-7", buyer),
+            (filed.Status, filed.FiledByRole, filed.FiledById, filed.FiledForBuyerId));
+        var rejected = await probe.WaitFor<Contract.ClaimRejected>(m => m.ClaimId == stranger.ClaimId, Wait, "the claim for another buyer is rejected");
+        Assert.Equal((Contract.ClaimRejectionReason.NotBuyer, false, false), (rejected.Reason, rejected.ReopenRequestMayHelp, rejected.AppealMayHelp));
+        Assert.Equal(rejected.Reason, stranger.Rejection!.Reason);
+        var missing = await (await agent.FileClaim(Claim(orderId, "line-1", buyerId: null))).Problem(400);
+        Assert.True(missing.GetProperty("errors").TryGetProperty("buyerId", out _));
+    }
+
+    [Fact]
+    public async Task One_claim_at_a_time_per_line_and_a_retried_request_with_its_idempotency_key_files_once()
+    {
+        var (orderId, buyer, _) = await Phone(new CompletedOrderLineSpec("line-2"));
+        using var client = warranty.As(PlatformRoles.Buyer, buyer);
+        var key = Guid.NewGuid();
+
+        var first = await client.FileClaim(Claim(orderId, "line-1"), key);
+        var retried = await client.FileClaim(Claim(orderId, "line-1"), key);
+        var another = await (await client.FileClaim(Claim(orderId, "line-1"))).Read<ClaimView>();
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.OK), (first.StatusCode, retried.StatusCode));
+        Assert.Equal(key, (await retried.Read<ClaimView>()).ClaimId);
+        Assert.Equal(Contract.ClaimRejectionReason.ClaimAlreadyOpen, another.Rejection!.Reason);
+        // The later claim's rejection is the witness that the retry was answered without a second approval.
+        await probe.WaitFor<Contract.ClaimRejected>(m => m.ClaimId == another.ClaimId, Wait, "the second claim is rejected");
+        Assert.Single(probe.Received<Contract.ClaimApproved>(), o => o.Message.ClaimId == key);
+        var reused = await (await client.FileClaim(Claim(orderId, "line-2"), key)).Problem(409);
+        Assert.Equal("IdempotencyKeyReused", reused.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Claims_filed_at_the_same_moment_on_one_line_are_decided_one_after_the_other()
+    {
+        var (orderId, buyer, _) = await Phone();
+        using var client = warranty.As(PlatformRoles.Buyer, buyer);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => client.FileClaim(Claim(orderId, "line-1"))));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        var claims = await Task.WhenAll(responses.Select(r => r.Read<ClaimView>()));
+        Assert.Single(claims, c => c.Approval is not null);
+        Assert.Equal(3, claims.Count(c => c.Rejection?.Reason == Contract.ClaimRejectionReason.ClaimAlreadyOpen));
+    }
+
+    [Fact]
+    public async Task A_claim_filed_by_message_is_adjudicated_and_a_contradictory_one_is_refused_for_operators()
+    {
+        var (orderId, buyer, _) = await Phone(new CompletedOrderLineSpec("line-2"));
+        var claimId = Guid.NewGuid();
+        await probe.Publish(ClaimFiled(claimId, orderId, "line-1", claimantId: "cs-system-agent", Contract.RequesterRole.CustomerService, buyer));
+
+        var approved = await probe.WaitFor<Contract.ClaimApproved>(m => m.ClaimId == claimId, Wait, "the claim filed by message is approved");
+        Assert.Equal(Contract.CoverageKind.StatutoryRepair, approved.Coverage);
+        using var client = warranty.As(PlatformRoles.Buyer, buyer);
+        var view = await (await client.GetAsync($"/claims/{claimId}")).Read<ClaimView>();
+        Assert.Equal(("cs-system-agent", ClaimStatus.InService), (view.FiledById, view.Status));
+
+        var contradictory = Guid.NewGuid();
+        await probe.Publish(ClaimFiled(contradictory, orderId, "line-2", claimantId: Id("someone"), Contract.RequesterRole.Buyer, buyer));
+        using var sre = warranty.As(PlatformRoles.Operator, "sre-1");
+        await Eventually.Until(async () => (await sre.GetStringAsync("/operations/refusals")).Contains(contradictory.ToString(), StringComparison.Ordinal),
+            Wait, "the contradictory claim is refused");
+        Assert.Contains("a buyer files for themselves", await sre.GetStringAsync("/operations/refusals"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/claims/{contradictory}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_merchant_refusal_lets_the_buyer_escalate_to_arbitration_and_the_ruling_resolves_the_claim()
+    {
+        var (orderId, buyer, merchant) = await Shirt();
+        using var client = warranty.As(PlatformRoles.Buyer, buyer);
+        using var shop = warranty.As(PlatformRoles.Merchant, merchant);
+        var claim = await (await client.FileClaim(Claim(orderId, "line-1", "NotAsDescribed", "Return"))).Read<ClaimView>();
+        var waiting = await probe.WaitFor<Contract.ClaimAwaitingMerchant>(m => m.ClaimId == claim.ClaimId, Wait, "the claim waits for the merchant");
+        Assert.Equal((Contract.CoverageKind.StatutoryReturn, merchant, claim.FiledAt.AddHours(48)), (waiting.Coverage, waiting.MerchantId, waiting.RespondBy));
+
+        var early = await (await client.PostAsJsonAsync($"/claims/{claim.ClaimId}/escalate", new { statement = "too soon" })).Problem(409);
+        Assert.Contains("AwaitingMerchant", early.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        var refused = await (await shop.PostAsJsonAsync($"/claims/{claim.ClaimId}/refuse",
+            new { reason = "The colour matches the listing photo.", evidenceLinks = new[] { "https://evidence.example/listing.png" } })).Read<ClaimView>();
+        Assert.Equal(ClaimStatus.RefusedByMerchant, refused.Status);
+        await probe.WaitFor<Contract.ClaimRefusedByMerchant>(m => m.ClaimId == claim.ClaimId, Wait, "the refusal is announced");
+
+        var escalatedView = await (await client.PostAsJsonAsync($"/claims/{claim.ClaimId}/escalate",
+            new { statement = "It is red, the listing says orange.", evidenceLinks = new[] { "https://evidence.example/red.jpg" } })).Read<ClaimView>();
+        var escalated = await probe.WaitFor<Contract.ClaimEscalated>(m => m.ClaimId == claim.ClaimId, Wait, "the claim goes to arbitration");
+        Assert.Equal(ClaimStatus.Escalated, escalatedView.Status);
+        Assert.Equal(("The colour matches the listing photo.", "It is red, the listing says orange.", Contract.Remedy.Return, merchant, "sku-line-1"),
+            (escalated.MerchantReason, escalated.Statement, escalated.RemedyGranted, escalated.MerchantId, escalated.Sku));
+        Assert.Equal([new Uri("https://evidence.example/red.jpg")], escalated.EvidenceLinks);
+
+        var caseId = Guid.NewGuid();
+        await probe.Publish(Ruling(caseId, orderId, "line-1", claim.ClaimId, buyer, merchant, CaseParty.Buyer, RulingRemedy.Replacement));
+        var resolved = await probe.WaitFor<Contract.ClaimResolved>(m => m.ClaimId == claim.ClaimId, Wait, "the ruling resolves the claim");
+        Assert.Equal((Contract.ClaimResolution.RuledForBuyer, caseId), (resolved.Resolution, resolved.CaseId));
+        var view = await (await client.GetAsync($"/claims/{claim.ClaimId}")).Read<ClaimView>();
+        Assert.Equal((ClaimStatus.Resolved, "RuledForBuyer"), (view.Status, view.Resolution));
+        Assert.Equal(["ClaimApproved", "ClaimAwaitingMerchant", "ClaimRefusedByMerchant", "ClaimEscalated", "ClaimResolved"], view.History.Select(h => h.Event));
+        Assert.Equal(caseId.ToString(), view.History[^1].CaseId);
+    }
+
+    [Fact]
+    public async Task The_merchant_accepts_a_return_and_resolves_the_claim_when_it_takes_the_item_back()
+    {
+        var (orderId, buyer, merchant) = await Shirt();
+        using var client = warranty.As(PlatformRoles.Buyer, buyer);
+        using var shop = warranty.As(PlatformRoles.Merchant, merchant);
+        var claim = await (await client.FileClaim(Claim(orderId, "line-1", "DeadOnArrival", "Return"))).Read<ClaimView>();
+
+        var accepted = await (await shop.PostAsync($"/claims/{claim.ClaimId}/accept", null)).Read<ClaimView>();
+        var announced = await probe.WaitFor<Contract.ClaimAcceptedByMerchant>(m => m.ClaimId == claim.ClaimId, Wait, "the acceptance is announced");
+        var notARepair = await (await shop.PostAsJsonAsync($"/claims/{claim.ClaimId}/repair-completed", new { outcome = "Repaired" })).Problem(409);
+        var settled = await (await shop.PostAsync($"/claims/{claim.ClaimId}/return-accepted", null)).Read<ClaimView>();
+
+        Assert.Equal((ClaimStatus.InService, false, Contract.Remedy.Return), (accepted.Status, announced.BySilence, announced.RemedyGranted));
+        Assert.Equal("WarrantyRuleViolation", notARepair.GetProperty("code").GetString());
+        var resolved = await probe.WaitFor<Contract.ClaimResolved>(m => m.ClaimId == claim.ClaimId, Wait, "the return resolves the claim");
+        Assert.Equal((ClaimStatus.Resolved, Contract.ClaimResolution.AcceptedByMerchant), (settled.Status, resolved.Resolution));
+    }
+
+    [Fact]
+    public async Task A_finished_repair_job_resolves_the_brand_answered_claim()
+    {
+        var (orderId, buyer, merchant) = await Phone();
+        using var client = warranty.As(PlatformRoles.Buyer, buyer);
+        var claim = await (await client.FileClaim(Claim(orderId, "line-1"))).Read<ClaimView>();
+        using var shop = warranty.As(PlatformRoles.Merchant, merchant);
+        var notTheMerchants = await (await shop.PostAsJsonAsync($"/claims/{claim.ClaimId}/repair-completed", new { outcome = "Repaired" })).Problem(409);
+        Assert.Equal("RepairedByProvider", notTheMerchants.GetProperty("code").GetString());
+
+        var jobId = Guid.NewGuid();
+        await probe.Publish(new RepairJobCompleted
+        {
+            JobId = jobId,
+            Attempt = 1,
+            ProviderId = "provider-1",
+            OrderId = orderId,
+            LineId = "line-1",
+            ClaimId = claim.ClaimId,
+            Outcome = Platform.Contracts.Repair.V1.RepairOutcome.Repaired,
+            Report = "Replaced the display connector.",
+            CompletedAt = DateTimeOffset.UtcNow,
+        });
+
+        var resolved = await probe.WaitFor<Contract.ClaimResolved>(m => m.ClaimId == claim.ClaimId, Wait, "the repair resolves the claim");
+        Assert.Equal((Contract.ClaimResolution.Repaired, jobId), (resolved.Resolution, resolved.JobId));
+        var view = await (await client.GetAsync($"/claims/{claim.ClaimId}")).Read<ClaimView>();
+        Assert.Equal((ClaimStatus.Resolved, "Repaired", jobId), (view.Status, view.Resolution, view.History[^1].JobId));
+    }
+
+    [Fact]
+    public async Task Claims_decided_are_counted_by_outcome_and_rejection_reason()
+    {
+        var factory = warranty.Services.GetRequiredService<IMeterFactory>();
+        var measured = new ConcurrentQueue<string>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Scope == factory && instrument.Name == WarrantyMetrics.ClaimsDecidedName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            measured.Enqueue(string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}")) + $":{value}"));
+        listener.Start();
+        var (orderId, buyer, _) = await Phone();
+        using var client = warranty.As(PlatformRoles.Buyer, buyer);
+
+        await (await client.FileClaim(Claim(orderId, "line-1"))).Read<ClaimView>();
+        await (await client.FileClaim(Claim(orderId, "line-1"))).Read<ClaimView>();
+
+        Assert.Equal(["outcome=approved:1", "outcome=rejected,reason=ClaimAlreadyOpen:1"], measured);
+    }
+
+    private static Contract.ClaimFiled ClaimFiled(Guid claimId, string orderId, string lineId, string claimantId, Contract.RequesterRole role, string buyerId) => new()
+    {
+        ClaimId = claimId,
+        OrderId = orderId,
+        LineId = lineId,
+        ClaimantId = claimantId,
+        ClaimantRole = role,
+        BuyerId = buyerId,
+        Fault = Contract.FaultKind.QualityFault,
+        FaultDescription = "It will not charge.",
+        RemedyAsked = Contract.Remedy.Repair,
+        EvidenceLinks = [new Uri("https://evidence.example/charger.jpg")],
+        FiledAt = DateTimeOffset.UtcNow,
+    };
+
+    internal static RulingIssued Ruling(Guid caseId, string orderId, string lineId, Guid? claimId, string buyer, string merchant, CaseParty inFavourOf, RulingRemedy? remedy) => new()
+    {
+        CaseId = caseId,
+        Origin = claimId is null ? CaseOrigin.ReopenDenialAppealed : CaseOrigin.ClaimEscalated,
+        OrderId = orderId,
+        LineId = lineId,
+        ClaimId = claimId,
+        BuyerId = buyer,
+        Respondent = RespondentKind.Merchant,
+        RespondentId = merchant,
+        InFavourOf = inFavourOf,
+        Remedy = remedy,
+        Rationale = "The photos show the defect.",
+        DefaultRuling = false,
+        ArbitratorId = "arbitrator-1",
+        ShippingRegion = "31",
+        Sku = $"sku-{lineId}",
+        Title = $"Product of {lineId}",
+        Category = "clothing",
+        Brand = "Huawei",
+        FaultDescription = "Not as described.",
+        RuledAt = DateTimeOffset.UtcNow,
+    };
+}
