@@ -111,6 +111,9 @@ public static class Extensions
 
         services.AddPlatformAuthentication(settings.KeysDirectory);
         services.AddProblemDetails();
+        // Unreadable requests reach BadRequestHandler, which answers 400 with what could not be read.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<BadRequestHandler>();
         services.AddOpenApi();
         return builder;
     }

@@ -35,6 +35,7 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         app.MapGet("/whoami", (HttpContext context) => context.GetCaller());
         app.MapGet("/merchants-only", (HttpContext context) =>
             context.GetCaller().Is(PlatformRoles.Merchant) ? Results.Ok() : Results.Problem(statusCode: 403, detail: "Only merchants may call this."));
+        app.MapPost("/echo", (EchoRequest request) => Results.Ok(request));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         client = new HttpClient { BaseAddress = new Uri(address) };
@@ -57,6 +58,22 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
         return request;
+    }
+
+    [Theory]
+    [InlineData("{\"count\": ", "could not be read")]
+    [InlineData("{\"count\": \"seven\"}", "$.count")]
+    public async Task A_body_the_framework_cannot_read_answers_400_with_what_could_not_be_read(string body, string expected)
+    {
+        using var issuer = PlatformAuthentication.CreateIssuer(keys);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/echo") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", issuer.Issue(PlatformRoles.Buyer, "b"));
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(expected, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -140,3 +157,5 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         Assert.Contains("outbox lag", await report.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }
+
+public sealed record EchoRequest(int Count);

@@ -23,6 +23,11 @@ public sealed class RunningService : IAsyncDisposable
     public TestEnvironment Environment { get; }
     public IServiceProvider Services => App.Services;
 
+    /// <summary>Starts a service from its Create(args, configure) factory; <paramref name="configure"/> adds test-only wiring.</summary>
+    public static Task<RunningService> Start(Func<string[], Action<WebApplicationBuilder>?, WebApplication> create, TestEnvironment environment, string service,
+        Action<WebApplicationBuilder>? configure = null, params string[] extraArguments) =>
+        Start(args => create(args, configure), environment, service, extraArguments);
+
     public static async Task<RunningService> Start(Func<string[], WebApplication> create, TestEnvironment environment, string service, params string[] extraArguments)
     {
         var app = create([.. await environment.Arguments(service), .. extraArguments]);

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Diagnostics;
 using Platform.EventSourcing;
 using Platform.ServiceDefaults;
 using Warranty.Domain;
@@ -36,23 +35,8 @@ public static class Api
     /// Runs a command's unit of work again from a fresh load when another writer got to the file first, as the
     /// bus does for consumers; a caller still losing after that is asked to retry rather than shown a failure.
     /// </summary>
-    public static async Task<IResult> Retrying(Func<Task<IResult>> attempt)
-    {
-        for (var i = 1; ; i++)
-        {
-            try
-            {
-                return await attempt();
-            }
-            catch (StreamConcurrencyException) when (i < Attempts)
-            {
-            }
-            catch (StreamConcurrencyException)
-            {
-                return Conflict("ConcurrentChange", "The warranty file changed while this request was decided; send it again.");
-            }
-        }
-    }
+    public static Task<IResult> Retrying(Func<Task<IResult>> attempt) =>
+        Conflicts.Retry(attempt, Attempts, _ => Conflict("ConcurrentChange", "The warranty file changed while this request was decided; send it again."));
 
     /// <summary>
     /// The Idempotency-Key header, when given, is the id of what the request creates, so a retried request finds
@@ -89,32 +73,4 @@ public static class Access
         || caller.IsParty(PlatformRoles.Buyer, file.BuyerId) || caller.IsParty(PlatformRoles.Merchant, file.MerchantId);
 
     public const string ReadersText = "Only the order's buyer and merchant, customer service and arbitrators may read warranty files and claims.";
-}
-
-/// <summary>
-/// A request the framework cannot bind (malformed JSON, a route value of the wrong type) is the caller's
-/// mistake: 400 with what could not be read, where the default would be a 500 or an empty 400.
-/// </summary>
-public sealed class BadRequestHandler(IProblemDetailsService problems) : IExceptionHandler
-{
-    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
-    {
-        if (exception is not BadHttpRequestException bad)
-        {
-            return false;
-        }
-        httpContext.Response.StatusCode = bad.StatusCode;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = httpContext,
-            Exception = exception,
-            ProblemDetails =
-            {
-                Status = bad.StatusCode,
-                Title = "The request could not be read",
-                // The JSON reader's message names the property path ($.remedy) that it could not read.
-                Detail = bad.InnerException is System.Text.Json.JsonException json ? $"{bad.Message} {json.Message}" : bad.Message,
-            },
-        });
-    }
 }

@@ -46,9 +46,6 @@ public static class WarrantyService
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
-        // Unreadable bodies reach BadRequestHandler, which answers with what could not be read.
-        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.AddExceptionHandler<BadRequestHandler>();
         configure?.Invoke(builder);
 
         var app = builder.Build();
