@@ -68,6 +68,18 @@ public static class Extensions
         {
             x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(service.ServiceName, false));
             service.ConfigureConsumers(x);
+            if (string.Equals(builder.Configuration["PLATFORM_RABBITMQ_QUORUM_QUEUES"], "true", StringComparison.OrdinalIgnoreCase))
+            {
+                // Replicated queues for a broker cluster: a node's loss loses no message. Off by
+                // default, since a single development broker gains nothing from them.
+                x.AddConfigureEndpointsCallback((_, _, endpoint) =>
+                {
+                    if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                    {
+                        rabbit.SetQuorumQueue();
+                    }
+                });
+            }
             x.UsingRabbitMq((context, cfg) =>
             {
                 cfg.Host(settings.RabbitHost, (ushort)settings.RabbitPort, settings.RabbitVirtualHost, h =>

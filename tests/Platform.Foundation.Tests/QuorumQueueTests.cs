@@ -1,0 +1,47 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Platform.ServiceDefaults;
+using Platform.Testing;
+
+namespace Platform.Foundation.Tests;
+
+public sealed class QuorumQueueTests
+{
+    [Theory]
+    [InlineData("true", "quorum")]
+    [InlineData(null, "classic")]
+    public async Task The_quorum_setting_decides_the_type_of_every_queue_a_service_declares(string? setting, string expectedType)
+    {
+        await using var database = await TestDatabase.Create();
+        await using var virtualHost = await TestVirtualHost.Create();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration["PLATFORM_RABBITMQ_VHOST"] = virtualHost.Name;
+        builder.Configuration["PLATFORM_RABBITMQ_QUORUM_QUEUES"] = setting;
+        builder.AddPlatformDefaults(new PlatformServiceOptions
+        {
+            ServiceName = "quorum-test",
+            Database = database.Name,
+            ConfigureConsumers = x => x.AddConsumer<ApplyingConsumer>(),
+        });
+        builder.Services.AddSingleton(new Deliveries { RunId = Guid.NewGuid() });
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            var settings = TestDatabase.Settings;
+            using var management = new HttpClient { BaseAddress = new Uri($"http://{settings.RabbitHost}:15672/") };
+            management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+                Convert.ToBase64String(Encoding.UTF8.GetBytes($"{settings.RabbitUser}:{settings.RabbitPassword}")));
+            var queue = await management.GetFromJsonAsync<JsonElement>($"api/queues/{virtualHost.Name}/quorum-test-applying");
+            Assert.Equal(expectedType, queue.GetProperty("type").GetString());
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+}
