@@ -86,7 +86,7 @@ public class CallbackDeadlineTests
     [Fact]
     public void A_deadline_after_the_job_was_completed_changes_nothing() =>
         Specs.Job()
-            .Given(Opened(), Dispatched(1, "A", T0), new RepairJobCompleted(JobId, 1, "A", RepairOutcome.Repaired, T0, At(5)))
+            .Given(Opened(), Dispatched(1, "A", T0), new RepairJobCompleted(JobId, 1, "A", RepairOutcome.Repaired, "report", T0, At(5)))
             .When(new CallbackDeadlineReached(JobId, 1, ABC, At(24)))
             .ThenNothing();
 

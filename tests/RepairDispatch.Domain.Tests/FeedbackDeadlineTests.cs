@@ -62,7 +62,7 @@ public class FeedbackDeadlineTests
     [Fact]
     public void Completion_satisfies_the_deadline() =>
         DeviceWithA()
-            .Given(new RepairJobCompleted(JobId, 1, "A", RepairOutcome.Repaired, T0, ReceivedAt.AddDays(5)))
+            .Given(new RepairJobCompleted(JobId, 1, "A", RepairOutcome.Repaired, "report", T0, ReceivedAt.AddDays(5)))
             .When(new FeedbackDeadlineReached(JobId, DueAt, DueAt))
             .ThenNothing();
 

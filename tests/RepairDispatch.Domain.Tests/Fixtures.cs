@@ -12,7 +12,7 @@ internal static class Fixtures
 
     public static readonly RepairRequest Request = new(
         OrderId: "O-1001", LineId: "L-1", BuyerId: "buyer-7", Region: "GD", Category: "home-appliance",
-        Brand: "Midea", Sku: "SKU-AC-09", Fault: "QualityFault");
+        Brand: "Midea", Sku: "SKU-AC-09", Title: "Midea air conditioner KFR-35", Fault: "QualityFault");
 
     public static readonly RepairSource Source = new(RepairSourceKind.ApprovedClaim, ClaimId);
 

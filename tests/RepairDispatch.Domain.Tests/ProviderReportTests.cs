@@ -67,7 +67,7 @@ public class ProviderReportTests
     public void A_provider_whose_attempt_was_superseded_is_refused_and_the_attempt_recorded() =>
         WithA()
             .Given(Breached(1, "A", T0, At(24)), Dispatched(2, "B", At(24)))
-            .When(new ReportCompletion(JobId, "A", RepairOutcome.Repaired, At(30)))
+            .When(new ReportCompletion(JobId, "A", RepairOutcome.Repaired, "report", At(30)))
             .ThenRefusedAndRecorded(RefusalCode.AttemptSuperseded,
                 new UnauthorisedProviderActionRecorded(JobId, "A", ProviderAction.ReportCompletion, RefusalCode.AttemptSuperseded, At(30)));
 
@@ -120,7 +120,7 @@ public class ProviderReportTests
 
     [Fact]
     public void A_job_cannot_be_completed_before_the_buyer_was_contacted() =>
-        WithA().When(new ReportCompletion(JobId, "A", RepairOutcome.Repaired, At(3))).ThenRefused(RefusalCode.CustomerNotContacted);
+        WithA().When(new ReportCompletion(JobId, "A", RepairOutcome.Repaired, "report", At(3))).ThenRefused(RefusalCode.CustomerNotContacted);
 
     [Fact]
     public void Progress_before_the_device_arrives_owes_no_feedback() =>
@@ -131,27 +131,27 @@ public class ProviderReportTests
     [Fact]
     public void Completion_closes_the_job() =>
         ContactedByA()
-            .When(new ReportCompletion(JobId, "A", RepairOutcome.Replaced, At(50)))
-            .Then(new RepairJobCompleted(JobId, 1, "A", RepairOutcome.Replaced, T0, At(50)));
+            .When(new ReportCompletion(JobId, "A", RepairOutcome.Replaced, "report", At(50)))
+            .Then(new RepairJobCompleted(JobId, 1, "A", RepairOutcome.Replaced, "report", T0, At(50)));
 
     [Fact]
     public void The_same_completion_reported_again_changes_nothing() =>
         ContactedByA()
-            .Given(new RepairJobCompleted(JobId, 1, "A", RepairOutcome.Repaired, T0, At(50)))
-            .When(new ReportCompletion(JobId, "A", RepairOutcome.Repaired, At(51)))
+            .Given(new RepairJobCompleted(JobId, 1, "A", RepairOutcome.Repaired, "report", T0, At(50)))
+            .When(new ReportCompletion(JobId, "A", RepairOutcome.Repaired, "report", At(51)))
             .ThenNothing();
 
     [Fact]
     public void Another_completion_on_a_completed_job_is_refused() =>
         ContactedByA()
-            .Given(new RepairJobCompleted(JobId, 1, "A", RepairOutcome.Repaired, T0, At(50)))
-            .When(new ReportCompletion(JobId, "A", RepairOutcome.Unrepairable, At(51)))
+            .Given(new RepairJobCompleted(JobId, 1, "A", RepairOutcome.Repaired, "report", T0, At(50)))
+            .When(new ReportCompletion(JobId, "A", RepairOutcome.Unrepairable, "report", At(51)))
             .ThenRefused(RefusalCode.JobCompleted);
 
     [Fact]
     public void Any_other_report_on_a_completed_job_is_refused() =>
         ContactedByA()
-            .Given(new RepairJobCompleted(JobId, 1, "A", RepairOutcome.Repaired, T0, At(50)))
+            .Given(new RepairJobCompleted(JobId, 1, "A", RepairOutcome.Repaired, "report", T0, At(50)))
             .When(new ReportProgress(JobId, "A", "still here", At(51)))
             .ThenRefused(RefusalCode.JobCompleted);
 

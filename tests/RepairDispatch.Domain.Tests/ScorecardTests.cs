@@ -17,11 +17,11 @@ public class ScorecardTests
         // Job 1: A breaches, B calls on time after 2 h and completes after 50 h.
         Opened(), Dispatched(1, "A", T0), Breached(1, "A", T0, At(24)),
         Dispatched(2, "B", At(24)), Contacted(2, "B", At(24), At(26)),
-        new RepairJobCompleted(JobId, 2, "B", RepairOutcome.Repaired, At(24), At(74)),
+        new RepairJobCompleted(JobId, 2, "B", RepairOutcome.Repaired, "report", At(24), At(74)),
         // Job 2: A calls on time after 4 h and completes after 30 h.
         new RepairJobDispatched(Job2, 1, "A", Source, Request, RepairPayer.Brand, T0, At(24)),
         new CustomerContacted(Job2, 1, "A", BookedFor, T0, At(4), OnTime: true),
-        new RepairJobCompleted(Job2, 1, "A", RepairOutcome.Unrepairable, T0, At(30)),
+        new RepairJobCompleted(Job2, 1, "A", RepairOutcome.Unrepairable, "report", T0, At(30)),
         // Job 3: A calls late after 30 h (a breach), then declines.
         new RepairJobDispatched(Job3, 1, "A", Source, Request, RepairPayer.Brand, T0, At(24)),
         new CustomerContacted(Job3, 1, "A", BookedFor, T0, At(30), OnTime: false),

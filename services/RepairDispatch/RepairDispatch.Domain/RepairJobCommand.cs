@@ -100,7 +100,8 @@ public abstract record RepairJobCommand
         public override ProviderAction Action => ProviderAction.ReportProgress;
     }
 
-    public sealed record ReportCompletion(Guid JobId, string ProviderId, RepairOutcome Outcome, DateTimeOffset Now)
+    /// <param name="Report">What the provider found and did, in its words; the claim is resolved with it.</param>
+    public sealed record ReportCompletion(Guid JobId, string ProviderId, RepairOutcome Outcome, string Report, DateTimeOffset Now)
         : ProviderReport(JobId, ProviderId, Now)
     {
         public override ProviderAction Action => ProviderAction.ReportCompletion;

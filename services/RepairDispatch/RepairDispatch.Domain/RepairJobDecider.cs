@@ -119,7 +119,7 @@ public static class RepairJobDecider
                     held.FeedbackDueAt is null ? null : progress.Now + policy.DeviceFeedbackDeadline)),
 
             (ReportCompletion completion, InProgress) => D.Accept(
-                new RepairJobCompleted(job.Details.JobId, attempt.Number, attempt.ProviderId, completion.Outcome, attempt.DispatchedAt, completion.Now)),
+                new RepairJobCompleted(job.Details.JobId, attempt.Number, attempt.ProviderId, completion.Outcome, completion.Report, attempt.DispatchedAt, completion.Now)),
 
             _ => throw new ArgumentOutOfRangeException(nameof(report), $"{report.GetType().Name} on {job.GetType().Name} is not a provider report case."),
         };

@@ -81,6 +81,7 @@ public abstract record RepairJobEvent
         int Attempt,
         string ProviderId,
         RepairOutcome Outcome,
+        string Report,
         DateTimeOffset DispatchedAt,
         DateTimeOffset CompletedAt) : RepairJobEvent;
 

@@ -2,6 +2,7 @@ namespace RepairDispatch.Domain;
 
 /// <summary>What the job is about, copied from the claim or ruling that ordered it. Trade ids are the trade system's strings.</summary>
 /// <param name="Region">The buyer's province code: providers are chosen by it.</param>
+/// <param name="Title">The product title, which the provider needs to know what it is repairing.</param>
 public sealed record RepairRequest(
     string OrderId,
     string LineId,
@@ -10,6 +11,7 @@ public sealed record RepairRequest(
     string Category,
     string Brand,
     string Sku,
+    string Title,
     string Fault);
 
 public enum RepairSourceKind

@@ -1,0 +1,141 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Npgsql;
+using Platform.EventSourcing;
+using Platform.ServiceDefaults;
+using RepairDispatch.Domain;
+using RepairDispatch.Service.Http;
+using RepairDispatch.Service.Providers;
+using RepairDispatch.Service.ReadModels;
+
+namespace RepairDispatch.Service.Features.ManageProviders;
+
+public sealed record RegisterProviderRequest(string? Id, IReadOnlyList<string>? Regions, IReadOnlyList<string>? Categories, int? Capacity);
+
+public sealed record UpdateProviderRequest(IReadOnlyList<string>? Regions, IReadOnlyList<string>? Categories, int? Capacity);
+
+public sealed record SuspendProviderRequest(string? Reason);
+
+/// <summary>Operators register, change, suspend and reactivate the repair providers, and list them.</summary>
+public static class ProviderAdministrationEndpoints
+{
+    public static WebApplication MapProviderAdministration(this WebApplication app)
+    {
+        var providers = app.MapGroup("/providers").WithTags("Providers");
+
+        providers.MapPost("/", (RegisterProviderRequest? body, HttpContext http, ProviderAdministration admin, CancellationToken ct) =>
+            {
+                if (NotOperator(http) is { } forbidden)
+                {
+                    return Task.FromResult(forbidden);
+                }
+                var errors = Terms(body?.Regions, body?.Categories, body?.Capacity);
+                if (!ProviderIds.IsValid(body?.Id))
+                {
+                    errors["id"] = [$"A provider id is {ProviderIds.Rule}."];
+                }
+                return errors.Count > 0
+                    ? Task.FromResult(Problems.Invalid(errors))
+                    : admin.Run(body!.Id!, now => new ProviderCommand.RegisterProvider(body.Id!, body.Regions!, body.Categories!, body.Capacity!.Value, now),
+                        created: true, ct);
+            })
+            .WithName("RegisterProvider").WithSummary("Registers a provider (operators); registering the same terms again changes nothing");
+
+        providers.MapPut("/{id}", (string id, UpdateProviderRequest? body, HttpContext http, ProviderAdministration admin, CancellationToken ct) =>
+            {
+                if (NotOperator(http) is { } forbidden)
+                {
+                    return Task.FromResult(forbidden);
+                }
+                var errors = Terms(body?.Regions, body?.Categories, body?.Capacity);
+                return errors.Count > 0
+                    ? Task.FromResult(Problems.Invalid(errors))
+                    : admin.Run(id, now => new ProviderCommand.UpdateProvider(id, body!.Regions!, body.Categories!, body.Capacity!.Value, now), created: false, ct);
+            })
+            .WithName("UpdateProvider").WithSummary("Changes a provider's regions, categories and capacity (operators)");
+
+        providers.MapPost("/{id}/suspend", (string id, SuspendProviderRequest? body, HttpContext http, ProviderAdministration admin, CancellationToken ct) =>
+                NotOperator(http) is { } forbidden ? Task.FromResult(forbidden)
+                : string.IsNullOrWhiteSpace(body?.Reason) ? Task.FromResult(Problems.Invalid("reason", "Say why the provider is suspended."))
+                : admin.Run(id, now => new ProviderCommand.SuspendProvider(id, body.Reason.Trim(), now), created: false, ct))
+            .WithName("SuspendProvider").WithSummary("Stops dispatching new jobs to a provider (operators)");
+
+        providers.MapPost("/{id}/reactivate", (string id, HttpContext http, ProviderAdministration admin, CancellationToken ct) =>
+                NotOperator(http) is { } forbidden ? Task.FromResult(forbidden)
+                : admin.Run(id, now => new ProviderCommand.ReactivateProvider(id, now), created: false, ct))
+            .WithName("ReactivateProvider").WithSummary("Dispatches to a suspended provider again, its earlier breaches forgiven (operators)");
+
+        providers.MapGet("/", async (HttpContext http, NpgsqlDataSource dataSource, RepairDispatchPolicy policy, CancellationToken ct) =>
+                NotOperator(http) ?? Results.Ok(await ProviderReadModel.List(dataSource, policy.QualityScore, ct)))
+            .WithName("ListProviders").WithSummary("Every provider with its status, open jobs and quality score (operators)");
+
+        providers.MapGet("/{id}", async (string id, HttpContext http, NpgsqlDataSource dataSource, RepairDispatchPolicy policy, CancellationToken ct) =>
+                NotOperator(http) ?? (await ProviderReadModel.Get(dataSource, id, policy.QualityScore, ct) is { } provider
+                    ? Results.Ok(provider)
+                    : Problems.NoProvider(id)))
+            .WithName("GetProvider").WithSummary("One provider with its status, open jobs and quality score (operators)");
+
+        return app;
+    }
+
+    private static IResult? NotOperator(HttpContext http) =>
+        http.GetCaller().Is(PlatformRoles.Operator) ? null : Problems.Forbidden("Only operators manage repair providers.");
+
+    /// <summary>The terms of service named field by field, before the decider sees them.</summary>
+    private static Dictionary<string, string[]> Terms(IReadOnlyList<string>? regions, IReadOnlyList<string>? categories, int? capacity)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (regions is not { Count: > 0 } || regions.Any(string.IsNullOrWhiteSpace))
+        {
+            errors["regions"] = ["Name one or more regions served, each by its province code."];
+        }
+        if (categories is not { Count: > 0 } || categories.Any(string.IsNullOrWhiteSpace))
+        {
+            errors["categories"] = ["Name one or more categories served."];
+        }
+        if (capacity is not >= 1)
+        {
+            errors["capacity"] = ["Capacity is how many jobs the provider holds at once: a whole number of at least 1."];
+        }
+        return errors;
+    }
+}
+
+/// <summary>Runs an operator's command on a provider's stream and answers with the provider as it now stands.</summary>
+public sealed class ProviderAdministration(EventStore store, ProviderWorkflow providers, RepairDispatchPolicy policy, TimeProvider clock)
+{
+    private const int Attempts = 10;
+
+    public async Task<IResult> Run(string providerId, Func<DateTimeOffset, ProviderCommand> command, bool created, CancellationToken ct)
+    {
+        if (!ProviderIds.IsValid(providerId))
+        {
+            return Problems.NoProvider(providerId);
+        }
+        var outcome = await Conflicts.Retry<ProviderOutcome?>(async () =>
+        {
+            await using var session = await store.OpenSession(correlationId: null, ct);
+            var now = clock.GetUtcNow();
+            var result = await providers.Manage(session, providerId, command(now), now, ct);
+            if (result.Decision.Events.Count > 0)
+            {
+                await session.Commit(ct);
+            }
+            return result;
+        }, Attempts, _ => null);
+
+        if (outcome is null)
+        {
+            return Problems.Contended();
+        }
+        if (outcome.Decision is Decision<ProviderEvent>.Refused { Refusal: var refusal })
+        {
+            return refusal.Code == RefusalCode.ProviderNotFound ? Problems.NoProvider(providerId) : Problems.Refused(refusal);
+        }
+        var view = await ProviderReadModel.Get(store.DataSource, providerId, policy.QualityScore, ct);
+        return created && outcome.Decision.Events.Count > 0
+            ? Results.Created($"/providers/{providerId}", view)
+            : Results.Ok(view);
+    }
+}

@@ -1,0 +1,102 @@
+using MassTransit;
+using Platform.EventSourcing;
+using RepairDispatch.Domain;
+using RepairDispatch.Service.Jobs;
+using static RepairDispatch.Domain.RepairJobCommand;
+using C = Platform.Contracts.Repair.V1;
+
+namespace RepairDispatch.Service.Features.ProviderReports;
+
+/// <summary>
+/// Reports providers send to <see cref="Queue"/>. That endpoint is bound to no exchange: it takes
+/// only what is sent to it, never the RepairJobCompleted this service publishes itself.
+/// </summary>
+[ExcludeFromConfigureEndpoints]
+public sealed class ProviderReportConsumer(EventStore store, RepairJobWorkflow jobs) :
+    IConsumer<C.JobAccepted>,
+    IConsumer<C.JobDeclined>,
+    IConsumer<C.CustomerContacted>,
+    IConsumer<C.DeviceReceived>,
+    IConsumer<C.RepairProgressReported>,
+    IConsumer<C.RepairJobCompleted>
+{
+    public const string Queue = "repairdispatch-provider-reports";
+
+    public Task Consume(ConsumeContext<C.JobAccepted> context)
+    {
+        var m = context.Message;
+        return Report(context, m.JobId, m.ProviderId, invalid: null, job => new AcceptJob(m.JobId, m.ProviderId, job.Now));
+    }
+
+    public Task Consume(ConsumeContext<C.JobDeclined> context)
+    {
+        var m = context.Message;
+        return Report(context, m.JobId, m.ProviderId, string.IsNullOrWhiteSpace(m.Reason) ? "A decline needs the provider's reason." : null,
+            job => new DeclineJob(m.JobId, m.ProviderId, m.Reason, job.Providers, job.Now));
+    }
+
+    public Task Consume(ConsumeContext<C.CustomerContacted> context)
+    {
+        var m = context.Message;
+        return Report(context, m.JobId, m.ProviderId, m.BookedFor == default ? "A contact report needs the time booked with the buyer." : null,
+            job => new ReportCustomerContacted(m.JobId, m.ProviderId, m.BookedFor, job.Now));
+    }
+
+    public Task Consume(ConsumeContext<C.DeviceReceived> context)
+    {
+        var m = context.Message;
+        return Report(context, m.JobId, m.ProviderId, invalid: null, job => new ReportDeviceReceived(m.JobId, m.ProviderId, job.Now));
+    }
+
+    public Task Consume(ConsumeContext<C.RepairProgressReported> context)
+    {
+        var m = context.Message;
+        return Report(context, m.JobId, m.ProviderId, string.IsNullOrWhiteSpace(m.Progress) ? "A progress report needs the progress, in words." : null,
+            job => new ReportProgress(m.JobId, m.ProviderId, m.Progress, job.Now));
+    }
+
+    public Task Consume(ConsumeContext<C.RepairJobCompleted> context)
+    {
+        var m = context.Message;
+        var invalid = !Enum.IsDefined(m.Outcome) ? $"'{m.Outcome}' is not a repair outcome."
+            : string.IsNullOrWhiteSpace(m.Report) ? "A completion needs the provider's report."
+            : null;
+        return Report(context, m.JobId, m.ProviderId, invalid,
+            job => new ReportCompletion(m.JobId, m.ProviderId, ContractMessages.Outcome(m.Outcome), m.Report, job.Now));
+    }
+
+    /// <remarks>
+    /// The time that counts is this service's clock when the report arrives, not the time written in
+    /// the report: a provider must not be able to call itself on time.
+    /// </remarks>
+    private async Task Report<T>(ConsumeContext<T> context, Guid jobId, string? providerId, string? invalid, Func<JobSnapshot, RepairJobCommand> command)
+        where T : class
+    {
+        var ct = context.CancellationToken;
+        await using var session = await store.OpenSession(context, Queue, ct);
+        if (await session.AlreadyConsumed(ct))
+        {
+            return;
+        }
+        if (string.IsNullOrWhiteSpace(providerId))
+        {
+            session.RecordRefusal(context.Message, nameof(RefusalCode.MissingProviderId), "A report must name the reporting provider.");
+            await session.Commit(ct);
+            return;
+        }
+        if (invalid is not null)
+        {
+            session.RecordRefusal(context.Message, "InvalidReport", invalid);
+            await session.Commit(ct);
+            return;
+        }
+
+        var outcome = await jobs.Run(session, jobId, opening: null, command, ct);
+        if (outcome.Refusal is { } refusal)
+        {
+            // Kept with the report as sent; for an action on another provider's job the job's stream also records who tried.
+            session.RecordRefusal(context.Message, refusal.Code.ToString(), refusal.Reason);
+        }
+        await jobs.Commit(session, outcome, ct);
+    }
+}

@@ -1,0 +1,144 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Platform.EventSourcing;
+using Platform.ServiceDefaults;
+using RepairDispatch.Domain;
+using RepairDispatch.Service.Http;
+using RepairDispatch.Service.Jobs;
+using RepairDispatch.Service.ReadModels;
+using static RepairDispatch.Domain.RepairJobCommand;
+
+namespace RepairDispatch.Service.Features.ProviderReports;
+
+public sealed record DeclineRequest(string? Reason);
+
+public sealed record CustomerContactedRequest(DateTimeOffset? BookedFor);
+
+public sealed record ProgressRequest(string? Progress);
+
+/// <param name="Outcome">Repaired, Replaced or Unrepairable.</param>
+public sealed record CompletionRequest(string? Outcome, string? Report);
+
+/// <summary>What the refusal log keeps of a provider's request on a job that is not theirs.</summary>
+public sealed record RefusedProviderRequest(Guid JobId, string ProviderId, string Action);
+
+/// <summary>
+/// The provider reports by HTTP, as the provider the token names: the same commands as the
+/// messages on the reports queue. Every success answers 204; the job is read with GET /jobs/{id}.
+/// </summary>
+public static class ProviderReportEndpoints
+{
+    public static WebApplication MapProviderReports(this WebApplication app)
+    {
+        var jobs = app.MapGroup("/jobs/{id:guid}").WithTags("Provider reports");
+
+        jobs.MapPost("/accept", (Guid id, HttpContext http, ProviderActions actions, CancellationToken ct) =>
+                actions.Run(http, id, "accept", null, (provider, job) => new AcceptJob(id, provider, job.Now), ct))
+            .WithName("AcceptJob").WithSummary("The provider takes the job dispatched to it");
+
+        jobs.MapPost("/decline", (Guid id, DeclineRequest? body, HttpContext http, ProviderActions actions, CancellationToken ct) =>
+                actions.Run(http, id, "decline",
+                    string.IsNullOrWhiteSpace(body?.Reason) ? ("reason", "Say why the job is declined.") : null,
+                    (provider, job) => new DeclineJob(id, provider, body!.Reason!.Trim(), job.Providers, job.Now), ct))
+            .WithName("DeclineJob").WithSummary("The provider declines the job; it is dispatched to the next provider at once");
+
+        jobs.MapPost("/customer-contacted", (Guid id, CustomerContactedRequest? body, HttpContext http, ProviderActions actions, CancellationToken ct) =>
+                actions.Run(http, id, "customer-contacted",
+                    body?.BookedFor is null ? ("bookedFor", "Give the visit or collection time booked with the buyer (ISO 8601).") : null,
+                    (provider, job) => new ReportCustomerContacted(id, provider, body!.BookedFor!.Value, job.Now), ct))
+            .WithName("ReportCustomerContacted").WithSummary("The provider called the buyer back and booked the service");
+
+        jobs.MapPost("/device-received", (Guid id, HttpContext http, ProviderActions actions, CancellationToken ct) =>
+                actions.Run(http, id, "device-received", null, (provider, job) => new ReportDeviceReceived(id, provider, job.Now), ct))
+            .WithName("ReportDeviceReceived").WithSummary("A mailed-in device reached the provider; progress is owed within the feedback period");
+
+        jobs.MapPost("/progress", (Guid id, ProgressRequest? body, HttpContext http, ProviderActions actions, CancellationToken ct) =>
+                actions.Run(http, id, "progress",
+                    string.IsNullOrWhiteSpace(body?.Progress) ? ("progress", "Say how the repair is going.") : null,
+                    (provider, job) => new ReportProgress(id, provider, body!.Progress!.Trim(), job.Now), ct))
+            .WithName("ReportProgress").WithSummary("The provider reports how the repair is going");
+
+        jobs.MapPost("/complete", (Guid id, CompletionRequest? body, HttpContext http, ProviderActions actions, CancellationToken ct) =>
+            {
+                var outcome = Enum.GetValues<RepairOutcome>().Select(o => (RepairOutcome?)o)
+                    .FirstOrDefault(o => string.Equals(o.ToString(), body?.Outcome, StringComparison.OrdinalIgnoreCase));
+                var invalid = outcome is null
+                    ? ("outcome", $"Give the outcome: one of {string.Join(", ", Enum.GetNames<RepairOutcome>())}.")
+                    : string.IsNullOrWhiteSpace(body?.Report)
+                        ? ("report", "Say what was found and done.")
+                        : ((string, string)?)null;
+                return actions.Run(http, id, "complete", invalid,
+                    (provider, job) => new ReportCompletion(id, provider, outcome!.Value, body!.Report!.Trim(), job.Now), ct);
+            })
+            .WithName("CompleteJob").WithSummary("The provider reports the job ended: repaired, replaced or unrepairable");
+
+        return app;
+    }
+}
+
+/// <summary>Carries out one provider request on a job: the checks every report shares, then the job's workflow.</summary>
+public sealed class ProviderActions(EventStore store, RepairJobWorkflow jobs, TimeProvider clock)
+{
+    private const int Attempts = 10;
+
+    public async Task<IResult> Run(
+        HttpContext http,
+        Guid jobId,
+        string action,
+        (string Field, string Message)? invalid,
+        Func<string, JobSnapshot, RepairJobCommand> command,
+        CancellationToken ct)
+    {
+        var caller = http.GetCaller();
+        if (!caller.Is(PlatformRoles.Provider))
+        {
+            return Problems.Forbidden("Only repair providers report on repair jobs.");
+        }
+        if (invalid is { } error)
+        {
+            return Problems.Invalid(error.Field, error.Message);
+        }
+        Guid? requestId = null;
+        if (http.Request.Headers.TryGetValue(IdempotentRequests.Header, out var keys))
+        {
+            var key = keys.ToString();
+            if (string.IsNullOrWhiteSpace(key) || key.Length > 200)
+            {
+                return Problems.Invalid(IdempotentRequests.Header, "An idempotency key is 1 to 200 characters.");
+            }
+            requestId = NameBasedIds.HttpRequest(caller.SubjectId, $"{action} {jobId}", key);
+        }
+
+        var flow = await JobReadModel.FlowOf(store.DataSource, jobId, ct) ?? jobId;
+        return await Conflicts.Retry(async () =>
+        {
+            await using var session = await store.OpenSession(flow, ct);
+            if (requestId is { } repeated && await IdempotentRequests.Seen(session, repeated, ct))
+            {
+                return Results.NoContent();
+            }
+
+            var outcome = await jobs.Run(session, jobId, opening: null, job => command(caller.SubjectId, job), ct);
+            switch (outcome.Decision)
+            {
+                case Decision<RepairJobEvent>.Refused { Refusal.Code: RefusalCode.JobNotFound or RefusalCode.NotYourJob or RefusalCode.AttemptSuperseded } refused:
+                    if (refused.Events.Count > 0)
+                    {
+                        session.RecordRefusal(new RefusedProviderRequest(jobId, caller.SubjectId, action), refused.Refusal.Code.ToString(), refused.Refusal.Reason);
+                        await jobs.Commit(session, outcome, ct);
+                    }
+                    return Problems.NoJob(jobId);
+                case Decision<RepairJobEvent>.Refused refused:
+                    return Problems.Refused(refused.Refusal);
+            }
+
+            if (requestId is { } first && !await IdempotentRequests.Record(session, first, clock.GetUtcNow(), ct))
+            {
+                return Results.NoContent();
+            }
+            await jobs.Commit(session, outcome, ct);
+            return Results.NoContent();
+        }, Attempts, _ => Problems.Contended());
+    }
+}

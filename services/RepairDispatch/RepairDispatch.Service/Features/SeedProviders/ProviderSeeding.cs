@@ -1,0 +1,62 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Platform.EventSourcing;
+using RepairDispatch.Domain;
+using RepairDispatch.Service.Providers;
+
+namespace RepairDispatch.Service.Features.SeedProviders;
+
+/// <summary>
+/// Registers the providers of RepairDispatch:Providers at start. A provider already registered with
+/// the same terms is left as it is; one registered with other terms keeps them, since operators may
+/// have changed them through the API since.
+/// </summary>
+/// <remarks>
+/// It runs before every other hosted service, the bus included: a claim already waiting in the queue
+/// on a first start would otherwise find no provider and be escalated. So it applies the schema
+/// itself (the migrations are idempotent and run under a lock).
+/// </remarks>
+public sealed class ProviderSeeding(
+    RepairDispatchSettings settings,
+    EventSourcingOptions eventSourcing,
+    EventStore store,
+    ProviderWorkflow providers,
+    TimeProvider clock,
+    ILogger<ProviderSeeding> logger) : IHostedService
+{
+    public static void AddFirst(IServiceCollection services) =>
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService, ProviderSeeding>());
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (settings.Providers.Count == 0)
+        {
+            return;
+        }
+        await Migrator.Apply(store.DataSource, eventSourcing.Migrations, cancellationToken);
+        foreach (var seed in settings.Providers)
+        {
+            var id = seed.Id!;
+            var outcome = await Conflicts.Retry(async () =>
+            {
+                await using var session = await store.OpenSession(correlationId: null, cancellationToken);
+                var now = clock.GetUtcNow();
+                var result = await providers.Manage(session, id,
+                    new ProviderCommand.RegisterProvider(id, seed.Regions, seed.Categories, seed.Capacity, now), now, cancellationToken);
+                if (result.Decision.Events.Count > 0)
+                {
+                    await session.Commit(cancellationToken);
+                }
+                return result;
+            }, attempts: 10, exhausted: e => throw e);
+
+            if (outcome.Decision is Decision<ProviderEvent>.Refused { Refusal: var refusal })
+            {
+                logger.LogWarning("Provider {ProviderId} from configuration was not registered: {Reason} Its registered terms stand.", id, refusal.Reason);
+            }
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

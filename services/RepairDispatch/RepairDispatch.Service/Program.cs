@@ -1,0 +1,1 @@
+RepairDispatch.Service.RepairDispatchService.Create(args).Run();

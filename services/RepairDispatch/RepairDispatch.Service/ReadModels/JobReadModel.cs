@@ -1,0 +1,166 @@
+using Npgsql;
+using Platform.EventSourcing;
+using RepairDispatch.Domain;
+using RepairDispatch.Service.Jobs;
+
+namespace RepairDispatch.Service.ReadModels;
+
+public enum JobStatus
+{
+    InProgress,
+    Completed,
+    Escalated,
+}
+
+/// <summary>A repair job as the provider it is with sees it: what the dispatch told it, and where the job stands.</summary>
+public sealed record JobView(
+    Guid JobId,
+    int Attempt,
+    JobStatus Status,
+    string OrderId,
+    string LineId,
+    Guid? ClaimId,
+    Guid? CaseId,
+    string BuyerContactReference,
+    string ShippingRegion,
+    string Sku,
+    string Title,
+    string Category,
+    string Brand,
+    string FaultDescription,
+    Platform.Contracts.Repair.V1.RepairCostBearer CostBearer,
+    DateTimeOffset DispatchedAt,
+    DateTimeOffset CallbackDeadline,
+    bool Accepted,
+    DateTimeOffset? BookedFor,
+    DateTimeOffset? FeedbackDueAt,
+    Platform.Contracts.Repair.V1.RepairOutcome? Outcome);
+
+/// <summary>
+/// The outbox ids of a job's scheduled deadlines not yet known to be moot, and when the provider
+/// received the device, which every feedback deadline carries.
+/// </summary>
+public sealed record PendingDeadlines(Guid? Callback, Guid? Feedback, DateTimeOffset? DeviceReceivedAt)
+{
+    public static PendingDeadlines None { get; } = new(null, null, null);
+}
+
+/// <summary>The repair_jobs table: one row per job, rewritten from the folded state whenever the job changes.</summary>
+public static class JobReadModel
+{
+    private const string ViewColumns = """
+        job_id, attempt, status, order_id, line_id, claim_id, case_id, buyer_id, region, sku, title, category, brand, fault,
+        paid_by, dispatched_at, callback_deadline_at, accepted, booked_for, feedback_due_at, outcome
+        """;
+
+    /// <summary>
+    /// Makes units of work on one job take turns, the later one waiting for the earlier to commit and
+    /// then loading what it wrote. Without it, two deadlines or reports handled at once would both
+    /// decide on the same state and write the read models from it before one lost at commit; a job
+    /// not opened yet has no row, and its opening stays optimistic.
+    /// </summary>
+    public static async Task TakeTurn(Session session, Guid jobId, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("select 1 from repair_jobs where job_id = $1 for update", session.Connection, session.Transaction);
+        command.Parameters.Add(new() { Value = jobId });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public static async Task<PendingDeadlines> Deadlines(Session session, Guid jobId, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            "select callback_deadline_message, feedback_deadline_message, device_received_at from repair_jobs where job_id = $1", session.Connection, session.Transaction);
+        command.Parameters.Add(new() { Value = jobId });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct)
+            ? new PendingDeadlines(reader.IsDBNull(0) ? null : reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetGuid(1),
+                reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2))
+            : PendingDeadlines.None;
+    }
+
+    public static async Task Upsert(Session session, RepairJob.Opened job, PendingDeadlines deadlines, DateTimeOffset now, CancellationToken ct)
+    {
+        var details = job.Details;
+        var request = details.Request;
+        var current = job.Current;
+        (JobStatus Status, RepairOutcome? Outcome, EscalationReason? Escalation, DateTimeOffset? FeedbackDue) end = job switch
+        {
+            RepairJob.InProgress p => (JobStatus.InProgress, null, null, p.FeedbackDueAt),
+            RepairJob.Completed c => (JobStatus.Completed, c.Outcome, null, null),
+            RepairJob.Escalated e => (JobStatus.Escalated, null, e.Reason, null),
+            _ => throw new ArgumentOutOfRangeException(nameof(job), job.GetType().Name),
+        };
+        await using var command = new NpgsqlCommand("""
+            insert into repair_jobs (job_id, provider_id, attempt, status, order_id, line_id, claim_id, case_id, buyer_id, region,
+                category, brand, sku, title, fault, paid_by, opened_at, dispatched_at, callback_deadline_at, accepted, booked_for,
+                feedback_due_at, outcome, escalation_reason, callback_deadline_message, feedback_deadline_message, device_received_at, updated_at)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $17)
+            on conflict (job_id) do update set provider_id = excluded.provider_id, attempt = excluded.attempt, status = excluded.status,
+                dispatched_at = excluded.dispatched_at, callback_deadline_at = excluded.callback_deadline_at, accepted = excluded.accepted,
+                booked_for = excluded.booked_for, feedback_due_at = excluded.feedback_due_at, outcome = excluded.outcome,
+                escalation_reason = excluded.escalation_reason, callback_deadline_message = excluded.callback_deadline_message,
+                feedback_deadline_message = excluded.feedback_deadline_message, device_received_at = excluded.device_received_at,
+                updated_at = excluded.updated_at
+            """, session.Connection, session.Transaction);
+        var source = details.Source;
+        object?[] values =
+        [
+            details.JobId, current?.ProviderId, current?.Number, end.Status.ToString(), request.OrderId, request.LineId,
+            source.Kind == RepairSourceKind.ApprovedClaim ? source.Id : null,
+            source.Kind == RepairSourceKind.ArbitrationRuling ? source.Id : null,
+            request.BuyerId, request.Region, request.Category, request.Brand, request.Sku, request.Title, request.Fault,
+            details.PaidBy.ToString(), now, current?.DispatchedAt, current?.CallbackDeadlineAt, current?.Accepted ?? false,
+            current?.BookedFor, end.FeedbackDue, end.Outcome?.ToString(), end.Escalation?.ToString(), deadlines.Callback, deadlines.Feedback, deadlines.DeviceReceivedAt,
+        ];
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        }
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The jobs in progress with the provider now.</summary>
+    public static async Task<IReadOnlyList<JobView>> InProgressWith(NpgsqlDataSource dataSource, string providerId, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"select {ViewColumns} from repair_jobs where provider_id = $1 and status = 'InProgress' order by dispatched_at, job_id");
+        command.Parameters.Add(new() { Value = providerId });
+        return await Read(command, ct);
+    }
+
+    /// <summary>The job if its current (or last) attempt is the provider's; null for any other job, as for one that does not exist.</summary>
+    public static async Task<JobView?> Get(NpgsqlDataSource dataSource, Guid jobId, string providerId, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand($"select {ViewColumns} from repair_jobs where job_id = $1 and provider_id = $2");
+        command.Parameters.Add(new() { Value = jobId });
+        command.Parameters.Add(new() { Value = providerId });
+        return (await Read(command, ct)).SingleOrDefault();
+    }
+
+    /// <summary>The claim or case a job serves: the correlation id of its flow.</summary>
+    public static async Task<Guid?> FlowOf(NpgsqlDataSource dataSource, Guid jobId, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand("select coalesce(claim_id, case_id) from repair_jobs where job_id = $1");
+        command.Parameters.Add(new() { Value = jobId });
+        return await command.ExecuteScalarAsync(ct) as Guid?;
+    }
+
+    private static async Task<IReadOnlyList<JobView>> Read(NpgsqlCommand command, CancellationToken ct)
+    {
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var jobs = new List<JobView>();
+        while (await reader.ReadAsync(ct))
+        {
+            DateTimeOffset? Instant(int i) => reader.IsDBNull(i) ? null : reader.GetFieldValue<DateTimeOffset>(i);
+            Guid? Id(int i) => reader.IsDBNull(i) ? null : reader.GetGuid(i);
+            jobs.Add(new JobView(
+                reader.GetGuid(0), reader.GetInt32(1), Enum.Parse<JobStatus>(reader.GetString(2)), reader.GetString(3), reader.GetString(4),
+                Id(5), Id(6), ContractMessages.BuyerContactReference(reader.GetString(3), reader.GetString(7)), reader.GetString(8),
+                reader.GetString(9), reader.GetString(10), reader.GetString(11), reader.GetString(12), reader.GetString(13),
+                Enum.Parse<Platform.Contracts.Repair.V1.RepairCostBearer>(reader.GetString(14)), Instant(15)!.Value, Instant(16)!.Value,
+                reader.GetBoolean(17), Instant(18), Instant(19),
+                reader.IsDBNull(20) ? null : Enum.Parse<Platform.Contracts.Repair.V1.RepairOutcome>(reader.GetString(20))));
+        }
+        return jobs;
+    }
+}

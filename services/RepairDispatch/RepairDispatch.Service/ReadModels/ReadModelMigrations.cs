@@ -1,0 +1,81 @@
+using Platform.EventSourcing;
+
+namespace RepairDispatch.Service.ReadModels;
+
+/// <summary>
+/// The read models, written in the same transaction as the events they follow, so they are never
+/// behind the streams and never skip an event.
+/// </summary>
+public static class ReadModelMigrations
+{
+    public const string Component = "repairdispatch-read-models";
+
+    public static readonly IReadOnlyList<Migration> All =
+    [
+        new(Component, 1, """
+            -- One row per provider: its registration and status (from its stream), its open jobs and its
+            -- scorecard counts (from the job streams). Selection reads its candidates here.
+            create table if not exists providers (
+                provider_id text primary key,
+                regions text[] not null,
+                categories text[] not null,
+                capacity int not null,
+                status text not null,
+                open_jobs int not null default 0 check (open_jobs >= 0),
+                jobs_dispatched int not null default 0,
+                on_time_callbacks int not null default 0,
+                breaches int not null default 0,
+                declines int not null default 0,
+                completions int not null default 0,
+                updated_at timestamptz not null);
+            create index if not exists providers_regions on providers using gin (regions);
+
+            -- The samples behind the scorecard's medians, one per callback or completion.
+            create table if not exists provider_timings (
+                id bigint generated always as identity primary key,
+                provider_id text not null,
+                kind text not null check (kind in ('callback', 'completion')),
+                job_id uuid not null,
+                ticks bigint not null);
+            create index if not exists provider_timings_provider on provider_timings (provider_id, kind);
+
+            -- What a provider sees of the jobs dispatched to it, and the outbox ids of the job's pending
+            -- deadlines, so a deadline that became moot is cancelled instead of waking the service for nothing.
+            create table if not exists repair_jobs (
+                job_id uuid primary key,
+                provider_id text,
+                attempt int,
+                status text not null,
+                order_id text not null,
+                line_id text not null,
+                claim_id uuid,
+                case_id uuid,
+                buyer_id text not null,
+                region text not null,
+                category text not null,
+                brand text not null,
+                sku text not null,
+                title text not null,
+                fault text not null,
+                paid_by text not null,
+                opened_at timestamptz not null,
+                dispatched_at timestamptz,
+                callback_deadline_at timestamptz,
+                accepted boolean not null default false,
+                booked_for timestamptz,
+                feedback_due_at timestamptz,
+                outcome text,
+                escalation_reason text,
+                callback_deadline_message uuid,
+                feedback_deadline_message uuid,
+                device_received_at timestamptz,
+                updated_at timestamptz not null);
+            -- Provider requests already carried out under an Idempotency-Key; a repeat answers as the first did.
+            create table if not exists idempotent_requests (
+                request_id uuid primary key,
+                recorded_at timestamptz not null);
+
+            create index if not exists repair_jobs_provider on repair_jobs (provider_id, dispatched_at) where status = 'InProgress';
+            """),
+    ];
+}

@@ -1,0 +1,65 @@
+using System.Text.Json.Serialization;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Contracts.Warranty.V1;
+using Platform.ServiceDefaults;
+using RepairDispatch.Service.Features.ManageProviders;
+using RepairDispatch.Service.Features.ProviderJobs;
+using RepairDispatch.Service.Features.ProviderReports;
+using RepairDispatch.Service.Features.Scorecards;
+using RepairDispatch.Service.Features.SeedProviders;
+using RepairDispatch.Service.Jobs;
+using RepairDispatch.Service.Providers;
+using RepairDispatch.Service.ReadModels;
+
+namespace RepairDispatch.Service;
+
+public static class RepairDispatchService
+{
+    /// <summary>Names the service in telemetry and prefixes its queues (repairdispatch-claim-approved, …).</summary>
+    public const string Name = "repairdispatch";
+
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var settings = RepairDispatchSettings.From(builder.Configuration);
+        builder.AddPlatformDefaults(new PlatformServiceOptions
+        {
+            ServiceName = Name,
+            ConfigureConsumers = x => x.AddConsumers(typeof(RepairDispatchService).Assembly),
+            ConfigureBus = (context, cfg) => cfg.ReceiveEndpoint(ProviderReportConsumer.Queue, e =>
+            {
+                // Only what providers send here: bound to no exchange, so the RepairJobCompleted this
+                // service publishes once it has verified a completion never comes back to it.
+                e.ConfigureConsumeTopology = false;
+                e.ConfigureConsumer<ProviderReportConsumer>(context);
+            }),
+            ConfigureEventSourcing = o =>
+            {
+                EventTypes.Register(o.Types);
+                o.Types.RegisterNamespace(typeof(ClaimApproved).Assembly, "Platform.Contracts");
+                o.Migrations.AddRange(ReadModelMigrations.All);
+            },
+        });
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(settings.Policy);
+        builder.Services.AddSingleton<RepairDispatchMetrics>();
+        builder.Services.AddSingleton<ProviderWorkflow>();
+        builder.Services.AddSingleton<RepairJobWorkflow>();
+        builder.Services.AddSingleton<ProviderActions>();
+        builder.Services.AddSingleton<ProviderAdministration>();
+        ProviderSeeding.AddFirst(builder.Services);
+        builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UsePlatformDefaults();
+        app.MapProviderAdministration();
+        app.MapProviderScorecard();
+        app.MapProviderJobs();
+        app.MapProviderReports();
+        return app;
+    }
+}

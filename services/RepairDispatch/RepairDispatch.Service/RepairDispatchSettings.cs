@@ -1,0 +1,117 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
+using RepairDispatch.Domain;
+
+namespace RepairDispatch.Service;
+
+/// <summary>
+/// The "RepairDispatch" configuration section: every policy number of repair dispatch and the
+/// providers to seed. Each is an environment variable (RepairDispatch__CallbackSla=1.00:00:00,
+/// RepairDispatch__Providers__0__Id=…); defaults are <see cref="RepairDispatchPolicy.Default"/>.
+/// </summary>
+public sealed class RepairDispatchSettings
+{
+    public const string Section = "RepairDispatch";
+
+    public TimeSpan CallbackSla { get; set; } = RepairDispatchPolicy.Default.CallbackSla;
+    public int MaxAttempts { get; set; } = RepairDispatchPolicy.Default.MaxAttempts;
+    public TimeSpan DeviceFeedbackDeadline { get; set; } = RepairDispatchPolicy.Default.DeviceFeedbackDeadline;
+    public int SuspensionBreachThreshold { get; set; } = RepairDispatchPolicy.Default.SuspensionBreachThreshold;
+    public TimeSpan SuspensionWindow { get; set; } = RepairDispatchPolicy.Default.SuspensionWindow;
+    public QualityScoreSettings QualityScore { get; set; } = new();
+    public List<ProviderSeed> Providers { get; set; } = [];
+
+    public sealed class QualityScoreSettings
+    {
+        public double OnTimeCallback { get; set; } = QualityScoreWeights.Default.OnTimeCallback;
+        public double Completion { get; set; } = QualityScoreWeights.Default.Completion;
+        public double Breach { get; set; } = QualityScoreWeights.Default.Breach;
+        public double Decline { get; set; } = QualityScoreWeights.Default.Decline;
+        public double PriorWeight { get; set; } = QualityScoreWeights.Default.PriorWeight;
+    }
+
+    /// <summary>A provider registered at start unless it is already registered.</summary>
+    public sealed class ProviderSeed
+    {
+        public string? Id { get; set; }
+        public List<string> Regions { get; set; } = [];
+        public List<string> Categories { get; set; } = [];
+        public int Capacity { get; set; }
+    }
+
+    public RepairDispatchPolicy Policy => new(
+        CallbackSla,
+        MaxAttempts,
+        DeviceFeedbackDeadline,
+        SuspensionBreachThreshold,
+        SuspensionWindow,
+        new QualityScoreWeights(QualityScore.OnTimeCallback, QualityScore.Completion, QualityScore.Breach, QualityScore.Decline, QualityScore.PriorWeight));
+
+    /// <summary>Binds and checks the section; a service with an invalid policy must not start, so this throws naming the setting.</summary>
+    public static RepairDispatchSettings From(IConfiguration configuration)
+    {
+        RepairDispatchSettings settings;
+        try
+        {
+            // Unknown keys fail too: a misspelt policy variable would otherwise leave the default in force unnoticed.
+            settings = configuration.GetSection(Section).Get<RepairDispatchSettings>(o => o.ErrorOnUnknownConfiguration = true) ?? new();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidOperationException($"The {Section} configuration is invalid: {e.Message}", e);
+        }
+
+        var errors = new List<string>();
+        void Require(bool ok, string key, object value, string rule)
+        {
+            if (!ok)
+            {
+                errors.Add($"{Section}:{key} must be {rule}, not '{value}'.");
+            }
+        }
+        Require(settings.CallbackSla > TimeSpan.Zero, nameof(CallbackSla), settings.CallbackSla, "a positive duration (d.hh:mm:ss)");
+        Require(settings.MaxAttempts >= 1, nameof(MaxAttempts), settings.MaxAttempts, "at least 1");
+        Require(settings.DeviceFeedbackDeadline > TimeSpan.Zero, nameof(DeviceFeedbackDeadline), settings.DeviceFeedbackDeadline, "a positive duration (d.hh:mm:ss)");
+        Require(settings.SuspensionBreachThreshold >= 1, nameof(SuspensionBreachThreshold), settings.SuspensionBreachThreshold, "at least 1");
+        Require(settings.SuspensionWindow > TimeSpan.Zero, nameof(SuspensionWindow), settings.SuspensionWindow, "a positive duration (d.hh:mm:ss)");
+        var weights = settings.QualityScore;
+        foreach (var (key, value) in new[]
+                 {
+                     (nameof(weights.OnTimeCallback), weights.OnTimeCallback), (nameof(weights.Completion), weights.Completion),
+                     (nameof(weights.Breach), weights.Breach), (nameof(weights.Decline), weights.Decline),
+                 })
+        {
+            Require(value >= 0 && double.IsFinite(value), $"QualityScore:{key}", value, "a finite number of at least 0");
+        }
+        // The prior keeps the score's denominator above zero for a provider with no record.
+        Require(weights.PriorWeight > 0 && double.IsFinite(weights.PriorWeight), "QualityScore:PriorWeight", weights.PriorWeight, "a finite number above 0");
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < settings.Providers.Count; i++)
+        {
+            var seed = settings.Providers[i];
+            var prefix = $"Providers:{i}";
+            Require(seed.Id is not null && ProviderIds.IsValid(seed.Id), $"{prefix}:Id", seed.Id ?? "", ProviderIds.Rule);
+            Require(seed.Id is null || seen.Add(seed.Id), $"{prefix}:Id", seed.Id ?? "", "unique among the seeded providers");
+            Require(seed.Regions.Count > 0 && seed.Regions.All(r => !string.IsNullOrWhiteSpace(r)), $"{prefix}:Regions", string.Join(",", seed.Regions), "one or more province codes");
+            Require(seed.Categories.Count > 0 && seed.Categories.All(c => !string.IsNullOrWhiteSpace(c)), $"{prefix}:Categories", string.Join(",", seed.Categories), "one or more category codes");
+            Require(seed.Capacity >= 1, $"{prefix}:Capacity", seed.Capacity, "at least 1");
+        }
+
+        return errors.Count == 0 ? settings : throw new InvalidOperationException(string.Join(" ", errors));
+    }
+}
+
+public static partial class ProviderIds
+{
+    public const string Rule = "1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit";
+
+    /// <summary>
+    /// A provider id names its queue (repair-provider-{id}) and its stream, so it is kept to characters
+    /// that are safe in both and in a URL path.
+    /// </summary>
+    public static bool IsValid(string? id) => id is not null && Pattern().IsMatch(id);
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    private static partial Regex Pattern();
+}
