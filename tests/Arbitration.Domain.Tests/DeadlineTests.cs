@@ -14,7 +14,7 @@ public class DeadlineTests
         null,
         DeadlineAt);
 
-    public static TheoryData<string> Origins => ["refused return", "refused replacement", "refused repair", "rejected claim", "denied reopen", "escalated job"];
+    public static TheoryData<string> Origins => ["refused return", "refused replacement", "refused repair", "rejected claim", "denied reopen", "escalated job", "escalated job a ruling ordered"];
 
     private static readonly Dictionary<string, (CaseEvent.CaseOpened Opened, Remedy Remedy, string Respondent)> ByOrigin = new()
     {
@@ -28,6 +28,10 @@ public class DeadlineTests
         ["rejected claim"] = (Opened(RejectedClaim, Merchant), new Remedy.Replacement(), "Merchant"),
         ["denied reopen"] = (Opened(DeniedReopen, Merchant), new Remedy.ReopenEntry(), "Merchant"),
         ["escalated job"] = (Opened(EscalatedJob, RepairOperations), new Remedy.RepairAtPlatformCost(), "PlatformRepairOperations"),
+        // The repair a ruling ordered failed as well: ordering it again would loop through escalation for ever.
+        ["escalated job a ruling ordered"] = (
+            Opened(new CaseOrigin.RepairJobEscalated(JobId, ClaimId, RulingCaseId: Guid.NewGuid()), RepairOperations),
+            new Remedy.Refund(), "PlatformRepairOperations"),
     };
 
     [Theory]

@@ -72,11 +72,16 @@ public abstract record CaseOrigin
 
     /// <summary>No provider repaired in time; the platform guarantees the service and its repair operations answer.</summary>
     /// <param name="ClaimId">The approved claim the job served, when it came from one.</param>
-    public sealed record RepairJobEscalated(Guid JobId, Guid? ClaimId) : CaseOrigin
+    /// <param name="RulingCaseId">The case whose ruling ordered the job, when a ruling did.</param>
+    public sealed record RepairJobEscalated(Guid JobId, Guid? ClaimId, Guid? RulingCaseId = null) : CaseOrigin
     {
         public override Respondent WhoAnswers() => new(ActorRole.PlatformRepairOperations, null);
 
-        public override Remedy RemedyByDefault() => new Remedy.RepairAtPlatformCost();
+        /// <summary>
+        /// A repair at the platform's cost, unless a ruling already ordered one and it failed too:
+        /// ordering it again would only escalate again, so the platform refunds instead.
+        /// </summary>
+        public override Remedy RemedyByDefault() => RulingCaseId is null ? new Remedy.RepairAtPlatformCost() : new Remedy.Refund();
 
         internal override string? MissingField() => JobId == Guid.Empty ? "the repair job id is missing" : null;
     }

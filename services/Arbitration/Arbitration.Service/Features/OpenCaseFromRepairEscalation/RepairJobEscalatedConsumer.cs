@@ -26,7 +26,7 @@ public sealed class RepairJobEscalatedConsumer(EventStore store, CaseOpening ope
             escalated.OrderId,
             escalated.LineId,
             escalated.BuyerId,
-            new Arbitration.Domain.CaseOrigin.RepairJobEscalated(escalated.JobId, escalated.ClaimId),
+            new Arbitration.Domain.CaseOrigin.RepairJobEscalated(escalated.JobId, escalated.ClaimId, escalated.CaseId),
             new DisputedItem(escalated.ShippingRegion, escalated.Sku, escalated.Title, escalated.Category, escalated.Brand, escalated.FaultDescription),
             clock.GetUtcNow());
         var outcome = await opening.Open(session, open, statement: null, ct);
