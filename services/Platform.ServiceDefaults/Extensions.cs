@@ -171,7 +171,14 @@ public static class Extensions
             metrics.AddOtlpExporter();
         }
 
-        services.AddSingleton(_ => tracing.Build());
+        services.AddSingleton(provider =>
+        {
+            foreach (var extension in provider.GetServices<TracingExtension>())
+            {
+                extension.Configure(tracing);
+            }
+            return tracing.Build();
+        });
         services.AddSingleton(_ => metrics.Build());
         services.AddHostedService<TelemetryHostedService>();
     }
@@ -198,6 +205,12 @@ public static class Extensions
         }, Json.Options));
     }
 }
+
+/// <summary>
+/// Registered in DI by a host that wants more of the traces (a test's in-memory exporter): applied
+/// when the tracer provider is built, after the service has composed itself.
+/// </summary>
+public sealed record TracingExtension(Action<TracerProviderBuilder> Configure);
 
 /// <summary>Builds the tracer and meter providers at start, so activities exist before the first message.</summary>
 internal sealed class TelemetryHostedService(TracerProvider tracer, MeterProvider meter) : IHostedService
