@@ -158,9 +158,9 @@ public sealed class MigrationTests
 
         Assert.Equal(0, await a.WaitForExit(TimeSpan.FromSeconds(60)));
         Assert.Equal(0, await b.WaitForExit(TimeSpan.FromSeconds(60)));
-        Assert.Equal(1L, await database.Scalar<long>("select count(*) from schema_migrations"));
-        Assert.Equal(4L, await database.Scalar<long>(
-            "select count(*) from information_schema.tables where table_schema = 'public' and table_name in ('events', 'streams', 'inbox', 'outbox')"));
+        Assert.Equal(EventStoreSchema.Migrations.Count, await database.Scalar<long>("select count(*) from schema_migrations"));
+        Assert.Equal(5L, await database.Scalar<long>(
+            "select count(*) from information_schema.tables where table_schema = 'public' and table_name in ('events', 'streams', 'inbox', 'outbox', 'refusals')"));
     }
 
     [Fact]
@@ -172,7 +172,7 @@ public sealed class MigrationTests
         await Migrator.Apply(database.DataSource, [.. EventStoreSchema.Migrations, later], CancellationToken.None);
         await Migrator.Apply(database.DataSource, [.. EventStoreSchema.Migrations, later], CancellationToken.None);
 
-        Assert.Equal(2L, await database.Scalar<long>("select count(*) from schema_migrations"));
+        Assert.Equal(EventStoreSchema.Migrations.Count + 1, await database.Scalar<long>("select count(*) from schema_migrations"));
         Assert.Equal(1L, await database.Scalar<long>("select count(*) from information_schema.tables where table_name = 'claims_view'"));
     }
 }
