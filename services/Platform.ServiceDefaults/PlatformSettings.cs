@@ -51,6 +51,10 @@ public sealed record PlatformSettings(
         Password = PgPassword,
         Database = database,
         MaxPoolSize = 50,
+        // The store's few statements run on every message: prepared once per connection, they skip
+        // parsing and planning each time.
+        MaxAutoPrepare = 32,
+        AutoPrepareMinUsages = 2,
     }.ConnectionString;
 
     private static int Port(IConfiguration configuration, string key, int fallback)
