@@ -16,16 +16,7 @@ public sealed class EventStore(NpgsqlDataSource dataSource, MessageTypeRegistry 
     public async Task<Session> OpenSession(IncomingMessage? incoming, MessageMetadata metadata, CancellationToken ct)
     {
         var connection = await dataSource.OpenConnectionAsync(ct);
-        try
-        {
-            var transaction = await connection.BeginTransactionAsync(ct);
-            return new Session(connection, transaction, types, clock, incoming, metadata);
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
+        return new Session(connection, types, clock, incoming, metadata);
     }
 
     /// <summary>Reads a whole stream outside any unit of work, for queries.</summary>

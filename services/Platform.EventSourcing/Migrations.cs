@@ -125,5 +125,19 @@ public static class EventStoreSchema
                 reason text not null,
                 refused_at timestamptz not null);
             """),
+        // A commit is one batch, which PostgreSQL runs as one implicit transaction when the unit of
+        // work holds no explicit one: nothing can be rolled back after it, so a version that does not
+        // match must fail the batch rather than update no row.
+        new(Component, 3, """
+            create or replace function platform_advance_stream(p_stream_id text, p_expected bigint, p_new bigint, p_at timestamptz)
+            returns void language plpgsql as $$
+            begin
+                update streams set version = p_new, updated_at = p_at where stream_id = p_stream_id and version = p_expected;
+                if not found then
+                    raise exception 'stream % is not at version %', p_stream_id, p_expected
+                        using errcode = 'P0001', hint = 'platform_stream_conflict', detail = p_stream_id;
+                end if;
+            end $$;
+            """),
     ];
 }

@@ -16,14 +16,16 @@ public enum CommitResult
 
 /// <summary>
 /// One unit of work: loads, appends, outbox and scheduled messages, and the inbox record of the
-/// consumed message, all committed in one PostgreSQL transaction or not at all.
+/// consumed message, all committed in one PostgreSQL transaction or not at all. The commit is one
+/// batch; unless the work asked for <see cref="Transaction"/> (to write read models or take locks
+/// as it goes), that batch is PostgreSQL's implicit transaction and the commit costs one round trip.
 /// </summary>
 public sealed class Session : IAsyncDisposable
 {
     public const string OutboxChannel = "platform_outbox";
 
     private readonly NpgsqlConnection connection;
-    private readonly NpgsqlTransaction transaction;
+    private NpgsqlTransaction? transaction;
     private readonly MessageTypeRegistry types;
     private readonly TimeProvider clock;
     private readonly IncomingMessage? incoming;
@@ -33,10 +35,9 @@ public sealed class Session : IAsyncDisposable
     private readonly List<Refusal> refusals = [];
     private bool finished;
 
-    internal Session(NpgsqlConnection connection, NpgsqlTransaction transaction, MessageTypeRegistry types, TimeProvider clock, IncomingMessage? incoming, MessageMetadata metadata)
+    internal Session(NpgsqlConnection connection, MessageTypeRegistry types, TimeProvider clock, IncomingMessage? incoming, MessageMetadata metadata)
     {
         this.connection = connection;
-        this.transaction = transaction;
         this.types = types;
         this.clock = clock;
         this.incoming = incoming;
@@ -45,7 +46,13 @@ public sealed class Session : IAsyncDisposable
 
     /// <summary>The session's connection and transaction, for read models written in the same unit of work.</summary>
     public NpgsqlConnection Connection => connection;
-    public NpgsqlTransaction Transaction => transaction;
+
+    /// <summary>
+    /// The unit of work's explicit transaction, begun on first use: what is written or locked with
+    /// it commits or rolls back with the events. Reads before it see committed data, as reads in a
+    /// READ COMMITTED transaction would; the expected version catches any change since.
+    /// </summary>
+    public NpgsqlTransaction Transaction => transaction ??= connection.BeginTransaction();
     public MessageMetadata Metadata => metadata;
 
     /// <summary>True when the incoming message was consumed before: the caller can stop early.</summary>
@@ -118,7 +125,7 @@ public sealed class Session : IAsyncDisposable
             outgoing.RemoveAt(pending);
             return true;
         }
-        await using var command = new NpgsqlCommand("delete from outbox where id = $1", connection, transaction);
+        await using var command = new NpgsqlCommand("delete from outbox where id = $1", connection, Transaction);
         command.Parameters.Add(new() { Value = id });
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
@@ -143,26 +150,23 @@ public sealed class Session : IAsyncDisposable
         ObjectDisposedException.ThrowIf(finished, this);
         var now = clock.GetUtcNow();
         await using var batch = new NpgsqlBatch(connection, transaction);
-        var inboxIndex = -1;
         if (incoming is not null)
         {
-            inboxIndex = batch.BatchCommands.Count;
+            // No "on conflict do nothing": in an implicit transaction a redelivery must fail the
+            // whole batch, since nothing can be rolled back after it.
             batch.BatchCommands.Add(Command(
-                "insert into inbox (message_id, consumer, processed_at) values ($1, $2, $3) on conflict do nothing",
+                "insert into inbox (message_id, consumer, processed_at) values ($1, $2, $3)",
                 incoming.MessageId, incoming.Consumer, now));
         }
 
-        var streamIndexes = new List<int>();
         var metadataJson = JsonSerializer.Serialize(metadata, Json.Options);
         foreach (var append in appends)
         {
-            streamIndexes.Add(batch.BatchCommands.Count);
             var newVersion = append.ExpectedVersion + append.Events.Count;
             batch.BatchCommands.Add(append.ExpectedVersion == 0
-                ? Command("insert into streams (stream_id, stream_type, version, created_at, updated_at) values ($1, $2, $3, $4, $4) on conflict do nothing",
+                ? Command("insert into streams (stream_id, stream_type, version, created_at, updated_at) values ($1, $2, $3, $4, $4)",
                     append.StreamId, append.StreamType, newVersion, now)
-                : Command("update streams set version = $3, updated_at = $4 where stream_id = $1 and version = $2",
-                    append.StreamId, append.ExpectedVersion, newVersion, now));
+                : Command("select platform_advance_stream($1, $2, $3, $4)", append.StreamId, append.ExpectedVersion, newVersion, now));
             batch.BatchCommands.Add(EventsInsert(append, metadataJson, now));
         }
 
@@ -191,46 +195,45 @@ public sealed class Session : IAsyncDisposable
             batch.BatchCommands.Add(Command($"select pg_notify('{OutboxChannel}', '')"));
         }
 
-        if (batch.BatchCommands.Count == 0)
-        {
-            await transaction.CommitAsync(ct);
-            finished = true;
-            return CommitResult.Committed;
-        }
-
         try
         {
-            await batch.ExecuteNonQueryAsync(ct);
+            if (batch.BatchCommands.Count > 0)
+            {
+                await batch.ExecuteNonQueryAsync(ct);
+            }
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(ct);
+            }
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "events_stream_version")
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "inbox_pkey")
         {
+            await Abandon(ct);
+            return CommitResult.AlreadyConsumed;
+        }
+        catch (PostgresException e) when (
+            (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName is "events_stream_version" or "streams_pkey")
+            || (e.SqlState == PostgresErrorCodes.RaiseException && e.Hint == "platform_stream_conflict"))
+        {
+            await Abandon(ct);
             var conflicting = appends.FirstOrDefault(a => e.Detail?.Contains(a.StreamId, StringComparison.Ordinal) == true) ?? appends[0];
             throw await Conflict(conflicting, ct);
         }
-
-        if (inboxIndex >= 0 && batch.BatchCommands[inboxIndex].RecordsAffected == 0)
-        {
-            await transaction.RollbackAsync(ct);
-            finished = true;
-            return CommitResult.AlreadyConsumed;
-        }
-        for (var i = 0; i < appends.Count; i++)
-        {
-            if (batch.BatchCommands[streamIndexes[i]].RecordsAffected != 1)
-            {
-                throw await Conflict(appends[i], ct);
-            }
-        }
-
-        await transaction.CommitAsync(ct);
         finished = true;
         return CommitResult.Committed;
     }
 
+    private async Task Abandon(CancellationToken ct)
+    {
+        if (transaction is not null)
+        {
+            await transaction.RollbackAsync(ct);
+        }
+        finished = true;
+    }
+
     private async Task<StreamConcurrencyException> Conflict(PendingAppend append, CancellationToken ct)
     {
-        await transaction.RollbackAsync(ct);
-        finished = true;
         await using var command = new NpgsqlCommand("select version from streams where stream_id = $1", connection);
         command.Parameters.Add(new() { Value = append.StreamId });
         var actual = await command.ExecuteScalarAsync(ct) as long? ?? 0;
@@ -275,18 +278,21 @@ public sealed class Session : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!finished)
+        if (transaction is not null)
         {
-            try
+            if (!finished)
             {
-                await transaction.RollbackAsync();
+                try
+                {
+                    await transaction.RollbackAsync();
+                }
+                catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+                {
+                    // The connection is already broken: the server has rolled the transaction back.
+                }
             }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
-            {
-                // The connection is already broken: the server has rolled the transaction back.
-            }
+            await transaction.DisposeAsync();
         }
-        await transaction.DisposeAsync();
         await connection.DisposeAsync();
     }
 

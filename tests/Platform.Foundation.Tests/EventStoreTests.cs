@@ -90,6 +90,35 @@ public sealed class EventStoreTests
     }
 
     [Fact]
+    public async Task A_read_model_row_written_in_the_unit_of_work_goes_when_its_append_loses_the_race()
+    {
+        await using var database = await TestDatabase.Create();
+        await using (var create = database.DataSource.CreateCommand("create table claim_view (stream_id text primary key)"))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+        var store = database.Store();
+        var runId = Guid.NewGuid();
+        await using var loser = await store.OpenSession(null, NoMetadata, CancellationToken.None);
+        var stale = await loser.Load("s", "test", 0, (c, _) => c + 1, CancellationToken.None);
+        await using (var winner = await store.OpenSession(null, NoMetadata, CancellationToken.None))
+        {
+            winner.Append("s", "test", 0, [new TestMessageApplied(runId, 1)]);
+            await winner.Commit(CancellationToken.None);
+        }
+
+        await using (var insert = new Npgsql.NpgsqlCommand("insert into claim_view values ('s')", loser.Connection, loser.Transaction))
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
+        loser.Append(stale, [new TestMessageApplied(runId, 2)]);
+
+        await Assert.ThrowsAsync<StreamConcurrencyException>(() => loser.Commit(CancellationToken.None));
+        Assert.Equal(0L, await database.Scalar<long>("select count(*) from claim_view"));
+        Assert.Equal(1L, await database.Scalar<long>("select count(*) from events"));
+    }
+
+    [Fact]
     public async Task Events_carry_message_correlation_causation_and_trace_context_and_a_global_sequence()
     {
         await using var database = await TestDatabase.Create();
