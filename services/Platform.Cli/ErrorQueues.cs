@@ -11,13 +11,14 @@ namespace Platform.Cli;
 public sealed record FaultedMessage(string Queue, string? MessageId, string? MessageType, string? ExceptionType, string? Reason, string? FaultedAt, string BodyPreview);
 
 /// <summary>
-/// Lists what sits in the _error queues and moves it back to the queue it came from, once the
+/// Lists what sits in the dead-letter queues (_error: the consumer failed; _skipped: no consumer of
+/// the queue accepts the message's type) and moves it back to the queue it came from, once the
 /// cause is fixed. Each message is acknowledged in the error queue only after the broker has
 /// confirmed its copy in the original queue, so a crash in between duplicates, never loses.
 /// </summary>
 public sealed class ErrorQueues(PlatformSettings settings, int managementPort = 15672)
 {
-    private const string ErrorSuffix = "_error";
+    private static readonly string[] DeadLetterSuffixes = ["_error", "_skipped"];
     private static readonly string[] FaultHeaders = ["MT-Fault-", "MT-Reason", "MT-Host-"];
 
     public async Task<IReadOnlyList<(string Queue, long Messages)>> List(CancellationToken ct)
@@ -28,7 +29,7 @@ public sealed class ErrorQueues(PlatformSettings settings, int managementPort = 
         var queues = await client.GetFromJsonAsync<JsonElement>($"api/queues/{Uri.EscapeDataString(settings.RabbitVirtualHost)}?columns=name,messages", ct);
         return queues.EnumerateArray()
             .Select(q => (Queue: q.GetProperty("name").GetString()!, Messages: q.TryGetProperty("messages", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt64() : 0))
-            .Where(q => q.Queue.EndsWith(ErrorSuffix, StringComparison.Ordinal))
+            .Where(q => DeadLetterSuffixes.Any(suffix => q.Queue.EndsWith(suffix, StringComparison.Ordinal)))
             .OrderBy(q => q.Queue, StringComparer.Ordinal)
             .ToList();
     }
@@ -36,7 +37,7 @@ public sealed class ErrorQueues(PlatformSettings settings, int managementPort = 
     /// <summary>Reads up to <paramref name="max"/> messages without taking them: closing the channel returns them to the queue.</summary>
     public async Task<IReadOnlyList<FaultedMessage>> Peek(string errorQueue, int max, CancellationToken ct)
     {
-        RequireErrorQueue(errorQueue);
+        SourceOf(errorQueue);
         await using var connection = await Factory().CreateConnectionAsync(ct);
         await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
         var messages = new List<FaultedMessage>();
@@ -51,8 +52,7 @@ public sealed class ErrorQueues(PlatformSettings settings, int managementPort = 
     /// <summary>Moves up to <paramref name="max"/> messages back to the queue whose name the error queue carries.</summary>
     public async Task<int> MoveBack(string errorQueue, int max, CancellationToken ct)
     {
-        RequireErrorQueue(errorQueue);
-        var target = errorQueue[..^ErrorSuffix.Length];
+        var target = SourceOf(errorQueue);
         await using var connection = await Factory().CreateConnectionAsync(ct);
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct);
         var moved = 0;
@@ -71,12 +71,12 @@ public sealed class ErrorQueues(PlatformSettings settings, int managementPort = 
         return moved;
     }
 
-    private static void RequireErrorQueue(string queue)
+    /// <summary>The queue a dead-letter queue holds messages of.</summary>
+    private static string SourceOf(string queue)
     {
-        if (!queue.EndsWith(ErrorSuffix, StringComparison.Ordinal) || queue.Length == ErrorSuffix.Length)
-        {
-            throw new ArgumentException($"'{queue}' is not an error queue (its name must end in {ErrorSuffix}).", nameof(queue));
-        }
+        var suffix = DeadLetterSuffixes.FirstOrDefault(s => queue.EndsWith(s, StringComparison.Ordinal) && queue.Length > s.Length)
+            ?? throw new ArgumentException($"'{queue}' is not a dead-letter queue (its name must end in {string.Join(" or ", DeadLetterSuffixes)}).", nameof(queue));
+        return queue[..^suffix.Length];
     }
 
     private ConnectionFactory Factory() => new()
@@ -113,7 +113,11 @@ public sealed class ErrorQueues(PlatformSettings settings, int managementPort = 
         {
             // A body that is not JSON is itself the likely reason it faulted; it is shown as it is.
         }
+        var reason = Header("MT-Fault-Message")
+            ?? (queue.EndsWith("_skipped", StringComparison.Ordinal)
+                ? $"no consumer of {SourceOf(queue)} could read it as {messageType ?? "any type it knows"}: the type is not one the queue takes, or the body does not fit it"
+                : Header("MT-Reason"));
         return new FaultedMessage(queue, delivery.BasicProperties.MessageId, messageType, Header("MT-Fault-ExceptionType"),
-            Header("MT-Fault-Message") ?? Header("MT-Reason"), Header("MT-Fault-Timestamp"), body.Length > 300 ? body[..300] + "…" : body);
+            reason, Header("MT-Fault-Timestamp"), body.Length > 300 ? body[..300] + "…" : body);
     }
 }

@@ -39,8 +39,8 @@ health.SetAction(async (parse, ct) =>
 });
 
 var max = new Option<int>("--max") { Description = "At most this many messages", DefaultValueFactory = _ => 100 };
-var errorQueue = new Argument<string>("queue") { Description = "An error queue, e.g. warranty-order-completed_error" };
-var list = new Command("list", "Lists the _error queues of PLATFORM_RABBITMQ_VHOST and, for each that holds messages, their faults") { max };
+var errorQueue = new Argument<string>("queue") { Description = "A dead-letter queue, e.g. warranty-order-completed_error" };
+var list = new Command("list", "Lists the dead-letter queues (_error, _skipped) of PLATFORM_RABBITMQ_VHOST and, for each that holds messages, why") { max };
 list.SetAction(async (parse, ct) =>
 {
     var queues = new ErrorQueues(PlatformSettings.FromEnvironment());
@@ -54,7 +54,7 @@ list.SetAction(async (parse, ct) =>
     }
     return 0;
 });
-var move = new Command("move", "Moves messages from an _error queue back to the queue they failed in, after the cause is fixed") { errorQueue, max };
+var move = new Command("move", "Moves messages from a dead-letter queue back to the queue they came from, after the cause is fixed") { errorQueue, max };
 move.SetAction(async (parse, ct) =>
 {
     var moved = await new ErrorQueues(PlatformSettings.FromEnvironment()).MoveBack(parse.GetValue(errorQueue)!, parse.GetValue(max), ct);
