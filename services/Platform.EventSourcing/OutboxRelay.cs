@@ -22,6 +22,12 @@ public sealed class OutboxRelayOptions
 
     /// <summary>The pause after a failed batch (broker or database down).</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Batches in flight at once in one process. A batch mostly waits (on confirms, on round
+    /// trips); SKIP LOCKED gives each its own rows, as it does to relays in other processes.
+    /// </summary>
+    public int Workers { get; set; } = 2;
 }
 
 /// <summary>
@@ -42,11 +48,27 @@ public sealed class OutboxRelay(
     private static readonly Counter<long> Published = Meter.CreateCounter<long>("platform.outbox.published", description: "Outbox rows published");
     private static readonly Histogram<double> Lateness = Meter.CreateHistogram<double>("platform.outbox.lateness", "ms", "How long after its due time a row was published, by the service clock");
 
-    private readonly Channel<bool> wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<bool>[] wakes = Enumerable.Range(0, Math.Max(1, options.Workers))
+        .Select(_ => Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite }))
+        .ToArray();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var listener = Listen(stoppingToken);
+        await Task.WhenAll(wakes.Select(wake => Work(wake, stoppingToken)));
+        await listener.ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    private void WakeAll()
+    {
+        foreach (var wake in wakes)
+        {
+            wake.Writer.TryWrite(true);
+        }
+    }
+
+    private async Task Work(Channel<bool> wake, CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -56,7 +78,7 @@ public sealed class OutboxRelay(
                 {
                     continue;
                 }
-                await Sleep(await NextDue(stoppingToken), stoppingToken);
+                await Sleep(wake, await NextDue(stoppingToken), stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -68,7 +90,6 @@ public sealed class OutboxRelay(
                 await Task.Delay(options.RetryDelay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
-        await listener.ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
     /// <summary>Publishes one batch of due rows; returns how many were published.</summary>
@@ -204,7 +225,7 @@ public sealed class OutboxRelay(
         return await command.ExecuteScalarAsync(ct) is DateTimeOffset due ? due : null;
     }
 
-    private async Task Sleep(DateTimeOffset? nextDue, CancellationToken ct)
+    private async Task Sleep(Channel<bool> wake, DateTimeOffset? nextDue, CancellationToken ct)
     {
         // The idle bound is real time; the wait for a due row is in clock time, so a compressed
         // clock brings scheduled messages forward too.
@@ -235,13 +256,13 @@ public sealed class OutboxRelay(
             try
             {
                 await using var connection = await dataSource.OpenConnectionAsync(ct);
-                connection.Notification += (_, _) => wake.Writer.TryWrite(true);
+                connection.Notification += (_, _) => WakeAll();
                 await using (var listen = new NpgsqlCommand($"listen {Session.OutboxChannel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(ct);
                 }
                 // Whatever was notified while disconnected is picked up by this pass.
-                wake.Writer.TryWrite(true);
+                WakeAll();
                 while (!ct.IsCancellationRequested)
                 {
                     await connection.WaitAsync(TimeSpan.FromSeconds(30), ct);

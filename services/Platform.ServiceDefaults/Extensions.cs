@@ -61,6 +61,7 @@ public static class Extensions
             ConnectionString = settings.ConnectionString(service.Database ?? builder.Configuration["PLATFORM_PG_DATABASE"] ?? service.ServiceName),
         };
         eventSourcing.Relay.BatchSize = Int(builder.Configuration, "PLATFORM_OUTBOX_BATCH_SIZE", eventSourcing.Relay.BatchSize);
+        eventSourcing.Relay.Workers = Int(builder.Configuration, "PLATFORM_OUTBOX_WORKERS", eventSourcing.Relay.Workers);
         service.ConfigureEventSourcing(eventSourcing);
         services.AddEventSourcing(eventSourcing);
 
