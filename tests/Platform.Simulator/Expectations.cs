@@ -1,0 +1,51 @@
+namespace Platform.Simulator;
+
+/// <summary>What the plan implies each figure must be, and where it can only give a floor.</summary>
+public static class Expectations
+{
+    public static IReadOnlyList<Check> For(Plan plan, SimulationSummary found)
+    {
+        var orders = plan.Orders;
+        var autoConfirmed = orders.Count(o => o.Delivery == Delivery.NeverConfirmed);
+        var repairs = orders.Count(o => o.HasRepairJob);
+        // Guangdong's first provider calls late: one breach. Sichuan's two never call: two breaches, then no one is
+        // left and the job goes to the platform. Shanghai's providers call at once.
+        var guangdong = plan.RepairsIn(Regions.Guangdong);
+        var sichuan = plan.RepairsIn(Regions.Sichuan);
+        var answered = plan.Count(Story.RefusedThenMerchantAnswersCase);
+        var silent = plan.Count(Story.RefusedThenMerchantSilentInCase);
+        var cases = answered + silent + sichuan;
+
+        List<Check> checks =
+        [
+            new("orders completed", found.OrdersCompleted, orders.Count),
+            new("  confirmed by the buyer", found.CompletedByBuyer, orders.Count - autoConfirmed),
+            new("  confirmed by the system, 10 days after shipping", found.CompletedBySystem, autoConfirmed),
+            new("warranties activated (one per order line)", found.Warranties, orders.Sum(o => o.Lines.Count)),
+            new("after-sales entries reopened (long-discovery defect)", found.EntriesReopened, plan.Count(Story.SeedsNeverSprouted)),
+            new("extended warranties cancelled", found.ExtendedWarrantiesCancelled, plan.Count(Story.ExtendedWarrantyCancelled)),
+            new("claims filed", found.ClaimsFiled, plan.Claims.Count()),
+        ];
+        var outcomes = plan.Claims.GroupBy(o => o.ExpectedClaimOutcome!).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        foreach (var outcome in outcomes.Keys.Union(found.ClaimsByOutcome.Keys).Order(StringComparer.Ordinal))
+        {
+            checks.Add(new($"  {outcome}", found.Outcome(outcome), outcomes.GetValueOrDefault(outcome)));
+        }
+        checks.AddRange(
+        [
+            new("  accepted by the merchant's silence (48 h)", found.AcceptedBySilence, plan.Count(Story.ReturnAcceptedBySilence)),
+            new("repair jobs", found.RepairJobs, repairs),
+            new("  dispatches to providers", found.JobsDispatched, repairs + sichuan, AtLeast: true),
+            new("  buyers called back in time (providers' scorecards)", found.OnTimeCallbacks, plan.RepairsIn(Regions.Shanghai), AtLeast: true),
+            new("  callback SLA breaches, 24 h (providers' scorecards)", found.SlaBreaches, guangdong + 2 * sichuan, AtLeast: true),
+            new("  redispatched to the next provider", found.Redispatches, sichuan, AtLeast: true),
+            new("  escalated to the platform", found.Escalations, sichuan),
+            new("  completed by a provider", found.JobsCompleted, repairs - sichuan),
+            new("arbitration cases", found.Cases, cases),
+            new("  ruled", found.Rulings, cases),
+            new("  by default: the respondent silent for 72 h", found.DefaultRulings, silent),
+            new("  by the arbitrator", found.ArbitratorRulings, answered + sichuan),
+        ]);
+        return checks;
+    }
+}

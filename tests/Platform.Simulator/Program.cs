@@ -1,0 +1,67 @@
+using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using Platform.ServiceDefaults;
+using Platform.Simulator;
+
+var defaults = new SimulationOptions { Settings = PlatformSettings.FromEnvironment(), Clock = TimeProvider.System };
+var orders = new Option<int>("--orders") { Description = $"Orders to play (at least {Plan.MinimumOrders}, one per story)", DefaultValueFactory = _ => defaults.Orders };
+var seed = new Option<int>("--seed") { Description = "Chooses categories, prices and plans; the same seed plays the same scenario", DefaultValueFactory = _ => defaults.Seed };
+var timeout = new Option<int?>("--timeout") { Description = "Seconds of real time before the run stops waiting and reports what has not settled (default: a minute more than 30 business days take)" };
+var orderUrl = Address("--order-url", "The Order service", defaults.OrderUrl);
+var warrantyUrl = Address("--warranty-url", "The Warranty service", defaults.WarrantyUrl);
+var repairUrl = Address("--repair-dispatch-url", "The RepairDispatch service", defaults.RepairDispatchUrl);
+var arbitrationUrl = Address("--arbitration-url", "The Arbitration service", defaults.ArbitrationUrl);
+
+var root = new RootCommand("""
+    Plays the marketplace around the four services: the trade system's orders, buyers, customer service and
+    merchants, repair providers that call back in time, late or never, and an arbitrator. Then reads back from
+    the services' APIs what became of it all, and exits 1 when that differs from what the scenario implies.
+    The broker, key ring and clock come from the services' own environment variables (PLATFORM_RABBITMQ_*,
+    PLATFORM_KEYS_DIR, PLATFORM_CLOCK_SPEED and PLATFORM_CLOCK_ORIGIN).
+    """)
+{
+    orders, seed, timeout, orderUrl, warrantyUrl, repairUrl, arbitrationUrl,
+};
+root.SetAction(async (parse, ct) =>
+{
+    try
+    {
+        var options = defaults with
+        {
+            Orders = parse.GetValue(orders),
+            Seed = parse.GetValue(seed),
+            Timeout = parse.GetValue(timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            OrderUrl = parse.GetValue(orderUrl)!,
+            WarrantyUrl = parse.GetValue(warrantyUrl)!,
+            RepairDispatchUrl = parse.GetValue(repairUrl)!,
+            ArbitrationUrl = parse.GetValue(arbitrationUrl)!,
+            Clock = AcceleratedTimeProvider.FromConfiguration(new ConfigurationBuilder().AddEnvironmentVariables().Build()),
+        };
+        var summary = await Simulation.Run(options, Console.Out, ct);
+        summary.Print(Console.Out);
+        return summary.Agrees ? 0 : 1;
+    }
+    catch (Exception e) when (e is InvalidOperationException or UnexpectedAnswerException)
+    {
+        Console.Error.WriteLine($"simulator: {e.Message}");
+        return 2;
+    }
+});
+return await root.Parse(args).InvokeAsync();
+
+// System.CommandLine has no parser of its own for Uri.
+static Option<Uri> Address(string name, string description, Uri fallback) => new(name)
+{
+    Description = description,
+    DefaultValueFactory = _ => fallback,
+    CustomParser = result =>
+    {
+        var text = result.Tokens.Single().Value;
+        if (Uri.TryCreate(text, UriKind.Absolute, out var address) && address.Scheme is "http" or "https")
+        {
+            return address;
+        }
+        result.AddError($"{name} must be an absolute http(s) URL, not '{text}'.");
+        return fallback;
+    },
+};

@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using MassTransit;
+
+namespace Platform.Simulator;
+
+/// <summary>A flow that ran out of time: what it was waiting for when the run's deadline passed.</summary>
+public sealed class StalledException(string waitingFor) : Exception($"still waiting for {waitingFor}");
+
+/// <summary>What every actor of one run shares: the plan, the services, the bus, the clock and what went wrong.</summary>
+/// <param name="stopping">The run's deadline: background work started from messages stops with it.</param>
+public sealed class World(Plan plan, Apis apis, IBus bus, TimeProvider clock, Progress progress, CancellationToken stopping)
+{
+    private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(400);
+    private readonly ConcurrentQueue<string> problems = new();
+    private readonly ConcurrentBag<Task> background = [];
+
+    public Plan Plan => plan;
+    public Apis Apis => apis;
+    public IBus Bus => bus;
+    public TimeProvider Clock => clock;
+    public Progress Progress => progress;
+    public CancellationToken Stopping => stopping;
+    public IReadOnlyCollection<string> Problems => problems;
+
+    /// <summary>The staff the simulator acts as; per run, so their actions are told apart from an earlier run's.</summary>
+    public string CustomerServiceAgent => $"cs-{plan.RunId}";
+    public string Operator => $"ops-{plan.RunId}";
+    public const string UnassignedArbitrator = "arb-sim";
+
+    public DateTimeOffset Now => clock.GetUtcNow();
+
+    public void Problem(string what) => problems.Enqueue(what);
+
+    /// <summary>Work started from a message handler, which must return at once; the run waits for it before reading the summary.</summary>
+    public void InBackground(string what, Func<Task> work) => background.Add(Guard(what, work));
+
+    public Task Background => Task.WhenAll(background);
+
+    /// <summary>Runs a flow, turning what it could not do into a reported problem rather than a crash of the run.</summary>
+    public async Task Guard(string what, Func<Task> work)
+    {
+        try
+        {
+            await work();
+        }
+        catch (StalledException e)
+        {
+            Problem($"{what}: {e.Message}");
+        }
+        catch (OperationCanceledException)
+        {
+            Problem($"{what}: stopped before it finished");
+        }
+        catch (Exception e)
+        {
+            Problem($"{what}: {e.Message}");
+        }
+    }
+
+    /// <summary>Polls until the probe finds something; the run's deadline ends the wait, naming what was awaited.</summary>
+    public async Task<T> Until<T>(string waitingFor, Func<CancellationToken, Task<T?>> probe, CancellationToken ct) where T : struct
+    {
+        try
+        {
+            while (true)
+            {
+                if (await probe(ct) is { } found)
+                {
+                    return found;
+                }
+                await Task.Delay(PollEvery, ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw new StalledException(waitingFor);
+        }
+    }
+
+    public Task Until(string waitingFor, Func<CancellationToken, Task<bool>> condition, CancellationToken ct) =>
+        Until<bool>(waitingFor, async c => await condition(c) ? true : null, ct);
+}
