@@ -76,6 +76,9 @@ public sealed partial class DeploymentFilesTests
             var configMap = Manifest(name).Single(d => d.Kind == "ConfigMap").Node;
             var manifestKeys = Keys(Map(configMap, "data")).ToList();
             Assert.Contains("PLATFORM_RABBITMQ_HOST", composeKeys);
+            // Every process of a run must share one clock, or deadlines fire at different moments.
+            Assert.Contains("PLATFORM_CLOCK_SPEED", composeKeys);
+            Assert.Contains("PLATFORM_CLOCK_ORIGIN", composeKeys);
             foreach (var key in composeKeys.Concat(manifestKeys))
             {
                 Assert.True(IsKnown(key, serviceClass), $"{name}: {key} is not read by the service");
