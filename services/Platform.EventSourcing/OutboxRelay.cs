@@ -28,6 +28,12 @@ public sealed class OutboxRelayOptions
     /// trips); SKIP LOCKED gives each its own rows, as it does to relays in other processes.
     /// </summary>
     public int Workers { get; set; } = 2;
+
+    /// <summary>
+    /// How long a relay that found rows due but every one of them held by another relay waits
+    /// before it looks again (woken sooner by a notification).
+    /// </summary>
+    public TimeSpan HeldRowsBackoff { get; set; } = TimeSpan.FromMilliseconds(20);
 }
 
 /// <summary>
@@ -78,7 +84,16 @@ public sealed class OutboxRelay(
                 {
                     continue;
                 }
-                await Sleep(wake, await NextDue(stoppingToken), stoppingToken);
+                var nextDue = await NextDue(stoppingToken);
+                if (published == 0 && nextDue <= clock.GetUtcNow())
+                {
+                    // Rows are due but another relay holds them: looking again at once would only
+                    // spin on its locks and take the CPU it needs to finish them.
+                    await Task.WhenAny(Task.Delay(options.HeldRowsBackoff, stoppingToken), wake.Reader.WaitToReadAsync(stoppingToken).AsTask());
+                    wake.Reader.TryRead(out _);
+                    continue;
+                }
+                await Sleep(wake, nextDue, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
