@@ -65,6 +65,7 @@ public static class Extensions
         service.ConfigureEventSourcing(eventSourcing);
         services.AddEventSourcing(eventSourcing);
 
+        var consumerConcurrency = Int(builder.Configuration, "PLATFORM_CONSUMER_CONCURRENCY", 32);
         services.AddMassTransit(x =>
         {
             x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(service.ServiceName, false));
@@ -101,6 +102,10 @@ public static class Extensions
                     r.Handle<StreamConcurrencyException>();
                     r.Immediate(10);
                 });
+                // Each message mostly waits on PostgreSQL, so one core keeps many in hand; the
+                // transport's default (a few per core) left the database idle between them.
+                cfg.ConcurrentMessageLimit = consumerConcurrency;
+                cfg.PrefetchCount = consumerConcurrency * 2;
                 service.ConfigureBus(context, cfg);
                 cfg.ConfigureEndpoints(context);
             });

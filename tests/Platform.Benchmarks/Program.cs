@@ -6,7 +6,7 @@ using Npgsql;
 using Platform.Benchmarks;
 using Platform.EventSourcing;
 
-// Usage: dotnet run -c Release --project tests/Platform.Benchmarks -- [append|relay|scheduler|all] [--quick]
+// Usage: dotnet run -c Release --project tests/Platform.Benchmarks -- [append|relay|scheduler|pipeline|all] [--quick]
 // Each figure is printed next to a raw baseline measured in the same run, and as their ratio.
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 var quick = args.Contains("--quick");
@@ -20,6 +20,10 @@ if (which is "append" or "all")
 if (which is "relay" or "all")
 {
     await RelayBenchmark.Run(messages: quick ? 5_000 : 20_000, latencyRate: 1_000, latencySeconds: quick ? 5 : 15);
+}
+if (which is "pipeline" or "all")
+{
+    await PipelineBenchmark.Run(orders: quick ? 2_000 : 10_000, latencySeconds: quick ? 5 : 15);
 }
 if (which is "scheduler" or "all")
 {

@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using MassTransit;
+using Platform.Contracts.Orders.V1;
+using Platform.Contracts.Warranty.V1;
+using Platform.Testing;
+using Warranty.Service;
+
+namespace Platform.Benchmarks;
+
+/// <summary>
+/// OrderCompleted to WarrantyActivated through the real Warranty service (consume, load, decide,
+/// append, outbox, relay, publish), against MassTransit's own single hop on the same broker.
+/// </summary>
+internal static class PipelineBenchmark
+{
+    public static async Task Run(int orders, int latencySeconds)
+    {
+        await using var env = await TestEnvironment.Create();
+        await using var warranty = await RunningService.Start(WarrantyService.Create, env, "warranty");
+        await using var probe = await BusProbe.Start(env);
+        var bus = (IBusControl)probe.Bus;
+
+        var hop = new ConcurrentDictionary<int, bool>();
+        var hopDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var hopEndpoint = bus.ConnectReceiveEndpoint($"bench-hop-{Guid.NewGuid():N}", e =>
+        {
+            e.PrefetchCount = 500;
+            e.Handler<BenchMessage>(c =>
+            {
+                if (hop.TryAdd(c.Message.Number, true) && hop.Count == orders)
+                {
+                    hopDone.TrySetResult();
+                }
+                return Task.CompletedTask;
+            });
+        });
+        await hopEndpoint.Ready;
+        var watch = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(1, orders), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, ct) =>
+            await bus.Publish(new BenchMessage(Guid.Empty, i, DateTimeOffset.UtcNow), ct));
+        await hopDone.Task.WaitAsync(TimeSpan.FromMinutes(5));
+        var hopRate = orders / watch.Elapsed.TotalSeconds;
+        await hopEndpoint.StopAsync();
+
+        var activated = new ConcurrentDictionary<string, DateTimeOffset>();
+        var published = new ConcurrentDictionary<string, DateTimeOffset>();
+        var expected = 0;
+        var allActivated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var activations = bus.ConnectReceiveEndpoint($"bench-activated-{Guid.NewGuid():N}", e =>
+        {
+            e.PrefetchCount = 500;
+            e.Handler<WarrantyActivated>(c =>
+            {
+                if (activated.TryAdd(c.Message.OrderId, DateTimeOffset.UtcNow) && activated.Count == Volatile.Read(ref expected))
+                {
+                    allActivated.TrySetResult();
+                }
+                return Task.CompletedTask;
+            });
+        });
+        await activations.Ready;
+
+        Volatile.Write(ref expected, orders);
+        watch.Restart();
+        await Parallel.ForEachAsync(Enumerable.Range(1, orders), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, ct) =>
+            await bus.Publish(Completed($"max-{i}"), ct));
+        await allActivated.Task.WaitAsync(TimeSpan.FromMinutes(10));
+        var pipelineRate = orders / watch.Elapsed.TotalSeconds;
+
+        // Latency at half the rate just measured, one order at a time on a fixed pace.
+        activated.Clear();
+        var paced = (int)(pipelineRate / 2 * latencySeconds);
+        var interval = TimeSpan.FromSeconds(2 / pipelineRate);
+        allActivated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref expected, paced);
+        var start = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(1, paced), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
+        {
+            var wait = interval * i - start.Elapsed;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, ct);
+            }
+            var orderId = $"paced-{i}";
+            published[orderId] = DateTimeOffset.UtcNow;
+            await bus.Publish(Completed(orderId), ct);
+        });
+        await allActivated.Task.WaitAsync(TimeSpan.FromMinutes(10));
+        var (p50, p99, max) = Stats.Summary(activated.Select(a => (a.Value - published[a.Key]).TotalMilliseconds));
+        await activations.StopAsync();
+
+        Console.WriteLine();
+        Console.WriteLine($"## Pipeline: OrderCompleted to WarrantyActivated through the Warranty service, {orders:N0} orders of one line");
+        Console.WriteLine("| path | messages/s |");
+        Console.WriteLine("|---|---|");
+        Console.WriteLine($"| raw MassTransit single hop, publish to consumed (64 in flight) | {hopRate:N0} |");
+        Console.WriteLine($"| OrderCompleted published to WarrantyActivated consumed (target >= 2,000/s) | {pipelineRate:N0} |");
+        Console.WriteLine($"| ratio pipeline / single hop | {pipelineRate / hopRate:F2} |");
+        Console.WriteLine();
+        Console.WriteLine($"## Pipeline latency at half that rate ({paced / (double)latencySeconds:N0}/s for {latencySeconds} s), OrderCompleted published to WarrantyActivated consumed");
+        Console.WriteLine($"| p50 | {p50:F1} ms |");
+        Console.WriteLine("|---|---|");
+        Console.WriteLine($"| p99 | {p99:F1} ms |");
+        Console.WriteLine($"| max | {max:F1} ms |");
+    }
+
+    private static OrderCompleted Completed(string orderId) => new()
+    {
+        OrderId = orderId,
+        BuyerId = "buyer-1",
+        MerchantId = "merchant-1",
+        ShippingRegion = "310000",
+        CompletedAt = DateTimeOffset.UtcNow,
+        ConfirmedBy = ReceiptConfirmedBy.Buyer,
+        Lines =
+        [
+            new CompletedOrderLine
+            {
+                LineId = "L1", Sku = "SKU-1", Title = "Phone", Category = "phones", Brand = "Acme", UnitPrice = 3999m, Quantity = 1,
+                ManufacturerWarrantyMonths = 12, MerchantWarrantyMonths = 0, Refunded = false,
+            },
+        ],
+    };
+}
