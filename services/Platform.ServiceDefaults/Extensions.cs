@@ -70,6 +70,7 @@ public static class Extensions
         {
             x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(service.ServiceName, false));
             service.ConfigureConsumers(x);
+            x.AddConfigureEndpointsCallback((_, _, endpoint) => DeadLetters.Count(endpoint));
             if (string.Equals(builder.Configuration["PLATFORM_RABBITMQ_QUORUM_QUEUES"], "true", StringComparison.OrdinalIgnoreCase))
             {
                 // Replicated queues for a broker cluster: a node's loss loses no message. Off by

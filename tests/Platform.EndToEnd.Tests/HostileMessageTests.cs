@@ -44,6 +44,25 @@ public sealed class HostileMessageTests : IAsyncLifetime
     [Fact]
     public async Task Each_hostile_message_on_each_queue_is_dead_lettered_with_its_reason_and_changes_nothing()
     {
+        var counted = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+        using var meters = new System.Diagnostics.Metrics.MeterListener();
+        meters.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == Platform.ServiceDefaults.DeadLetters.MeterName)
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        meters.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            var all = tags.ToArray().ToDictionary(t => t.Key, t => t.Value?.ToString());
+            if (all["address"]!.Contains(env.VirtualHost.Name, StringComparison.Ordinal))
+            {
+                counted.AddOrUpdate($"{all["queue"]}_{all["destination"]}", value, (_, total) => total + value);
+            }
+        });
+        meters.Start();
+
         var settings = TestDatabase.Settings with { RabbitVirtualHost = env.VirtualHost.Name };
         using var management = Management(settings);
         var queues = (await management.GetFromJsonAsync<JsonElement>($"api/queues/{env.VirtualHost.Name}?columns=name"))
@@ -104,6 +123,11 @@ public sealed class HostileMessageTests : IAsyncLifetime
             Assert.All(deadLettered, f => Assert.False(string.IsNullOrWhiteSpace(f.Reason), $"{queue}: a dead-lettered message without a reason"));
             Assert.Contains(deadLettered, f => f.Queue.EndsWith("_skipped", StringComparison.Ordinal) && f.Reason!.Contains("Nobody.Knows:ThisType", StringComparison.Ordinal));
             Assert.Contains(deadLettered, f => f.Queue.EndsWith("_error", StringComparison.Ordinal) && f.BodyPreview.StartsWith("{ this is not json", StringComparison.Ordinal));
+        }
+        // The metric counts what the queues hold: every dead-lettered message, by queue and destination.
+        foreach (var (queue, count) in counts.Where(c => c.Key.EndsWith("_error", StringComparison.Ordinal) || c.Key.EndsWith("_skipped", StringComparison.Ordinal)))
+        {
+            Assert.True(counted.GetValueOrDefault(queue) == count, $"{queue} holds {count} but platform.messages.dead_lettered counted {counted.GetValueOrDefault(queue)}");
         }
         foreach (var (name, service) in services)
         {
