@@ -8,6 +8,7 @@ using Platform.Testing;
 
 namespace Platform.Foundation.Tests;
 
+[Collection(TimingSensitive.Name)]
 public sealed class ScheduleTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
@@ -129,6 +130,16 @@ public sealed class BrokerFaultTests
         Assert.Single(deliveries.All.Select(d => d.MessageId).Distinct());
         await host.StopAsync();
     }
+}
+
+/// <summary>
+/// Tests that assert how late a message may be: they run alone, after the parallel ones, so the
+/// 10,000-message relay test does not load the broker under them.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TimingSensitive
+{
+    public const string Name = "TimingSensitive";
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]
