@@ -10,34 +10,26 @@ using Contract = Platform.Contracts.Warranty.V1;
 namespace Warranty.Service.Tests;
 
 /// <summary>Who may see and do what, and how bad input is answered.</summary>
-public sealed class AccessTests : IAsyncLifetime
+public sealed class AccessTests : WarrantyServiceTest
 {
-    private TestEnvironment env = null!;
-    private RunningService warranty = null!;
-    private BusProbe probe = null!;
     private string orderId = null!;
     private string buyer = null!;
     private string merchant = null!;
     private ClaimView claim = null!;
 
-    /// <summary>One order of clothing with a claim waiting for its merchant, which every test reads or acts on.</summary>
-    public async Task InitializeAsync()
+    protected override async Task Observe(BusProbe probe)
     {
-        env = await TestEnvironment.Create();
-        warranty = await RunningService.Start(args => WarrantyService.Create(args), env, WarrantyService.Name);
-        probe = await BusProbe.Start(env);
         await probe.Observe<Contract.WarrantyActivated>();
+    }
+
+    /// <summary>One order of clothing with a claim waiting for its merchant, which every test reads or acts on.</summary>
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
         (orderId, buyer, merchant) = (Id("order"), Id("buyer"), Id("merchant"));
         await Complete(probe, Order(orderId, buyer, merchant, DateTimeOffset.UtcNow.AddDays(-2), Line("line-1", "clothing", nationalMonths: 0)));
         using var client = warranty.As(PlatformRoles.Buyer, buyer);
         claim = await (await client.FileClaim(Claim(orderId, "line-1", "NotAsDescribed", "Return"))).Read<ClaimView>();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await probe.DisposeAsync();
-        await warranty.DisposeAsync();
-        await env.DisposeAsync();
     }
 
     /// <summary>Nothing that only someone who can see the order would know.</summary>

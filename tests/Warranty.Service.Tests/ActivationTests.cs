@@ -8,27 +8,13 @@ using Contract = Platform.Contracts.Warranty.V1;
 
 namespace Warranty.Service.Tests;
 
-public sealed class ActivationTests : IAsyncLifetime
+public sealed class ActivationTests : WarrantyServiceTest
 {
-    private TestEnvironment env = null!;
-    private RunningService warranty = null!;
-    private BusProbe probe = null!;
-
-    public async Task InitializeAsync()
+    protected override async Task Observe(BusProbe probe)
     {
-        env = await TestEnvironment.Create();
-        warranty = await RunningService.Start(args => WarrantyService.Create(args), env, WarrantyService.Name);
-        probe = await BusProbe.Start(env);
         await probe.Observe<Contract.WarrantyActivated>();
         await probe.Observe<Contract.ClaimRejected>();
         await probe.Observe<Contract.ExtendedWarrantyCancelled>();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await probe.DisposeAsync();
-        await warranty.DisposeAsync();
-        await env.DisposeAsync();
     }
 
     [Fact]

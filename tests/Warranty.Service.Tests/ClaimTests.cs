@@ -14,17 +14,10 @@ using Contract = Platform.Contracts.Warranty.V1;
 
 namespace Warranty.Service.Tests;
 
-public sealed class ClaimTests : IAsyncLifetime
+public sealed class ClaimTests : WarrantyServiceTest
 {
-    private TestEnvironment env = null!;
-    private RunningService warranty = null!;
-    private BusProbe probe = null!;
-
-    public async Task InitializeAsync()
+    protected override async Task Observe(BusProbe probe)
     {
-        env = await TestEnvironment.Create();
-        warranty = await RunningService.Start(args => WarrantyService.Create(args), env, WarrantyService.Name);
-        probe = await BusProbe.Start(env);
         await probe.Observe<Contract.WarrantyActivated>();
         await probe.Observe<Contract.ClaimApproved>();
         await probe.Observe<Contract.ClaimRejected>();
@@ -33,13 +26,6 @@ public sealed class ClaimTests : IAsyncLifetime
         await probe.Observe<Contract.ClaimRefusedByMerchant>();
         await probe.Observe<Contract.ClaimEscalated>();
         await probe.Observe<Contract.ClaimResolved>();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await probe.DisposeAsync();
-        await warranty.DisposeAsync();
-        await env.DisposeAsync();
     }
 
     /// <summary>A phone with a national warranty, 30 days after d0: repairs fall to the brand under 三包.</summary>

@@ -11,29 +11,15 @@ using Contract = Platform.Contracts.Warranty.V1;
 namespace Warranty.Service.Tests;
 
 /// <summary>The after-sales entry's reopening, and the extended warranty's cancellation.</summary>
-public sealed class EntryAndPlanTests : IAsyncLifetime
+public sealed class EntryAndPlanTests : WarrantyServiceTest
 {
-    private TestEnvironment env = null!;
-    private RunningService warranty = null!;
-    private BusProbe probe = null!;
-
-    public async Task InitializeAsync()
+    protected override async Task Observe(BusProbe probe)
     {
-        env = await TestEnvironment.Create();
-        warranty = await RunningService.Start(args => WarrantyService.Create(args), env, WarrantyService.Name);
-        probe = await BusProbe.Start(env);
         await probe.Observe<Contract.WarrantyActivated>();
         await probe.Observe<Contract.EntryReopened>();
         await probe.Observe<Contract.ReopenDenied>();
         await probe.Observe<Contract.ClaimApproved>();
         await probe.Observe<Contract.ExtendedWarrantyCancelled>();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await probe.DisposeAsync();
-        await warranty.DisposeAsync();
-        await env.DisposeAsync();
     }
 
     private async Task<(string OrderId, string Buyer)> Completed(DateTimeOffset completedAt, Platform.Contracts.Orders.V1.CompletedOrderLine line)

@@ -8,27 +8,13 @@ using Contract = Platform.Contracts.Warranty.V1;
 namespace Warranty.Service.Tests;
 
 /// <summary>Under a clock 100,000 times faster than real time, the merchant's 48 hours pass in under two seconds.</summary>
-public sealed class SilenceTests : IAsyncLifetime
+public sealed class SilenceTests() : WarrantyServiceTest(clockSpeed: 100_000)
 {
-    private TestEnvironment env = null!;
-    private RunningService warranty = null!;
-    private BusProbe probe = null!;
-
-    public async Task InitializeAsync()
+    protected override async Task Observe(BusProbe probe)
     {
-        env = await TestEnvironment.Create(clockSpeed: 100_000);
-        warranty = await RunningService.Start(args => WarrantyService.Create(args), env, WarrantyService.Name);
-        probe = await BusProbe.Start(env);
         await probe.Observe<Contract.WarrantyActivated>();
         await probe.Observe<Contract.ClaimAwaitingMerchant>();
         await probe.Observe<Contract.ClaimAcceptedByMerchant>();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await probe.DisposeAsync();
-        await warranty.DisposeAsync();
-        await env.DisposeAsync();
     }
 
     [Fact]
