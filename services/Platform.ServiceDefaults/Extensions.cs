@@ -66,23 +66,14 @@ public static class Extensions
         services.AddEventSourcing(eventSourcing);
 
         var consumerConcurrency = Int(builder.Configuration, "PLATFORM_CONSUMER_CONCURRENCY", 32);
+        var endpointDefaults = new EndpointDefaults(
+            string.Equals(builder.Configuration["PLATFORM_RABBITMQ_QUORUM_QUEUES"], "true", StringComparison.OrdinalIgnoreCase));
+        services.AddSingleton(endpointDefaults);
         services.AddMassTransit(x =>
         {
             x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(service.ServiceName, false));
             service.ConfigureConsumers(x);
-            x.AddConfigureEndpointsCallback((_, _, endpoint) => DeadLetters.Count(endpoint));
-            if (string.Equals(builder.Configuration["PLATFORM_RABBITMQ_QUORUM_QUEUES"], "true", StringComparison.OrdinalIgnoreCase))
-            {
-                // Replicated queues for a broker cluster: a node's loss loses no message. Off by
-                // default, since a single development broker gains nothing from them.
-                x.AddConfigureEndpointsCallback((_, _, endpoint) =>
-                {
-                    if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
-                    {
-                        rabbit.SetQuorumQueue();
-                    }
-                });
-            }
+            x.AddConfigureEndpointsCallback((_, _, endpoint) => endpointDefaults.Apply(endpoint));
             x.UsingRabbitMq((context, cfg) =>
             {
                 cfg.Host(settings.RabbitHost, (ushort)settings.RabbitPort, settings.RabbitVirtualHost, h =>

@@ -2,10 +2,12 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Platform.ServiceDefaults;
 using Platform.Testing;
+using Platform.TestHost.Messages;
 
 namespace Platform.Foundation.Tests;
 
@@ -26,6 +28,11 @@ public sealed class QuorumQueueTests
             ServiceName = "quorum-test",
             Database = database.Name,
             ConfigureConsumers = x => x.AddConsumer<ApplyingConsumer>(),
+            ConfigureBus = (context, cfg) => cfg.ReceiveEndpoint("quorum-test-by-hand", e =>
+            {
+                context.GetRequiredService<EndpointDefaults>().Apply(e);
+                e.Handler<TestMessage>(_ => Task.CompletedTask);
+            }),
         });
         builder.Services.AddSingleton(new Deliveries { RunId = Guid.NewGuid() });
         using var host = builder.Build();
@@ -36,8 +43,11 @@ public sealed class QuorumQueueTests
             using var management = new HttpClient { BaseAddress = new Uri($"http://{settings.RabbitHost}:15672/") };
             management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
                 Convert.ToBase64String(Encoding.UTF8.GetBytes($"{settings.RabbitUser}:{settings.RabbitPassword}")));
-            var queue = await management.GetFromJsonAsync<JsonElement>($"api/queues/{virtualHost.Name}/quorum-test-applying");
-            Assert.Equal(expectedType, queue.GetProperty("type").GetString());
+            foreach (var name in new[] { "quorum-test-applying", "quorum-test-by-hand" })
+            {
+                var queue = await management.GetFromJsonAsync<JsonElement>($"api/queues/{virtualHost.Name}/{name}");
+                Assert.Equal(expectedType, queue.GetProperty("type").GetString());
+            }
         }
         finally
         {

@@ -34,8 +34,7 @@ public static class RepairDispatchService
                 // Only what providers send here: bound to no exchange, so the RepairJobCompleted this
                 // service publishes once it has verified a completion never comes back to it.
                 e.ConfigureConsumeTopology = false;
-                // Endpoints configured by hand miss the defaults' endpoint callbacks.
-                DeadLetters.Count(e);
+                context.GetRequiredService<EndpointDefaults>().Apply(e);
                 e.ConfigureConsumer<ProviderReportConsumer>(context);
             }),
             ConfigureEventSourcing = o =>
