@@ -20,7 +20,7 @@ public enum CommitResult
 /// batch; unless the work asked for <see cref="Transaction"/> (to write read models or take locks
 /// as it goes), that batch is PostgreSQL's implicit transaction and the commit costs one round trip.
 /// </summary>
-public sealed class Session : IAsyncDisposable
+public sealed partial class Session : IAsyncDisposable
 {
     public const string OutboxChannel = "platform_outbox";
 
@@ -33,15 +33,17 @@ public sealed class Session : IAsyncDisposable
     private readonly List<PendingAppend> appends = [];
     private readonly List<OutboxMessage> outgoing = [];
     private readonly List<Refusal> refusals = [];
+    private readonly SessionBatch? batch;
     private bool finished;
 
-    internal Session(NpgsqlConnection connection, MessageTypeRegistry types, TimeProvider clock, IncomingMessage? incoming, MessageMetadata metadata)
+    internal Session(NpgsqlConnection connection, MessageTypeRegistry types, TimeProvider clock, IncomingMessage? incoming, MessageMetadata metadata, SessionBatch? batch = null)
     {
         this.connection = connection;
         this.types = types;
         this.clock = clock;
         this.incoming = incoming;
         this.metadata = metadata;
+        this.batch = batch;
     }
 
     /// <summary>The session's connection and transaction, for read models written in the same unit of work.</summary>
@@ -52,14 +54,15 @@ public sealed class Session : IAsyncDisposable
     /// it commits or rolls back with the events. Reads before it see committed data, as reads in a
     /// READ COMMITTED transaction would; the expected version catches any change since.
     /// </summary>
-    public NpgsqlTransaction Transaction => transaction ??= connection.BeginTransaction();
+    public NpgsqlTransaction Transaction => transaction ??= batch?.Transaction ?? connection.BeginTransaction();
     public MessageMetadata Metadata => metadata;
 
     /// <summary>True when the incoming message was consumed before: the caller can stop early.</summary>
     public async Task<bool> AlreadyConsumed(CancellationToken ct)
     {
-        if (incoming is null)
+        if (incoming is null || batch is not null)
         {
+            // In a batch, the batch's commit finds a redelivery instead, at no extra round trip.
             return false;
         }
         await using var command = new NpgsqlCommand("select exists (select 1 from inbox where message_id = $1 and consumer = $2)", connection, transaction);
@@ -70,7 +73,7 @@ public sealed class Session : IAsyncDisposable
 
     public async Task<LoadedStream<TState>> Load<TState>(string streamId, string streamType, TState initial, Func<TState, object, TState> evolve, CancellationToken ct)
     {
-        var events = await StreamReader.Read(connection, transaction, types, streamId, ct);
+        var events = await ReadStream(streamId, ct);
         var state = initial;
         foreach (var stored in events)
         {
@@ -80,7 +83,9 @@ public sealed class Session : IAsyncDisposable
     }
 
     public Task<IReadOnlyList<StoredEvent>> ReadStream(string streamId, CancellationToken ct) =>
-        StreamReader.Read(connection, transaction, types, streamId, ct);
+        batch?.Preloaded(streamId) is { } preloaded
+            ? Task.FromResult(preloaded)
+            : StreamReader.Read(connection, transaction, types, streamId, ct);
 
     /// <summary>Appends after the loaded version; a writer that got there first makes the commit fail.</summary>
     public void Append<TState>(LoadedStream<TState> stream, IEnumerable<object> events) =>
@@ -148,13 +153,58 @@ public sealed class Session : IAsyncDisposable
     public async Task<CommitResult> Commit(CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(finished, this);
-        var now = clock.GetUtcNow();
-        await using var batch = new NpgsqlBatch(connection, transaction);
+        if (batch is not null)
+        {
+            throw new InvalidOperationException("A session of a batch commits with its batch.");
+        }
+        await using var commands = new NpgsqlBatch(connection, transaction);
+        if (AddCommands(commands, clock.GetUtcNow()))
+        {
+            // A hint only: the relay also polls, since a notification is lost while it is disconnected.
+            commands.BatchCommands.Add(Command($"select pg_notify('{OutboxChannel}', '')"));
+        }
+
+        try
+        {
+            if (commands.BatchCommands.Count > 0)
+            {
+                await commands.ExecuteNonQueryAsync(ct);
+            }
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(ct);
+            }
+        }
+        catch (PostgresException e) when (IsInboxConflict(e))
+        {
+            await Abandon(ct);
+            return CommitResult.AlreadyConsumed;
+        }
+        catch (PostgresException e) when (IsStreamConflict(e))
+        {
+            await Abandon(ct);
+            var conflicting = appends.FirstOrDefault(a => e.Detail?.Contains(a.StreamId, StringComparison.Ordinal) == true) ?? appends[0];
+            throw await Conflict(conflicting, ct);
+        }
+        finished = true;
+        return CommitResult.Committed;
+    }
+
+    internal static bool IsInboxConflict(PostgresException e) =>
+        e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "inbox_pkey";
+
+    internal static bool IsStreamConflict(PostgresException e) =>
+        (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName is "events_stream_version" or "streams_pkey")
+        || (e.SqlState == PostgresErrorCodes.RaiseException && e.Hint == "platform_stream_conflict");
+
+    /// <summary>Adds what this unit of work writes to <paramref name="commands"/>; true when it leaves messages for the relay.</summary>
+    internal bool AddCommands(NpgsqlBatch commands, DateTimeOffset now)
+    {
         if (incoming is not null)
         {
             // No "on conflict do nothing": in an implicit transaction a redelivery must fail the
             // whole batch, since nothing can be rolled back after it.
-            batch.BatchCommands.Add(Command(
+            commands.BatchCommands.Add(Command(
                 "insert into inbox (message_id, consumer, processed_at) values ($1, $2, $3)",
                 incoming.MessageId, incoming.Consumer, now));
         }
@@ -163,16 +213,16 @@ public sealed class Session : IAsyncDisposable
         foreach (var append in appends)
         {
             var newVersion = append.ExpectedVersion + append.Events.Count;
-            batch.BatchCommands.Add(append.ExpectedVersion == 0
+            commands.BatchCommands.Add(append.ExpectedVersion == 0
                 ? Command("insert into streams (stream_id, stream_type, version, created_at, updated_at) values ($1, $2, $3, $4, $4)",
                     append.StreamId, append.StreamType, newVersion, now)
                 : Command("select platform_advance_stream($1, $2, $3, $4)", append.StreamId, append.ExpectedVersion, newVersion, now));
-            batch.BatchCommands.Add(EventsInsert(append, metadataJson, now));
+            commands.BatchCommands.Add(EventsInsert(append, metadataJson, now));
         }
 
         foreach (var refusal in refusals)
         {
-            batch.BatchCommands.Add(Command(
+            commands.BatchCommands.Add(Command(
                 "insert into refusals (message_id, consumer, message_type, body, code, reason, refused_at) values ($1, $2, $3, $4::jsonb, $5, $6, $7)",
                 incoming?.MessageId, incoming?.Consumer, refusal.MessageType,
                 refusal.Message is null ? null : JsonSerializer.Serialize(refusal.Message, refusal.Message.GetType(), Json.Options),
@@ -184,44 +234,16 @@ public sealed class Session : IAsyncDisposable
         {
             var due = message.DueAt ?? now;
             notify |= due <= now || message.DueAt is not null;
-            batch.BatchCommands.Add(Command(
+            commands.BatchCommands.Add(Command(
                 "insert into outbox (id, due_at, scheduled, destination, message_type, body, headers, created_at) values ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8)",
                 message.Id, due, message.DueAt is not null, (object?)message.Destination ?? DBNull.Value, types.NameOf(message.Message.GetType()),
                 JsonSerializer.Serialize(message.Message, message.Message.GetType(), Json.Options), metadataJson, now));
         }
-        if (notify)
-        {
-            // A hint only: the relay also polls, since a notification is lost while it is disconnected.
-            batch.BatchCommands.Add(Command($"select pg_notify('{OutboxChannel}', '')"));
-        }
-
-        try
-        {
-            if (batch.BatchCommands.Count > 0)
-            {
-                await batch.ExecuteNonQueryAsync(ct);
-            }
-            if (transaction is not null)
-            {
-                await transaction.CommitAsync(ct);
-            }
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "inbox_pkey")
-        {
-            await Abandon(ct);
-            return CommitResult.AlreadyConsumed;
-        }
-        catch (PostgresException e) when (
-            (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName is "events_stream_version" or "streams_pkey")
-            || (e.SqlState == PostgresErrorCodes.RaiseException && e.Hint == "platform_stream_conflict"))
-        {
-            await Abandon(ct);
-            var conflicting = appends.FirstOrDefault(a => e.Detail?.Contains(a.StreamId, StringComparison.Ordinal) == true) ?? appends[0];
-            throw await Conflict(conflicting, ct);
-        }
-        finished = true;
-        return CommitResult.Committed;
+        return notify;
     }
+
+    /// <summary>The batch committed (or failed) this session's work.</summary>
+    internal void Finish() => finished = true;
 
     private async Task Abandon(CancellationToken ct)
     {
@@ -266,7 +288,7 @@ public sealed class Session : IAsyncDisposable
         return command;
     }
 
-    private static NpgsqlBatchCommand Command(string sql, params object?[] values)
+    internal static NpgsqlBatchCommand Command(string sql, params object?[] values)
     {
         var command = new NpgsqlBatchCommand(sql);
         foreach (var value in values)
@@ -276,7 +298,12 @@ public sealed class Session : IAsyncDisposable
         return command;
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() =>
+        // In a batch, the connection and any transaction are the batch's.
+        batch is null ? Release(connection, transaction, finished) : ValueTask.CompletedTask;
+
+    /// <summary>Rolls back what was not committed, then returns the connection to the pool.</summary>
+    internal static async ValueTask Release(NpgsqlConnection connection, NpgsqlTransaction? transaction, bool finished)
     {
         if (transaction is not null)
         {

@@ -66,6 +66,11 @@ public static class Extensions
         services.AddEventSourcing(eventSourcing);
 
         var consumerConcurrency = Int(builder.Configuration, "PLATFORM_CONSUMER_CONCURRENCY", 32);
+        services.AddSingleton(ConsumerBatching.Default with
+        {
+            MessageLimit = Int(builder.Configuration, "PLATFORM_CONSUMER_BATCH_SIZE", ConsumerBatching.Default.MessageLimit),
+            TimeLimit = TimeSpan.FromMilliseconds(Int(builder.Configuration, "PLATFORM_CONSUMER_BATCH_WAIT_MS", (int)ConsumerBatching.Default.TimeLimit.TotalMilliseconds)),
+        });
         var endpointDefaults = new EndpointDefaults(
             string.Equals(builder.Configuration["PLATFORM_RABBITMQ_QUORUM_QUEUES"], "true", StringComparison.OrdinalIgnoreCase));
         services.AddSingleton(endpointDefaults);

@@ -91,6 +91,59 @@ public sealed class ActivationTests : WarrantyServiceTest
     }
 
     [Fact]
+    public async Task A_burst_of_orders_is_taken_in_batches_and_a_redelivery_or_a_second_copy_inside_one_still_activates_each_line_once()
+    {
+        List<OrderCompleted> Burst() => Enumerable.Range(1, 30)
+            .Select(_ => Order(Id("order"), Id("buyer"), Id("merchant"), DateTimeOffset.UtcNow.AddDays(-1), Line("line-1")))
+            .ToList();
+        var first = Burst();
+        var firstIds = first.Select(_ => Guid.NewGuid()).ToList();
+        // Each order goes out in a trace of its own, as the Order service's would.
+        var traces = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
+        await Task.WhenAll(first.Select(async (order, i) =>
+        {
+            using var trace = new System.Diagnostics.Activity("complete order").SetIdFormat(System.Diagnostics.ActivityIdFormat.W3C);
+            trace.ActivityTraceFlags = System.Diagnostics.ActivityTraceFlags.Recorded;
+            trace.Start();
+            traces[order.OrderId] = trace.TraceId.ToHexString();
+            await probe.Publish(order, firstIds[i]);
+        }));
+        foreach (var order in first)
+        {
+            await probe.WaitFor<Contract.WarrantyActivated>(m => m.OrderId == order.OrderId, Wait, $"{order.OrderId} is activated");
+        }
+        // A batch stamps its messages with one time: fewer times than messages means batches formed.
+        var database = await env.Database(WarrantyService.Name);
+        var stamps = await database.Scalar<long>("select count(distinct processed_at) from inbox where message_id = any($1)", firstIds.ToArray());
+        Assert.True(stamps < first.Count, $"30 orders published at once were consumed one at a time ({stamps} commit times)");
+        // A batch must not put its orders' warranties in one order's trace.
+        foreach (var order in first)
+        {
+            var traceParent = await database.Scalar<string>("select metadata->>'traceParent' from events where stream_id = $1", WarrantyFiles.StreamId(order.OrderId, "line-1"));
+            Assert.Equal(traces[order.OrderId], traceParent.Split('-')[1]);
+        }
+
+        // A message of the first burst delivered again, and one of its orders sent again under a new id, land among new orders.
+        var second = Burst();
+        var secondIds = second.Select(_ => Guid.NewGuid()).ToList();
+        var copyId = Guid.NewGuid();
+        await Task.WhenAll(second.Select((order, i) => probe.Publish(order, secondIds[i]))
+            .Append(probe.Publish(first[3], firstIds[3]))
+            .Append(probe.Publish(first[7], copyId)));
+        foreach (var order in second)
+        {
+            await probe.WaitFor<Contract.WarrantyActivated>(m => m.OrderId == order.OrderId, Wait, $"{order.OrderId} is activated");
+        }
+        await Complete(probe, Order(Id("order"), Id("buyer"), Id("merchant"), DateTimeOffset.UtcNow, Line("line-1")));
+
+        foreach (var order in first.Concat(second))
+        {
+            Assert.Equal(1L, await database.Scalar<long>("select count(*) from events where stream_id = $1", WarrantyFiles.StreamId(order.OrderId, "line-1")));
+        }
+        Assert.Equal(61L, await database.Scalar<long>("select count(*) from inbox where message_id = any($1)", firstIds.Concat(secondIds).Append(copyId).ToArray()));
+    }
+
+    [Fact]
     public async Task A_line_refunded_before_completion_gets_no_warranty_and_its_plan_is_refunded_in_full()
     {
         var (orderId, buyer) = (Id("order"), Id("buyer"));

@@ -1,50 +1,80 @@
 using MassTransit;
 using Platform.Contracts.Orders.V1;
 using Platform.EventSourcing;
+using Platform.ServiceDefaults;
 using Warranty.Domain;
 using static Warranty.Domain.WarrantyFileEvent;
 
 namespace Warranty.Service.Features.ActivateWarranty;
 
-/// <summary>The transaction succeeded: every line gets its warranty file, with its coverages counted from the local date d0.</summary>
+/// <summary>
+/// The transaction succeeded: every line gets its warranty file, with its coverages counted from the local date d0.
+/// Orders complete in bursts, and each costs little more than its database round trips, so they are taken in
+/// batches: one load and one commit for all the orders of a batch.
+/// </summary>
 public sealed class OrderCompletedConsumer(EventStore store, WarrantyPolicy policy, WarrantyMetrics metrics, ILogger<OrderCompletedConsumer> logger)
-    : IConsumer<OrderCompleted>
+    : IConsumer<Batch<OrderCompleted>>
 {
     public const string Name = "warranty-order-completed";
 
-    public async Task Consume(ConsumeContext<OrderCompleted> context)
+    public async Task Consume(ConsumeContext<Batch<OrderCompleted>> context)
     {
         var ct = context.CancellationToken;
-        var order = context.Message;
-        await using var session = await store.OpenSession(context, Name, ct);
-        if (await session.AlreadyConsumed(ct))
-        {
-            return;
-        }
-
         var recorded = new List<WarrantyFileEvent>();
-        if (Problem(order) is { } problem)
+        await using (var batch = await store.OpenBatch(ct))
         {
-            session.Refuse(logger, order, RefusalCodes.InvalidMessage, problem);
-        }
-        else
-        {
-            foreach (var line in order.Lines)
+            await batch.Preload(context.Message.SelectMany(m => FilesOf(m.Message)), ct);
+            foreach (var message in context.Message)
             {
-                var file = await WarrantyFiles.Load(session, order.OrderId, line.LineId, ct);
-                var events = Decide(order, line, file.State);
-                if (events.OfType<WarrantyActivationRefused>().FirstOrDefault() is { } refused)
-                {
-                    session.Refuse(logger, order, RefusalCodes.ActivationRefused, $"Line {line.LineId}: {refused.Reason}");
-                }
-                await session.Record(file, events, ct);
-                recorded.AddRange(events);
+                await Activate(batch.Add(message, Name), message.Message, recorded, ct);
+            }
+            if (await batch.Commit(ct) == BatchCommitResult.Committed)
+            {
+                metrics.Count(recorded);
+                return;
             }
         }
 
-        if (await session.Commit(ct) == CommitResult.Committed)
+        // A redelivered order, or two messages for the same order, in the batch: each on its own
+        // tells which it was, and has its effect once.
+        foreach (var message in context.Message)
         {
-            metrics.Count(recorded);
+            var own = new List<WarrantyFileEvent>();
+            await using var session = await store.OpenSession(message, Name, ct);
+            if (await session.AlreadyConsumed(ct))
+            {
+                continue;
+            }
+            await Activate(session, message.Message, own, ct);
+            if (await session.Commit(ct) == CommitResult.Committed)
+            {
+                metrics.Count(own);
+            }
+        }
+    }
+
+    private static IEnumerable<string> FilesOf(OrderCompleted order) =>
+        order.OrderId is null || order.Lines is null
+            ? []
+            : order.Lines.Where(l => l?.LineId is not null).Select(l => WarrantyFiles.StreamId(order.OrderId, l.LineId));
+
+    private async Task Activate(Session session, OrderCompleted order, List<WarrantyFileEvent> recorded, CancellationToken ct)
+    {
+        if (Problem(order) is { } problem)
+        {
+            session.Refuse(logger, order, RefusalCodes.InvalidMessage, problem);
+            return;
+        }
+        foreach (var line in order.Lines)
+        {
+            var file = await WarrantyFiles.Load(session, order.OrderId, line.LineId, ct);
+            var events = Decide(order, line, file.State);
+            if (events.OfType<WarrantyActivationRefused>().FirstOrDefault() is { } refused)
+            {
+                session.Refuse(logger, order, RefusalCodes.ActivationRefused, $"Line {line.LineId}: {refused.Reason}");
+            }
+            await session.Record(file, events, ct);
+            recorded.AddRange(events);
         }
     }
 
@@ -95,4 +125,12 @@ public sealed class OrderCompletedConsumer(EventStore store, WarrantyPolicy poli
         }
         return problems.Count == 0 ? null : "OrderCompleted refused: " + string.Join("; ", problems) + ".";
     }
+}
+
+/// <summary>Batches as the platform's settings say (PLATFORM_CONSUMER_BATCH_SIZE, PLATFORM_CONSUMER_BATCH_WAIT_MS).</summary>
+public sealed class OrderCompletedConsumerDefinition : ConsumerDefinition<OrderCompletedConsumer>
+{
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<OrderCompletedConsumer> consumerConfigurator,
+        IRegistrationContext context) =>
+        context.GetRequiredService<ConsumerBatching>().Apply(consumerConfigurator);
 }

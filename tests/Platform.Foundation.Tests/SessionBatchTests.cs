@@ -1,0 +1,127 @@
+using Platform.EventSourcing;
+using Platform.TestHost.Messages;
+using Platform.Testing;
+
+namespace Platform.Foundation.Tests;
+
+public sealed class SessionBatchTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    private static MessageMetadata Metadata(Guid messageId) => new(messageId, Guid.NewGuid(), null, null, null);
+
+    private static async Task<(Session Session, Guid MessageId)> Apply(SessionBatch batch, string streamId, int number, Guid? messageId = null)
+    {
+        var id = messageId ?? Guid.NewGuid();
+        var session = batch.Add(new IncomingMessage(id, "batched", null), Metadata(id));
+        var stream = await session.Load(streamId, "test", 0, (count, _) => count + 1, None);
+        session.Append(stream, [new TestMessageApplied(Guid.Empty, number)]);
+        session.Publish(new TestMessage(Guid.Empty, number));
+        return (session, id);
+    }
+
+    [Fact]
+    public async Task A_batch_loads_its_streams_in_one_query_and_commits_every_session_at_once_with_each_message_in_the_inbox()
+    {
+        await using var database = await TestDatabase.Create();
+        var store = database.Store();
+        await using (var earlier = await store.OpenSession(null, Metadata(Guid.NewGuid()), None))
+        {
+            earlier.Append("stream-2", "test", 0, [new TestMessageApplied(Guid.Empty, 0)]);
+            await earlier.Commit(None);
+        }
+
+        var ids = new List<Guid>();
+        await using (var batch = await store.OpenBatch(None))
+        {
+            await batch.Preload(["stream-1", "stream-2", "stream-3"], None);
+            var preloadCounts = new List<long>();
+            for (var i = 1; i <= 3; i++)
+            {
+                var (session, id) = await Apply(batch, $"stream-{i}", i);
+                ids.Add(id);
+                preloadCounts.Add((await session.ReadStream($"stream-{i}", None)).Count);
+            }
+            Assert.Equal([0L, 1L, 0L], preloadCounts);
+            Assert.Equal(BatchCommitResult.Committed, await batch.Commit(None));
+        }
+
+        Assert.Equal(1L, await database.Scalar<long>("select version from streams where stream_id = 'stream-1'"));
+        Assert.Equal(2L, await database.Scalar<long>("select version from streams where stream_id = 'stream-2'"));
+        Assert.Equal(3L, await database.Scalar<long>("select count(*) from inbox where consumer = 'batched'"));
+        Assert.Equal(3L, await database.Scalar<long>("select count(*) from outbox"));
+        var metadata = await database.Scalar<string>("select metadata::text from events where stream_id = 'stream-3'");
+        Assert.Contains(ids[2].ToString(), metadata, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_batch_holding_a_message_consumed_before_writes_nothing_and_asks_for_one_by_one()
+    {
+        await using var database = await TestDatabase.Create();
+        var store = database.Store();
+        var consumedBefore = Guid.NewGuid();
+        await using (var batch = await store.OpenBatch(None))
+        {
+            await Apply(batch, "earlier", 0, consumedBefore);
+            Assert.Equal(BatchCommitResult.Committed, await batch.Commit(None));
+        }
+
+        await using (var batch = await store.OpenBatch(None))
+        {
+            await Apply(batch, "new-1", 1);
+            var (redelivered, _) = await Apply(batch, "earlier-again", 2, consumedBefore);
+            Assert.False(await redelivered.AlreadyConsumed(None), "in a batch the commit finds a redelivery, not a round trip of its own");
+            Assert.Equal(BatchCommitResult.HandleOneByOne, await batch.Commit(None));
+        }
+
+        Assert.Equal(0L, await database.Scalar<long>("select count(*) from streams where stream_id in ('new-1', 'earlier-again')"));
+        Assert.Equal(1L, await database.Scalar<long>("select count(*) from inbox"));
+        Assert.Equal(1L, await database.Scalar<long>("select count(*) from outbox"));
+    }
+
+    [Fact]
+    public async Task Two_sessions_of_a_batch_appending_to_one_stream_write_nothing_and_ask_for_one_by_one()
+    {
+        await using var database = await TestDatabase.Create();
+        var store = database.Store();
+        await using (var batch = await store.OpenBatch(None))
+        {
+            await batch.Preload(["shared"], None);
+            await Apply(batch, "shared", 1);
+            await Apply(batch, "shared", 2);
+            Assert.Equal(BatchCommitResult.HandleOneByOne, await batch.Commit(None));
+        }
+
+        Assert.Equal(0L, await database.Scalar<long>("select count(*) from events"));
+        Assert.Equal(0L, await database.Scalar<long>("select count(*) from inbox"));
+    }
+
+    [Fact]
+    public async Task A_batch_whose_stream_moved_on_after_the_preload_writes_nothing_and_asks_for_one_by_one()
+    {
+        await using var database = await TestDatabase.Create();
+        var store = database.Store();
+        await using var batch = await store.OpenBatch(None);
+        await batch.Preload(["moving"], None);
+        await Apply(batch, "moving", 1);
+
+        await using (var other = await store.OpenSession(null, Metadata(Guid.NewGuid()), None))
+        {
+            other.Append("moving", "test", 0, [new TestMessageApplied(Guid.Empty, 0)]);
+            await other.Commit(None);
+        }
+
+        Assert.Equal(BatchCommitResult.HandleOneByOne, await batch.Commit(None));
+        Assert.Equal(1L, await database.Scalar<long>("select count(*) from events where stream_id = 'moving'"));
+        Assert.Equal(0L, await database.Scalar<long>("select count(*) from inbox"));
+    }
+
+    [Fact]
+    public async Task A_session_of_a_batch_cannot_commit_on_its_own()
+    {
+        await using var database = await TestDatabase.Create();
+        await using var batch = await database.Store().OpenBatch(None);
+        var (session, _) = await Apply(batch, "alone", 1);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => session.Commit(None));
+    }
+}
