@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+using Platform.ServiceDefaults;
+
+namespace Platform.Foundation.Tests;
+
+public sealed class PlatformSettingsTests
+{
+    private static SslMode SslModeOf(params (string Key, string Value)[] settings)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
+            .Build();
+        return new NpgsqlConnectionStringBuilder(PlatformSettings.From(configuration).ConnectionString("order")).SslMode;
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", SslMode.Disable)]
+    [InlineData("localhost", SslMode.Disable)]
+    [InlineData("::1", SslMode.Disable)]
+    [InlineData("postgres.internal", SslMode.Prefer)]
+    [InlineData("10.0.0.5", SslMode.Prefer)]
+    public void A_database_on_this_machine_is_reached_in_plain_text_and_any_other_with_tls_when_offered(string host, SslMode expected) =>
+        Assert.Equal(expected, SslModeOf(("PLATFORM_PG_HOST", host)));
+
+    [Fact]
+    public void The_ssl_mode_setting_overrides_the_default_either_way()
+    {
+        Assert.Equal(SslMode.Require, SslModeOf(("PLATFORM_PG_HOST", "127.0.0.1"), ("PLATFORM_PG_SSL_MODE", "require")));
+        Assert.Equal(SslMode.Disable, SslModeOf(("PLATFORM_PG_HOST", "db.example"), ("PLATFORM_PG_SSL_MODE", "Disable")));
+    }
+
+    [Theory]
+    [InlineData("sometimes")]
+    [InlineData("42")]
+    public void An_unknown_ssl_mode_stops_the_service_naming_the_setting(string value)
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => SslModeOf(("PLATFORM_PG_SSL_MODE", value)));
+        Assert.Contains("PLATFORM_PG_SSL_MODE", e.Message, StringComparison.Ordinal);
+    }
+}
