@@ -54,6 +54,14 @@ start_postgres_locally() {
   if ! pg_ctlcluster $cluster status >/dev/null 2>&1; then pg_ctlcluster $cluster start; fi
   deadline 60 "PostgreSQL socket" su postgres -c "psql -Atc 'select 1'"
   su postgres -c "psql -q -c \"ALTER USER $PLATFORM_PG_USER PASSWORD '$PLATFORM_PG_PASSWORD'\"" >/dev/null
+  # Each service keeps a pool of up to 50 connections and the tests run several services at once:
+  # the default 100 runs out.
+  if (($(su postgres -c "psql -Atc 'show max_connections'") < 400)); then
+    su postgres -c "psql -q -c 'ALTER SYSTEM SET max_connections = 400'" >/dev/null
+    # shellcheck disable=SC2086
+    pg_ctlcluster $cluster restart
+    deadline 60 "PostgreSQL socket" su postgres -c "psql -Atc 'select 1'"
+  fi
   deadline 60 "PostgreSQL on $PLATFORM_PG_HOST:$PLATFORM_PG_PORT" pg_ready
 }
 
