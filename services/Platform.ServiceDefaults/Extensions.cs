@@ -129,6 +129,7 @@ public static class Extensions
         // Unreadable requests reach BadRequestHandler, which answers 400 with what could not be read.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<BadRequestHandler>();
+        services.AddExceptionHandler<UnavailableHandler>();
         services.AddOpenApi();
         return builder;
     }

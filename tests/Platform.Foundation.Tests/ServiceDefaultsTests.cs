@@ -36,6 +36,14 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         app.MapGet("/merchants-only", (HttpContext context) =>
             context.GetCaller().Is(PlatformRoles.Merchant) ? Results.Ok() : Results.Problem(statusCode: 403, detail: "Only merchants may call this."));
         app.MapPost("/echo", (EchoRequest request) => Results.Ok(request));
+        app.MapGet("/database-away", async (Npgsql.NpgsqlDataSource dataSource) =>
+        {
+            // Asks for longer than the command may take: what a saturated or unreachable database looks like to a caller.
+            await using var command = dataSource.CreateCommand("select pg_sleep(5)");
+            command.CommandTimeout = 1;
+            await command.ExecuteNonQueryAsync();
+            return Results.Ok();
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         client = new HttpClient { BaseAddress = new Uri(address) };
@@ -74,6 +82,17 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains(expected, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_database_that_does_not_answer_in_time_makes_a_503_with_retry_after_not_a_500()
+    {
+        using var issuer = PlatformAuthentication.CreateIssuer(keys);
+        using var response = await client.SendAsync(Get("/database-away", issuer.Issue(PlatformRoles.Buyer, "b")));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
     }
 
     [Fact]
