@@ -139,5 +139,15 @@ public static class EventStoreSchema
                 end if;
             end $$;
             """),
+        // One snapshot per stream, the latest taken; the schema key names the shape of its state, so a
+        // load expecting another shape folds the whole stream instead.
+        new(Component, 4, """
+            create table if not exists snapshots (
+                stream_id text primary key,
+                version bigint not null check (version > 0),
+                schema_key text not null,
+                data jsonb not null,
+                taken_at timestamptz not null);
+            """),
     ];
 }

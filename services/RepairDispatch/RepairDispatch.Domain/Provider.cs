@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using D = RepairDispatch.Domain.Decisions<RepairDispatch.Domain.ProviderEvent>;
 
 namespace RepairDispatch.Domain;
@@ -49,6 +50,10 @@ public enum SuspensionReason
 
 public sealed record RecordedBreach(Guid JobId, int Attempt, DateTimeOffset BreachedAt);
 
+// A provider's state is kept in snapshots of its stream, so each case needs a stored name.
+[JsonPolymorphic]
+[JsonDerivedType(typeof(NotRegistered), "not-registered")]
+[JsonDerivedType(typeof(Registered), "registered")]
 public abstract record Provider
 {
     private Provider() { }

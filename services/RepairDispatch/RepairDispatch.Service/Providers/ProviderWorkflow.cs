@@ -15,10 +15,17 @@ public sealed class ProviderWorkflow(RepairDispatchPolicy policy)
 
     public static string StreamId(string providerId) => $"provider-{providerId}";
 
+    /// <summary>
+    /// A provider's stream gains an event for every callback breach for as long as the provider works
+    /// with the platform, so it is loaded from a snapshot. The key changes with <see cref="Provider"/>'s
+    /// shape or <see cref="ProviderDecider.Evolve"/>.
+    /// </summary>
+    public static readonly SnapshotPolicy<Provider> Snapshots = new("provider/1");
+
     /// <summary>Decides and appends; publishes a suspension. The providers read model is the caller's to write, with the rest of its row.</summary>
     public async Task<ProviderOutcome> Execute(Session session, string providerId, ProviderCommand command, CancellationToken ct)
     {
-        var stream = await session.Load(StreamId(providerId), StreamType, Provider.Initial, (s, e) => ProviderDecider.Evolve(s, (ProviderEvent)e), ct);
+        var stream = await session.Load(StreamId(providerId), StreamType, Provider.Initial, (s, e) => ProviderDecider.Evolve(s, (ProviderEvent)e), Snapshots, ct);
         var decision = ProviderDecider.Decide(command, stream.State, policy);
         session.Append(stream, decision.Events);
         var state = decision.Events.Aggregate(stream.State, ProviderDecider.Evolve);

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Platform.Contracts.Warranty.V1;
+using Platform.EventSourcing;
+using Platform.Testing;
+using RepairDispatch.Domain;
+using RepairDispatch.Service.Providers;
+
+namespace RepairDispatch.Service.Tests;
+
+public sealed class ProviderSnapshotTests
+{
+    private static readonly MessageMetadata NoMetadata = new(null, null, null, null, null);
+    private static readonly DateTimeOffset Start = new(2025, 3, 8, 9, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Every_provider_case_round_trips_through_the_snapshot_json()
+    {
+        Provider[] samples =
+        [
+            Provider.Initial,
+            new Provider.Registered("p-1", ["GD", "ZJ"], ["phone"], 5, ProviderStatus.Active, BreachesCountFrom: null, []),
+            new Provider.Registered("p-2", ["SH"], ["phone", "tv"], 1, ProviderStatus.Suspended, Start,
+                [new RecordedBreach(Guid.NewGuid(), 1, Start.AddDays(-2)), new RecordedBreach(Guid.NewGuid(), 3, Start.AddHours(5))]),
+        ];
+        var cases = typeof(Provider).GetNestedTypes().Where(t => t.IsSubclassOf(typeof(Provider)));
+        Assert.Empty(cases.Except(samples.Select(s => s.GetType())));
+
+        foreach (var sample in samples)
+        {
+            var json = JsonSerializer.Serialize(sample, ProviderWorkflow.Snapshots.TypeInfo);
+            var back = JsonSerializer.Deserialize(json, ProviderWorkflow.Snapshots.TypeInfo);
+
+            Assert.Equal(Describe(sample), Describe(back!));
+        }
+    }
+
+    [Fact]
+    public async Task A_provider_stream_past_its_snapshots_loads_as_its_full_fold()
+    {
+        await using var database = await TestDatabase.Create();
+        var types = new MessageTypeRegistry();
+        EventTypes.Register(types);
+        types.RegisterNamespace(typeof(ClaimApproved).Assembly, "Platform.Contracts");
+        var store = new EventStore(database.DataSource, types, TimeProvider.System);
+        var workflow = new ProviderWorkflow(RepairDispatchPolicy.Default);
+        await Run(new ProviderCommand.RegisterProvider("p-7", ["GD"], ["phone"], 5, Start));
+
+        for (var breach = 1; breach <= 220; breach++)
+        {
+            var at = Start.AddMinutes(breach);
+            await Run(new ProviderCommand.RecordCallbackBreach("p-7", Guid.NewGuid(), 1, at, at));
+            if (breach == 120)
+            {
+                await Run(new ProviderCommand.ReactivateProvider("p-7", at));
+            }
+        }
+
+        Assert.Equal("provider/1", await database.Scalar<string>("select schema_key from snapshots where stream_id = 'provider-p-7'"));
+        Assert.True(await database.Scalar<long>("select version from snapshots where stream_id = 'provider-p-7'") >= 200);
+        await using var session = await store.OpenSession(null, NoMetadata, CancellationToken.None);
+        var full = await session.Load(ProviderWorkflow.StreamId("p-7"), ProviderWorkflow.StreamType, Provider.Initial,
+            (s, e) => ProviderDecider.Evolve(s, (ProviderEvent)e), CancellationToken.None);
+        var snapshotted = await session.Load(ProviderWorkflow.StreamId("p-7"), ProviderWorkflow.StreamType, Provider.Initial,
+            (s, e) => ProviderDecider.Evolve(s, (ProviderEvent)e), ProviderWorkflow.Snapshots, CancellationToken.None);
+        Assert.Equal(full.Version, snapshotted.Version);
+        Assert.Equal(Describe(full.State), Describe(snapshotted.State));
+        Assert.Equal(220, ((Provider.Registered)snapshotted.State).Breaches.Count);
+
+        async Task Run(ProviderCommand command)
+        {
+            await using var unit = await store.OpenSession(null, NoMetadata, CancellationToken.None);
+            await workflow.Execute(unit, "p-7", command, CancellationToken.None);
+            await unit.Commit(CancellationToken.None);
+        }
+    }
+
+    /// <summary>Every field, lists by their items: the state's lists compare by reference.</summary>
+    private static string Describe(Provider provider) => provider switch
+    {
+        Provider.Registered p => string.Join(" | ", p.ProviderId, string.Join(",", p.Regions), string.Join(",", p.Categories), p.Capacity, p.Status,
+            p.BreachesCountFrom?.ToString("O"), string.Join(";", p.Breaches.Select(b => $"{b.JobId}/{b.Attempt}/{b.BreachedAt:O}"))),
+        _ => provider.GetType().Name,
+    };
+}
