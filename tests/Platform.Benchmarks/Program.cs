@@ -6,7 +6,8 @@ using Npgsql;
 using Platform.Benchmarks;
 using Platform.EventSourcing;
 
-// Usage: dotnet run -c Release --project tests/Platform.Benchmarks -- [append|relay|scheduler|pipeline|all] [--quick]
+// Usage: dotnet run -c Release --project tests/Platform.Benchmarks -- [append|relay|scheduler|pipeline|claims|memory|all|growth] [--quick]
+// growth is left out of all: it fills a store to 10^7 events (about 18 GB and a quarter of an hour).
 // Each figure is printed next to a raw baseline measured in the same run, and as their ratio.
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 var quick = args.Contains("--quick");
@@ -28,6 +29,18 @@ if (which is "pipeline" or "all")
 if (which is "scheduler" or "all")
 {
     await SchedulerBenchmark.Run(pending: quick ? 20_000 : 100_000, spreadSeconds: quick ? 10 : 60, burst: quick ? 5_000 : 20_000);
+}
+if (which is "growth")
+{
+    await GrowthBenchmark.Run(quick);
+}
+if (which is "claims" or "all")
+{
+    await ClaimsBenchmark.Run(claims: quick ? 2_000 : 10_000, latencySeconds: quick ? 5 : 15);
+}
+if (which is "memory" or "all")
+{
+    await MemoryBenchmark.Run(loadSeconds: quick ? 20 : 90);
 }
 
 internal static class AppendBenchmark

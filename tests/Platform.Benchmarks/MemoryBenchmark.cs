@@ -1,0 +1,340 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using MassTransit;
+using Platform.Contracts.Arbitration.V1;
+using Platform.Contracts.Repair.V1;
+using Platform.Contracts.Trade.V1;
+using Platform.Contracts.Warranty.V1;
+using Platform.Testing;
+
+namespace Platform.Benchmarks;
+
+/// <summary>
+/// The working set of each of the four services, each its own process, idle and under sustained load through
+/// all of them: trade events to Order, OrderCompleted to Warranty, buyers' claims over HTTP, approved repairs to
+/// RepairDispatch and on to the providers, who call back or decline; rejected claims and escalated jobs to
+/// Arbitration. The load is closed: a fixed number of orders in flight, each taken to its last step before the
+/// next begins, so it runs at what the services sustain without a backlog growing.
+/// </summary>
+internal static class MemoryBenchmark
+{
+    private const int InFlight = 128;
+    private const int Buyers = 100;
+    private static readonly string[] Providers = ["mem-a", "mem-b"];
+    private static readonly TimeSpan StepWithin = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan SampleEvery = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan TradeEventsApart = TimeSpan.FromMilliseconds(200);
+
+    public static async Task Run(int loadSeconds)
+    {
+        var load = new List<string> { Machine.LoadAverage() };
+        await using var env = await TestEnvironment.Create();
+        var services = await BenchService.StartAll(env,
+            ("order", "Order.Service.dll", []),
+            ("warranty", "Warranty.Service.dll", []),
+            ("repairdispatch", "RepairDispatch.Service.dll", [.. Providers.SelectMany((id, i) => Seeds.Provider(i, id, capacity: 1_000_000))]),
+            ("arbitration", "Arbitration.Service.dll", ["--Arbitration:Arbitrators:0=arb-1", "--Arbitration:Arbitrators:1=arb-2"]));
+        try
+        {
+            // Settled, not sampled mid-start: what a service holds once it is up and nothing has reached it.
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            var idle = services.ToDictionary(s => s.Name, s => ProcFs.Memory(s.Pid));
+
+            await using var probe = await BusProbe.Start(env);
+            var bus = (IBusControl)probe.Bus;
+            var run = new Marketplace(bus);
+            await run.Connect();
+            using var filing = new ClaimFiling(services.Single(s => s.Name == "warranty"), env.Tokens);
+
+            var peaks = services.ToDictionary(s => s.Name, _ => 0L);
+            using var stopSampling = new CancellationTokenSource();
+            var sampler = Task.Run(async () =>
+            {
+                while (!stopSampling.IsCancellationRequested)
+                {
+                    foreach (var service in services)
+                    {
+                        peaks[service.Name] = Math.Max(peaks[service.Name], ProcFs.Memory(service.Pid).Resident);
+                    }
+                    await Task.Delay(SampleEvery, CancellationToken.None);
+                }
+            });
+
+            var before = await BrokerQueues.Read(env.VirtualHost.Name);
+            var cpuBefore = CpuSplit.Take(services);
+            load.Add(Machine.LoadAverage());
+            var watch = Stopwatch.StartNew();
+            var next = 0;
+            await Task.WhenAll(Enumerable.Range(0, InFlight).Select(_ => Task.Run(async () =>
+            {
+                while (watch.Elapsed < TimeSpan.FromSeconds(loadSeconds))
+                {
+                    await run.Order(Interlocked.Increment(ref next), filing);
+                }
+            })));
+            var loaded = watch.Elapsed;
+            await stopSampling.CancelAsync();
+            await sampler;
+            var cpu = CpuSplit.Take(services) - cpuBefore;
+            var underLoad = services.ToDictionary(s => s.Name, s => ProcFs.Memory(s.Pid));
+            load.Add(Machine.LoadAverage());
+
+            await run.Settle(services);
+            var after = await Settled(env.VirtualHost.Name);
+            var consumed = services.ToDictionary(s => s.Name, s => Acknowledged(after, s.Name) - Acknowledged(before, s.Name));
+
+            Console.WriteLine();
+            Console.WriteLine($"## Memory per service: idle, and under {loaded.TotalSeconds:F0} s of sustained load ({InFlight} orders in flight), each service its own process");
+            Console.WriteLine($"Load carried: {run.Orders:N0} orders ({run.Orders / loaded.TotalSeconds:N0}/s, 5 trade events each), {run.RepairClaims:N0} repair claims " +
+                $"({run.Declined:N0} of them declined by every provider and escalated), {run.RejectedClaims:N0} claims rejected (accidental damage).");
+            Console.WriteLine();
+            Console.WriteLine("| service | idle: working set (VmRSS) | idle: peak since start (VmHWM) | under load: peak working set sampled every 250 ms | peak since start (VmHWM) at the end of the load | messages consumed/s | HTTP requests/s |");
+            Console.WriteLine("|---|---|---|---|---|---|---|");
+            foreach (var service in services)
+            {
+                var requests = service.Name == "warranty" ? $"{(run.RepairClaims + run.RejectedClaims) / loaded.TotalSeconds:N0}" : "0";
+                Console.WriteLine($"| {service.Name} | {Mib(idle[service.Name].Resident)} | {Mib(idle[service.Name].Peak)} | **{Mib(peaks[service.Name])}** | {Mib(underLoad[service.Name].Peak)} | " +
+                    $"{consumed[service.Name] / loaded.TotalSeconds:N0} | {requests} |");
+            }
+            Console.WriteLine();
+            Console.WriteLine("CPU ms per order under that load (each order with its share of claims, jobs and cases):");
+            Console.WriteLine(cpu.Header);
+            Console.WriteLine(cpu.Separator);
+            Console.WriteLine(cpu.Row("per order", run.Orders));
+            Console.WriteLine();
+            Console.WriteLine($"What that CPU allows on {Environment.ProcessorCount} cores, were nothing else running: {Environment.ProcessorCount / (cpu.Total.TotalSeconds / run.Orders):N0} orders/s with this mix.");
+            Console.WriteLine();
+            Console.WriteLine($"Messages consumed are the broker's acknowledgements on each service's own queues over the run. Load average (1 min) at start, as the load began, as it ended: {string.Join(", ", load)}");
+            if (!run.Lost.IsEmpty)
+            {
+                Console.WriteLine();
+                Console.WriteLine($"**{run.Lost.Count} steps did not complete within {StepWithin.TotalMinutes} minutes**, e.g.:");
+                foreach (var lost in run.Lost.Take(10))
+                {
+                    Console.WriteLine($"- {lost}");
+                }
+            }
+        }
+        finally
+        {
+            foreach (var service in services)
+            {
+                await service.DisposeAsync();
+            }
+        }
+    }
+
+    private static string Mib(long bytes) => $"{bytes / (1024.0 * 1024):N0} MiB";
+
+    private static long Acknowledged(IReadOnlyList<(string Queue, long Acknowledged, long Waiting)> queues, string service) =>
+        queues.Where(q => q.Queue.StartsWith(service + "-", StringComparison.Ordinal)).Sum(q => q.Acknowledged);
+
+    /// <summary>
+    /// The broker's counts once nothing waits in the services' queues and they have stopped moving: the
+    /// management statistics are refreshed every few seconds, not at each acknowledgement.
+    /// </summary>
+    private static async Task<IReadOnlyList<(string Queue, long Acknowledged, long Waiting)>> Settled(string virtualHost)
+    {
+        var deadline = Stopwatch.StartNew();
+        var previous = await BrokerQueues.Read(virtualHost);
+        while (true)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(6));
+            var now = await BrokerQueues.Read(virtualHost);
+            var unchanged = now.Sum(q => q.Acknowledged) == previous.Sum(q => q.Acknowledged) && now.All(q => q.Waiting == 0 || q.Queue.StartsWith("repair-provider-", StringComparison.Ordinal));
+            if (unchanged || deadline.Elapsed > TimeSpan.FromMinutes(2))
+            {
+                return now;
+            }
+            previous = now;
+        }
+    }
+
+    /// <summary>The marketplace around the services: trade system, buyers and providers, and what it saw come back.</summary>
+    private sealed class Marketplace(IBusControl bus)
+    {
+        private readonly string tag = Guid.NewGuid().ToString("N")[..8];
+        private readonly Sightings<string> activations = new();
+        private readonly Sightings<Guid> dispatches = new();
+        private readonly Sightings<Guid> escalatedCases = new();
+        private readonly ConcurrentDictionary<Guid, bool> declining = new();
+        private readonly ConcurrentQueue<Guid> declinedJobs = new();
+        private int orders;
+        private int repairClaims;
+        private int rejectedClaims;
+
+        public int Orders => orders;
+        public int RepairClaims => repairClaims;
+        public int RejectedClaims => rejectedClaims;
+        public int Declined => declining.Count;
+        public ConcurrentQueue<string> Lost { get; } = new();
+
+        public async Task Connect()
+        {
+            var activated = bus.ConnectReceiveEndpoint($"mem-activated-{tag}", e =>
+            {
+                e.PrefetchCount = 500;
+                e.Handler<WarrantyActivated>(c =>
+                {
+                    activations.See(c.Message.OrderId);
+                    return Task.CompletedTask;
+                });
+            });
+            var cases = bus.ConnectReceiveEndpoint($"mem-cases-{tag}", e => e.Handler<CaseOpened>(c =>
+            {
+                if (c.Message is { Origin: CaseOrigin.RepairJobEscalated, JobId: { } jobId })
+                {
+                    escalatedCases.See(jobId);
+                }
+                return Task.CompletedTask;
+            }));
+            await activated.Ready;
+            await cases.Ready;
+            foreach (var providerId in Providers)
+            {
+                var queue = bus.ConnectReceiveEndpoint($"repair-provider-{providerId}", e =>
+                {
+                    e.ConfigureConsumeTopology = false;
+                    e.PrefetchCount = 100;
+                    e.Handler<RepairJobDispatched>(c => Answer(c, providerId));
+                });
+                await queue.Ready;
+            }
+        }
+
+        /// <summary>One order's life: traded, activated, and for six in ten a claim (one of those declined all round, escalated), for one in ten a rejected one.</summary>
+        public async Task Order(int number, ClaimFiling filing)
+        {
+            var orderId = $"mem-{tag}-{number}";
+            var buyerId = $"buyer-{number % Buyers}";
+            var completedAt = DateTimeOffset.UtcNow.AddDays(-30);
+            object[] trade =
+            [
+                new OrderPlaced
+                {
+                    OrderId = orderId, BuyerId = buyerId, MerchantId = "merchant-1", ShippingRegion = Seeds.Region, PlacedAt = completedAt.AddDays(-3),
+                    Lines = [Phone("L1")],
+                },
+                new OrderPaid { OrderId = orderId, PaidAt = completedAt.AddDays(-3) },
+                new OrderShipped { OrderId = orderId, ShippedAt = completedAt.AddDays(-2) },
+                new OrderDelivered { OrderId = orderId, DeliveredAt = completedAt },
+                new OrderReceiptConfirmed { OrderId = orderId, ConfirmedAt = completedAt },
+            ];
+            foreach (var tradeEvent in trade)
+            {
+                // A trade system's events for one order come apart in time; back to back, they would race for
+                // the order's stream and the losers be retried, a cost the marketplace's traffic does not have.
+                await Task.Delay(TradeEventsApart);
+                await bus.Publish(tradeEvent);
+            }
+            if (!await Within(activations.When(orderId), $"order {orderId}: no WarrantyActivated"))
+            {
+                return;
+            }
+            activations.Forget(orderId);
+            Interlocked.Increment(ref orders);
+
+            var line = new Line(orderId, "L1", buyerId);
+            switch (number % 10)
+            {
+                case < 6:
+                    var claimId = Guid.NewGuid();
+                    if (number % 10 == 0)
+                    {
+                        declining[claimId] = true;
+                    }
+                    if (await Filed(filing, line, claimId, FaultKind.QualityFault) && await Within(dispatches.When(claimId), $"claim {claimId} on {orderId}: no job reached a provider"))
+                    {
+                        dispatches.Forget(claimId);
+                        Interlocked.Increment(ref repairClaims);
+                    }
+                    break;
+                case 6:
+                    if (await Filed(filing, line, Guid.NewGuid(), FaultKind.AccidentalDamage))
+                    {
+                        Interlocked.Increment(ref rejectedClaims);
+                    }
+                    break;
+            }
+        }
+
+        /// <summary>Waits, within a bound, for every escalated job to have opened its case.</summary>
+        public async Task Settle(IReadOnlyList<BenchService> services)
+        {
+            foreach (var jobId in declinedJobs)
+            {
+                if (!await Within(escalatedCases.When(jobId), $"job {jobId}: declined by every provider, but no case opened"))
+                {
+                    Lost.Enqueue(string.Join('\n', services.Select(s => $"--- {s.Name}:\n{s.Process.Output}")));
+                    return;
+                }
+            }
+        }
+
+        private async Task<bool> Filed(ClaimFiling filing, Line line, Guid claimId, FaultKind fault)
+        {
+            var answer = await filing.File(line, claimId, fault, Remedy.Repair);
+            if (answer.Status != HttpStatusCode.Created)
+            {
+                Lost.Enqueue($"claim on {line.OrderId}: the Warranty service answered {(int)answer.Status} {answer.Body}");
+            }
+            return answer.Status == HttpStatusCode.Created;
+        }
+
+        private async Task<bool> Within(Task step, string description)
+        {
+            try
+            {
+                await step.WaitAsync(StepWithin);
+                return true;
+            }
+            catch (TimeoutException)
+            {
+                Lost.Enqueue(description);
+                return false;
+            }
+        }
+
+        /// <summary>A provider calls the buyer back at once, or declines a job the run chose to see escalated.</summary>
+        private async Task Answer(ConsumeContext<RepairJobDispatched> context, string providerId)
+        {
+            var job = context.Message;
+            if (job.ClaimId is not { } claimId)
+            {
+                return;
+            }
+            var reports = new Uri("queue:repairdispatch-provider-reports");
+            var now = DateTimeOffset.UtcNow;
+            if (declining.ContainsKey(claimId))
+            {
+                if (job.Attempt == 1)
+                {
+                    declinedJobs.Enqueue(job.JobId);
+                }
+                await context.Send(reports, new JobDeclined
+                {
+                    JobId = job.JobId, Attempt = job.Attempt, ProviderId = providerId, OrderId = job.OrderId, Reason = "No technician free in the region.", DeclinedAt = now,
+                });
+            }
+            else
+            {
+                await context.Send(reports, new CustomerContacted
+                {
+                    JobId = job.JobId, Attempt = job.Attempt, ProviderId = providerId, OrderId = job.OrderId, ContactedAt = now,
+                    ServiceMode = ServiceMode.OnSite, BookedFor = now.AddDays(1),
+                });
+            }
+            if (job.Attempt == 1)
+            {
+                dispatches.See(claimId);
+            }
+        }
+
+        private static OrderLine Phone(string lineId) => new()
+        {
+            LineId = lineId, Sku = "SKU-PHONE-1", Title = "Phone 15, 256 GB", Category = Seeds.Category, Brand = "Acme", UnitPrice = 4999m, Quantity = 1,
+            ManufacturerWarrantyMonths = 12, MerchantWarrantyMonths = 0,
+        };
+    }
+}
