@@ -11,10 +11,12 @@ namespace Platform.Cli;
 public sealed record FaultedMessage(string Queue, string? MessageId, string? MessageType, string? ExceptionType, string? Reason, string? FaultedAt, string BodyPreview);
 
 /// <summary>
-/// Lists what sits in the dead-letter queues (_error: the consumer failed; _skipped: no consumer of
-/// the queue accepts the message's type) and moves it back to the queue it came from, once the
-/// cause is fixed. Each message is acknowledged in the error queue only after the broker has
-/// confirmed its copy in the original queue, so a crash in between duplicates, never loses.
+/// Lists what sits in the dead-letter queues and moves it back to the queue it came from, once the
+/// cause is fixed. _error holds what a consumer failed on, what no consumer of the queue takes, and
+/// what is too large, each with its reason; _skipped is where MassTransit put a message no consumer
+/// took before the services sent those to _error too, and is still read so that none is stranded.
+/// Each message is acknowledged in the error queue only after the broker has confirmed its copy in
+/// the original queue, so a crash in between duplicates, never loses.
 /// </summary>
 public sealed class ErrorQueues(PlatformSettings settings, int managementPort = 15672)
 {
@@ -49,14 +51,19 @@ public sealed class ErrorQueues(PlatformSettings settings, int managementPort = 
         return messages;
     }
 
-    /// <summary>Moves up to <paramref name="max"/> messages back to the queue whose name the error queue carries.</summary>
+    /// <summary>
+    /// Moves up to <paramref name="max"/> of the messages the error queue holds now back to the queue whose
+    /// name it carries. Only those there when the move starts: a message that fails again comes back behind
+    /// them, and moving it again would only send it round until <paramref name="max"/>.
+    /// </summary>
     public async Task<int> MoveBack(string errorQueue, int max, CancellationToken ct)
     {
         var target = SourceOf(errorQueue);
         await using var connection = await Factory().CreateConnectionAsync(ct);
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct);
+        var held = (await channel.QueueDeclarePassiveAsync(errorQueue, ct)).MessageCount;
         var moved = 0;
-        while (moved < max && await channel.BasicGetAsync(errorQueue, autoAck: false, ct) is { } delivery)
+        while (moved < Math.Min(max, held) && await channel.BasicGetAsync(errorQueue, autoAck: false, ct) is { } delivery)
         {
             var properties = new BasicProperties(delivery.BasicProperties)
             {

@@ -6,8 +6,9 @@ namespace Platform.ServiceDefaults;
 
 /// <summary>
 /// Counts every message an endpoint dead-letters, as platform.messages.dead_lettered by queue and
-/// by where it went (_error: a consumer failed on it; _skipped: no consumer could read it), then
-/// lets MassTransit's own filters move it as they always do.
+/// by where it went (_error: it could not be read, no consumer takes its type, or a consumer failed
+/// on it; _skipped: only what MassTransit still dead-letters on its own), then lets MassTransit's own
+/// filters move it as they always do.
 /// </summary>
 public static class DeadLetters
 {

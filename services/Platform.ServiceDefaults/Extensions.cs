@@ -72,7 +72,8 @@ public static class Extensions
             TimeLimit = TimeSpan.FromMilliseconds(Int(builder.Configuration, "PLATFORM_CONSUMER_BATCH_WAIT_MS", (int)ConsumerBatching.Default.TimeLimit.TotalMilliseconds)),
         });
         var endpointDefaults = new EndpointDefaults(
-            string.Equals(builder.Configuration["PLATFORM_RABBITMQ_QUORUM_QUEUES"], "true", StringComparison.OrdinalIgnoreCase));
+            string.Equals(builder.Configuration["PLATFORM_RABBITMQ_QUORUM_QUEUES"], "true", StringComparison.OrdinalIgnoreCase),
+            Int(builder.Configuration, "PLATFORM_MAX_MESSAGE_BYTES", (int)EndpointDefaults.DefaultMaxMessageBytes));
         services.AddSingleton(endpointDefaults);
         services.AddMassTransit(x =>
         {
@@ -130,6 +131,7 @@ public static class Extensions
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<BadRequestHandler>();
         services.AddExceptionHandler<UnavailableHandler>();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new StorableTextConverter()));
         services.AddOpenApi();
         return builder;
     }
