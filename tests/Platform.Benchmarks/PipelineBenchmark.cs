@@ -92,32 +92,52 @@ internal static class PipelineBenchmark
         await allActivated.Task.WaitAsync(TimeSpan.FromMinutes(10));
         var (p50, p99, max) = Stats.Summary(activated.Select(a => (a.Value - published[a.Key]).TotalMilliseconds));
 
-        // From the trade system's receipt confirmation, through the Order service, to the warranty:
-        // the orders are placed, paid, shipped and delivered first, then confirmed on the same pace.
+        // From the trade system's receipt confirmation, through the Order service, to the warranty.
+        // Orders are placed, paid, shipped and delivered first; then a burst of confirmations gives
+        // this longer path's own maximum, and the latency is taken at half of that.
+        var placed = DateTimeOffset.UtcNow.AddDays(-5);
+        var orderDatabase = order.Services.GetRequiredService<EventStore>().DataSource;
+        async Task Deliver(string prefix, int count)
+        {
+            await Parallel.ForEachAsync(Enumerable.Range(1, count), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
+            {
+                var orderId = $"{prefix}-{i}";
+                await bus.Publish(Placed(orderId, placed), ct);
+                await bus.Publish(new OrderPaid { OrderId = orderId, PaidAt = placed.AddMinutes(5) }, ct);
+                await bus.Publish(new OrderShipped { OrderId = orderId, ShippedAt = placed.AddDays(1) }, ct);
+                await bus.Publish(new OrderDelivered { OrderId = orderId, DeliveredAt = placed.AddDays(3) }, ct);
+            });
+            await Eventually.Until(async () =>
+            {
+                await using var delivered = orderDatabase.CreateCommand("select count(*) from streams where stream_id like $1 and version >= 4");
+                delivered.Parameters.Add(new() { Value = $"order-{prefix}-%" });
+                return (long)(await delivered.ExecuteScalarAsync())! == count;
+            }, TimeSpan.FromMinutes(5), $"every {prefix} order placed, paid, shipped and delivered");
+        }
+        OrderReceiptConfirmed Confirmed(string orderId) => new() { OrderId = orderId, ConfirmedAt = placed.AddDays(4) };
+
+        var burst = orders / 2;
+        await Deliver("burst", burst);
+        activated.Clear();
+        allActivated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref expected, burst);
+        watch.Restart();
+        await Parallel.ForEachAsync(Enumerable.Range(1, burst), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, ct) =>
+            await bus.Publish(Confirmed($"burst-{i}"), ct));
+        await allActivated.Task.WaitAsync(TimeSpan.FromMinutes(10));
+        var tradeRate = burst / watch.Elapsed.TotalSeconds;
+
+        var tradePaced = (int)(tradeRate / 2 * latencySeconds);
+        await Deliver("trade", tradePaced);
         activated.Clear();
         published.Clear();
-        var placed = DateTimeOffset.UtcNow.AddDays(-5);
-        await Parallel.ForEachAsync(Enumerable.Range(1, paced), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
-        {
-            var orderId = $"trade-{i}";
-            await bus.Publish(Placed(orderId, placed), ct);
-            await bus.Publish(new OrderPaid { OrderId = orderId, PaidAt = placed.AddMinutes(5) }, ct);
-            await bus.Publish(new OrderShipped { OrderId = orderId, ShippedAt = placed.AddDays(1) }, ct);
-            await bus.Publish(new OrderDelivered { OrderId = orderId, DeliveredAt = placed.AddDays(3) }, ct);
-        });
-        var orderDatabase = order.Services.GetRequiredService<EventStore>().DataSource;
-        await Eventually.Until(async () =>
-        {
-            await using var count = orderDatabase.CreateCommand("select count(*) from streams where stream_id like 'order-trade-%' and version >= 4");
-            return (long)(await count.ExecuteScalarAsync())! == paced;
-        }, TimeSpan.FromMinutes(5), "every order placed, paid, shipped and delivered");
         allActivated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref expected, paced);
-        await Paced(paced, interval, async (i, ct) =>
+        Volatile.Write(ref expected, tradePaced);
+        await Paced(tradePaced, TimeSpan.FromSeconds(2 / tradeRate), async (i, ct) =>
         {
             var orderId = $"trade-{i}";
             published[orderId] = DateTimeOffset.UtcNow;
-            await bus.Publish(new OrderReceiptConfirmed { OrderId = orderId, ConfirmedAt = placed.AddDays(4) }, ct);
+            await bus.Publish(Confirmed(orderId), ct);
         });
         await allActivated.Task.WaitAsync(TimeSpan.FromMinutes(10));
         var (tradeP50, tradeP99, tradeMax) = Stats.Summary(activated.Select(a => (a.Value - published[a.Key]).TotalMilliseconds));
@@ -141,9 +161,10 @@ internal static class PipelineBenchmark
         Console.WriteLine($"| p99 | {p99:F1} ms |");
         Console.WriteLine($"| max | {max:F1} ms |");
         Console.WriteLine();
-        Console.WriteLine($"## Latency at the same pace from the trade system's OrderReceiptConfirmed, through the Order service, to WarrantyActivated consumed");
-        Console.WriteLine($"| p50 | {tradeP50:F1} ms |");
+        Console.WriteLine($"## From the trade system's OrderReceiptConfirmed, through the Order service, to WarrantyActivated consumed ({burst:N0} orders)");
+        Console.WriteLine($"| throughput | {tradeRate:N0}/s |");
         Console.WriteLine("|---|---|");
+        Console.WriteLine($"| latency at half that ({tradePaced / (double)latencySeconds:N0}/s for {latencySeconds} s), p50 | {tradeP50:F1} ms |");
         Console.WriteLine($"| p99 | {tradeP99:F1} ms |");
         Console.WriteLine($"| max | {tradeMax:F1} ms |");
     }
