@@ -74,6 +74,15 @@ public sealed class RepairJobWorkflow(RepairDispatchPolicy policy, ProviderWorkf
     private async Task Apply(Session session, RepairJob before, RepairJob.Opened after, IReadOnlyList<RepairJobEvent> events, DateTimeOffset now, CancellationToken ct)
     {
         var details = after.Details;
+        if (events.Any(e => e is ProviderCallbackSlaBreached))
+        {
+            // A breach is also appended to the provider's stream, which all its jobs share. When many of its
+            // deadlines fall due at once (after an outage), units of work racing to append there exhausted their
+            // retries and dead-lettered deadlines; they take turns on the provider's row instead, before loading
+            // its stream. Every row this unit of work will write is locked now, in the order the read model
+            // locks them, so that taking turns cannot deadlock.
+            await ProviderReadModel.TakeTurns(session, Concerned(before, after, events), ct);
+        }
         var pending = await JobReadModel.Deadlines(session, details.JobId, ct);
         var deviceReceivedAt = pending.DeviceReceivedAt;
         Guid? newCallback = null;
@@ -150,9 +159,7 @@ public sealed class RepairJobWorkflow(RepairDispatchPolicy policy, ProviderWorkf
     {
         var holderBefore = Holder(before);
         var holderAfter = Holder(after);
-        var concerned = events.Select(ProviderOf).Append(holderBefore).Append(holderAfter).Concat(statuses.Keys)
-            .OfType<string>().Distinct(StringComparer.Ordinal);
-        foreach (var providerId in concerned)
+        foreach (var providerId in Concerned(before, after, events).Concat(statuses.Keys).Distinct(StringComparer.Ordinal))
         {
             var openJobs = holderBefore == holderAfter ? 0 : (providerId == holderAfter ? 1 : 0) - (providerId == holderBefore ? 1 : 0);
             var card = events.Aggregate(ProviderScorecard.Empty(providerId), ProviderScorecard.Evolve);
@@ -165,6 +172,10 @@ public sealed class RepairJobWorkflow(RepairDispatchPolicy policy, ProviderWorkf
             }
         }
     }
+
+    /// <summary>The providers whose rows a unit of work on the job may change.</summary>
+    private static IEnumerable<string> Concerned(RepairJob before, RepairJob after, IReadOnlyList<RepairJobEvent> events) =>
+        events.Select(ProviderOf).Append(Holder(before)).Append(Holder(after)).OfType<string>().Distinct(StringComparer.Ordinal);
 
     private static string? Holder(RepairJob job) => job is RepairJob.InProgress { Current: { } current } ? current.ProviderId : null;
 

@@ -54,6 +54,15 @@ public static class ProviderReadModel
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>Locks the providers' rows until the unit of work ends, in ordinal id order, as <see cref="Apply"/> does.</summary>
+    public static async Task TakeTurns(Session session, IEnumerable<string> providerIds, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            """select 1 from providers where provider_id = any($1) order by provider_id collate "C" for update""", session.Connection, session.Transaction);
+        command.Parameters.Add(new() { Value = providerIds.ToArray() });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>
     /// Applies job-driven changes in provider id order, so two units of work touching the same
     /// providers lock their rows in the same order and never deadlock each other.
