@@ -12,6 +12,12 @@ public sealed record Answer(HttpStatusCode Status, JsonElement Body, string Text
 {
     public bool IsSuccess => (int)Status is >= 200 and < 300;
 
+    /// <summary>
+    /// An earlier try of the same request got no answer or a 5xx, so it may have been carried out: a refusal now
+    /// (409) may be the service saying it is already done.
+    /// </summary>
+    public bool AfterUnknownOutcome { get; init; }
+
     /// <summary>The refusal code a 409 carries (WarrantyRuleViolation, CaseAlreadyRuled, …).</summary>
     public string? Code => Body.ValueKind == JsonValueKind.Object && Body.TryGetProperty("code", out var code) ? code.GetString() : null;
 
@@ -22,9 +28,14 @@ public sealed record Answer(HttpStatusCode Status, JsonElement Body, string Text
 public sealed class UnexpectedAnswerException(string message) : Exception(message);
 
 /// <summary>One service's API, called as any party: each call carries a bearer token for the role and id it acts as.</summary>
-public sealed class Api(string name, HttpClient http, TokenIssuer tokens)
+/// <param name="patience">
+/// Null: a few quick retries, for services that are up. Otherwise how long a request is tried again while the
+/// service is down, restarting, or answering 5xx because its database is.
+/// </param>
+public sealed class Api(string name, HttpClient http, TokenIssuer tokens, TimeSpan? patience = null)
 {
     private static readonly TimeSpan[] Backoff = [TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3)];
+    private static readonly TimeSpan PatientBackoffAtMost = TimeSpan.FromSeconds(2);
     private readonly ConcurrentDictionary<(string Role, string Subject), string> issued = new();
 
     public string Name => name;
@@ -40,18 +51,24 @@ public sealed class Api(string name, HttpClient http, TokenIssuer tokens)
     public async Task<Answer> Expect(string path, string role, string subject, object? body, CancellationToken ct, string? idempotencyKey = null)
     {
         var answer = await Post(path, role, subject, body, ct, idempotencyKey);
-        return answer.IsSuccess ? answer : throw new UnexpectedAnswerException($"{name} POST {path} as {role} {subject}: {answer}");
+        return answer.IsSuccess || answer is { AfterUnknownOutcome: true, Status: HttpStatusCode.Conflict }
+            ? answer
+            : throw new UnexpectedAnswerException($"{name} POST {path} as {role} {subject}: {answer}");
     }
 
     /// <summary>
     /// A lost race (503, or 409 ConcurrentChange) and a connection refused are tried again: the services say
     /// nothing was done, and every command the simulator repeats is either keyed or a no-op the second time.
+    /// With patience, so are a dropped connection, a timeout and any 5xx, until the patience is spent.
     /// </summary>
     private async Task<Answer> Send(HttpMethod method, string path, string role, string subject, object? body, string? idempotencyKey, CancellationToken ct)
     {
+        var givingUpAt = patience is { } wait ? DateTimeOffset.UtcNow + wait : (DateTimeOffset?)null;
+        var unknownOutcome = false;
         for (var attempt = 0; ; attempt++)
         {
-            var retry = attempt < Backoff.Length;
+            var retry = givingUpAt is { } end ? DateTimeOffset.UtcNow < end : attempt < Backoff.Length;
+            var delay = givingUpAt is null ? Backoff[Math.Min(attempt, Backoff.Length - 1)] : Min(TimeSpan.FromMilliseconds(200 * (attempt + 1)), PatientBackoffAtMost);
             try
             {
                 using var request = new HttpRequestMessage(method, path);
@@ -66,20 +83,32 @@ public sealed class Api(string name, HttpClient http, TokenIssuer tokens)
                 }
                 using var response = await http.SendAsync(request, ct);
                 var text = await response.Content.ReadAsStringAsync(ct);
-                var answer = new Answer(response.StatusCode, Parse(text), text);
-                if (retry && (answer.Status == HttpStatusCode.ServiceUnavailable || answer.Code == "ConcurrentChange"))
+                var answer = new Answer(response.StatusCode, Parse(text), text) { AfterUnknownOutcome = unknownOutcome };
+                var serverError = (int)answer.Status >= 500;
+                if (retry && (answer.Status == HttpStatusCode.ServiceUnavailable || answer.Code == "ConcurrentChange" || (serverError && givingUpAt is not null)))
                 {
-                    await Task.Delay(Backoff[attempt], ct);
+                    unknownOutcome |= serverError && answer.Status != HttpStatusCode.ServiceUnavailable;
+                    await Task.Delay(delay, ct);
                     continue;
                 }
                 return answer;
             }
-            catch (HttpRequestException) when (retry)
+            catch (HttpRequestException e) when (retry)
             {
-                await Task.Delay(Backoff[attempt], ct);
+                // A connection never made carried nothing; one that broke may have carried the request.
+                unknownOutcome |= e.HttpRequestError != HttpRequestError.ConnectionError;
+                await Task.Delay(delay, ct);
+            }
+            catch (TaskCanceledException) when (retry && givingUpAt is not null && !ct.IsCancellationRequested)
+            {
+                // The client's own timeout: the service took the request and may yet carry it out.
+                unknownOutcome = true;
+                await Task.Delay(delay, ct);
             }
         }
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private static JsonElement Parse(string text)
     {

@@ -155,7 +155,7 @@ public sealed class Plan
     public int Count(Story story) => Orders.Count(o => o.Story == story);
     public int RepairsIn(string region) => Orders.Count(o => o.HasRepairJob && o.Region == region);
 
-    public static Plan Create(int orders, int seed, string runId)
+    public static Plan Create(int orders, int seed, string runId, Mix mix = Mix.Everyday)
     {
         if (orders < MinimumOrders)
         {
@@ -173,9 +173,18 @@ public sealed class Plan
             (Story.Quiet, Delivery.InOrder), (Story.Quiet, Delivery.NeverConfirmed), (Story.ReturnAccepted, Delivery.Duplicated),
             (Story.Quiet, Delivery.Reversed), (Story.BrandRepair, Delivery.History), (Story.Quiet, Delivery.InOrder),
         ];
+        // Guangdong keeps its one order: its late caller's score falls with its first breach, so a second order
+        // there would go to the prompt provider, and the breaches the summary counts on would not come.
+        var everyStory = Core.Where(c => c.Region != Regions.Guangdong).ToArray();
         for (var i = 0; planned.Count < orders; i++)
         {
-            var (story, delivery) = fillers[i % fillers.Length];
+            if (mix == Mix.EveryStory && i % (everyStory.Length + fillers.Length) is var turn && turn < everyStory.Length)
+            {
+                var core = everyStory[turn];
+                planned.Add(Order(planned.Count + 1, runId, core.Story, core.Delivery, core.Region, core.Age, [Line(random, 1, core.Category, core.Story)]));
+                continue;
+            }
+            var (story, delivery) = fillers[mix == Mix.EveryStory ? i % (everyStory.Length + fillers.Length) - everyStory.Length : i % fillers.Length];
             var (region, category, age) = story switch
             {
                 Story.BrandRepair => (Regions.Shanghai, Pick(random, RepairCategories), TwoMonths),

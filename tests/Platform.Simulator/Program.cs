@@ -6,6 +6,10 @@ using Platform.Simulator;
 var defaults = new SimulationOptions { Settings = PlatformSettings.FromEnvironment(), Clock = TimeProvider.System };
 var orders = new Option<int>("--orders") { Description = $"Orders to play (at least {Plan.MinimumOrders}, one per story)", DefaultValueFactory = _ => defaults.Orders };
 var seed = new Option<int>("--seed") { Description = "Chooses categories, prices and plans; the same seed plays the same scenario", DefaultValueFactory = _ => defaults.Seed };
+var mix = new Option<Mix>("--mix") { Description = "What the orders beyond the first of each story repeat: Everyday (mostly quiet orders) or EveryStory (claims, cases, breaches, escalations throughout)", DefaultValueFactory = _ => defaults.Mix };
+var pace = new Option<double>("--orders-per-second") { Description = "Begin the orders one after another at this rate (default 0: all at once)", DefaultValueFactory = _ => defaults.OrdersPerSecond };
+var chaos = new Option<string?>("--chaos") { Description = "Run under faults (deploy/chaos.sh): ride out services, broker and database going away, send bad messages and repeat good ones, and write what was done with the summary to this JSON file" };
+var badMessages = new Option<int>("--bad-messages") { Description = "With --chaos: deliberately bad messages to send to the services' queues", DefaultValueFactory = _ => new ChaosOptions { ManifestPath = "" }.BadMessages };
 var timeout = new Option<int?>("--timeout") { Description = "Seconds of real time before the run stops waiting and reports what has not settled (default: a minute more than 30 business days take)" };
 var orderUrl = Address("--order-url", "The Order service", defaults.OrderUrl);
 var warrantyUrl = Address("--warranty-url", "The Warranty service", defaults.WarrantyUrl);
@@ -20,7 +24,7 @@ var root = new RootCommand("""
     PLATFORM_KEYS_DIR, PLATFORM_CLOCK_SPEED and PLATFORM_CLOCK_ORIGIN).
     """)
 {
-    orders, seed, timeout, orderUrl, warrantyUrl, repairUrl, arbitrationUrl,
+    orders, seed, mix, pace, chaos, badMessages, timeout, orderUrl, warrantyUrl, repairUrl, arbitrationUrl,
 };
 root.SetAction(async (parse, ct) =>
 {
@@ -30,6 +34,9 @@ root.SetAction(async (parse, ct) =>
         {
             Orders = parse.GetValue(orders),
             Seed = parse.GetValue(seed),
+            Mix = parse.GetValue(mix),
+            OrdersPerSecond = parse.GetValue(pace),
+            Chaos = parse.GetValue(chaos) is { } manifest ? new ChaosOptions { ManifestPath = manifest, BadMessages = parse.GetValue(badMessages) } : null,
             Timeout = parse.GetValue(timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
             OrderUrl = parse.GetValue(orderUrl)!,
             WarrantyUrl = parse.GetValue(warrantyUrl)!,

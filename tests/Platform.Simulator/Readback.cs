@@ -13,8 +13,9 @@ public static class Readback
     private const int InParallel = 8;
     private static readonly string[] CaseStatuses = ["AwaitingRespondent", "AwaitingRuling", "Ruled"];
 
+    /// <param name="underFaults">The run broke the services on purpose; see <see cref="Expectations.For"/>.</param>
     public static async Task<SimulationSummary> Read(World world, Customers customers, RepairProviders providers, TimeSpan elapsed, TimeSpan business,
-        CancellationToken ct)
+        bool underFaults, CancellationToken ct)
     {
         var plan = world.Plan;
         var apis = world.Apis;
@@ -96,7 +97,7 @@ public static class Readback
             CaseIds = [.. caseIds],
             ProviderIds = [.. plan.Providers.Select(p => p.Id)],
         };
-        return summary with { Checks = Expectations.For(plan, summary), Problems = [.. problems] };
+        return summary with { Checks = Expectations.For(plan, summary, underFaults), Problems = [.. problems] };
     }
 
     private static string OutcomeOf(JsonElement claim) => claim.Text("status") switch

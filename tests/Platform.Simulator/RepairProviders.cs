@@ -16,9 +16,13 @@ public sealed class RepairProviders(World world)
     private static readonly TimeSpan LateBy = TimeSpan.FromHours(6);
 
     private readonly ConcurrentDictionary<Guid, (string ProviderId, int Attempt)> holders = new();
+    private readonly ConcurrentDictionary<(Guid JobId, int Attempt), byte> served = new();
 
     /// <summary>Each of the run's jobs, with the provider of its latest attempt: the one that may read it back.</summary>
     public IReadOnlyDictionary<Guid, (string ProviderId, int Attempt)> Jobs => holders;
+
+    /// <summary>Open jobs a provider takes at once: enough for every repair of the run, so none is escalated for want of room.</summary>
+    private int Capacity => Math.Max(100, world.Plan.Orders.Count(o => o.HasRepairJob));
 
     public async Task Listen()
     {
@@ -60,7 +64,7 @@ public sealed class RepairProviders(World world)
         foreach (var provider in world.Plan.Providers)
         {
             await api.Expect("/providers", PlatformRoles.Operator, world.Operator,
-                new { id = provider.Id, regions = new[] { provider.Region }, categories = Plan.RepairCategories, capacity = 100 }, ct);
+                new { id = provider.Id, regions = new[] { provider.Region }, categories = Plan.RepairCategories, capacity = Capacity }, ct);
         }
     }
 
@@ -74,6 +78,11 @@ public sealed class RepairProviders(World world)
         {
             holders.AddOrUpdate(job.JobId, (provider.Id, job.Attempt), (_, held) => job.Attempt > held.Attempt ? (provider.Id, job.Attempt) : held);
             world.Progress.JobDispatched();
+        }
+        // A dispatch the relay published twice (it died between publishing and deleting the row) is one job.
+        if (!served.TryAdd((job.JobId, job.Attempt), 0))
+        {
+            return;
         }
         var what = $"provider {provider.Id} ({provider.Conduct}) on job {job.JobId} attempt {job.Attempt}";
         switch (provider.Conduct)
@@ -92,13 +101,27 @@ public sealed class RepairProviders(World world)
         }
     }
 
+    /// <summary>
+    /// Accepts, calls and completes at once. A job taken from the provider meanwhile (404: the platform was down
+    /// for longer than the callback deadline, and moved the job on) is the next provider's to serve.
+    /// </summary>
     private async Task ByHttp(SimulatedProvider provider, RepairJobDispatched job)
     {
         var ct = world.Stopping;
         var api = world.Apis.RepairDispatch;
         var path = $"/jobs/{job.JobId}";
-        await api.Expect($"{path}/accept", PlatformRoles.Provider, provider.Id, null, ct, Key(job, "accept"));
-        await api.Expect($"{path}/customer-contacted", PlatformRoles.Provider, provider.Id, new { bookedFor = world.Now.AddDays(1) }, ct, Key(job, "contacted"));
+        foreach (var (action, body) in new (string, object?)[] { ("accept", null), ("customer-contacted", new { bookedFor = world.Now.AddDays(1) }) })
+        {
+            var answer = await api.Post($"{path}/{action}", PlatformRoles.Provider, provider.Id, body, ct, Key(job, action));
+            if (answer.Status == HttpStatusCode.NotFound)
+            {
+                return;
+            }
+            if (!answer.IsSuccess)
+            {
+                throw new UnexpectedAnswerException($"RepairDispatch POST {path}/{action} as provider {provider.Id}: {answer}");
+            }
+        }
         await Complete(provider, job, ct);
     }
 
@@ -107,19 +130,30 @@ public sealed class RepairProviders(World world)
     {
         var ct = world.Stopping;
         var reports = await world.Bus.GetSendEndpoint(new Uri("queue:repairdispatch-provider-reports"));
-        await reports.Send(new JobAccepted { JobId = job.JobId, Attempt = job.Attempt, ProviderId = provider.Id, OrderId = job.OrderId, AcceptedAt = world.Now }, ct);
-        await Until(provider, job, "accepted", j => j.Flag("accepted"), ct);
-        await reports.Send(new CustomerContacted
+        async Task Report<T>(T report) where T : class
+        {
+            var messageId = NewId.NextGuid();
+            await world.Reliably($"{typeof(T).Name} on job {job.JobId}", c => reports.Send(report, context => context.MessageId = messageId, c), ct);
+        }
+        await Report(new JobAccepted { JobId = job.JobId, Attempt = job.Attempt, ProviderId = provider.Id, OrderId = job.OrderId, AcceptedAt = world.Now });
+        if (!await Until(provider, job, "accepted", j => j.Flag("accepted"), ct))
+        {
+            return;
+        }
+        await Report(new CustomerContacted
         {
             JobId = job.JobId, Attempt = job.Attempt, ProviderId = provider.Id, OrderId = job.OrderId,
             ContactedAt = world.Now, ServiceMode = ServiceMode.OnSite, BookedFor = world.Now.AddDays(1),
-        }, ct);
-        await Until(provider, job, "the buyer contacted", j => j.Text("bookedFor") is not null, ct);
-        await reports.Send(new RepairJobCompleted
+        });
+        if (!await Until(provider, job, "the buyer contacted", j => j.Text("bookedFor") is not null, ct))
+        {
+            return;
+        }
+        await Report(new RepairJobCompleted
         {
             JobId = job.JobId, Attempt = job.Attempt, ProviderId = provider.Id, OrderId = job.OrderId, LineId = job.LineId, ClaimId = job.ClaimId,
             Outcome = RepairOutcome.Repaired, Report = "Replaced the faulty board on site; tested for an hour.", CompletedAt = world.Now,
-        }, ct);
+        });
         await Until(provider, job, "completed", j => j.Text("status") == "Completed", ct);
     }
 
@@ -154,11 +188,17 @@ public sealed class RepairProviders(World world)
         world.Apis.RepairDispatch.Expect($"/jobs/{job.JobId}/complete", PlatformRoles.Provider, provider.Id,
             new { outcome = RepairOutcome.Repaired, report = "Replaced the faulty board; tested for an hour." }, ct, Key(job, "complete"));
 
-    private Task Until(SimulatedProvider provider, RepairJobDispatched job, string state, Func<System.Text.Json.JsonElement, bool> reached, CancellationToken ct) =>
-        world.Until($"job {job.JobId} to show {state} to {provider.Id}", async c =>
+    /// <summary>Waits for the job to show the state to its provider: false when the job was taken from the provider first.</summary>
+    private Task<bool> Until(SimulatedProvider provider, RepairJobDispatched job, string state, Func<System.Text.Json.JsonElement, bool> reached, CancellationToken ct) =>
+        world.Until<bool>($"job {job.JobId} to show {state} to {provider.Id}", async c =>
         {
             var answer = await world.Apis.RepairDispatch.Get($"/jobs/{job.JobId}", PlatformRoles.Provider, provider.Id, c);
-            return answer.Status == HttpStatusCode.OK && reached(answer.Body);
+            return answer.Status switch
+            {
+                HttpStatusCode.NotFound => false,
+                HttpStatusCode.OK when reached(answer.Body) => true,
+                _ => null,
+            };
         }, ct);
 
     private static string Key(RepairJobDispatched job, string action) => $"{job.JobId:N}-{job.Attempt}-{action}";

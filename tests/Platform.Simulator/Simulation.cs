@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
+using System.Text.Json;
 using MassTransit;
 using Platform.ServiceDefaults;
 
@@ -14,8 +15,10 @@ public static class Simulation
     public const double MinimumClockSpeed = 2_000;
 
     private static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(2);
+    private const int ListOrdersUpTo = 60;
     private static readonly TimeSpan ReadyWithin = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan ReadBackWithin = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan ReadBackEach = TimeSpan.FromMilliseconds(20);
 
     public static async Task<SimulationSummary> Run(SimulationOptions options, TextWriter progress, CancellationToken ct)
     {
@@ -28,7 +31,8 @@ public static class Simulation
         {
             throw new InvalidOperationException($"At least {Plan.MinimumOrders} orders are needed to play every story once, not {options.Orders}.");
         }
-        var plan = Plan.Create(options.Orders, options.Seed, Convert.ToHexString(RandomNumberGenerator.GetBytes(3)).ToLowerInvariant());
+        var plan = Plan.Create(options.Orders, options.Seed, Convert.ToHexString(RandomNumberGenerator.GetBytes(3)).ToLowerInvariant(), options.Mix);
+        var chaos = options.Chaos;
         var output = TextWriter.Synchronized(progress);
         var started = Stopwatch.StartNew();
         var businessStart = clock.GetUtcNow();
@@ -38,8 +42,9 @@ public static class Simulation
         using var warrantyHttp = Client(options.WarrantyUrl);
         using var repairHttp = Client(options.RepairDispatchUrl);
         using var arbitrationHttp = Client(options.ArbitrationUrl);
-        var apis = new Apis(new Api("Order", orderHttp, tokens), new Api("Warranty", warrantyHttp, tokens),
-            new Api("RepairDispatch", repairHttp, tokens), new Api("Arbitration", arbitrationHttp, tokens));
+        var patience = chaos?.Patience;
+        var apis = new Apis(new Api("Order", orderHttp, tokens, patience), new Api("Warranty", warrantyHttp, tokens, patience),
+            new Api("RepairDispatch", repairHttp, tokens, patience), new Api("Arbitration", arbitrationHttp, tokens, patience));
         await Ready(apis, ct);
 
         var bus = Connect(options.Settings);
@@ -48,13 +53,14 @@ public static class Simulation
             await Start(bus, options.Settings, ct);
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
             deadline.CancelAfter(TimeoutOf(options, clock));
-            var world = new World(plan, apis, bus, clock, new Progress(), deadline.Token);
+            var world = new World(plan, apis, bus, clock, new Progress(), deadline.Token, chaos?.PollAtMost, patience);
+            var saboteur = chaos is null ? null : new Saboteur(world, chaos, options.Settings);
             var customers = new Customers(world);
             var providers = new RepairProviders(world);
             var tribunal = new Tribunal(world, customers);
-            var trade = new TradeSystem(world);
+            var trade = new TradeSystem(world, saboteur);
             await providers.Listen();
-            await Newsfeed.Subscribe(world, tribunal);
+            await Newsfeed.Subscribe(world, tribunal, saboteur);
             await providers.Register(ct);
             Introduce(output, plan, clock, options);
 
@@ -64,11 +70,18 @@ public static class Simulation
             {
                 using var stopArbitrating = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
                 var arbitrating = world.Guard("the arbitrator", () => tribunal.Arbitrate(stopArbitrating.Token));
-                await Task.WhenAll(plan.Orders.Select(order => world.Guard($"order {order.OrderId} ({order.Story}, delivered {order.Delivery})", async () =>
+                var spoiling = saboteur is null ? Task.CompletedTask : world.Guard("the bad messages", () => saboteur.Spoil(options.Pacing, deadline.Token));
+                var begin = options.Pacing / Math.Max(1, plan.Orders.Count);
+                // Paced, the orders that wait ten business days for the automatic confirmation begin first, so that
+                // the run lasts its pacing or those ten days, not both.
+                var turns = plan.Orders.OrderByDescending(o => o.Delivery == Delivery.NeverConfirmed).ToList();
+                await Task.WhenAll(turns.Select((order, i) => world.Guard($"order {order.OrderId} ({order.Story}, delivered {order.Delivery})", async () =>
                 {
+                    await Task.Delay(begin * i, deadline.Token);
                     await trade.Deliver(order, deadline.Token);
                     await customers.Play(order, deadline.Token);
                 })));
+                await spoiling;
                 // Past the deadline the flows have said what they were waiting for; asking again adds nothing.
                 if (!deadline.IsCancellationRequested)
                 {
@@ -86,8 +99,13 @@ public static class Simulation
             }
             output.WriteLine(world.Progress.Line(started.Elapsed, clock.GetUtcNow() - businessStart, plan.Orders.Count));
             using var reading = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            reading.CancelAfter(ReadBackWithin);
-            return await Readback.Read(world, customers, providers, started.Elapsed, clock.GetUtcNow() - businessStart, reading.Token);
+            reading.CancelAfter(ReadBackWithin + ReadBackEach * plan.Orders.Count);
+            var summary = await Readback.Read(world, customers, providers, started.Elapsed, clock.GetUtcNow() - businessStart, chaos is not null, reading.Token);
+            if (saboteur is not null)
+            {
+                await File.WriteAllTextAsync(chaos!.ManifestPath, JsonSerializer.Serialize(saboteur.Manifest(summary), ChaosManifest.Json), ct);
+            }
+            return summary;
         }
         finally
         {
@@ -97,7 +115,7 @@ public static class Simulation
     }
 
     public static TimeSpan TimeoutOf(SimulationOptions options, AcceleratedTimeProvider clock) =>
-        options.Timeout ?? TimeSpan.FromMinutes(1) + TimeSpan.FromDays(30) / clock.Speed;
+        options.Timeout ?? TimeSpan.FromMinutes(1) + options.Pacing + TimeSpan.FromDays(30) / clock.Speed;
 
     private static HttpClient Client(Uri address) => new() { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
 
@@ -191,7 +209,16 @@ public static class Simulation
             + $"(a business day every {TimeSpan.FromDays(1).TotalSeconds / clock.Speed:0.0} s), gives up after {TimeoutOf(options, clock).TotalSeconds:0} s."));
         foreach (var group in plan.Orders.GroupBy(o => o.Story))
         {
-            output.WriteLine($"  {group.Count(),3} x {group.Key}: {string.Join(", ", group.Select(o => $"{o.OrderId[^3..]} ({o.Delivery}, {string.Join("+", o.Lines.Select(l => l.Category))}, {o.Region})"))}");
+            // Past a screenful, each order by name says less than the counts.
+            var detail = plan.Orders.Count <= ListOrdersUpTo
+                ? string.Join(", ", group.Select(o => $"{o.OrderId[^3..]} ({o.Delivery}, {string.Join("+", o.Lines.Select(l => l.Category))}, {o.Region})"))
+                : string.Join(", ", group.GroupBy(o => (o.Delivery, o.Region)).Select(g => $"{g.Count()} {g.Key.Delivery} in {g.Key.Region}"));
+            output.WriteLine($"  {group.Count(),4} x {group.Key}: {detail}");
+        }
+        if (options.Chaos is { } chaos)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  under faults: orders begin over {options.Pacing.TotalSeconds:0} s; {chaos.BadMessages} bad messages, {chaos.DuplicateShare:P0} of messages sent twice; calls tried for {chaos.Patience.TotalSeconds:0} s"));
         }
         output.WriteLine($"  repair providers: {string.Join(", ", plan.Providers.Select(p => $"{p.Id} ({p.Region}, {p.Conduct})"))}");
     }

@@ -6,7 +6,8 @@ using Platform.ServiceDefaults;
 namespace Platform.Simulator;
 
 /// <summary>Plays the marketplace's trade system: each order's events, stamped with the shared business clock.</summary>
-public sealed class TradeSystem(World world)
+/// <param name="saboteur">Under faults, sends some events twice under one MessageId.</param>
+public sealed class TradeSystem(World world, Saboteur? saboteur = null)
 {
     public async Task Deliver(PlannedOrder order, CancellationToken ct)
     {
@@ -29,32 +30,32 @@ public sealed class TradeSystem(World world)
         switch (order.Delivery)
         {
             case Delivery.InOrder:
-                await Publish(ct, placed, paid, shipped, delivered, confirmed);
+                await Publish(order.OrderId, ct, placed, paid, shipped, delivered, confirmed);
                 break;
             case Delivery.Reversed:
-                await Publish(ct, confirmed, delivered, shipped, paid, placed);
+                await Publish(order.OrderId, ct, confirmed, delivered, shipped, paid, placed);
                 break;
             case Delivery.Duplicated:
                 foreach (var message in new object[] { placed, paid, shipped, delivered, confirmed })
                 {
                     var messageId = NewId.NextGuid();
-                    await Publish(message, messageId, ct);
-                    await Publish(message, messageId, ct);
+                    await Publish(order.OrderId, message, messageId, ct);
+                    await Publish(order.OrderId, message, messageId, ct);
                 }
-                await Publish(ct, placed, confirmed);
+                await Publish(order.OrderId, ct, placed, confirmed);
                 break;
             case Delivery.NeverConfirmed:
                 // Shipped now: the automatic confirmation falls due ten business days from here.
-                await Publish(ct, placed, paid, shipped with { ShippedAt = now }, delivered with { DeliveredAt = now });
+                await Publish(order.OrderId, ct, placed, paid, shipped with { ShippedAt = now }, delivered with { DeliveredAt = now });
                 break;
             case Delivery.History:
-                await Publish(ct, placed, paid, confirmed);
+                await Publish(order.OrderId, ct, placed, paid, confirmed);
                 await world.Until($"order {order.OrderId} to complete on the buyer's old confirmation", async c =>
                 {
                     var answer = await world.Apis.Order.Get($"/orders/{order.OrderId}", PlatformRoles.CustomerService, world.CustomerServiceAgent, c);
                     return answer.Status == HttpStatusCode.OK && answer.Body.Text("status") == "Completed";
                 }, ct);
-                await Publish(ct, shipped, delivered);
+                await Publish(order.OrderId, ct, shipped, delivered);
                 break;
         }
         world.Progress.OrderPublished();
@@ -74,14 +75,18 @@ public sealed class TradeSystem(World world)
         ExtendedWarranty = line.ExtendedWarranty,
     };
 
-    private async Task Publish(CancellationToken ct, params object[] messages)
+    private async Task Publish(string orderId, CancellationToken ct, params object[] messages)
     {
         foreach (var message in messages)
         {
-            await Publish(message, NewId.NextGuid(), ct);
+            await Publish(orderId, message, NewId.NextGuid(), ct);
         }
     }
 
-    private Task Publish(object message, Guid messageId, CancellationToken ct) =>
-        world.Bus.Publish(message, message.GetType(), context => context.MessageId = messageId, ct);
+    private async Task Publish(string orderId, object message, Guid messageId, CancellationToken ct)
+    {
+        var type = message.GetType();
+        await world.Reliably($"{type.Name} of {orderId}", c => world.Bus.Publish(message, type, context => context.MessageId = messageId, c), ct);
+        saboteur?.MaybeRepeat(message, type, messageId, orderId);
+    }
 }

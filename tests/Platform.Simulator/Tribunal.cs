@@ -14,10 +14,18 @@ public sealed class Tribunal(World world, Customers customers)
     private static readonly TimeSpan LookEvery = TimeSpan.FromMilliseconds(500);
     private static readonly string[] Documents = ["https://evidence.example/cases/statement.pdf"];
     private readonly ConcurrentDictionary<Guid, byte> ruled = new();
+    private readonly ConcurrentDictionary<Guid, byte> heard = new();
 
-    /// <summary>The merchant or the platform's repair operations hears of a case from CaseOpened, and answers it if it means to.</summary>
+    /// <summary>
+    /// The merchant or the platform's repair operations hears of a case from CaseOpened, and answers it if it
+    /// means to; once, however often the case's opening is told.
+    /// </summary>
     public void Opened(CaseOpened opened)
     {
+        if (!heard.TryAdd(opened.CaseId, 0))
+        {
+            return;
+        }
         var what = $"the respondent of case {opened.CaseId}";
         if (opened.Respondent == RespondentKind.PlatformRepairOperations)
         {

@@ -8,9 +8,13 @@ public sealed class StalledException(string waitingFor) : Exception($"still wait
 
 /// <summary>What every actor of one run shares: the plan, the services, the bus, the clock and what went wrong.</summary>
 /// <param name="stopping">The run's deadline: background work started from messages stops with it.</param>
-public sealed class World(Plan plan, Apis apis, IBus bus, TimeProvider clock, Progress progress, CancellationToken stopping)
+/// <param name="pollAtMost">A wait looks again every 400 ms at first, then less often, down to once in this long.</param>
+/// <param name="patience">Null: a send to the broker is tried once. Otherwise how long it is tried again while the broker is away.</param>
+public sealed class World(Plan plan, Apis apis, IBus bus, TimeProvider clock, Progress progress, CancellationToken stopping,
+    TimeSpan? pollAtMost = null, TimeSpan? patience = null)
 {
     private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(400);
+    private static readonly TimeSpan SendWithin = TimeSpan.FromSeconds(10);
     private readonly ConcurrentQueue<string> problems = new();
     private readonly ConcurrentBag<Task> background = [];
 
@@ -57,18 +61,55 @@ public sealed class World(Plan plan, Apis apis, IBus bus, TimeProvider clock, Pr
         }
     }
 
+    /// <summary>
+    /// Sends through the broker. With patience, a send that fails or hangs while the broker restarts is tried
+    /// again; the caller fixes the MessageId, so a copy that did get through the first time changes nothing.
+    /// </summary>
+    public async Task Reliably(string what, Func<CancellationToken, Task> send, CancellationToken ct)
+    {
+        if (patience is not { } wait)
+        {
+            await send(ct);
+            return;
+        }
+        var givingUpAt = DateTimeOffset.UtcNow + wait;
+        while (true)
+        {
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            attempt.CancelAfter(SendWithin);
+            try
+            {
+                await send(attempt.Token);
+                return;
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                if (DateTimeOffset.UtcNow >= givingUpAt)
+                {
+                    throw new UnexpectedAnswerException($"sending {what}: the broker did not take it within {wait.TotalSeconds:0} s ({e.Message})");
+                }
+                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            }
+        }
+    }
+
     /// <summary>Polls until the probe finds something; the run's deadline ends the wait, naming what was awaited.</summary>
     public async Task<T> Until<T>(string waitingFor, Func<CancellationToken, Task<T?>> probe, CancellationToken ct) where T : struct
     {
         try
         {
+            var every = PollEvery;
             while (true)
             {
                 if (await probe(ct) is { } found)
                 {
                     return found;
                 }
-                await Task.Delay(PollEvery, ct);
+                await Task.Delay(every, ct);
+                if (pollAtMost is { } most && every < most)
+                {
+                    every = TimeSpan.FromTicks(Math.Min(most.Ticks, every.Ticks * 3 / 2));
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
