@@ -183,8 +183,7 @@ public sealed partial class Session : IAsyncDisposable
         catch (PostgresException e) when (IsStreamConflict(e))
         {
             await Abandon(ct);
-            var conflicting = appends.FirstOrDefault(a => e.Detail?.Contains(a.StreamId, StringComparison.Ordinal) == true) ?? appends[0];
-            throw await Conflict(conflicting, ct);
+            throw await Conflict(ct);
         }
         finished = true;
         return CommitResult.Committed;
@@ -254,12 +253,24 @@ public sealed partial class Session : IAsyncDisposable
         finished = true;
     }
 
-    private async Task<StreamConcurrencyException> Conflict(PendingAppend append, CancellationToken ct)
+    /// <summary>
+    /// Names the stream that moved on. PostgreSQL's error detail would say, but Npgsql withholds it
+    /// (it may hold data), so the appended streams' versions are read again.
+    /// </summary>
+    private async Task<StreamConcurrencyException> Conflict(CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("select version from streams where stream_id = $1", connection);
-        command.Parameters.Add(new() { Value = append.StreamId });
-        var actual = await command.ExecuteScalarAsync(ct) as long? ?? 0;
-        return new StreamConcurrencyException(append.StreamId, append.ExpectedVersion, actual);
+        await using var command = new NpgsqlCommand("select stream_id, version from streams where stream_id = any($1)", connection);
+        command.Parameters.Add(new() { Value = appends.Select(a => a.StreamId).ToArray() });
+        var versions = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                versions[reader.GetString(0)] = reader.GetInt64(1);
+            }
+        }
+        var moved = appends.FirstOrDefault(a => versions.GetValueOrDefault(a.StreamId) != a.ExpectedVersion) ?? appends[0];
+        return new StreamConcurrencyException(moved.StreamId, moved.ExpectedVersion, versions.GetValueOrDefault(moved.StreamId));
     }
 
     private NpgsqlBatchCommand EventsInsert(PendingAppend append, string metadataJson, DateTimeOffset now)

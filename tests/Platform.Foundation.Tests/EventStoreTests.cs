@@ -70,6 +70,34 @@ public sealed class EventStoreTests
     }
 
     [Fact]
+    public async Task A_conflict_in_a_unit_of_work_of_two_streams_names_the_one_that_moved()
+    {
+        await using var database = await TestDatabase.Create();
+        var store = database.Store();
+        var runId = Guid.NewGuid();
+        foreach (var id in new[] { "job-1", "provider-1" })
+        {
+            await using var seed = await store.OpenSession(null, NoMetadata, CancellationToken.None);
+            seed.Append(id, "test", 0, [new TestMessageApplied(runId, 0)]);
+            await seed.Commit(CancellationToken.None);
+        }
+
+        await using var slow = await store.OpenSession(null, NoMetadata, CancellationToken.None);
+        var job = await slow.Load("job-1", "test", 0, (c, _) => c + 1, CancellationToken.None);
+        var provider = await slow.Load("provider-1", "test", 0, (c, _) => c + 1, CancellationToken.None);
+        await using (var fast = await store.OpenSession(null, NoMetadata, CancellationToken.None))
+        {
+            fast.Append("provider-1", "test", 1, [new TestMessageApplied(runId, 1), new TestMessageApplied(runId, 2)]);
+            await fast.Commit(CancellationToken.None);
+        }
+        slow.Append(job, [new TestMessageApplied(runId, 3)]);
+        slow.Append(provider, [new TestMessageApplied(runId, 4)]);
+
+        var e = await Assert.ThrowsAsync<StreamConcurrencyException>(() => slow.Commit(CancellationToken.None));
+        Assert.Equal(("provider-1", 1L, 3L), (e.StreamId, e.ExpectedVersion, e.ActualVersion));
+    }
+
+    [Fact]
     public async Task An_append_on_an_existing_stream_with_a_stale_version_is_refused()
     {
         await using var database = await TestDatabase.Create();
