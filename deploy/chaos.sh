@@ -59,8 +59,6 @@ done
 # through two breaches to the platform; the suspension that would stop that is tested on its own elsewhere.
 service_settings[RepairDispatch]+=" RepairDispatch__SuspensionBreachThreshold=1000000"
 
-# Readiness compares a due message's lag on the business clock with these bounds: 30 s of real time at this speed.
-export PLATFORM_OUTBOX_MAX_LAG_SECONDS=$((30 * speed)) PLATFORM_SCHEDULER_MAX_LAG_SECONDS=$((30 * speed))
 
 use_docker=""
 if command -v docker >/dev/null && docker info >/dev/null 2>&1; then use_docker=yes; fi

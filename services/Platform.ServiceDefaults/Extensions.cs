@@ -263,8 +263,10 @@ internal sealed class OutboxLagHealthCheck(NpgsqlDataSource dataSource, TimeProv
             command.Parameters.Add(new() { Value = now });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
-            var outboxLag = reader.IsDBNull(0) ? TimeSpan.Zero : now - reader.GetFieldValue<DateTimeOffset>(0);
-            var schedulerLag = reader.IsDBNull(1) ? TimeSpan.Zero : now - reader.GetFieldValue<DateTimeOffset>(1);
+            // The bounds are real seconds; under a compressed clock a second of waiting is many business seconds.
+            var speed = clock is AcceleratedTimeProvider accelerated ? accelerated.Speed : 1;
+            var outboxLag = reader.IsDBNull(0) ? TimeSpan.Zero : (now - reader.GetFieldValue<DateTimeOffset>(0)) / speed;
+            var schedulerLag = reader.IsDBNull(1) ? TimeSpan.Zero : (now - reader.GetFieldValue<DateTimeOffset>(1)) / speed;
             var description = $"outbox lag {outboxLag.TotalSeconds:F1}s, scheduler lag {schedulerLag.TotalSeconds:F1}s";
             return outboxLag > options.MaxOutboxLag || schedulerLag > options.MaxSchedulerLag
                 ? HealthCheckResult.Unhealthy(description)
