@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using MassTransit;
 using Platform.Testing;
@@ -210,7 +208,7 @@ internal static class RawHop
 /// <summary>The broker's own count of the messages each queue of a virtual host has had acknowledged, and what each holds.</summary>
 internal static class BrokerQueues
 {
-    private static readonly HttpClient Management = CreateClient();
+    private static readonly HttpClient Management = TestVirtualHost.CreateManagementClient();
 
     public static async Task<IReadOnlyList<(string Queue, long Acknowledged, long Waiting)>> Read(string virtualHost)
     {
@@ -219,16 +217,6 @@ internal static class BrokerQueues
             queue.GetProperty("name").GetString()!,
             queue.TryGetProperty("message_stats", out var stats) && stats.TryGetProperty("ack", out var ack) ? ack.GetInt64() : 0,
             queue.TryGetProperty("messages", out var waiting) && waiting.ValueKind == JsonValueKind.Number ? waiting.GetInt64() : 0))];
-    }
-
-    private static HttpClient CreateClient()
-    {
-        var settings = TestDatabase.Settings;
-        var port = Environment.GetEnvironmentVariable("PLATFORM_RABBITMQ_MANAGEMENT_PORT") ?? "15672";
-        var client = new HttpClient { BaseAddress = new Uri($"http://{settings.RabbitHost}:{port}/") };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
-            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{settings.RabbitUser}:{settings.RabbitPassword}")));
-        return client;
     }
 }
 

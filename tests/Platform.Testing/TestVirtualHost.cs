@@ -10,7 +10,7 @@ namespace Platform.Testing;
 /// </summary>
 public sealed class TestVirtualHost : IAsyncDisposable
 {
-    private static readonly HttpClient Management = CreateClient();
+    private static readonly HttpClient Management = CreateManagementClient();
 
     private TestVirtualHost(string name)
     {
@@ -31,7 +31,8 @@ public sealed class TestVirtualHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await Management.DeleteAsync($"api/vhosts/{Name}");
 
-    private static HttpClient CreateClient()
+    /// <summary>A client of RabbitMQ's management API on the platform's broker, as the platform's user.</summary>
+    public static HttpClient CreateManagementClient()
     {
         var settings = TestDatabase.Settings;
         var port = Environment.GetEnvironmentVariable("PLATFORM_RABBITMQ_MANAGEMENT_PORT") ?? "15672";

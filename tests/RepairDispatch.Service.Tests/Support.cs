@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MassTransit;
@@ -214,7 +213,7 @@ internal sealed class Store(TestDatabase database)
 /// <summary>The broker's management API, to read how a queue is bound.</summary>
 internal static class Broker
 {
-    private static readonly HttpClient Management = Create();
+    private static readonly HttpClient Management = TestVirtualHost.CreateManagementClient();
 
     /// <summary>
     /// The exchanges whose messages reach a queue: those bound to it, and those bound to them, the
@@ -242,15 +241,5 @@ internal static class Broker
     {
         var bindings = await Management.GetFromJsonAsync<JsonElement>(path);
         return [.. bindings.EnumerateArray().Select(b => b.GetProperty("source").GetString()!).Where(s => s.Length > 0)];
-    }
-
-    private static HttpClient Create()
-    {
-        var settings = TestDatabase.Settings;
-        var port = Environment.GetEnvironmentVariable("PLATFORM_RABBITMQ_MANAGEMENT_PORT") ?? "15672";
-        var client = new HttpClient { BaseAddress = new Uri($"http://{settings.RabbitHost}:{port}/") };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
-            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{settings.RabbitUser}:{settings.RabbitPassword}")));
-        return client;
     }
 }
