@@ -2,14 +2,10 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Arbitration.Service;
-using Order.Service;
 using Platform.Contracts.Arbitration.V1;
 using Platform.Contracts.Trade.V1;
 using Platform.ServiceDefaults;
 using Platform.Testing;
-using RepairDispatch.Service;
-using Warranty.Service;
 
 namespace Platform.EndToEnd.Tests;
 
@@ -43,7 +39,7 @@ public sealed class AccessMatrixFixture : IAsyncLifetime
     private TestEnvironment env = null!;
     private BusProbe probe = null!;
 
-    public Dictionary<string, RunningService> Services { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, RunningService> Services { get; private set; } = null!;
 
     /// <summary>Who calls as each role: party A, who owns the seeded resources, and party B, who owns none of them.</summary>
     public IReadOnlyDictionary<string, (string Own, string Other)> Subjects { get; private set; } = null!;
@@ -90,12 +86,8 @@ public sealed class AccessMatrixFixture : IAsyncLifetime
         secrets.UnionWith([BuyerA, Subjects[PlatformRoles.Merchant].Own, ProviderA]);
 
         env = await TestEnvironment.Create();
-        Services["order"] = await RunningService.Start(OrderService.Create, env, "order");
-        Services["warranty"] = await RunningService.Start(WarrantyService.Create, env, "warranty");
-        Services["repairdispatch"] = await RunningService.Start(RepairDispatchService.Create, env, "repairdispatch");
         // One arbitrator named, so every case is assigned to party A's arbitrator and B's may not rule.
-        Services["arbitration"] = await RunningService.Start(ArbitrationService.Create, env, "arbitration",
-            configure: null, $"--Arbitration:Arbitrators:0={Subjects[PlatformRoles.Arbitrator].Own}");
+        Services = await PlatformServices.Start(env, $"--Arbitration:Arbitrators:0={Subjects[PlatformRoles.Arbitrator].Own}");
         probe = await BusProbe.Start(env);
         await probe.Observe<CaseOpened>();
 
@@ -110,10 +102,7 @@ public sealed class AccessMatrixFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await probe.DisposeAsync();
-        foreach (var service in Services.Values)
-        {
-            await service.DisposeAsync();
-        }
+        await PlatformServices.Stop(Services.Values);
         await env.DisposeAsync();
     }
 

@@ -3,12 +3,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Arbitration.Service;
-using Order.Service;
 using Platform.ServiceDefaults;
 using Platform.Testing;
-using RepairDispatch.Service;
-using Warranty.Service;
 
 namespace Platform.EndToEnd.Tests;
 
@@ -20,7 +16,7 @@ namespace Platform.EndToEnd.Tests;
 public sealed class ApiSurfaceTests : IAsyncLifetime
 {
     private static readonly string[] Variables = ["order", "warranty", "repairdispatch", "arbitration"];
-    private readonly Dictionary<string, RunningService> services = new(StringComparer.Ordinal);
+    private Dictionary<string, RunningService> services = null!;
     private TestEnvironment env = null!;
 
     public static TheoryData<string> Services => [.. Variables];
@@ -50,18 +46,12 @@ public sealed class ApiSurfaceTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         env = await TestEnvironment.Create();
-        services["order"] = await RunningService.Start(OrderService.Create, env, "order");
-        services["warranty"] = await RunningService.Start(WarrantyService.Create, env, "warranty");
-        services["repairdispatch"] = await RunningService.Start(RepairDispatchService.Create, env, "repairdispatch");
-        services["arbitration"] = await RunningService.Start(ArbitrationService.Create, env, "arbitration");
+        services = await PlatformServices.Start(env);
     }
 
     public async Task DisposeAsync()
     {
-        foreach (var service in services.Values)
-        {
-            await service.DisposeAsync();
-        }
+        await PlatformServices.Stop(services.Values);
         await env.DisposeAsync();
     }
 

@@ -3,13 +3,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Arbitration.Service;
-using Order.Service;
 using Platform.Cli;
 using Platform.Testing;
 using RabbitMQ.Client;
-using RepairDispatch.Service;
-using Warranty.Service;
 using Xunit.Abstractions;
 
 namespace Platform.EndToEnd.Tests;
@@ -23,7 +19,7 @@ namespace Platform.EndToEnd.Tests;
 public sealed class HostileMessageTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string UnknownType = "urn:message:Nobody.Knows:ThisType";
-    private readonly Dictionary<string, RunningService> services = new(StringComparer.Ordinal);
+    private Dictionary<string, RunningService> services = null!;
     private TestEnvironment env = null!;
 
     private enum Hostile
@@ -38,18 +34,12 @@ public sealed class HostileMessageTests(ITestOutputHelper output) : IAsyncLifeti
     public async Task InitializeAsync()
     {
         env = await TestEnvironment.Create();
-        services["order"] = await RunningService.Start(OrderService.Create, env, "order");
-        services["warranty"] = await RunningService.Start(WarrantyService.Create, env, "warranty");
-        services["repairdispatch"] = await RunningService.Start(RepairDispatchService.Create, env, "repairdispatch");
-        services["arbitration"] = await RunningService.Start(ArbitrationService.Create, env, "arbitration");
+        services = await PlatformServices.Start(env);
     }
 
     public async Task DisposeAsync()
     {
-        foreach (var service in services.Values)
-        {
-            await service.DisposeAsync();
-        }
+        await PlatformServices.Stop(services.Values);
         await env.DisposeAsync();
     }
 
