@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
+using Marten.Services.Json.Transformations.SystemTextJson;
 
 namespace Platform.EventSourcing;
 
@@ -10,6 +12,7 @@ public sealed class MessageTypeRegistry
 {
     private readonly ConcurrentDictionary<string, Type> byName = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Type, string> byType = new();
+    private readonly ConcurrentBag<EventUpcast> upcasts = [];
 
     public MessageTypeRegistry Register<T>(string name) => Register(typeof(T), name);
 
@@ -29,19 +32,6 @@ public sealed class MessageTypeRegistry
         return this;
     }
 
-    /// <summary>
-    /// Registers every concrete type deriving from <typeparamref name="TBase"/> in its assembly under
-    /// its full name: for versioned contracts, whose namespace is already the stable part.
-    /// </summary>
-    public MessageTypeRegistry RegisterAllOf<TBase>()
-    {
-        foreach (var type in typeof(TBase).Assembly.GetTypes().Where(t => t is { IsAbstract: false, IsClass: true } && typeof(TBase).IsAssignableFrom(t)))
-        {
-            Register(type, type.FullName!);
-        }
-        return this;
-    }
-
     /// <summary>Registers every public record type of the namespaces starting with <paramref name="namespacePrefix"/>.</summary>
     public MessageTypeRegistry RegisterNamespace(System.Reflection.Assembly assembly, string namespacePrefix)
     {
@@ -49,6 +39,28 @@ public sealed class MessageTypeRegistry
         {
             Register(type, type.FullName!);
         }
+        return this;
+    }
+
+    /// <summary>Every registered name and its type.</summary>
+    public IEnumerable<(string Name, Type Type)> All => byName.Select(pair => (pair.Key, pair.Value));
+
+    /// <summary>How events stored under names no type answers to any more are read now.</summary>
+    public IReadOnlyList<EventUpcast> Upcasts => [.. upcasts];
+
+    /// <summary>
+    /// Reads events stored under <paramref name="storedName"/> as <typeparamref name="TEvent"/>: for a
+    /// stored shape that changed (a field renamed, split or given a default). The new shape is
+    /// registered under a name of its own; what was stored keeps its name and is converted as it is read.
+    /// </summary>
+    public MessageTypeRegistry Upcast<TEvent>(string storedName, Func<JsonElement, TEvent> upcast) where TEvent : notnull
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(storedName);
+        if (byName.ContainsKey(storedName))
+        {
+            throw new InvalidOperationException($"'{storedName}' names a registered type; an upcast reads a name no type has any more.");
+        }
+        upcasts.Add(new EventUpcast(typeof(TEvent), storedName, JsonTransformations.Upcast<TEvent>(document => upcast(document.RootElement))));
         return this;
     }
 
@@ -64,5 +76,7 @@ public sealed class MessageTypeRegistry
             ? type
             : throw new UnknownMessageTypeException($"No type is registered under the name '{name}'.");
 }
+
+public sealed record EventUpcast(Type EventType, string StoredName, Marten.Services.Json.Transformations.JsonTransformation Transformation);
 
 public sealed class UnknownMessageTypeException(string message) : Exception(message);

@@ -14,7 +14,8 @@ public static class Migrator
     /// Applies what is missing, each migration in its own transaction, under a session-level advisory
     /// lock so that processes starting at the same moment apply each one exactly once.
     /// </summary>
-    public static async Task Apply(NpgsqlDataSource dataSource, IEnumerable<Migration> migrations, CancellationToken ct)
+    /// <param name="alsoUnderLock">Schema work of another owner (Marten's) done under the same lock.</param>
+    public static async Task Apply(NpgsqlDataSource dataSource, IEnumerable<Migration> migrations, CancellationToken ct, Func<CancellationToken, Task>? alsoUnderLock = null)
     {
         var ordered = migrations.OrderBy(m => m.Component, StringComparer.Ordinal).ThenBy(m => m.Version).ToList();
         var duplicate = ordered.GroupBy(m => (m.Component, m.Version)).FirstOrDefault(g => g.Count() > 1);
@@ -54,6 +55,10 @@ public static class Migrator
                 await record.ExecuteNonQueryAsync(ct);
                 await tx.CommitAsync(ct);
             }
+            if (alsoUnderLock is not null)
+            {
+                await alsoUnderLock(ct);
+            }
         }
         finally
         {
@@ -68,7 +73,7 @@ public static class Migrator
     }
 }
 
-/// <summary>The tables of the event store, inbox and outbox.</summary>
+/// <summary>The plumbing's own tables: inbox, outbox and refusals. The event streams are Marten's (<see cref="EventStore.ApplySchema"/>).</summary>
 public static class EventStoreSchema
 {
     public const string Component = "eventsourcing";
@@ -76,26 +81,6 @@ public static class EventStoreSchema
     public static readonly IReadOnlyList<Migration> Migrations =
     [
         new(Component, 1, """
-            create table if not exists streams (
-                stream_id text primary key,
-                stream_type text not null,
-                version bigint not null check (version > 0),
-                created_at timestamptz not null,
-                updated_at timestamptz not null);
-
-            create table if not exists events (
-                seq bigint generated always as identity primary key,
-                stream_id text not null,
-                version bigint not null,
-                type text not null,
-                data jsonb not null,
-                metadata jsonb not null,
-                recorded_at timestamptz not null,
-                -- The writing transaction, so that a reader can stay below the oldest running one
-                -- and never skip an event that commits after a higher sequence.
-                tx_id xid8 not null default pg_current_xact_id(),
-                constraint events_stream_version unique (stream_id, version));
-
             create table if not exists inbox (
                 message_id uuid not null,
                 consumer text not null,
@@ -124,30 +109,6 @@ public static class EventStoreSchema
                 code text not null,
                 reason text not null,
                 refused_at timestamptz not null);
-            """),
-        // A commit is one batch, which PostgreSQL runs as one implicit transaction when the unit of
-        // work holds no explicit one: nothing can be rolled back after it, so a version that does not
-        // match must fail the batch rather than update no row.
-        new(Component, 3, """
-            create or replace function platform_advance_stream(p_stream_id text, p_expected bigint, p_new bigint, p_at timestamptz)
-            returns void language plpgsql as $$
-            begin
-                update streams set version = p_new, updated_at = p_at where stream_id = p_stream_id and version = p_expected;
-                if not found then
-                    raise exception 'stream % is not at version %', p_stream_id, p_expected
-                        using errcode = 'P0001', hint = 'platform_stream_conflict', detail = p_stream_id;
-                end if;
-            end $$;
-            """),
-        // One snapshot per stream, the latest taken; the schema key names the shape of its state, so a
-        // load expecting another shape folds the whole stream instead.
-        new(Component, 4, """
-            create table if not exists snapshots (
-                stream_id text primary key,
-                version bigint not null check (version > 0),
-                schema_key text not null,
-                data jsonb not null,
-                taken_at timestamptz not null);
             """),
     ];
 }

@@ -272,7 +272,7 @@ public sealed class OutboxRelay(
             {
                 await using var connection = await dataSource.OpenConnectionAsync(ct);
                 connection.Notification += (_, _) => WakeAll();
-                await using (var listen = new NpgsqlCommand($"listen {Session.OutboxChannel}", connection))
+                await using (var listen = new NpgsqlCommand($"listen {StoreTransaction.OutboxChannel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(ct);
                 }

@@ -9,6 +9,10 @@ public sealed class EventSourcingOptions
     public required string ConnectionString { get; init; }
     public MessageTypeRegistry Types { get; } = new();
     public List<Migration> Migrations { get; } = [.. EventStoreSchema.Migrations];
+
+    /// <summary>Stream kinds loaded from an inline snapshot (<see cref="StreamSnapshot{TState, TEvent}"/>).</summary>
+    public List<IStreamSnapshot> Snapshots { get; } = [];
+
     public OutboxRelayOptions Relay { get; } = new();
 }
 
@@ -25,7 +29,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(options.Types);
         services.AddSingleton(options.Relay);
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(options.ConnectionString).Build());
-        services.AddSingleton<EventStore>();
+        services.AddSingleton(provider => new EventStore(
+            provider.GetRequiredService<NpgsqlDataSource>(), options.Types, provider.GetRequiredService<TimeProvider>(), options.Snapshots));
         services.AddHostedService<MigrationsHostedService>();
         return services;
     }
@@ -33,9 +38,9 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddOutboxRelay(this IServiceCollection services) => services.AddHostedService<OutboxRelay>();
 }
 
-internal sealed class MigrationsHostedService(NpgsqlDataSource dataSource, EventSourcingOptions options) : IHostedService
+internal sealed class MigrationsHostedService(NpgsqlDataSource dataSource, EventSourcingOptions options, EventStore store) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) => Migrator.Apply(dataSource, options.Migrations, cancellationToken);
+    public Task StartAsync(CancellationToken cancellationToken) => Migrator.Apply(dataSource, options.Migrations, cancellationToken, store.ApplySchema);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
+using JasperFx.Events;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Platform.EventSourcing;
 
@@ -16,46 +16,39 @@ public enum CommitResult
 
 /// <summary>
 /// One unit of work: loads, appends, outbox and scheduled messages, and the inbox record of the
-/// consumed message, all committed in one PostgreSQL transaction or not at all. The commit is one
-/// batch; unless the work asked for <see cref="Transaction"/> (to write read models or take locks
-/// as it goes), that batch is PostgreSQL's implicit transaction and the commit costs one round trip.
+/// consumed message, all committed in one PostgreSQL transaction or not at all. Streams are
+/// Marten's; the inbox, outbox and refusals are the plumbing's tables, written in Marten's batch.
 /// </summary>
-public sealed partial class Session : IAsyncDisposable
+public sealed class Session : IAsyncDisposable
 {
-    public const string OutboxChannel = "platform_outbox";
-
-    private readonly NpgsqlConnection connection;
-    private NpgsqlTransaction? transaction;
-    private readonly MessageTypeRegistry types;
-    private readonly TimeProvider clock;
+    private readonly StoreTransaction work;
     private readonly IncomingMessage? incoming;
-    private readonly MessageMetadata metadata;
     private readonly List<PendingAppend> appends = [];
     private readonly List<OutboxMessage> outgoing = [];
     private readonly List<Refusal> refusals = [];
     private readonly SessionBatch? batch;
-    private bool finished;
 
-    internal Session(NpgsqlConnection connection, MessageTypeRegistry types, TimeProvider clock, IncomingMessage? incoming, MessageMetadata metadata, SessionBatch? batch = null)
+    internal Session(StoreTransaction work, IncomingMessage? incoming, MessageMetadata metadata, SessionBatch? batch)
     {
-        this.connection = connection;
-        this.types = types;
-        this.clock = clock;
+        this.work = work;
         this.incoming = incoming;
-        this.metadata = metadata;
+        Metadata = metadata;
         this.batch = batch;
     }
 
     /// <summary>The session's connection and transaction, for read models written in the same unit of work.</summary>
-    public NpgsqlConnection Connection => connection;
+    public NpgsqlConnection Connection => work.Connection;
 
     /// <summary>
-    /// The unit of work's explicit transaction, begun on first use: what is written or locked with
-    /// it commits or rolls back with the events. Reads before it see committed data, as reads in a
-    /// READ COMMITTED transaction would; the expected version catches any change since.
+    /// The unit of work's transaction: what is written or locked with it commits or rolls back with
+    /// the events. Reads see committed data, as in any READ COMMITTED transaction; the expected
+    /// version catches any change to a loaded stream since.
     /// </summary>
-    public NpgsqlTransaction Transaction => transaction ??= batch?.Transaction ?? connection.BeginTransaction();
-    public MessageMetadata Metadata => metadata;
+    public NpgsqlTransaction Transaction => work.Transaction;
+
+    public MessageMetadata Metadata { get; }
+
+    internal IReadOnlyList<PendingAppend> Appends => appends;
 
     /// <summary>True when the incoming message was consumed before: the caller can stop early.</summary>
     public async Task<bool> AlreadyConsumed(CancellationToken ct)
@@ -65,7 +58,7 @@ public sealed partial class Session : IAsyncDisposable
             // In a batch, the batch's commit finds a redelivery instead, at no extra round trip.
             return false;
         }
-        await using var command = new NpgsqlCommand("select exists (select 1 from inbox where message_id = $1 and consumer = $2)", connection, transaction);
+        await using var command = new NpgsqlCommand("select exists (select 1 from inbox where message_id = $1 and consumer = $2)", work.Connection, work.IsOpen ? work.Transaction : null);
         command.Parameters.Add(new() { Value = incoming.MessageId });
         command.Parameters.Add(new() { Value = incoming.Consumer });
         return (bool)(await command.ExecuteScalarAsync(ct))!;
@@ -73,7 +66,7 @@ public sealed partial class Session : IAsyncDisposable
 
     public async Task<LoadedStream<TState>> Load<TState>(string streamId, string streamType, TState initial, Func<TState, object, TState> evolve, CancellationToken ct)
     {
-        var events = await ReadStream(streamId, ct);
+        var events = await Events(streamId, ct);
         var state = initial;
         foreach (var stored in events)
         {
@@ -82,10 +75,22 @@ public sealed partial class Session : IAsyncDisposable
         return new LoadedStream<TState>(streamId, streamType, events.Count == 0 ? 0 : events[^1].Version, state);
     }
 
-    public Task<IReadOnlyList<StoredEvent>> ReadStream(string streamId, CancellationToken ct) =>
-        batch?.Preloaded(streamId) is { } preloaded
-            ? Task.FromResult(preloaded)
-            : StreamReader.Read(connection, transaction, types, streamId, ct);
+    /// <summary>
+    /// Loads a stream that grows without bound from its inline snapshot: one query reads the
+    /// snapshot and the stream's version, and the snapshot is kept current by every append.
+    /// </summary>
+    public async Task<LoadedStream<TState>> Load<TState>(string streamId, string streamType, IStreamSnapshot<TState> snapshot, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var stream = await work.Marten.Events.FetchForWriting<Snapshot<TState>>(streamId, ct);
+        return new LoadedStream<TState>(streamId, streamType, stream.CurrentVersion ?? 0, stream.Aggregate is { } kept ? kept.State : snapshot.Initial);
+    }
+
+    public async Task<IReadOnlyList<StoredEvent>> ReadStream(string streamId, CancellationToken ct) =>
+        [.. (await Events(streamId, ct)).Select(StoredEvents.From)];
+
+    private async Task<IReadOnlyList<IEvent>> Events(string streamId, CancellationToken ct) =>
+        batch?.Preloaded(streamId) ?? await work.Marten.Events.FetchStreamAsync(streamId, token: ct);
 
     /// <summary>Appends after the loaded version; a writer that got there first makes the commit fail.</summary>
     public void Append<TState>(LoadedStream<TState> stream, IEnumerable<object> events) =>
@@ -97,6 +102,12 @@ public sealed partial class Session : IAsyncDisposable
         if (list.Count == 0)
         {
             return;
+        }
+        foreach (var @event in list)
+        {
+            // Marten would store an unregistered type under a name derived from the class, which a
+            // rename orphans: every stored event has a name given here.
+            work.Store.Types.NameOf(@event.GetType());
         }
         if (appends.Any(a => a.StreamId == streamId))
         {
@@ -130,7 +141,7 @@ public sealed partial class Session : IAsyncDisposable
             outgoing.RemoveAt(pending);
             return true;
         }
-        await using var command = new NpgsqlCommand("delete from outbox where id = $1", connection, Transaction);
+        await using var command = new NpgsqlCommand("delete from outbox where id = $1", work.Connection, work.Transaction);
         command.Parameters.Add(new() { Value = id });
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
@@ -140,7 +151,7 @@ public sealed partial class Session : IAsyncDisposable
     /// as the inbox record: refused once, kept, never retried.
     /// </summary>
     public void RecordRefusal(object? message, string code, string reason) =>
-        refusals.Add(new Refusal(message is null ? "unknown" : types.TryNameOf(message.GetType()) ?? message.GetType().FullName!, message, code, reason));
+        refusals.Add(new Refusal(message is null ? "unknown" : work.Store.Types.TryNameOf(message.GetType()) ?? message.GetType().FullName!, message, code, reason));
 
     private Guid Enqueue(object message, string? destination, DateTimeOffset? dueAt)
     {
@@ -152,80 +163,54 @@ public sealed partial class Session : IAsyncDisposable
 
     public async Task<CommitResult> Commit(CancellationToken ct)
     {
-        ObjectDisposedException.ThrowIf(finished, this);
         if (batch is not null)
         {
             throw new InvalidOperationException("A session of a batch commits with its batch.");
         }
-        await using var commands = new NpgsqlBatch(connection, transaction);
-        if (AddCommands(commands, clock.GetUtcNow()))
+        if (Enlist(work.Now))
         {
-            // A hint only: the relay also polls, since a notification is lost while it is disconnected.
-            commands.BatchCommands.Add(Command($"select pg_notify('{OutboxChannel}', '')"));
+            work.NotifyRelay();
         }
-
-        try
+        var (outcome, conflict) = await work.Commit(appends.ToDictionary(a => a.StreamId, a => a.ExpectedVersion, StringComparer.Ordinal), ct);
+        return outcome switch
         {
-            if (commands.BatchCommands.Count > 0)
-            {
-                await commands.ExecuteNonQueryAsync(ct);
-            }
-            if (transaction is not null)
-            {
-                await transaction.CommitAsync(ct);
-            }
-        }
-        catch (PostgresException e) when (IsInboxConflict(e))
-        {
-            await Abandon(ct);
-            return CommitResult.AlreadyConsumed;
-        }
-        catch (PostgresException e) when (IsStreamConflict(e))
-        {
-            await Abandon(ct);
-            throw await Conflict(ct);
-        }
-        finished = true;
-        return CommitResult.Committed;
+            CommitOutcome.Committed => CommitResult.Committed,
+            CommitOutcome.AlreadyConsumed => CommitResult.AlreadyConsumed,
+            // Marten writes the events before the inbox row, so a redelivery racing its first
+            // delivery loses on the stream: when the message is in the inbox now, it was that.
+            _ when await AlreadyConsumed(ct) => CommitResult.AlreadyConsumed,
+            _ => throw conflict!,
+        };
     }
 
-    internal static bool IsInboxConflict(PostgresException e) =>
-        e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "inbox_pkey";
-
-    internal static bool IsStreamConflict(PostgresException e) =>
-        (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName is "events_stream_version" or "streams_pkey")
-        || (e.SqlState == PostgresErrorCodes.RaiseException && e.Hint == "platform_stream_conflict");
-
-    /// <summary>Adds what this unit of work writes to <paramref name="commands"/>; true when it leaves messages for the relay.</summary>
-    internal bool AddCommands(NpgsqlBatch commands, DateTimeOffset now)
+    /// <summary>Hands what this session writes to the unit of work; true when it leaves messages for the relay.</summary>
+    internal bool Enlist(DateTimeOffset now)
     {
         if (incoming is not null)
         {
-            // No "on conflict do nothing": in an implicit transaction a redelivery must fail the
-            // whole batch, since nothing can be rolled back after it.
-            commands.BatchCommands.Add(Command(
-                "insert into inbox (message_id, consumer, processed_at) values ($1, $2, $3)",
-                incoming.MessageId, incoming.Consumer, now));
+            // No "on conflict do nothing": a redelivery must fail the whole transaction.
+            work.Sql("insert into inbox (message_id, consumer, processed_at) values (?, ?, ?)", incoming.MessageId, incoming.Consumer, now);
         }
 
-        var metadataJson = JsonSerializer.Serialize(metadata, Json.Options);
         foreach (var append in appends)
         {
-            var newVersion = append.ExpectedVersion + append.Events.Count;
-            commands.BatchCommands.Add(append.ExpectedVersion == 0
-                ? Command("insert into streams (stream_id, stream_type, version, created_at, updated_at) values ($1, $2, $3, $4, $4)",
-                    append.StreamId, append.StreamType, newVersion, now)
-                : Command("select platform_advance_stream($1, $2, $3, $4)", append.StreamId, append.ExpectedVersion, newVersion, now));
-            commands.BatchCommands.Add(EventsInsert(append, metadataJson, now));
+            var events = append.Events.Select(e => EventMetadata.Wrap(work.Marten.Events.BuildEvent(e), Metadata, work.Id)).ToArray();
+            work.Marten.Events.Append(append.StreamId, append.ExpectedVersion + events.Length, events);
+            if (append.ExpectedVersion == 0)
+            {
+                // Marten names a stream's type after a CLR aggregate; the platform's stream kinds are names.
+                work.Sql("update mt_streams set type = ? where id = ?", append.StreamType, append.StreamId);
+            }
         }
 
+        var metadataJson = JsonSerializer.Serialize(Metadata, Json.Options);
         foreach (var refusal in refusals)
         {
-            commands.BatchCommands.Add(Command(
-                "insert into refusals (message_id, consumer, message_type, body, code, reason, refused_at) values ($1, $2, $3, $4::jsonb, $5, $6, $7)",
+            work.Sql(
+                "insert into refusals (message_id, consumer, message_type, body, code, reason, refused_at) values (?, ?, ?, ?::jsonb, ?, ?, ?)",
                 incoming?.MessageId, incoming?.Consumer, refusal.MessageType,
                 refusal.Message is null ? null : JsonSerializer.Serialize(refusal.Message, refusal.Message.GetType(), Json.Options),
-                refusal.Code, refusal.Reason, now));
+                refusal.Code, refusal.Reason, now);
         }
 
         var notify = false;
@@ -233,108 +218,19 @@ public sealed partial class Session : IAsyncDisposable
         {
             var due = message.DueAt ?? now;
             notify |= due <= now || message.DueAt is not null;
-            commands.BatchCommands.Add(Command(
-                "insert into outbox (id, due_at, scheduled, destination, message_type, body, headers, created_at) values ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8)",
-                message.Id, due, message.DueAt is not null, (object?)message.Destination ?? DBNull.Value, types.NameOf(message.Message.GetType()),
-                JsonSerializer.Serialize(message.Message, message.Message.GetType(), Json.Options), metadataJson, now));
+            work.Sql(
+                "insert into outbox (id, due_at, scheduled, destination, message_type, body, headers, created_at) values (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)",
+                message.Id, due, message.DueAt is not null, message.Destination, work.Store.Types.NameOf(message.Message.GetType()),
+                JsonSerializer.Serialize(message.Message, message.Message.GetType(), Json.Options), metadataJson, now);
         }
         return notify;
     }
 
-    /// <summary>The batch committed (or failed) this session's work.</summary>
-    internal void Finish() => finished = true;
-
-    private async Task Abandon(CancellationToken ct)
-    {
-        if (transaction is not null)
-        {
-            await transaction.RollbackAsync(ct);
-        }
-        finished = true;
-    }
-
-    /// <summary>
-    /// Names the stream that moved on. PostgreSQL's error detail would say, but Npgsql withholds it
-    /// (it may hold data), so the appended streams' versions are read again.
-    /// </summary>
-    private async Task<StreamConcurrencyException> Conflict(CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand("select stream_id, version from streams where stream_id = any($1)", connection);
-        command.Parameters.Add(new() { Value = appends.Select(a => a.StreamId).ToArray() });
-        var versions = new Dictionary<string, long>(StringComparer.Ordinal);
-        await using (var reader = await command.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
-            {
-                versions[reader.GetString(0)] = reader.GetInt64(1);
-            }
-        }
-        var moved = appends.FirstOrDefault(a => versions.GetValueOrDefault(a.StreamId) != a.ExpectedVersion) ?? appends[0];
-        return new StreamConcurrencyException(moved.StreamId, moved.ExpectedVersion, versions.GetValueOrDefault(moved.StreamId));
-    }
-
-    private NpgsqlBatchCommand EventsInsert(PendingAppend append, string metadataJson, DateTimeOffset now)
-    {
-        var count = append.Events.Count;
-        var versions = new long[count];
-        var typeNames = new string[count];
-        var data = new string[count];
-        for (var i = 0; i < count; i++)
-        {
-            var @event = append.Events[i];
-            versions[i] = append.ExpectedVersion + i + 1;
-            typeNames[i] = types.NameOf(@event.GetType());
-            data[i] = JsonSerializer.Serialize(@event, @event.GetType(), Json.Options);
-        }
-        var command = new NpgsqlBatchCommand("""
-            insert into events (stream_id, version, type, data, metadata, recorded_at)
-            select $1, v, t, d::jsonb, $5::jsonb, $6 from unnest($2::bigint[], $3::text[], $4::text[]) as x(v, t, d)
-            """);
-        command.Parameters.Add(new() { Value = append.StreamId });
-        command.Parameters.Add(new() { Value = versions });
-        command.Parameters.Add(new() { Value = typeNames });
-        command.Parameters.Add(new() { Value = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = metadataJson });
-        command.Parameters.Add(new() { Value = now });
-        return command;
-    }
-
-    internal static NpgsqlBatchCommand Command(string sql, params object?[] values)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
-        }
-        return command;
-    }
-
     public ValueTask DisposeAsync() =>
-        // In a batch, the connection and any transaction are the batch's.
-        batch is null ? Release(connection, transaction, finished) : ValueTask.CompletedTask;
+        // In a batch, the unit of work is the batch's.
+        batch is null ? work.DisposeAsync() : ValueTask.CompletedTask;
 
-    /// <summary>Rolls back what was not committed, then returns the connection to the pool.</summary>
-    internal static async ValueTask Release(NpgsqlConnection connection, NpgsqlTransaction? transaction, bool finished)
-    {
-        if (transaction is not null)
-        {
-            if (!finished)
-            {
-                try
-                {
-                    await transaction.RollbackAsync();
-                }
-                catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
-                {
-                    // The connection is already broken: the server has rolled the transaction back.
-                }
-            }
-            await transaction.DisposeAsync();
-        }
-        await connection.DisposeAsync();
-    }
-
-    private sealed record PendingAppend(string StreamId, string StreamType, long ExpectedVersion, IReadOnlyList<object> Events);
+    internal sealed record PendingAppend(string StreamId, string StreamType, long ExpectedVersion, IReadOnlyList<object> Events);
 
     private sealed record Refusal(string MessageType, object? Message, string Code, string Reason);
 

@@ -1,4 +1,4 @@
-using Npgsql;
+using JasperFx.Events;
 
 namespace Platform.EventSourcing;
 
@@ -16,42 +16,33 @@ public enum BatchCommitResult
 }
 
 /// <summary>
-/// Units of work for many consumed messages at once, one session each, sharing one connection:
-/// their streams load in one query and everything they write commits in one round trip. A
-/// message costs the database a share of three statements instead of three of its own. All or
-/// nothing: when the commit cannot take the whole batch, nothing is written and the caller
-/// handles the messages one by one.
+/// Units of work for many consumed messages at once, one session each, sharing one transaction and
+/// one Marten session: their streams load in one round trip and everything they write commits in
+/// one batch. All or nothing: when the commit cannot take the whole batch, nothing is written and
+/// the caller handles the messages one by one.
 /// </summary>
 public sealed class SessionBatch : IAsyncDisposable
 {
-    private readonly NpgsqlConnection connection;
-    private readonly MessageTypeRegistry types;
-    private readonly TimeProvider clock;
+    private readonly StoreTransaction work;
     private readonly List<Session> sessions = [];
-    private readonly Dictionary<string, IReadOnlyList<StoredEvent>> preloaded = new(StringComparer.Ordinal);
-    private NpgsqlTransaction? transaction;
+    private readonly Dictionary<string, IReadOnlyList<IEvent>> preloaded = new(StringComparer.Ordinal);
     private bool finished;
 
-    internal SessionBatch(NpgsqlConnection connection, MessageTypeRegistry types, TimeProvider clock)
+    internal SessionBatch(StoreTransaction work)
     {
-        this.connection = connection;
-        this.types = types;
-        this.clock = clock;
+        this.work = work;
     }
-
-    /// <summary>One transaction for every session of the batch that asks for one.</summary>
-    internal NpgsqlTransaction Transaction => transaction ??= connection.BeginTransaction();
 
     /// <summary>The session of one consumed message.</summary>
     public Session Add(IncomingMessage incoming, MessageMetadata metadata)
     {
         ObjectDisposedException.ThrowIf(finished, this);
-        var session = new Session(connection, types, clock, incoming, metadata, this);
+        var session = new Session(work, incoming, metadata, this);
         sessions.Add(session);
         return session;
     }
 
-    /// <summary>Reads these streams in one query; the sessions' loads of them then cost nothing.</summary>
+    /// <summary>Reads these streams in one round trip; the sessions' loads of them then cost nothing.</summary>
     public async Task Preload(IEnumerable<string> streamIds, CancellationToken ct)
     {
         var wanted = streamIds.Distinct(StringComparer.Ordinal).Where(id => !preloaded.ContainsKey(id)).ToArray();
@@ -59,52 +50,42 @@ public sealed class SessionBatch : IAsyncDisposable
         {
             return;
         }
-        var read = await StreamReader.ReadMany(connection, transaction, types, wanted, ct);
-        foreach (var id in wanted)
+        var query = work.Marten.CreateBatchQuery();
+        var reads = wanted.Select(id => (Id: id, Events: query.Events.FetchStream(id))).ToList();
+        await query.Execute(ct);
+        foreach (var (id, events) in reads)
         {
-            preloaded[id] = read.TryGetValue(id, out var events) ? events : [];
+            preloaded[id] = await events;
         }
     }
 
-    internal IReadOnlyList<StoredEvent>? Preloaded(string streamId) => preloaded.GetValueOrDefault(streamId);
+    internal IReadOnlyList<IEvent>? Preloaded(string streamId) => preloaded.GetValueOrDefault(streamId);
 
     public async Task<BatchCommitResult> Commit(CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(finished, this);
         finished = true;
-        var now = clock.GetUtcNow();
-        await using var commands = new NpgsqlBatch(connection, transaction);
+        var appends = sessions.SelectMany(s => s.Appends).ToList();
+        if (appends.GroupBy(a => a.StreamId, StringComparer.Ordinal).Any(g => g.Count() > 1))
+        {
+            // Two messages of the batch decided on the same version of one stream: one of them must
+            // see the other's events first.
+            await work.Rollback(ct);
+            return BatchCommitResult.HandleOneByOne;
+        }
+        var now = work.Now;
         var notify = false;
         foreach (var session in sessions)
         {
-            notify |= session.AddCommands(commands, now);
-            session.Finish();
+            notify |= session.Enlist(now);
         }
         if (notify)
         {
-            commands.BatchCommands.Add(Session.Command($"select pg_notify('{Session.OutboxChannel}', '')"));
+            work.NotifyRelay();
         }
-        try
-        {
-            if (commands.BatchCommands.Count > 0)
-            {
-                await commands.ExecuteNonQueryAsync(ct);
-            }
-            if (transaction is not null)
-            {
-                await transaction.CommitAsync(ct);
-            }
-        }
-        catch (PostgresException e) when (Session.IsInboxConflict(e) || Session.IsStreamConflict(e))
-        {
-            if (transaction is not null)
-            {
-                await transaction.RollbackAsync(ct);
-            }
-            return BatchCommitResult.HandleOneByOne;
-        }
-        return BatchCommitResult.Committed;
+        var (outcome, _) = await work.Commit(appends.ToDictionary(a => a.StreamId, a => a.ExpectedVersion, StringComparer.Ordinal), ct);
+        return outcome == CommitOutcome.Committed ? BatchCommitResult.Committed : BatchCommitResult.HandleOneByOne;
     }
 
-    public ValueTask DisposeAsync() => Session.Release(connection, transaction, finished);
+    public ValueTask DisposeAsync() => work.DisposeAsync();
 }

@@ -46,7 +46,7 @@ public sealed class InvariantCheckerTests(InvariantCheckerTests.Database databas
     [Fact]
     public async Task A_stream_whose_recorded_version_is_not_its_last_event_is_reported()
     {
-        await PlantedRun.Execute(run.Order, "update streams set version = 7 where stream_id = 'order-o-1'");
+        await PlantedRun.Execute(run.Order, "update mt_streams set version = 7 where id = 'order-o-1'");
 
         Assert.Contains("order: stream order-o-1 is recorded at version 7, its last event is 2", Broken(await run.Check(), "no stream has a gap"));
     }
@@ -65,8 +65,8 @@ public sealed class InvariantCheckerTests(InvariantCheckerTests.Database databas
     [Fact]
     public async Task A_completed_line_without_a_warranty_is_reported()
     {
-        await PlantedRun.Execute(run.Warranty, "delete from events where stream_id = 'warranty-file/o-1/L2'");
-        await PlantedRun.Execute(run.Warranty, "delete from streams where stream_id = 'warranty-file/o-1/L2'");
+        await PlantedRun.Execute(run.Warranty, "delete from mt_events where stream_id = 'warranty-file/o-1/L2'");
+        await PlantedRun.Execute(run.Warranty, "delete from mt_streams where id = 'warranty-file/o-1/L2'");
 
         Assert.Contains("order o-1 line L2 completed with 0 warranties", Broken(await run.Check(), "every completed order has exactly one warranty"));
     }
@@ -89,7 +89,7 @@ public sealed class InvariantCheckerTests(InvariantCheckerTests.Database databas
     [Fact]
     public async Task A_completed_job_whose_claim_was_never_resolved_is_reported()
     {
-        await PlantedRun.Execute(run.Warranty, $"delete from events where data->>'claimId' = '{PlantedRun.RepairedClaim}' and type = 'warranty.claim-resolved'");
+        await PlantedRun.Execute(run.Warranty, $"delete from mt_events where data->>'claimId' = '{PlantedRun.RepairedClaim}' and type = 'warranty.claim-resolved'");
 
         Assert.Contains($"claim {PlantedRun.RepairedClaim}: its job {PlantedRun.RepairedJob} was completed, but the claim is not resolved",
             Broken(await run.Check(), "every approved repair claim"));

@@ -23,7 +23,8 @@ public sealed class PlantedStore(NpgsqlDataSource dataSource) : IAsyncDisposable
         // A planted record need not survive a crash of the server: its many small commits skip waiting for the disk.
         var builder = new NpgsqlConnectionStringBuilder(TestDatabase.Settings.ConnectionString(database.Name)) { SearchPath = schema, Options = "-c synchronous_commit=off" };
         var store = new PlantedStore(NpgsqlDataSource.Create(builder.ConnectionString));
-        await Migrator.Apply(store.DataSource, EventStoreSchema.Migrations, CancellationToken.None);
+        using var events = new EventStore(store.DataSource, new MessageTypeRegistry(), TimeProvider.System, schema: schema);
+        await Migrator.Apply(store.DataSource, EventStoreSchema.Migrations, CancellationToken.None, events.ApplySchema);
         return store;
     }
 
@@ -92,26 +93,29 @@ public sealed class PlantedRun : IAsyncDisposable
     {
         await using var connection = await database.DataSource.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
-        await using var next = new NpgsqlCommand("select coalesce(max(version), 0) + 1 from events where stream_id = $1", connection, tx);
+        await using var next = new NpgsqlCommand("select coalesce(max(version), 0) + 1 from mt_events where stream_id = $1", connection, tx);
         next.Parameters.Add(new() { Value = stream });
         var at = version ?? (long)(await next.ExecuteScalarAsync())!;
-        await using var insert = new NpgsqlCommand(
-            "insert into events (stream_id, version, type, data, metadata, recorded_at) values ($1, $2, $3, $4::jsonb, $5::jsonb, $6)", connection, tx);
-        insert.Parameters.Add(new() { Value = stream });
-        insert.Parameters.Add(new() { Value = at });
-        insert.Parameters.Add(new() { Value = type });
-        insert.Parameters.Add(new() { Value = JsonSerializer.Serialize(data) });
-        insert.Parameters.Add(new() { Value = JsonSerializer.Serialize(new { messageId }) });
-        insert.Parameters.Add(new() { Value = Now });
-        await insert.ExecuteNonQueryAsync();
         await using var advance = new NpgsqlCommand("""
-            insert into streams (stream_id, stream_type, version, created_at, updated_at) values ($1, 'planted', $2, $3, $3)
-                on conflict (stream_id) do update set version = greatest(streams.version, excluded.version)
+            insert into mt_streams (id, type, version, timestamp, created) values ($1, 'planted', $2, $3, $3)
+                on conflict (id) do update set version = greatest(mt_streams.version, excluded.version)
             """, connection, tx);
         advance.Parameters.Add(new() { Value = stream });
         advance.Parameters.Add(new() { Value = at });
         advance.Parameters.Add(new() { Value = Now });
         await advance.ExecuteNonQueryAsync();
+        // As Marten's append leaves it: the message id and the unit of work among the event's headers.
+        await using var insert = new NpgsqlCommand("""
+            insert into mt_events (seq_id, id, stream_id, version, type, data, headers, timestamp)
+            values (nextval('mt_events_sequence'), gen_random_uuid(), $1, $2, $3, $4::jsonb, $5::jsonb, $6)
+            """, connection, tx);
+        insert.Parameters.Add(new() { Value = stream });
+        insert.Parameters.Add(new() { Value = at });
+        insert.Parameters.Add(new() { Value = type });
+        insert.Parameters.Add(new() { Value = JsonSerializer.Serialize(data) });
+        insert.Parameters.Add(new() { Value = JsonSerializer.Serialize(new Dictionary<string, string?> { ["message-id"] = messageId?.ToString(), ["unit-of-work"] = Guid.NewGuid().ToString() }) });
+        insert.Parameters.Add(new() { Value = Now });
+        await insert.ExecuteNonQueryAsync();
         await tx.CommitAsync();
     }
 

@@ -8,7 +8,7 @@ namespace Platform.Chaos;
 
 /// <summary>
 /// What must hold after a run, however its services, broker and database failed under it: read from the four
-/// services' databases (events, streams, inbox), the broker's dead-letter queues, and the simulator's manifest
+/// services' databases (Marten's mt_events and mt_streams, inbox), the broker's dead-letter queues, and the simulator's manifest
 /// (its bad and repeated messages, and the figures it read back from the services' APIs). Run it once the
 /// services have stopped, so nothing changes while it reads.
 /// </summary>
@@ -39,7 +39,7 @@ public sealed class InvariantChecker(ServiceDatabases databases, PlatformSetting
     public async Task<InvariantResult> CompletedOrdersHaveOneWarrantyPerLine(CancellationToken ct)
     {
         var completedLines = new HashSet<(string Order, string Line)>();
-        foreach (var data in await Column(databases.Order, $"select data from events where type = '{OrderCompleted}'", r => r.GetString(0), ct))
+        foreach (var data in await Column(databases.Order, $"select data from mt_events where type = '{OrderCompleted}'", r => r.GetString(0), ct))
         {
             using var completed = JsonDocument.Parse(data);
             var order = completed.RootElement.GetProperty("orderId").GetString()!;
@@ -49,7 +49,7 @@ public sealed class InvariantChecker(ServiceDatabases databases, PlatformSetting
             }
         }
         var warranties = (await Column(databases.Warranty,
-                "select data->>'orderId', data->>'lineId', count(*) from events where type = 'warranty.warranty-activated' group by 1, 2",
+                "select data->>'orderId', data->>'lineId', count(*) from mt_events where type = 'warranty.warranty-activated' group by 1, 2",
                 r => (Line: (r.GetString(0), r.GetString(1)), Count: r.GetInt64(2)), ct))
             .ToDictionary(w => w.Line, w => w.Count);
 
@@ -70,10 +70,10 @@ public sealed class InvariantChecker(ServiceDatabases databases, PlatformSetting
     public async Task<InvariantResult> StreamsHaveNoGapOrDuplicate(CancellationToken ct)
     {
         const string Sql = """
-            select coalesce(e.stream_id, s.stream_id), e.events, e.versions, e.lowest, e.highest, s.version
+            select coalesce(e.stream_id, s.id), e.events, e.versions, e.lowest, e.highest, s.version
             from (select stream_id, count(*) as events, count(distinct version) as versions, min(version) as lowest, max(version) as highest
-                  from events group by stream_id) e
-            full join streams s on s.stream_id = e.stream_id
+                  from mt_events where type <> 'tombstone' group by stream_id) e
+            full join (select id, version from mt_streams where id <> 'mt_tombstone') s on s.id = e.stream_id
             """;
         var streams = 0;
         var violations = new List<string>();
@@ -111,20 +111,20 @@ public sealed class InvariantChecker(ServiceDatabases databases, PlatformSetting
     public async Task<InvariantResult> ApprovedRepairClaimsHaveOneJobOrResolution(CancellationToken ct)
     {
         var approved = await Column(databases.Warranty, """
-            select data->>'claimId' from events
+            select data->>'claimId' from mt_events
             where type = 'warranty.claim-approved' and data->>'remedy' = 'Repair' and data->>'answerer' in ('Brand', 'ExtendedWarrantyProgramme')
             """, r => r.GetString(0), ct);
-        var resolved = (await Column(databases.Warranty, "select data->>'claimId' from events where type = 'warranty.claim-resolved'", r => r.GetString(0), ct))
+        var resolved = (await Column(databases.Warranty, "select data->>'claimId' from mt_events where type = 'warranty.claim-resolved'", r => r.GetString(0), ct))
             .ToHashSet(StringComparer.Ordinal);
         var jobs = (await Column(databases.RepairDispatch, """
-                select data->'source'->>'id', data->>'jobId' from events
+                select data->'source'->>'id', data->>'jobId' from mt_events
                 where type = 'repairdispatch.repair-job-opened' and data->'source'->>'kind' = 'ApprovedClaim'
                 """, r => (Claim: r.GetString(0), Job: r.GetString(1)), ct))
             .ToLookup(j => j.Claim, j => j.Job, StringComparer.Ordinal);
         var completed = await JobsWith("repairdispatch.repair-job-completed", ct);
         var escalated = await JobsWith("repairdispatch.repair-job-escalated", ct);
         var cases = (await Column(databases.Arbitration, """
-                select data->'origin'->>'jobId' from events
+                select data->'origin'->>'jobId' from mt_events
                 where type = 'arbitration.case-opened' and data->'origin'->>'$type' = 'RepairJobEscalated'
                 """, r => r.GetString(0), ct))
             .ToHashSet(StringComparer.Ordinal);
@@ -164,13 +164,13 @@ public sealed class InvariantChecker(ServiceDatabases databases, PlatformSetting
     public async Task<InvariantResult> CallbackDeadlinesTookEffectOnce(CancellationToken ct)
     {
         var events = await Column(databases.RepairDispatch, """
-            select stream_id, version, type, data from events
+            select stream_id, version, type, data from mt_events
             where type in ('repairdispatch.repair-job-dispatched', 'repairdispatch.provider-callback-sla-breached', 'repairdispatch.customer-contacted',
                            'repairdispatch.repair-job-declined', 'repairdispatch.repair-job-escalated')
             order by stream_id, version
             """, r => (Stream: r.GetString(0), Version: r.GetInt64(1), Type: r.GetString(2), Data: JsonDocument.Parse(r.GetString(3)).RootElement.Clone()), ct);
         var againstProviders = (await Column(databases.RepairDispatch, """
-                select data->>'jobId', (data->>'attempt')::int from events where type = 'repairdispatch.provider-callback-breach-recorded'
+                select data->>'jobId', (data->>'attempt')::int from mt_events where type = 'repairdispatch.provider-callback-breach-recorded'
                 """, r => (Job: r.GetString(0), Attempt: r.GetInt32(1)), ct))
             .GroupBy(b => b).ToDictionary(g => g.Key, g => g.Count());
         var passed = businessNow - settled;
@@ -268,8 +268,8 @@ public sealed class InvariantChecker(ServiceDatabases databases, PlatformSetting
     public async Task<InvariantResult> NoConsumedMessageTookEffectTwice(CancellationToken ct)
     {
         const string Sql = """
-            select metadata->>'messageId', stream_id, count(distinct tx_id) from events
-            where metadata->>'messageId' is not null group by 1, 2
+            select headers->>'message-id', stream_id, count(distinct headers->>'unit-of-work') from mt_events
+            where headers->>'message-id' is not null group by 1, 2
             """;
         var pairs = 0;
         var violations = new List<string>();
@@ -301,8 +301,8 @@ public sealed class InvariantChecker(ServiceDatabases databases, PlatformSetting
                 consumed[id].Add($"{service}/{consumer}");
             }
             foreach (var (id, transactions) in await Column(source, """
-                         select (metadata->>'messageId')::uuid, count(distinct tx_id) from events
-                         where metadata->>'messageId' = any($1) group by 1
+                         select (headers->>'message-id')::uuid, count(distinct headers->>'unit-of-work') from mt_events
+                         where headers->>'message-id' = any($1) group by 1
                          """, r => (r.GetGuid(0), r.GetInt64(1)), ct, [ids.Select(i => i.ToString()).ToArray()]))
             {
                 effects[id] = effects.GetValueOrDefault(id) + transactions;
@@ -332,7 +332,7 @@ public sealed class InvariantChecker(ServiceDatabases databases, PlatformSetting
         async Task PerStream(string service, NpgsqlDataSource source, string streamPrefix, string[] atMostOnce, string[] exactlyOnce)
         {
             var counts = await Column(source, """
-                select stream_id, type, count(*) from events where stream_id like $1 || '%' group by 1, 2
+                select stream_id, type, count(*) from mt_events where stream_id like $1 || '%' group by 1, 2
                 """, r => (Stream: r.GetString(0), Type: r.GetString(1), Count: r.GetInt64(2)), ct, streamPrefix);
             foreach (var stream in counts.GroupBy(c => c.Stream))
             {
@@ -346,7 +346,7 @@ public sealed class InvariantChecker(ServiceDatabases databases, PlatformSetting
         // Per key inside the events (a claim in a warranty file, an attempt of a job, an arbitration case's origin).
         async Task PerKey(string service, NpgsqlDataSource source, string what, string keySql, string[] types, int atMost)
         {
-            var counts = await Column(source, $"select {keySql}, type, count(*) from events where type = any($1) group by 1, 2",
+            var counts = await Column(source, $"select {keySql}, type, count(*) from mt_events where type = any($1) group by 1, 2",
                 r => (Key: r.GetString(0), Type: r.GetString(1), Count: r.GetInt64(2)), ct, [types]);
             foreach (var key in counts.GroupBy(c => c.Key))
             {
@@ -390,7 +390,7 @@ public sealed class InvariantChecker(ServiceDatabases databases, PlatformSetting
     }
 
     private async Task<HashSet<string>> JobsWith(string type, CancellationToken ct) =>
-        (await Column(databases.RepairDispatch, "select data->>'jobId' from events where type = $1", r => r.GetString(0), ct, type)).ToHashSet(StringComparer.Ordinal);
+        (await Column(databases.RepairDispatch, "select data->>'jobId' from mt_events where type = $1", r => r.GetString(0), ct, type)).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>
     /// Every message of the run's dead-letter queues, read and put back. Each queue is read to its end rather than

@@ -36,7 +36,7 @@ public sealed class ScheduleTests
         Assert.Equal(id, delivery.MessageId);
         Assert.True(delivery.At >= dueAt, $"fired {(dueAt - delivery.At).TotalMilliseconds:F0} ms early");
         Assert.True(delivery.At - dueAt <= TimeSpan.FromSeconds(1), $"fired {(delivery.At - dueAt).TotalMilliseconds:F0} ms late");
-        await Eventually.Until(async () => await database.Scalar<long>("select count(*) from events") == 1, Deadline, "applied once");
+        await Eventually.Until(async () => await database.Scalar<long>("select count(*) from mt_events where type <> 'tombstone'") == 1, Deadline, "applied once");
         await host.StopAsync();
     }
 
@@ -54,7 +54,7 @@ public sealed class ScheduleTests
 
         using var relay = await Hosts.Start(database);
 
-        await Eventually.Until(async () => await receiverDatabase.Scalar<long>("select count(*) from events") == 1, Deadline, "fired after the relay returned");
+        await Eventually.Until(async () => await receiverDatabase.Scalar<long>("select count(*) from mt_events where type <> 'tombstone'") == 1, Deadline, "fired after the relay returned");
         Assert.Equal(1, deliveries.Count);
         await relay.StopAsync();
         await receiver.StopAsync();
@@ -125,7 +125,7 @@ public sealed class BrokerFaultTests
             await ServerFaults.Rabbitmqctl("start_app");
         }
 
-        await Eventually.Until(async () => await database.Scalar<long>("select count(*) from events") == 1, TimeSpan.FromSeconds(90), "delivered after the broker returned");
+        await Eventually.Until(async () => await database.Scalar<long>("select count(*) from mt_events where type <> 'tombstone'") == 1, TimeSpan.FromSeconds(90), "delivered after the broker returned");
         await Eventually.Until(async () => await database.Scalar<long>("select count(*) from outbox") == 0, TimeSpan.FromSeconds(30), "the row is removed");
         Assert.Single(deliveries.All.Select(d => d.MessageId).Distinct());
         await host.StopAsync();
@@ -171,7 +171,7 @@ public sealed class MigrationTests
         Assert.Equal(0, await b.WaitForExit(TimeSpan.FromSeconds(60)));
         Assert.Equal(EventStoreSchema.Migrations.Count, await database.Scalar<long>("select count(*) from schema_migrations"));
         Assert.Equal(5L, await database.Scalar<long>(
-            "select count(*) from information_schema.tables where table_schema = 'public' and table_name in ('events', 'streams', 'inbox', 'outbox', 'refusals')"));
+            "select count(*) from information_schema.tables where table_schema = 'public' and table_name in ('mt_events', 'mt_streams', 'inbox', 'outbox', 'refusals')"));
     }
 
     [Fact]

@@ -46,11 +46,11 @@ public sealed class SessionBatchTests
             Assert.Equal(BatchCommitResult.Committed, await batch.Commit(None));
         }
 
-        Assert.Equal(1L, await database.Scalar<long>("select version from streams where stream_id = 'stream-1'"));
-        Assert.Equal(2L, await database.Scalar<long>("select version from streams where stream_id = 'stream-2'"));
+        Assert.Equal(1L, await database.Scalar<long>("select version from mt_streams where id = 'stream-1'"));
+        Assert.Equal(2L, await database.Scalar<long>("select version from mt_streams where id = 'stream-2'"));
         Assert.Equal(3L, await database.Scalar<long>("select count(*) from inbox where consumer = 'batched'"));
         Assert.Equal(3L, await database.Scalar<long>("select count(*) from outbox"));
-        var metadata = await database.Scalar<string>("select metadata::text from events where stream_id = 'stream-3'");
+        var metadata = await database.Scalar<string>("select headers::text from mt_events where stream_id = 'stream-3'");
         Assert.Contains(ids[2].ToString(), metadata, StringComparison.Ordinal);
     }
 
@@ -74,7 +74,7 @@ public sealed class SessionBatchTests
             Assert.Equal(BatchCommitResult.HandleOneByOne, await batch.Commit(None));
         }
 
-        Assert.Equal(0L, await database.Scalar<long>("select count(*) from streams where stream_id in ('new-1', 'earlier-again')"));
+        Assert.Equal(0L, await database.Scalar<long>("select count(*) from mt_streams where id in ('new-1', 'earlier-again')"));
         Assert.Equal(1L, await database.Scalar<long>("select count(*) from inbox"));
         Assert.Equal(1L, await database.Scalar<long>("select count(*) from outbox"));
     }
@@ -92,7 +92,7 @@ public sealed class SessionBatchTests
             Assert.Equal(BatchCommitResult.HandleOneByOne, await batch.Commit(None));
         }
 
-        Assert.Equal(0L, await database.Scalar<long>("select count(*) from events"));
+        Assert.Equal(0L, await database.Scalar<long>("select count(*) from mt_events where type <> 'tombstone'"));
         Assert.Equal(0L, await database.Scalar<long>("select count(*) from inbox"));
     }
 
@@ -112,7 +112,7 @@ public sealed class SessionBatchTests
         }
 
         Assert.Equal(BatchCommitResult.HandleOneByOne, await batch.Commit(None));
-        Assert.Equal(1L, await database.Scalar<long>("select count(*) from events where stream_id = 'moving'"));
+        Assert.Equal(1L, await database.Scalar<long>("select count(*) from mt_events where stream_id = 'moving'"));
         Assert.Equal(0L, await database.Scalar<long>("select count(*) from inbox"));
     }
 

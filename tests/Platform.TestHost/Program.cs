@@ -8,7 +8,7 @@ using Platform.ServiceDefaults;
 using Platform.TestHost.Messages;
 
 // Modes (the database is PLATFORM_PG_DATABASE, the servers as in deploy/env.sh):
-//   migrate                          apply the event store's migrations, then exit 0
+//   migrate                          apply the plumbing's migrations and Marten's schema, then exit 0
 //   commit-and-die RUN_ID COUNT      commit COUNT outbox messages without a relay, then SIGKILL itself
 //   relay [--die-after-publish]      run the outbox relay; with the flag, SIGKILL itself after the
 //                                    first message the broker has confirmed, before its row is deleted
@@ -21,7 +21,8 @@ switch (mode)
     case "migrate":
         await using (var dataSource = NpgsqlDataSource.Create(settings.ConnectionString(database)))
         {
-            await Migrator.Apply(dataSource, EventStoreSchema.Migrations, CancellationToken.None);
+            using var events = new EventStore(dataSource, TestTypes.Registry(), TimeProvider.System);
+            await Migrator.Apply(dataSource, EventStoreSchema.Migrations, CancellationToken.None, events.ApplySchema);
         }
         Console.WriteLine("migrated");
         return 0;

@@ -51,5 +51,5 @@ public sealed class BreachBurstTests : IAsyncLifetime
         Assert.Equal(Jobs, await Count("repairdispatch.repair-job-escalated"));
     }
 
-    private Task<long> Count(string type) => database.Scalar<long>("select count(*) from events where type = $1", type);
+    private Task<long> Count(string type) => database.Scalar<long>("select count(*) from mt_events where type = $1", type);
 }

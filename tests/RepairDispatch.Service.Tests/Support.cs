@@ -182,10 +182,10 @@ internal sealed class Store(TestDatabase database)
     public static async Task<Store> Of(TestEnvironment env) => new(await env.Database(Repair.Service));
 
     public async Task<long> Events(string streamId, string type) =>
-        await database.Scalar<long>("select count(*) from events where stream_id = $1 and type = $2", streamId, type);
+        await database.Scalar<long>("select count(*) from mt_events where stream_id = $1 and type = $2", streamId, type);
 
     public async Task<long> EventCount(string streamId) =>
-        await database.Scalar<long>("select count(*) from events where stream_id = $1", streamId);
+        await database.Scalar<long>("select count(*) from mt_events where stream_id = $1", streamId);
 
     /// <summary>The scheduled deadlines of a job waiting in the outbox: their ids (the MessageIds they will carry) and due times.</summary>
     public async Task<IReadOnlyList<(Guid Id, DateTimeOffset DueAt, int Attempt)>> CallbackDeadlines(Guid jobId) =>

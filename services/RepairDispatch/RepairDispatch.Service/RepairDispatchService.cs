@@ -40,6 +40,7 @@ public static class RepairDispatchService
             ConfigureEventSourcing = o =>
             {
                 EventTypes.Register(o.Types);
+                o.Snapshots.Add(ProviderWorkflow.Snapshots);
                 o.Types.RegisterNamespace(typeof(ClaimApproved).Assembly, "Platform.Contracts");
                 o.Migrations.AddRange(ReadModelMigrations.All);
             },

@@ -81,7 +81,7 @@ public abstract class OrderServiceTest(double clockSpeed = 1) : IAsyncLifetime
 
     /// <summary>How many events of a type the order's stream holds.</summary>
     private protected Task<long> StoredEvents<TEvent>(string orderId) where TEvent : OrderEvent =>
-        database.Scalar<long>("select count(*) from events where stream_id = $1 and type = $2", OrderStream.Id(orderId), StoredNames.NameOf(typeof(TEvent)));
+        database.Scalar<long>("select count(*) from mt_events where stream_id = $1 and type = $2", OrderStream.Id(orderId), StoredNames.NameOf(typeof(TEvent)));
 
     protected Task<long> ScheduledConfirmations(string orderId) =>
         database.Scalar<long>("select count(*) from outbox where scheduled and body->>'orderId' = $1", orderId);

@@ -17,15 +17,14 @@ public sealed class ProviderWorkflow(RepairDispatchPolicy policy)
 
     /// <summary>
     /// A provider's stream gains an event for every callback breach for as long as the provider works
-    /// with the platform, so it is loaded from a snapshot. The key changes with <see cref="Provider"/>'s
-    /// shape or <see cref="ProviderDecider.Evolve"/>.
+    /// with the platform, so it is loaded from a Marten inline snapshot kept by every append.
     /// </summary>
-    public static readonly SnapshotPolicy<Provider> Snapshots = new("provider/1");
+    public static readonly StreamSnapshot<Provider, ProviderEvent> Snapshots = new(Provider.Initial, ProviderDecider.Evolve);
 
     /// <summary>Decides and appends; publishes a suspension. The providers read model is the caller's to write, with the rest of its row.</summary>
     public async Task<ProviderOutcome> Execute(Session session, string providerId, ProviderCommand command, CancellationToken ct)
     {
-        var stream = await session.Load(StreamId(providerId), StreamType, Provider.Initial, (s, e) => ProviderDecider.Evolve(s, (ProviderEvent)e), Snapshots, ct);
+        var stream = await session.Load(StreamId(providerId), StreamType, Snapshots, ct);
         var decision = ProviderDecider.Decide(command, stream.State, policy);
         session.Append(stream, decision.Events);
         var state = decision.Events.Aggregate(stream.State, ProviderDecider.Evolve);

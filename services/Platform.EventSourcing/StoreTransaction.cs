@@ -1,0 +1,175 @@
+using JasperFx;
+using JasperFx.Events;
+using Marten;
+using Marten.Services;
+using Npgsql;
+using Polly;
+using Polly.Retry;
+
+namespace Platform.EventSourcing;
+
+/// <summary>
+/// One PostgreSQL transaction shared by Marten and the plumbing: Marten's session joins it, the
+/// plumbing's rows ride in Marten's batch (<c>QueueSqlCommand</c>), and read models written on
+/// <see cref="Connection"/> with <see cref="Transaction"/> commit or roll back with the events.
+/// </summary>
+internal sealed class StoreTransaction : IAsyncDisposable
+{
+    public const string OutboxChannel = "platform_outbox";
+
+    private bool finished;
+
+    private StoreTransaction(EventStore store, NpgsqlConnection connection, NpgsqlTransaction transaction)
+    {
+        Store = store;
+        Connection = connection;
+        Transaction = transaction;
+        Marten = store.Marten.LightweightSession(SessionOptions.ForTransaction(transaction));
+    }
+
+    public EventStore Store { get; }
+    public NpgsqlConnection Connection { get; }
+    public NpgsqlTransaction Transaction { get; }
+    public IDocumentSession Marten { get; }
+
+    /// <summary>Every event this unit of work appends carries it: see <see cref="EventMetadata.UnitOfWork"/>.</summary>
+    public Guid Id { get; } = Guid.NewGuid();
+
+    /// <summary>
+    /// A database that restarts or fails over refuses connections for a moment: opening is retried
+    /// briefly before the error reaches the bus's retry (or the caller's 503), which starts over.
+    /// </summary>
+    private static readonly ResiliencePipeline OpenRetry = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>(e => e.IsTransient),
+            MaxRetryAttempts = 3,
+            BackoffType = DelayBackoffType.Exponential,
+            Delay = TimeSpan.FromMilliseconds(100),
+            UseJitter = true,
+        })
+        .Build();
+
+    public static async Task<StoreTransaction> Open(EventStore store, CancellationToken ct)
+    {
+        var connection = await OpenRetry.ExecuteAsync(static (source, token) => source.OpenConnectionAsync(token), store.DataSource, ct);
+        try
+        {
+            // Npgsql sends BEGIN with the first statement: opening costs no round trip.
+            var transaction = await connection.BeginTransactionAsync(ct);
+            return new StoreTransaction(store, connection, transaction);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public DateTimeOffset Now => Store.Clock.GetUtcNow();
+
+    /// <summary>False once committed or rolled back.</summary>
+    public bool IsOpen => !finished;
+
+    public void Sql(string sql, params object?[] values) =>
+        Marten.QueueSqlCommand(sql, values.Select(value => value ?? DBNull.Value).ToArray());
+
+    /// <summary>A hint only: the relay also polls, since a notification is lost while it is disconnected.</summary>
+    /// <remarks>
+    /// NOTIFY, not <c>select pg_notify(…)</c>: a queued command must return no rows, or Marten reads
+    /// them as the result of the operation after it (an inline snapshot's upsert).
+    /// </remarks>
+    public void NotifyRelay() => Sql($"notify {OutboxChannel}");
+
+    /// <summary>Writes what Marten holds and the queued rows, and commits; says which conflict stopped it, if one did.</summary>
+    /// <param name="expectedVersions">Each appended stream and the version its append expects.</param>
+    public async Task<(CommitOutcome Outcome, StreamConcurrencyException? Conflict)> Commit(
+        IReadOnlyDictionary<string, long> expectedVersions, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(finished, this);
+        try
+        {
+            await Marten.SaveChangesAsync(ct);
+            await Transaction.CommitAsync(ct);
+            finished = true;
+            return (CommitOutcome.Committed, null);
+        }
+        catch (Exception e) when (Classify(e) is { } outcome)
+        {
+            await Rollback(ct);
+            return outcome == CommitOutcome.StreamMoved
+                ? (outcome, await Conflict(expectedVersions, ct))
+                : (outcome, null);
+        }
+    }
+
+    public async Task Rollback(CancellationToken ct)
+    {
+        if (!finished)
+        {
+            finished = true;
+            await Transaction.RollbackAsync(ct);
+        }
+    }
+
+    private static CommitOutcome? Classify(Exception e)
+    {
+        for (var current = e; current is not null; current = current.InnerException)
+        {
+            switch (current)
+            {
+                case ConcurrencyException or ExistingStreamIdCollisionException or global::Marten.Exceptions.ExistingStreamIdCollisionException:
+                    return CommitOutcome.StreamMoved;
+                case PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "inbox_pkey" }:
+                    return CommitOutcome.AlreadyConsumed;
+                case PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, TableName: "mt_streams" or "mt_events" }:
+                    return CommitOutcome.StreamMoved;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Names the stream that moved on: the appended streams' versions are read again.</summary>
+    private async Task<StreamConcurrencyException> Conflict(IReadOnlyDictionary<string, long> expected, CancellationToken ct)
+    {
+        var appendedStreams = expected.Keys.ToArray();
+        await using var command = new NpgsqlCommand("select id, version from mt_streams where id = any($1)", Connection);
+        command.Parameters.Add(new() { Value = appendedStreams });
+        var versions = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                versions[reader.GetString(0)] = reader.GetInt64(1);
+            }
+        }
+        var moved = appendedStreams.FirstOrDefault(id => versions.GetValueOrDefault(id) != expected[id]) ?? appendedStreams.FirstOrDefault() ?? "(none)";
+        return new StreamConcurrencyException(moved, expected.GetValueOrDefault(moved), versions.GetValueOrDefault(moved));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!finished)
+        {
+            try
+            {
+                await Transaction.RollbackAsync();
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+            {
+                // The connection is already broken: the server has rolled the transaction back.
+            }
+        }
+        await Marten.DisposeAsync();
+        await Transaction.DisposeAsync();
+        await Connection.DisposeAsync();
+    }
+}
+
+/// <summary>What a unit of work's commit did.</summary>
+internal enum CommitOutcome
+{
+    Committed,
+    AlreadyConsumed,
+    StreamMoved,
+}
