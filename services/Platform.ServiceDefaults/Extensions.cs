@@ -14,6 +14,8 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Platform.EventSourcing;
+using Platform.EventSourcing.Pipeline;
+using Platform.ServiceDefaults.Http;
 
 namespace Platform.ServiceDefaults;
 
@@ -29,7 +31,6 @@ public sealed class PlatformServiceOptions
     public Action<IBusRegistrationConfigurator> ConfigureConsumers { get; init; } = _ => { };
     public Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator> ConfigureBus { get; init; } = (_, _) => { };
     public Action<EventSourcingOptions> ConfigureEventSourcing { get; init; } = _ => { };
-    public Action<TracerProviderBuilder> ConfigureTracing { get; init; } = _ => { };
 }
 
 public static class Extensions
@@ -62,8 +63,12 @@ public static class Extensions
         };
         eventSourcing.Relay.BatchSize = Int(builder.Configuration, "PLATFORM_OUTBOX_BATCH_SIZE", eventSourcing.Relay.BatchSize);
         eventSourcing.Relay.Workers = Int(builder.Configuration, "PLATFORM_OUTBOX_WORKERS", eventSourcing.Relay.Workers);
+        eventSourcing.Migrations.AddRange(IdempotencyMiddleware.Migrations);
         service.ConfigureEventSourcing(eventSourcing);
         services.AddEventSourcing(eventSourcing);
+        services.AddSingleton<PipelineMetrics>();
+        services.AddSingleton<MessagePipeline>();
+        services.AddSingleton<RequestPipeline>();
 
         var consumerConcurrency = Int(builder.Configuration, "PLATFORM_CONSUMER_CONCURRENCY", 32);
         services.AddSingleton(ConsumerBatching.Default with
@@ -98,7 +103,8 @@ public static class Extensions
                 cfg.UseMessageRetry(r =>
                 {
                     r.Handle<StreamConcurrencyException>();
-                    r.Immediate(10);
+                    r.Handle<InvariantConflictException>();
+                    r.Immediate(RequestPipeline.Attempts);
                 });
                 // Each message mostly waits on PostgreSQL, so one core keeps many in hand; the
                 // transport's default (a few per core) left the database idle between them.
@@ -143,6 +149,7 @@ public static class Extensions
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<IdempotencyMiddleware>();
         // Probes cannot authenticate; the answers name checks and states only.
         app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealth }).AllowAnonymous();
         app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteHealth }).AllowAnonymous();
@@ -167,7 +174,6 @@ public static class Extensions
         {
             tracing.AddOtlpExporter();
         }
-        service.ConfigureTracing(tracing);
 
         var metrics = Sdk.CreateMeterProviderBuilder()
             .SetResourceBuilder(resource)

@@ -135,7 +135,7 @@ public sealed class ProcessFlowTests(ITestOutputHelper output) : IAsyncLifetime
 
     private HttpClient Client(string service, string role, string subject)
     {
-        var client = new HttpClient { BaseAddress = running[service].Address };
+        var client = new HttpClient(new IdempotencyKeys { InnerHandler = new HttpClientHandler() }) { BaseAddress = running[service].Address };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", env.Tokens.Issue(role, subject));
         clients.Add(client);
         return client;

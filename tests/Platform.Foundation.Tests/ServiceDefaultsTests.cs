@@ -46,7 +46,7 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        client = new HttpClient { BaseAddress = new Uri(address) };
+        client = new HttpClient(new IdempotencyKeys { InnerHandler = new HttpClientHandler() }) { BaseAddress = new Uri(address) };
     }
 
     public async Task DisposeAsync()

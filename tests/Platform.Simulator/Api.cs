@@ -65,6 +65,8 @@ public sealed class Api(string name, HttpClient http, TokenIssuer tokens, TimeSp
     {
         var givingUpAt = patience is { } wait ? DateTimeOffset.UtcNow + wait : (DateTimeOffset?)null;
         var unknownOutcome = false;
+        // One key for every try of this command, so a retry after a lost answer is answered, not done again.
+        var key = idempotencyKey ?? Guid.NewGuid().ToString();
         for (var attempt = 0; ; attempt++)
         {
             var retry = givingUpAt is { } end ? DateTimeOffset.UtcNow < end : attempt < Backoff.Length;
@@ -73,9 +75,9 @@ public sealed class Api(string name, HttpClient http, TokenIssuer tokens, TimeSp
             {
                 using var request = new HttpRequestMessage(method, path);
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", issued.GetOrAdd((role, subject), key => tokens.Issue(key.Role, key.Subject)));
-                if (idempotencyKey is not null)
+                if (method != HttpMethod.Get)
                 {
-                    request.Headers.Add("Idempotency-Key", idempotencyKey);
+                    request.Headers.Add("Idempotency-Key", key);
                 }
                 if (body is not null)
                 {

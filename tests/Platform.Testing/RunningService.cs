@@ -46,7 +46,7 @@ public sealed class RunningService : IAsyncDisposable
 
     public HttpClient Anonymous()
     {
-        var client = new HttpClient { BaseAddress = Address };
+        var client = new HttpClient(new IdempotencyKeys { InnerHandler = new HttpClientHandler() }) { BaseAddress = Address };
         clients.Add(client);
         return client;
     }
@@ -59,5 +59,21 @@ public sealed class RunningService : IAsyncDisposable
         }
         await App.StopAsync();
         await App.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// Every state-changing request needs an Idempotency-Key; a test that does not care which gets a new one per
+/// request, and a test that does sends its own, which this leaves alone.
+/// </summary>
+public sealed class IdempotencyKeys : DelegatingHandler
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (request.Method != HttpMethod.Get && request.Method != HttpMethod.Head && !request.Headers.Contains("Idempotency-Key"))
+        {
+            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        }
+        return base.SendAsync(request, cancellationToken);
     }
 }

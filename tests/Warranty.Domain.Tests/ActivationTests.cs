@@ -99,8 +99,8 @@ public sealed class ActivationTests
     {
         var line = Line.New();
 
-        var violation = Assert.Throws<WarrantyRuleViolation>(() => line.When(Line.Claim("2024-01-12T10:00:00+08:00")));
-        Assert.Contains("no warranty file", violation.Message, StringComparison.Ordinal);
+        var refusal = line.Refused(Line.Claim("2024-01-12T10:00:00+08:00"), WarrantyRefusalCode.WarrantyNotActivated);
+        Assert.Contains("no warranty file", refusal.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -47,7 +47,8 @@ public sealed class ClaimLifecycleTests
     {
         var (line, claimId) = AwaitingMerchant();
 
-        Assert.Empty(line.When(new CheckMerchantResponseDeadline(claimId, Deadline.AddSeconds(-1))));
+        var early = line.Refused(new CheckMerchantResponseDeadline(claimId, Deadline.AddSeconds(-1)), WarrantyRefusalCode.DeadlineNotReached);
+        Assert.Equal(Deadline, early.RetryAt);
         Assert.Equal([new ClaimAcceptedByMerchant(claimId, true, Deadline)], line.When(new CheckMerchantResponseDeadline(claimId, Deadline)));
         line.Then(new CheckMerchantResponseDeadline(claimId, Deadline.AddMinutes(3)));
         Assert.Equal(ClaimStatus.InService, line.File.ClaimById(claimId)!.Status);
@@ -90,8 +91,8 @@ public sealed class ClaimLifecycleTests
     {
         var (line, claimId) = AwaitingMerchant();
 
-        var violation = Assert.Throws<WarrantyRuleViolation>(() => line.When(Escalate(claimId, At("2024-09-01T12:00:00+08:00"))));
-        Assert.Contains("AwaitingMerchant", violation.Message, StringComparison.Ordinal);
+        var refusal = line.Refused(Escalate(claimId, At("2024-09-01T12:00:00+08:00")), WarrantyRefusalCode.ClaimNotRefusedByMerchant);
+        Assert.Contains("AwaitingMerchant", refusal.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -99,8 +100,12 @@ public sealed class ClaimLifecycleTests
     {
         var (line, claimId) = AwaitingMerchant();
 
-        Assert.Equal([new ClaimAcceptedByMerchant(claimId, true, Deadline)], line.When(new RefuseClaim(claimId, "late", MerchantEvidence, Deadline)));
+        var late = new RefuseClaim(claimId, "late", MerchantEvidence, Deadline);
+        line.Refused(late, WarrantyRefusalCode.MerchantResponseDeadlinePassed);
+        Assert.Equal([new ClaimAcceptedByMerchant(claimId, true, Deadline)], line.When(late));
         Assert.Equal([new ClaimAcceptedByMerchant(claimId, true, Deadline)], line.When(new AcceptClaim(claimId, Deadline.AddHours(1))));
+        line.Then(new CheckMerchantResponseDeadline(claimId, Deadline));
+        line.Refused(late with { Now = Deadline.AddHours(2) }, WarrantyRefusalCode.MerchantResponseDeadlinePassed);
     }
 
     [Fact]
@@ -112,7 +117,7 @@ public sealed class ClaimLifecycleTests
         Assert.Equal([new ClaimAcceptedByMerchant(claimId, false, At("2024-09-01T13:00:00+08:00"))],
             line.When(new AcceptClaim(claimId, At("2024-09-01T13:00:00+08:00"))));
         line.Then(Escalate(claimId, At("2024-09-01T14:00:00+08:00")));
-        Assert.Throws<WarrantyRuleViolation>(() => line.When(new AcceptClaim(claimId, At("2024-09-01T15:00:00+08:00"))));
+        line.Refused(new AcceptClaim(claimId, At("2024-09-01T15:00:00+08:00")), WarrantyRefusalCode.ClaimNotAwaitingMerchant);
     }
 
     [Fact]
@@ -122,7 +127,7 @@ public sealed class ClaimLifecycleTests
         var line = Line.Activated(nationalMonths: 12).Then(claim);
 
         Assert.Equal((ClaimStatus.InService, claim.Now), (line.File.OpenClaim!.Status, line.File.OpenClaim.InServiceSince));
-        Assert.Throws<WarrantyRuleViolation>(() => line.When(new RefuseClaim(claim.ClaimId, "no", MerchantEvidence, claim.Now.AddHours(1))));
+        line.Refused(new RefuseClaim(claim.ClaimId, "no", MerchantEvidence, claim.Now.AddHours(1)), WarrantyRefusalCode.ClaimNotAwaitingMerchant);
     }
 
     [Fact]
@@ -216,13 +221,13 @@ public sealed class ClaimLifecycleTests
         var returned = Line.Claim("2024-01-12T10:00:00+08:00", asked: Remedy.Return);
         var line = Line.Activated().Then(returned);
 
-        Assert.Throws<WarrantyRuleViolation>(() => line.When(new CompleteRepair(returned.ClaimId, RepairOutcome.Repaired, At("2024-01-13T10:00:00+08:00"))));
+        line.Refused(new CompleteRepair(returned.ClaimId, RepairOutcome.Repaired, At("2024-01-13T10:00:00+08:00")), WarrantyRefusalCode.ResolutionNotAllowed);
         Assert.Equal([new ClaimResolved(returned.ClaimId, ClaimResolution.ReturnAccepted, At("2024-01-14T10:00:00+08:00"))],
             line.When(new AcceptReturn(returned.ClaimId, At("2024-01-14T10:00:00+08:00"))));
 
         var repair = Line.Claim("2024-03-01T10:00:00+08:00");
         var repairLine = Line.Activated().Then(repair);
-        Assert.Throws<WarrantyRuleViolation>(() => repairLine.When(new AcceptReturn(repair.ClaimId, At("2024-03-02T10:00:00+08:00"))));
+        repairLine.Refused(new AcceptReturn(repair.ClaimId, At("2024-03-02T10:00:00+08:00")), WarrantyRefusalCode.ResolutionNotAllowed);
     }
 
     [Fact]
@@ -287,8 +292,8 @@ public sealed class ClaimLifecycleTests
         var line = Line.Activated();
         var stranger = Guid.NewGuid();
 
-        Assert.Throws<WarrantyRuleViolation>(() => line.When(new AcceptClaim(stranger, At(FiledAt))));
-        Assert.Throws<WarrantyRuleViolation>(() => line.When(new ApplyRuling("case-9", stranger, RulingDecision.Refund, At(FiledAt))));
+        line.Refused(new AcceptClaim(stranger, At(FiledAt)), WarrantyRefusalCode.UnknownClaim);
+        line.Refused(new ApplyRuling("case-9", stranger, RulingDecision.Refund, At(FiledAt)), WarrantyRefusalCode.UnknownClaim);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Platform.Domain;
 using System.Globalization;
 using static Warranty.Domain.WarrantyFileCommand;
 using static Warranty.Domain.WarrantyFileEvent;
@@ -56,8 +57,20 @@ internal sealed class Line
         WarrantyPolicy? policy = null) =>
         New(policy).Then(Activation(category, nationalMonths, merchantMonths, plan, confirmedAt));
 
-    public IReadOnlyList<WarrantyFileEvent> When(WarrantyFileCommand command) =>
+    public Decision<WarrantyFileEvent> Decide(WarrantyFileCommand command) =>
         WarrantyFileDecider.Decide(command, State, Policy);
+
+    /// <summary>What the command appends, whether it was accepted or refused with a record.</summary>
+    public IReadOnlyList<WarrantyFileEvent> When(WarrantyFileCommand command) => Decide(command).Events;
+
+    /// <summary>The refusal, asserting there is one with this code.</summary>
+    public Refusal Refused(WarrantyFileCommand command, WarrantyRefusalCode code)
+    {
+        var refused = Assert.IsType<Decision<WarrantyFileEvent>.Refused>(Decide(command));
+        Assert.Equal(code.ToString(), refused.Refusal.Code);
+        Assert.False(string.IsNullOrWhiteSpace(refused.Refusal.Reason));
+        return refused.Refusal;
+    }
 
     public Line Then(WarrantyFileCommand command)
     {

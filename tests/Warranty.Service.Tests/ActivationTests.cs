@@ -86,7 +86,7 @@ public sealed class ActivationTests : WarrantyServiceTest
 
         Assert.Equal(2, probe.Received<Contract.WarrantyActivated>().Count(o => o.Message.OrderId == orderId));
         var database = await env.Database(WarrantyService.Name);
-        Assert.Equal(1L, await database.Scalar<long>("select count(*) from mt_events where stream_id = $1", WarrantyFiles.StreamId(orderId, "line-1")));
+        Assert.Equal(1L, await database.Scalar<long>("select count(*) from mt_events where stream_id = $1", WarrantyFileStream.StreamId(orderId, "line-1")));
         Assert.Equal(1L, await database.Scalar<long>("select count(*) from inbox where message_id = $1", messageId));
     }
 
@@ -119,7 +119,7 @@ public sealed class ActivationTests : WarrantyServiceTest
         // A batch must not put its orders' warranties in one order's trace.
         foreach (var order in first)
         {
-            var traceParent = await database.Scalar<string>("select headers->>'traceparent' from mt_events where stream_id = $1", WarrantyFiles.StreamId(order.OrderId, "line-1"));
+            var traceParent = await database.Scalar<string>("select headers->>'traceparent' from mt_events where stream_id = $1", WarrantyFileStream.StreamId(order.OrderId, "line-1"));
             Assert.Equal(traces[order.OrderId], traceParent.Split('-')[1]);
         }
 
@@ -138,7 +138,7 @@ public sealed class ActivationTests : WarrantyServiceTest
 
         foreach (var order in first.Concat(second))
         {
-            Assert.Equal(1L, await database.Scalar<long>("select count(*) from mt_events where stream_id = $1", WarrantyFiles.StreamId(order.OrderId, "line-1")));
+            Assert.Equal(1L, await database.Scalar<long>("select count(*) from mt_events where stream_id = $1", WarrantyFileStream.StreamId(order.OrderId, "line-1")));
         }
         Assert.Equal(61L, await database.Scalar<long>("select count(*) from inbox where message_id = any($1)", firstIds.Concat(secondIds).Append(copyId).ToArray()));
     }

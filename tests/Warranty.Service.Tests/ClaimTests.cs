@@ -95,13 +95,15 @@ public sealed class ClaimTests : WarrantyServiceTest
         var retried = await client.FileClaim(Claim(orderId, "line-1"), key);
         var another = await (await client.FileClaim(Claim(orderId, "line-1"))).Read<ClaimView>();
 
-        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.OK), (first.StatusCode, retried.StatusCode));
+        // The retry is answered exactly as the first call was, from the idempotency record.
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Created), (first.StatusCode, retried.StatusCode));
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await retried.Content.ReadAsStringAsync());
         Assert.Equal(key, (await retried.Read<ClaimView>()).ClaimId);
         Assert.Equal(Contract.ClaimRejectionReason.ClaimAlreadyOpen, another.Rejection!.Reason);
         // The later claim's rejection is the witness that the retry was answered without a second approval.
         await probe.WaitFor<Contract.ClaimRejected>(m => m.ClaimId == another.ClaimId, Wait, "the second claim is rejected");
         Assert.Single(probe.Received<Contract.ClaimApproved>(), o => o.Message.ClaimId == key);
-        var reused = await (await client.FileClaim(Claim(orderId, "line-2"), key)).Problem(409);
+        var reused = await (await client.FileClaim(Claim(orderId, "line-2"), key)).Problem(422);
         Assert.Equal("IdempotencyKeyReused", reused.GetProperty("code").GetString());
     }
 
@@ -191,7 +193,7 @@ public sealed class ClaimTests : WarrantyServiceTest
         var settled = await (await shop.PostAsync($"/claims/{claim.ClaimId}/return-accepted", null)).Read<ClaimView>();
 
         Assert.Equal((ClaimStatus.InService, false, Contract.Remedy.Return), (accepted.Status, announced.BySilence, announced.RemedyGranted));
-        Assert.Equal("WarrantyRuleViolation", notARepair.GetProperty("code").GetString());
+        Assert.Equal("ResolutionNotAllowed", notARepair.GetProperty("code").GetString());
         var resolved = await probe.WaitFor<Contract.ClaimResolved>(m => m.ClaimId == claim.ClaimId, Wait, "the return resolves the claim");
         Assert.Equal((ClaimStatus.Resolved, Contract.ClaimResolution.AcceptedByMerchant), (settled.Status, resolved.Resolution));
     }

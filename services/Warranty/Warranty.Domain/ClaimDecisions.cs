@@ -1,3 +1,4 @@
+using Platform.Domain;
 using static Warranty.Domain.WarrantyFileCommand;
 using static Warranty.Domain.WarrantyFileEvent;
 
@@ -22,19 +23,20 @@ public static class ClaimDecisions
         _ => ShippingPayer.Merchant,
     };
 
-    internal static IReadOnlyList<WarrantyFileEvent> File(FileClaim command, WarrantyFile.Activated file, WarrantyPolicy policy)
+    /// <summary>A rejection is the claim's outcome, not a refusal of the command: the claim exists, rejected with its reason code.</summary>
+    internal static Decision<WarrantyFileEvent> File(FileClaim command, WarrantyFile.Activated file, WarrantyPolicy policy)
     {
         if (file.ClaimById(command.ClaimId) is not null)
-            return [];
+            return Decide<WarrantyFileEvent>.Nothing;
 
         var filing = new ClaimFiling(command.Claimant, command.Fault, command.Description, command.RemedyAsked, command.Evidence, command.Now);
         if (command.Claimant.BuyerId != file.BuyerId)
-            return [Refuse(command, filing, RejectionReason.NotBuyer)];
+            return Decide<WarrantyFileEvent>.Accept(Refuse(command, filing, RejectionReason.NotBuyer));
         if (file.RefundedAt is not null)
-            return [Refuse(command, filing, RejectionReason.LineRefunded)];
+            return Decide<WarrantyFileEvent>.Accept(Refuse(command, filing, RejectionReason.LineRefunded));
         if (file.OpenClaim is not null)
-            return [Refuse(command, filing, RejectionReason.ClaimAlreadyOpen)];
-        return Adjudicate(command, filing, file, policy);
+            return Decide<WarrantyFileEvent>.Accept(Refuse(command, filing, RejectionReason.ClaimAlreadyOpen));
+        return Decide<WarrantyFileEvent>.Accept(Adjudicate(command, filing, file, policy));
     }
 
     /// <summary>
@@ -128,91 +130,98 @@ public static class ClaimDecisions
     private static ClaimRejected Refuse(FileClaim command, ClaimFiling filing, RejectionReason reason) =>
         new(command.ClaimId, filing, reason, ReopenCanHelp: false, AppealCanHelp: false);
 
-    internal static IReadOnlyList<WarrantyFileEvent> Accept(AcceptClaim command, WarrantyFile.Activated file)
-    {
-        var claim = Claim(file, command.ClaimId);
-        return claim switch
+    internal static Decision<WarrantyFileEvent> Accept(AcceptClaim command, WarrantyFile.Activated file) =>
+        file.ClaimById(command.ClaimId) switch
         {
-            { Status: ClaimStatus.AwaitingMerchant, RespondBy: { } deadline } when command.Now >= deadline =>
-                [AcceptedBySilence(claim.ClaimId, deadline)],
+            null => UnknownClaim(command.ClaimId),
+            { Status: ClaimStatus.AwaitingMerchant, RespondBy: { } deadline } claim when command.Now >= deadline =>
+                Decide<WarrantyFileEvent>.Accept(AcceptedBySilence(claim.ClaimId, deadline)),
             // A merchant may change its mind after refusing, as long as the buyer has not taken it to arbitration.
-            { Status: ClaimStatus.AwaitingMerchant or ClaimStatus.RefusedByMerchant } =>
-                [new ClaimAcceptedByMerchant(claim.ClaimId, BySilence: false, command.Now)],
-            { Status: ClaimStatus.InService } => [],
-            _ => throw NotAllowed(claim, "accepted by the merchant"),
+            { Status: ClaimStatus.AwaitingMerchant or ClaimStatus.RefusedByMerchant } claim =>
+                Decide<WarrantyFileEvent>.Accept(new ClaimAcceptedByMerchant(claim.ClaimId, BySilence: false, command.Now)),
+            { Status: ClaimStatus.InService } => Decide<WarrantyFileEvent>.Nothing,
+            var claim => NotAllowed(WarrantyRefusalCode.ClaimNotAwaitingMerchant, claim, "accepted by the merchant"),
         };
-    }
 
     /// <summary>
-    /// A refusal that arrives at or after the deadline is too late: silence has already accepted the claim, and
-    /// answering it as silence makes the outcome independent of whether the deadline message or the refusal is
-    /// processed first.
+    /// A refusal that arrives at or after the deadline is too late: silence has already accepted the claim. The
+    /// merchant is told so, and the acceptance by silence is recorded with the refusal, so the outcome does not
+    /// depend on whether the deadline message or the refusal is processed first.
     /// </summary>
-    internal static IReadOnlyList<WarrantyFileEvent> Refuse(RefuseClaim command, WarrantyFile.Activated file)
-    {
-        var claim = Claim(file, command.ClaimId);
-        return claim switch
+    internal static Decision<WarrantyFileEvent> Refuse(RefuseClaim command, WarrantyFile.Activated file) =>
+        file.ClaimById(command.ClaimId) switch
         {
-            { Status: ClaimStatus.AwaitingMerchant, RespondBy: { } deadline } when command.Now >= deadline =>
-                [AcceptedBySilence(claim.ClaimId, deadline)],
-            { Status: ClaimStatus.AwaitingMerchant } =>
-                [new ClaimRefusedByMerchant(claim.ClaimId, command.Reason, command.Evidence, command.Now)],
-            { Status: ClaimStatus.RefusedByMerchant } => [],
-            _ => throw NotAllowed(claim, "refused by the merchant"),
+            null => UnknownClaim(command.ClaimId),
+            { Status: ClaimStatus.AwaitingMerchant, RespondBy: { } deadline } claim when command.Now >= deadline =>
+                Decide<WarrantyFileEvent>.RefuseAndRecord(WarrantyRefusalCode.MerchantResponseDeadlinePassed,
+                    $"The merchant's time to answer claim {claim.ClaimId} ended at {deadline:O}; silence accepted it.",
+                    AcceptedBySilence(claim.ClaimId, deadline)),
+            { Status: ClaimStatus.AwaitingMerchant } claim =>
+                Decide<WarrantyFileEvent>.Accept(new ClaimRefusedByMerchant(claim.ClaimId, command.Reason, command.Evidence, command.Now)),
+            { Status: ClaimStatus.RefusedByMerchant } => Decide<WarrantyFileEvent>.Nothing,
+            { Status: ClaimStatus.InService, RespondBy: { } deadline } claim when command.Now >= deadline =>
+                Decide<WarrantyFileEvent>.Refuse(WarrantyRefusalCode.MerchantResponseDeadlinePassed,
+                    $"The merchant's time to answer claim {claim.ClaimId} ended at {deadline:O}."),
+            var claim => NotAllowed(WarrantyRefusalCode.ClaimNotAwaitingMerchant, claim, "refused by the merchant"),
         };
-    }
 
-    /// <summary>An early or stale deadline message changes nothing: only a claim still waiting at its deadline is accepted.</summary>
-    internal static IReadOnlyList<WarrantyFileEvent> CheckDeadline(CheckMerchantResponseDeadline command, WarrantyFile.Activated file)
-    {
-        var claim = Claim(file, command.ClaimId);
-        return claim is { Status: ClaimStatus.AwaitingMerchant, RespondBy: { } deadline } && command.Now >= deadline
-            ? [AcceptedBySilence(claim.ClaimId, deadline)]
-            : [];
-    }
-
-    internal static IReadOnlyList<WarrantyFileEvent> Escalate(EscalateClaim command, WarrantyFile.Activated file)
-    {
-        var claim = Claim(file, command.ClaimId);
-        return claim.Status switch
+    /// <summary>
+    /// A stale deadline (the claim was answered) changes nothing. An early one, judged by this service's clock,
+    /// is refused with the deadline as the time to try again: dropping it would leave the claim waiting for ever.
+    /// </summary>
+    internal static Decision<WarrantyFileEvent> CheckDeadline(CheckMerchantResponseDeadline command, WarrantyFile.Activated file) =>
+        file.ClaimById(command.ClaimId) switch
         {
-            ClaimStatus.RefusedByMerchant => [new ClaimEscalated(claim.ClaimId, command.Statement, command.Evidence, command.Now)],
-            ClaimStatus.Escalated => [],
-            _ => throw NotAllowed(claim, "escalated (only a claim the merchant refused can be)"),
+            null => UnknownClaim(command.ClaimId),
+            { Status: ClaimStatus.AwaitingMerchant, RespondBy: { } deadline } when command.Now < deadline =>
+                Decide<WarrantyFileEvent>.Refuse(WarrantyRefusalCode.DeadlineNotReached,
+                    $"The merchant may answer claim {command.ClaimId} until {deadline:O}.", retryAt: deadline),
+            { Status: ClaimStatus.AwaitingMerchant, RespondBy: { } deadline } claim =>
+                Decide<WarrantyFileEvent>.Accept(AcceptedBySilence(claim.ClaimId, deadline)),
+            _ => Decide<WarrantyFileEvent>.Nothing,
         };
-    }
+
+    internal static Decision<WarrantyFileEvent> Escalate(EscalateClaim command, WarrantyFile.Activated file) =>
+        file.ClaimById(command.ClaimId) switch
+        {
+            null => UnknownClaim(command.ClaimId),
+            { Status: ClaimStatus.RefusedByMerchant } claim =>
+                Decide<WarrantyFileEvent>.Accept(new ClaimEscalated(claim.ClaimId, command.Statement, command.Evidence, command.Now)),
+            { Status: ClaimStatus.Escalated } => Decide<WarrantyFileEvent>.Nothing,
+            var claim => NotAllowed(WarrantyRefusalCode.ClaimNotRefusedByMerchant, claim, "escalated (only a claim the merchant refused can be)"),
+        };
 
     /// <summary>
     /// Days in repair are whole local days from the start of service (approval, or the merchant's acceptance)
     /// to completion: a same-day repair adds none, one that spans a midnight adds one.
     /// </summary>
-    internal static IReadOnlyList<WarrantyFileEvent> CompleteRepair(CompleteRepair command, WarrantyFile.Activated file)
+    internal static Decision<WarrantyFileEvent> CompleteRepair(CompleteRepair command, WarrantyFile.Activated file)
     {
-        var claim = Claim(file, command.ClaimId);
+        if (file.ClaimById(command.ClaimId) is not { } claim)
+            return UnknownClaim(command.ClaimId);
         if (claim.Status == ClaimStatus.Resolved)
-            return [];
+            return Decide<WarrantyFileEvent>.Nothing;
         if (!claim.IsOpen || claim.Remedy == Remedy.Return)
-            throw NotAllowed(claim, "completed by a repair");
+            return NotAllowed(WarrantyRefusalCode.ResolutionNotAllowed, claim, "completed by a repair");
 
         var calendar = file.Calendar;
         var since = claim.InServiceSince ?? claim.Filing.FiledAt;
         var days = Math.Max(0, calendar.LocalDateOf(command.Now).DayNumber - calendar.LocalDateOf(since).DayNumber);
         var withinThreeGuarantees = file.CoverageOf(CoverageKind.ThreeGuaranteesRepair)?.ActiveAt(since) == true;
-        return
-        [
+        return Decide<WarrantyFileEvent>.Accept(
             new ClaimResolved(claim.ClaimId, ClaimResolution.RepairCompleted, command.Now, command.Outcome,
-                DaysInRepair: days, WithinThreeGuaranteesRepair: withinThreeGuarantees, JobId: command.JobId),
-        ];
+                DaysInRepair: days, WithinThreeGuaranteesRepair: withinThreeGuarantees, JobId: command.JobId));
     }
 
-    internal static IReadOnlyList<WarrantyFileEvent> AcceptReturn(AcceptReturn command, WarrantyFile.Activated file)
+    internal static Decision<WarrantyFileEvent> AcceptReturn(AcceptReturn command, WarrantyFile.Activated file)
     {
-        var claim = Claim(file, command.ClaimId);
+        if (file.ClaimById(command.ClaimId) is not { } claim)
+            return UnknownClaim(command.ClaimId);
         if (claim.Status == ClaimStatus.Resolved)
-            return [];
+            return Decide<WarrantyFileEvent>.Nothing;
         if (!claim.IsOpen || claim.Remedy == Remedy.Repair)
-            throw NotAllowed(claim, "resolved by a return");
-        return [new ClaimResolved(claim.ClaimId, ClaimResolution.ReturnAccepted, command.Now)];
+            return NotAllowed(WarrantyRefusalCode.ResolutionNotAllowed, claim, "resolved by a return");
+        return Decide<WarrantyFileEvent>.Accept(new ClaimResolved(claim.ClaimId, ClaimResolution.ReturnAccepted, command.Now));
     }
 
     /// <summary>
@@ -220,10 +229,10 @@ public static class ClaimDecisions
     /// approval the adjudication withheld, and one for the respondent leaves the rejection standing. Ordering a
     /// reopening reopens the entry whatever the periods say. The case id makes a redelivered ruling change nothing.
     /// </summary>
-    internal static IReadOnlyList<WarrantyFileEvent> ApplyRuling(ApplyRuling command, WarrantyFile.Activated file, WarrantyPolicy policy)
+    internal static Decision<WarrantyFileEvent> ApplyRuling(ApplyRuling command, WarrantyFile.Activated file, WarrantyPolicy policy)
     {
         if (file.AppliedRulings.Contains(command.CaseId))
-            return [];
+            return Decide<WarrantyFileEvent>.Nothing;
 
         var events = new List<WarrantyFileEvent>();
         if (command.Decision == RulingDecision.ReopenEntry)
@@ -234,7 +243,8 @@ public static class ClaimDecisions
 
         if (command.ClaimId is { } claimId)
         {
-            var claim = Claim(file, claimId);
+            if (file.ClaimById(claimId) is not { } claim)
+                return UnknownClaim(claimId);
             var overturnsRejection = claim.Status == ClaimStatus.Rejected && command.Decision != RulingDecision.ForRespondent;
             if (claim.IsOpen || overturnsRejection)
             {
@@ -243,15 +253,15 @@ public static class ClaimDecisions
             }
         }
 
-        return events;
+        return Decide<WarrantyFileEvent>.Accept(events);
     }
 
     private static ClaimAcceptedByMerchant AcceptedBySilence(Guid claimId, DateTimeOffset deadline) =>
         new(claimId, BySilence: true, deadline);
 
-    private static ClaimRecord Claim(WarrantyFile.Activated file, Guid claimId) =>
-        file.ClaimById(claimId) ?? throw new WarrantyRuleViolation($"Claim {claimId} is not on this warranty file.");
+    private static Decision<WarrantyFileEvent> UnknownClaim(Guid claimId) =>
+        Decide<WarrantyFileEvent>.Refuse(WarrantyRefusalCode.UnknownClaim, $"Claim {claimId} is not on this warranty file.");
 
-    private static WarrantyRuleViolation NotAllowed(ClaimRecord claim, string what) =>
-        new($"Claim {claim.ClaimId} is {claim.Status} and cannot be {what}.");
+    private static Decision<WarrantyFileEvent> NotAllowed(WarrantyRefusalCode code, ClaimRecord claim, string what) =>
+        Decide<WarrantyFileEvent>.Refuse(code, $"Claim {claim.ClaimId} is {claim.Status} and cannot be {what}.");
 }

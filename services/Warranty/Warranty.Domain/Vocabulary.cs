@@ -145,5 +145,22 @@ public enum CancellationGround
     LineRefunded,
 }
 
-/// <summary>A command that the file's current state does not allow; the service answers it as a conflict.</summary>
-public sealed class WarrantyRuleViolation(string message) : InvalidOperationException(message);
+/// <summary>Why the warranty file's decider refuses a command; the name is the refusal's code.</summary>
+public enum WarrantyRefusalCode
+{
+    /// <summary>The line's order has not completed: there is no warranty file to act on.</summary>
+    WarrantyNotActivated,
+    /// <summary>An OrderCompleted line contradicts the rules (a 4-year plan); the file keeps the reason.</summary>
+    ActivationRefused,
+    UnknownClaim,
+    /// <summary>Only a claim waiting for its merchant (or refused by it) can be answered.</summary>
+    ClaimNotAwaitingMerchant,
+    /// <summary>The merchant answered after its response deadline: silence had already accepted the claim.</summary>
+    MerchantResponseDeadlinePassed,
+    /// <summary>A deadline message processed before its time (two clocks apart): it is due again at RetryAt.</summary>
+    DeadlineNotReached,
+    /// <summary>Only a claim the merchant refused can be escalated.</summary>
+    ClaimNotRefusedByMerchant,
+    /// <summary>The claim is not open for this resolution (a return on a repair, a repair on a return, a closed claim).</summary>
+    ResolutionNotAllowed,
+}

@@ -1,3 +1,4 @@
+using Platform.Domain;
 using static Warranty.Domain.WarrantyFileCommand;
 using static Warranty.Domain.WarrantyFileEvent;
 
@@ -5,22 +6,22 @@ namespace Warranty.Domain;
 
 /// <summary>
 /// The warranty file's decider. Decide is pure: the same command, state and policy always give the same events,
-/// and an empty list means the command was already satisfied (a duplicate, a stale deadline). A command the
-/// state cannot take throws <see cref="WarrantyRuleViolation"/>.
+/// and no events mean the command was already satisfied (a duplicate, a stale deadline). A command the state
+/// cannot take is refused with a <see cref="WarrantyRefusalCode"/>.
 /// </summary>
 public static class WarrantyFileDecider
 {
-    public static IReadOnlyList<WarrantyFileEvent> Decide(WarrantyFileCommand command, WarrantyFile state, WarrantyPolicy policy) =>
+    public static Decision<WarrantyFileEvent> Decide(WarrantyFileCommand command, WarrantyFile state, WarrantyPolicy policy) =>
         (command, state) switch
         {
             (ActivateWarranty activate, WarrantyFile.NotActivated pending) => Activate(activate, pending, policy),
-            (ActivateWarranty, WarrantyFile.Activated) => [],
-            (RecordLineRefund refund, WarrantyFile.NotActivated { RefundedAt: null }) => [new LineRefunded(refund.Now)],
-            (RecordLineRefund, WarrantyFile.NotActivated) => [],
-            (RecordLineRefund refund, WarrantyFile.Activated file) => RefundLine(refund.Now, file),
-            (_, WarrantyFile.NotActivated) =>
-                throw new WarrantyRuleViolation("This order line has no warranty file: its order has not completed."),
-            (RequestReopen reopen, WarrantyFile.Activated file) => EntryDecisions.Reopen(reopen, file, policy),
+            (ActivateWarranty, WarrantyFile.Activated) => Decide<WarrantyFileEvent>.Nothing,
+            (RecordLineRefund refund, WarrantyFile.NotActivated { RefundedAt: null }) => Decide<WarrantyFileEvent>.Accept(new LineRefunded(refund.Now)),
+            (RecordLineRefund, WarrantyFile.NotActivated) => Decide<WarrantyFileEvent>.Nothing,
+            (RecordLineRefund refund, WarrantyFile.Activated file) => Decide<WarrantyFileEvent>.Accept(RefundLine(refund.Now, file)),
+            (_, WarrantyFile.NotActivated) => Decide<WarrantyFileEvent>.Refuse(WarrantyRefusalCode.WarrantyNotActivated,
+                "This order line has no warranty file: its order has not completed."),
+            (RequestReopen reopen, WarrantyFile.Activated file) => Decide<WarrantyFileEvent>.Accept(EntryDecisions.Reopen(reopen, file, policy)),
             (FileClaim claim, WarrantyFile.Activated file) => ClaimDecisions.File(claim, file, policy),
             (AcceptClaim accept, WarrantyFile.Activated file) => ClaimDecisions.Accept(accept, file),
             (RefuseClaim refuse, WarrantyFile.Activated file) => ClaimDecisions.Refuse(refuse, file),
@@ -29,7 +30,7 @@ public static class WarrantyFileDecider
             (CompleteRepair complete, WarrantyFile.Activated file) => ClaimDecisions.CompleteRepair(complete, file),
             (AcceptReturn accept, WarrantyFile.Activated file) => ClaimDecisions.AcceptReturn(accept, file),
             (ApplyRuling ruling, WarrantyFile.Activated file) => ClaimDecisions.ApplyRuling(ruling, file, policy),
-            (CancelExtendedWarranty cancel, WarrantyFile.Activated file) => CancelExtendedWarranty(cancel.Now, file),
+            (CancelExtendedWarranty cancel, WarrantyFile.Activated file) => Decide<WarrantyFileEvent>.Accept(CancelExtendedWarranty(cancel.Now, file)),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Unknown warranty file command."),
         };
 
@@ -37,10 +38,11 @@ public static class WarrantyFileDecider
     /// The coverages are computed here, once, and carried by the event. A refund that overtook the activation is
     /// honoured straight away, so the extended plan of a refunded line is cancelled with a full refund.
     /// </summary>
-    private static IReadOnlyList<WarrantyFileEvent> Activate(ActivateWarranty command, WarrantyFile.NotActivated pending, WarrantyPolicy policy)
+    private static Decision<WarrantyFileEvent> Activate(ActivateWarranty command, WarrantyFile.NotActivated pending, WarrantyPolicy policy)
     {
         if (Contradictions(command) is { } reason)
-            return reason == pending.RefusalReason ? [] : [new WarrantyActivationRefused(reason)];
+            return Decide<WarrantyFileEvent>.RefuseAndRecord(WarrantyRefusalCode.ActivationRefused, reason,
+                reason == pending.RefusalReason ? [] : [new WarrantyActivationRefused(reason)]);
 
         var calendar = BusinessCalendar.For(policy.BusinessTimeZoneId);
         var d0 = calendar.LocalDateOf(command.TransactionSucceededAt);
@@ -56,9 +58,11 @@ public static class WarrantyFileDecider
 
         if (pending.RefundedAt is { } refundedAt
             && WarrantyFile.Evolve(pending, activated) is WarrantyFile.Activated { ExtendedWarranty: { } plan } file)
-            return [activated, FullRefund(plan, file.Calendar, refundedAt)];
-        return [activated];
+            return Decide<WarrantyFileEvent>.Accept(activated, FullRefund(plan, file.Calendar, refundedAt));
+        return Decide<WarrantyFileEvent>.Accept(activated);
     }
+
+    private const int MaxWarrantyMonths = 1200;
 
     private static string? Contradictions(ActivateWarranty command)
     {
@@ -73,6 +77,11 @@ public static class WarrantyFileDecider
             problems.Add($"merchantWarrantyMonths is {command.MerchantWarrantyMonths}, below zero");
         if (command.ExtendedWarranty is { Years: < 1 or > 3 } plan)
             problems.Add($"an extended warranty of {plan.Years} years; plans run 1, 2 or 3 years");
+        // Periods are counted on a calendar that ends in the year 9999: more months than that is no promise.
+        if (command.ManufacturerWarrantyMonths > MaxWarrantyMonths)
+            problems.Add($"manufacturerWarrantyMonths is {command.ManufacturerWarrantyMonths}, beyond the calendar");
+        if (command.MerchantWarrantyMonths > MaxWarrantyMonths)
+            problems.Add($"merchantWarrantyMonths is {command.MerchantWarrantyMonths}, beyond the calendar");
         if (command.ExtendedWarranty is { Price: < 0 } paid)
             problems.Add($"an extended warranty price of {paid.Price}, below zero");
         return problems.Count == 0 ? null : "OrderCompleted line refused: " + string.Join("; ", problems) + ".";

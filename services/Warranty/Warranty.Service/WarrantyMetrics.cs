@@ -27,7 +27,7 @@ public sealed class WarrantyMetrics
     }
 
     /// <summary>Counts what a committed unit of work recorded; called only after the commit, so a retried one counts once.</summary>
-    public void Count(IEnumerable<WarrantyFileEvent> recorded)
+    public void Count(IReadOnlyList<WarrantyFileEvent> recorded)
     {
         foreach (var @event in recorded)
         {

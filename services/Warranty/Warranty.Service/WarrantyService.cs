@@ -11,7 +11,6 @@ using Warranty.Service.Features.GetClaim;
 using Warranty.Service.Features.GetWarranty;
 using Warranty.Service.Features.ReopenEntry;
 using Warranty.Service.Features.ResolveClaim;
-using Warranty.Service.ReadModels;
 
 namespace Warranty.Service;
 
@@ -35,11 +34,12 @@ public static class WarrantyService
             {
                 EventTypes.Register(o.Types);
                 o.Types.RegisterNamespace(typeof(OrderCompleted).Assembly, "Platform.Contracts");
-                o.Migrations.AddRange(ReadModelMigrations.All);
+                o.Migrations.AddRange(ClaimIndex.Migrations);
             },
         });
         builder.Services.AddSingleton(policy);
         builder.Services.AddSingleton<WarrantyMetrics>();
+        builder.Services.AddSingleton<WarrantyFileStream>();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             // Statuses and reasons are read by people and by other teams' code: names, not numbers.

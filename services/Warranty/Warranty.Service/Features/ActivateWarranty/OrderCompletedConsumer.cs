@@ -1,84 +1,52 @@
 using MassTransit;
 using Platform.Contracts.Orders.V1;
-using Platform.EventSourcing;
+using Platform.Domain;
+using Platform.EventSourcing.Pipeline;
 using Platform.ServiceDefaults;
 using Warranty.Domain;
-using static Warranty.Domain.WarrantyFileEvent;
 
 namespace Warranty.Service.Features.ActivateWarranty;
 
 /// <summary>
 /// The transaction succeeded: every line gets its warranty file, with its coverages counted from the local date d0.
 /// Orders complete in bursts, and each costs little more than its database round trips, so they are taken in
-/// batches: one load and one commit for all the orders of a batch.
+/// batches: one load and one commit for all the orders of a batch, and an order that cannot be decided refused
+/// alone (see <see cref="MessagePipeline.ConsumeBatch{TMessage}"/>).
 /// </summary>
-public sealed class OrderCompletedConsumer(EventStore store, WarrantyPolicy policy, WarrantyMetrics metrics, ILogger<OrderCompletedConsumer> logger)
+public sealed class OrderCompletedConsumer(MessagePipeline pipeline, WarrantyFileStream files, WarrantyPolicy policy)
     : IConsumer<Batch<OrderCompleted>>
 {
     public const string Name = "warranty-order-completed";
 
-    public async Task Consume(ConsumeContext<Batch<OrderCompleted>> context)
-    {
-        var ct = context.CancellationToken;
-        var recorded = new List<WarrantyFileEvent>();
-        await using (var batch = await store.OpenBatch(ct))
-        {
-            await batch.Preload(context.Message.SelectMany(m => FilesOf(m.Message)), ct);
-            foreach (var message in context.Message)
-            {
-                await Activate(batch.Add(message, Name), message.Message, recorded, ct);
-            }
-            if (await batch.Commit(ct) == BatchCommitResult.Committed)
-            {
-                metrics.Count(recorded);
-                return;
-            }
-        }
-
-        // A redelivered order, or two messages for the same order, in the batch: each on its own
-        // tells which it was, and has its effect once.
-        foreach (var message in context.Message)
-        {
-            var own = new List<WarrantyFileEvent>();
-            await using var session = await store.OpenSession(message, Name, ct);
-            if (await session.AlreadyConsumed(ct))
-            {
-                continue;
-            }
-            await Activate(session, message.Message, own, ct);
-            if (await session.Commit(ct) == CommitResult.Committed)
-            {
-                metrics.Count(own);
-            }
-        }
-    }
+    public Task Consume(ConsumeContext<Batch<OrderCompleted>> context) =>
+        pipeline.ConsumeBatch(context, Name, FilesOf, Activate);
 
     private static IEnumerable<string> FilesOf(OrderCompleted order) =>
         order.OrderId is null || order.Lines is null
             ? []
-            : order.Lines.Where(l => l?.LineId is not null).Select(l => WarrantyFiles.StreamId(order.OrderId, l.LineId));
+            : order.Lines.Where(l => l?.LineId is not null).Select(l => WarrantyFileStream.StreamId(order.OrderId, l.LineId));
 
-    private async Task Activate(Session session, OrderCompleted order, List<WarrantyFileEvent> recorded, CancellationToken ct)
+    private async Task<Refusal?> Activate(UnitOfWork work, OrderCompleted order, CancellationToken ct)
     {
         if (Problem(order) is { } problem)
         {
-            session.Refuse(logger, order, RefusalCodes.InvalidMessage, problem);
-            return;
+            return new Refusal(ContractVocabulary.InvalidMessage, problem);
         }
+        var refused = new List<string>();
         foreach (var line in order.Lines)
         {
-            var file = await WarrantyFiles.Load(session, order.OrderId, line.LineId, ct);
-            var events = Decide(order, line, file.State);
-            if (events.OfType<WarrantyActivationRefused>().FirstOrDefault() is { } refused)
+            var handled = await work.Handle(files.Aggregate, WarrantyFileStream.StreamId(order.OrderId, line.LineId),
+                file => Decide(order, line, file.State), ct);
+            if (handled.Refusal is { } refusal)
             {
-                session.Refuse(logger, order, RefusalCodes.ActivationRefused, $"Line {line.LineId}: {refused.Reason}");
+                refused.Add($"Line {line.LineId}: {refusal.Reason}");
             }
-            await session.Record(file, events, ct);
-            recorded.AddRange(events);
         }
+        // The lines that could be activated are; the refused ones keep their reason in their file and here.
+        return refused.Count == 0 ? null : Refusal.Of(WarrantyRefusalCode.ActivationRefused, string.Join(" ", refused));
     }
 
-    private IReadOnlyList<WarrantyFileEvent> Decide(OrderCompleted order, CompletedOrderLine line, WarrantyFile file)
+    private Decision<WarrantyFileEvent> Decide(OrderCompleted order, CompletedOrderLine line, WarrantyFile file)
     {
         var activate = new WarrantyFileCommand.ActivateWarranty(
             order.OrderId, line.LineId, order.BuyerId, order.MerchantId, line.Category,
@@ -92,9 +60,11 @@ public sealed class OrderCompletedConsumer(EventStore store, WarrantyPolicy poli
         }
         // A line refunded before completion: its refund is recorded first (by the completion at the latest), so
         // the file it opens is a refunded one, which takes no claims, and the plan bought with it is refunded in full.
-        var refund = WarrantyFileDecider.Decide(new WarrantyFileCommand.RecordLineRefund(order.CompletedAt), file, policy);
-        var refunded = refund.Aggregate(file, WarrantyFile.Evolve);
-        return [.. refund, .. WarrantyFileDecider.Decide(activate, refunded, policy)];
+        var refund = WarrantyFileDecider.Decide(new WarrantyFileCommand.RecordLineRefund(order.CompletedAt), file, policy).Events;
+        var activation = WarrantyFileDecider.Decide(activate, refund.Aggregate(file, WarrantyFile.Evolve), policy);
+        return activation is Decision<WarrantyFileEvent>.Refused refused
+            ? new Decision<WarrantyFileEvent>.Refused(refused.Refusal, [.. refund, .. refused.Events])
+            : Decide<WarrantyFileEvent>.Accept([.. refund, .. activation.Events]);
     }
 
     /// <summary>What makes the whole message unusable; what is wrong with one line's promises the decider refuses for that line.</summary>

@@ -1,4 +1,4 @@
-using Platform.EventSourcing;
+using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults;
 using Warranty.Domain;
 
@@ -21,26 +21,26 @@ public static class AnswerClaimEndpoints
     }
 
     private static Task<IResult> Accept(
-        Guid id, HttpContext http, EventStore store, WarrantyPolicy policy, WarrantyMetrics metrics, TimeProvider clock, CancellationToken ct)
+        Guid id, HttpContext http, RequestPipeline pipeline, WarrantyFileStream files, WarrantyPolicy policy, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.GetCaller();
         if (!caller.Is(PlatformRoles.Merchant))
         {
-            return Task.FromResult(Api.Forbidden("Only the order's merchant may accept a claim."));
+            return Task.FromResult(Problems.Forbidden("Only the order's merchant may accept a claim."));
         }
-        return ClaimCommands.Run(id, store, policy, metrics, clock,
+        return ClaimRequests.Run("accept-claim", id, pipeline, files, policy, clock,
             file => caller.IsParty(PlatformRoles.Merchant, file.MerchantId),
             now => new WarrantyFileCommand.AcceptClaim(id, now),
             ct);
     }
 
     private static async Task<IResult> Refuse(
-        Guid id, RefuseClaimRequest? request, HttpContext http, EventStore store, WarrantyPolicy policy, WarrantyMetrics metrics, TimeProvider clock, CancellationToken ct)
+        Guid id, RefuseClaimRequest? request, HttpContext http, RequestPipeline pipeline, WarrantyFileStream files, WarrantyPolicy policy, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.GetCaller();
         if (!caller.Is(PlatformRoles.Merchant))
         {
-            return Api.Forbidden("Only the order's merchant may refuse a claim.");
+            return Problems.Forbidden("Only the order's merchant may refuse a claim.");
         }
         var check = new Validation();
         var reason = check.Text("reason", request?.Reason);
@@ -49,7 +49,7 @@ public static class AnswerClaimEndpoints
         {
             return check.Problem();
         }
-        return await ClaimCommands.Run(id, store, policy, metrics, clock,
+        return await ClaimRequests.Run("refuse-claim", id, pipeline, files, policy, clock,
             file => caller.IsParty(PlatformRoles.Merchant, file.MerchantId),
             now => new WarrantyFileCommand.RefuseClaim(id, reason, evidence, now),
             ct);

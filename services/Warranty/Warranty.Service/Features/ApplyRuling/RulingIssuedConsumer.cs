@@ -1,8 +1,10 @@
 using MassTransit;
 using Platform.Contracts.Arbitration.V1;
-using Platform.EventSourcing;
+using Platform.Domain;
+using Platform.EventSourcing.Pipeline;
 using Warranty.Domain;
-using Warranty.Service.ReadModels;
+
+using static Warranty.Service.ContractVocabulary;
 
 namespace Warranty.Service.Features.ApplyRuling;
 
@@ -11,44 +13,28 @@ namespace Warranty.Service.Features.ApplyRuling;
 /// for the buyer) and reopens the entry when it orders that. Refunds, compensation and repairs at the
 /// platform's cost are carried out by the services that own the money and the repairs.
 /// </summary>
-public sealed class RulingIssuedConsumer(EventStore store, WarrantyPolicy policy, WarrantyMetrics metrics, ILogger<RulingIssuedConsumer> logger)
+public sealed class RulingIssuedConsumer(MessagePipeline pipeline, WarrantyFileStream files, WarrantyPolicy policy)
     : IConsumer<RulingIssued>
 {
     public const string Name = "warranty-ruling-issued";
 
-    public async Task Consume(ConsumeContext<RulingIssued> context)
-    {
-        var ct = context.CancellationToken;
-        var ruling = context.Message;
-        await using var session = await store.OpenSession(context, Name, ct);
-        if (await session.AlreadyConsumed(ct))
+    public Task Consume(ConsumeContext<RulingIssued> context) =>
+        pipeline.Consume(context, Name, async (work, ruling, ct) =>
         {
-            return;
-        }
-
-        IReadOnlyList<WarrantyFileEvent> events = [];
-        if (Problem(ruling) is { } problem)
-        {
-            session.Refuse(logger, ruling, RefusalCodes.InvalidMessage, problem);
-        }
-        else if (ruling.ClaimId is { } claimId
-                 && await ClaimIndex.Find(session, claimId, ct) != new ClaimLocation(ruling.OrderId, ruling.LineId))
-        {
-            session.Refuse(logger, ruling, RefusalCodes.UnknownClaim, $"No claim {claimId} on order {ruling.OrderId} line {ruling.LineId}.");
-        }
-        else
-        {
-            var file = await WarrantyFiles.Load(session, ruling.OrderId, ruling.LineId, ct);
+            if (Problem(ruling) is { } problem)
+            {
+                return new Refusal(InvalidMessage, problem);
+            }
+            if (ruling.ClaimId is { } claimId
+                && await ClaimIndex.Find(work.Session, claimId, ct) != new ClaimLocation(ruling.OrderId, ruling.LineId))
+            {
+                return Refusal.Of(WarrantyRefusalCode.UnknownClaim, $"No claim {claimId} on order {ruling.OrderId} line {ruling.LineId}.");
+            }
             var command = new WarrantyFileCommand.ApplyRuling(ruling.CaseId.ToString(), ruling.ClaimId, Decision(ruling), ruling.RuledAt);
-            events = session.DecideOrRefuse(logger, ruling, command, file.State, policy);
-            await session.Record(file, events, ct);
-        }
-
-        if (await session.Commit(ct) == CommitResult.Committed)
-        {
-            metrics.Count(events);
-        }
-    }
+            var handled = await work.Handle(files.Aggregate, WarrantyFileStream.StreamId(ruling.OrderId, ruling.LineId),
+                file => WarrantyFileDecider.Decide(command, file.State, policy), ct);
+            return handled.Refusal;
+        });
 
     private static RulingDecision Decision(RulingIssued ruling) => ruling.InFavourOf == CaseParty.Respondent
         ? RulingDecision.ForRespondent

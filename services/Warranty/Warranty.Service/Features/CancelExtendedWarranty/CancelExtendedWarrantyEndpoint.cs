@@ -1,4 +1,5 @@
-using Platform.EventSourcing;
+using Platform.Domain;
+using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults;
 using Warranty.Domain;
 using Warranty.Service.Views;
@@ -20,34 +21,39 @@ public static class CancelExtendedWarrantyEndpoint
     }
 
     private static async Task<IResult> Handle(
-        string orderId, string lineId, HttpContext http, EventStore store, WarrantyPolicy policy, WarrantyMetrics metrics, TimeProvider clock, CancellationToken ct)
+        string orderId, string lineId, HttpContext http, RequestPipeline pipeline, WarrantyFileStream files, WarrantyPolicy policy, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.GetCaller();
         if (!caller.Is(PlatformRoles.Buyer))
         {
-            return Api.Forbidden("Only the order's buyer may cancel its extended warranty.");
+            return Problems.Forbidden("Only the order's buyer may cancel its extended warranty.");
         }
-        return await Api.Retrying(async () =>
+        return await pipeline.Run("cancel-extended-warranty", async (work, ct) =>
         {
-            await using var session = await store.OpenSession(null, ct);
-            var file = await WarrantyFiles.Load(session, orderId, lineId, ct);
-            if (file.Activated is not { } state || !caller.IsParty(PlatformRoles.Buyer, state.BuyerId))
+            IResult? answer = null;
+            var handled = await work.Handle(files.Aggregate, WarrantyFileStream.StreamId(orderId, lineId), file =>
             {
-                return Api.NotFound($"No warranty for order {orderId} line {lineId} that you may act on.");
-            }
-            if (state.ExtendedWarranty is null)
+                if (file.Activated is not { } state || !caller.IsParty(PlatformRoles.Buyer, state.BuyerId))
+                {
+                    answer = Problems.NotFound($"No warranty for order {orderId} line {lineId} that you may act on.");
+                    return Decide<WarrantyFileEvent>.Nothing;
+                }
+                if (state.ExtendedWarranty is null)
+                {
+                    answer = Problems.Conflict("NoExtendedWarranty", $"No extended warranty was bought with order {orderId} line {lineId}.");
+                    return Decide<WarrantyFileEvent>.Nothing;
+                }
+                return WarrantyFileDecider.Decide(new WarrantyFileCommand.CancelExtendedWarranty(clock.GetUtcNow()), state, policy);
+            }, ct);
+            if (answer is not null)
             {
-                return Api.Conflict("NoExtendedWarranty", $"No extended warranty was bought with order {orderId} line {lineId}.");
+                return answer;
             }
-
-            var events = WarrantyFileDecider.Decide(new WarrantyFileCommand.CancelExtendedWarranty(clock.GetUtcNow()), state, policy);
-            var after = (WarrantyFile.Activated)await session.Record(file, events, ct);
-            await session.Commit(ct);
-            metrics.Count(events);
+            var after = (WarrantyFile.Activated)handled.After.State;
             // No events and no cancellation: the plan has run its course, and nothing is left to refund.
             return after.ExtendedWarranty!.Cancellation is null
-                ? Api.Conflict("ExtendedWarrantyEnded", $"The extended warranty of order {orderId} line {lineId} has ended.")
+                ? Problems.Conflict("ExtendedWarrantyEnded", $"The extended warranty of order {orderId} line {lineId} has ended.")
                 : Results.Ok(WarrantyView.From(after, clock.GetUtcNow()).ExtendedWarranty);
-        });
+        }, ct);
     }
 }

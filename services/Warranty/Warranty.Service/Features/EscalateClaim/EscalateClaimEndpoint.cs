@@ -1,4 +1,4 @@
-using Platform.EventSourcing;
+using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults;
 using Warranty.Domain;
 
@@ -18,12 +18,12 @@ public static class EscalateClaimEndpoint
     }
 
     private static async Task<IResult> Handle(
-        Guid id, EscalateClaimRequest? request, HttpContext http, EventStore store, WarrantyPolicy policy, WarrantyMetrics metrics, TimeProvider clock, CancellationToken ct)
+        Guid id, EscalateClaimRequest? request, HttpContext http, RequestPipeline pipeline, WarrantyFileStream files, WarrantyPolicy policy, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.GetCaller();
         if (!caller.Is(PlatformRoles.Buyer))
         {
-            return Api.Forbidden("Only the order's buyer may escalate a claim.");
+            return Problems.Forbidden("Only the order's buyer may escalate a claim.");
         }
         var check = new Validation();
         var statement = check.Text("statement", request?.Statement);
@@ -32,7 +32,7 @@ public static class EscalateClaimEndpoint
         {
             return check.Problem();
         }
-        return await ClaimCommands.Run(id, store, policy, metrics, clock,
+        return await ClaimRequests.Run("escalate-claim", id, pipeline, files, policy, clock,
             file => caller.IsParty(PlatformRoles.Buyer, file.BuyerId),
             now => new WarrantyFileCommand.EscalateClaim(id, statement, evidence, now),
             ct);

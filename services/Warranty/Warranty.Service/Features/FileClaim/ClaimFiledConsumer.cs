@@ -1,14 +1,14 @@
 using MassTransit;
-using Platform.EventSourcing;
+using Platform.Domain;
+using Platform.EventSourcing.Pipeline;
 using Platform.Contracts.Warranty.V1;
 using Warranty.Domain;
-using Warranty.Service.ReadModels;
 using static Warranty.Service.ContractVocabulary;
 
 namespace Warranty.Service.Features.FileClaim;
 
 /// <summary>A claim filed in a customer-service system, adjudicated as of its filing time like one filed over HTTP.</summary>
-public sealed class ClaimFiledConsumer(EventStore store, WarrantyPolicy policy, WarrantyMetrics metrics, TimeProvider clock, ILogger<ClaimFiledConsumer> logger)
+public sealed class ClaimFiledConsumer(MessagePipeline pipeline, WarrantyFileStream files, WarrantyPolicy policy, TimeProvider clock)
     : IConsumer<ClaimFiled>
 {
     public const string Name = "warranty-claim-filed";
@@ -16,29 +16,17 @@ public sealed class ClaimFiledConsumer(EventStore store, WarrantyPolicy policy, 
     /// <summary>How far ahead of this service's clock a filing time may be: the sender's clock may run a little fast.</summary>
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
-    public async Task Consume(ConsumeContext<ClaimFiled> context)
-    {
-        var ct = context.CancellationToken;
-        var claim = context.Message;
-        await using var session = await store.OpenSession(context, Name, ct);
-        if (await session.AlreadyConsumed(ct))
+    public Task Consume(ConsumeContext<ClaimFiled> context) =>
+        pipeline.Consume(context, Name, async (work, claim, ct) =>
         {
-            return;
-        }
-
-        IReadOnlyList<WarrantyFileEvent> events = [];
-        if (Problem(claim, clock.GetUtcNow()) is { } problem)
-        {
-            session.Refuse(logger, claim, RefusalCodes.InvalidMessage, problem);
-        }
-        else if (await ClaimIndex.Find(session, claim.ClaimId, ct) is { } existing && existing != new ClaimLocation(claim.OrderId, claim.LineId))
-        {
-            session.Refuse(logger, claim, RefusalCodes.ClaimIdInUse,
-                $"Claim id {claim.ClaimId} already names a claim on order {existing.OrderId} line {existing.LineId}.");
-        }
-        else
-        {
-            var file = await WarrantyFiles.Load(session, claim.OrderId, claim.LineId, ct);
+            if (Problem(claim, clock.GetUtcNow()) is { } problem)
+            {
+                return new Refusal(InvalidMessage, problem);
+            }
+            if (await ClaimIndex.Find(work.Session, claim.ClaimId, ct) is { } existing && existing != new ClaimLocation(claim.OrderId, claim.LineId))
+            {
+                return new Refusal(ClaimIdInUse, $"Claim id {claim.ClaimId} already names a claim on order {existing.OrderId} line {existing.LineId}.");
+            }
             var command = new WarrantyFileCommand.FileClaim(
                 claim.ClaimId,
                 new Requester(claim.BuyerId, ToDomain(claim.ClaimantRole), claim.ClaimantId),
@@ -47,15 +35,10 @@ public sealed class ClaimFiledConsumer(EventStore store, WarrantyPolicy policy, 
                 ToDomain(claim.RemedyAsked),
                 [.. claim.EvidenceLinks.Select(link => link.OriginalString)],
                 claim.FiledAt);
-            events = session.DecideOrRefuse(logger, claim, command, file.State, policy);
-            await session.Record(file, events, ct);
-        }
-
-        if (await session.Commit(ct) == CommitResult.Committed)
-        {
-            metrics.Count(events);
-        }
-    }
+            var handled = await work.Handle(files.Aggregate, WarrantyFileStream.StreamId(claim.OrderId, claim.LineId),
+                file => WarrantyFileDecider.Decide(command, file.State, policy), ct);
+            return handled.Refusal;
+        });
 
     private static string? Problem(ClaimFiled claim, DateTimeOffset now)
     {

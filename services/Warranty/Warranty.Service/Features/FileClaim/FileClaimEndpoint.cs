@@ -1,7 +1,7 @@
-using Platform.EventSourcing;
+using Platform.Domain;
+using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults;
 using Warranty.Domain;
-using Warranty.Service.ReadModels;
 using Warranty.Service.Views;
 using static Warranty.Service.ContractVocabulary;
 using Contract = Platform.Contracts.Warranty.V1;
@@ -29,20 +29,20 @@ public static class FileClaimEndpoint
     }
 
     private static async Task<IResult> Handle(
-        FileClaimRequest? request, HttpContext http, EventStore store, WarrantyPolicy policy, WarrantyMetrics metrics, TimeProvider clock, CancellationToken ct)
+        FileClaimRequest? request, HttpContext http, RequestPipeline pipeline, WarrantyFileStream files, WarrantyPolicy policy, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.GetCaller();
         if (!caller.Is(PlatformRoles.Buyer) && !caller.Is(PlatformRoles.CustomerService))
         {
-            return Api.Forbidden("Only a buyer, or customer service on a buyer's behalf, may file a claim.");
+            return Problems.Forbidden("Only a buyer, or customer service on a buyer's behalf, may file a claim.");
         }
-        if (Api.ReadIdempotencyKey(http, out var claimId) is { } badKey)
+        if (Api.IdempotencyKeyAsId(http, out var claimId) is { } badKey)
         {
             return badKey;
         }
         if (request is null)
         {
-            return Api.Invalid("body", "A claim needs orderId, lineId, fault, faultDescription and remedyAsked.");
+            return Problems.Invalid("body", "A claim needs orderId, lineId, fault, faultDescription and remedyAsked.");
         }
 
         var check = new Validation();
@@ -58,38 +58,36 @@ public static class FileClaimEndpoint
             return check.Problem();
         }
 
-        return await Api.Retrying(async () =>
+        return await pipeline.Run("file-claim", async (work, ct) =>
         {
-            await using var session = await store.OpenSession(claimId, ct);
-            if (await ClaimIndex.Find(session, claimId, ct) is { } existing && existing != new ClaimLocation(orderId, lineId))
+            if (await ClaimIndex.Find(work.Session, claimId, ct) is { } existing && existing != new ClaimLocation(orderId, lineId))
             {
-                return Api.Conflict("IdempotencyKeyReused", $"Claim {claimId} was filed on another order line; use a new Idempotency-Key for a new claim.");
+                return Problems.Conflict(ContractVocabulary.ClaimIdInUse, $"Claim {claimId} was filed on another order line; use a new Idempotency-Key for a new claim.");
             }
-            var file = await WarrantyFiles.Load(session, orderId, lineId, ct);
-            // A buyer's claim on an order that is not theirs is answered as if the order did not exist.
-            if (file.Activated is not { } state || (caller.Is(PlatformRoles.Buyer) && state.BuyerId != caller.SubjectId))
-            {
-                return Api.NotFound($"No warranty for order {orderId} line {lineId} that you may claim on.");
-            }
-
+            IResult? notFound = null;
             var command = new WarrantyFileCommand.FileClaim(claimId, requester, ToDomain(fault), description, ToDomain(remedy), evidence, clock.GetUtcNow());
-            IReadOnlyList<WarrantyFileEvent> events;
-            try
+            var handled = await work.Handle(files.Aggregate, WarrantyFileStream.StreamId(orderId, lineId), file =>
             {
-                events = WarrantyFileDecider.Decide(command, state, policy);
-            }
-            catch (WarrantyRuleViolation violation)
+                // A buyer's claim on an order that is not theirs is answered as if the order did not exist.
+                if (file.Activated is not { } state || (caller.Is(PlatformRoles.Buyer) && state.BuyerId != caller.SubjectId))
+                {
+                    notFound = Problems.NotFound($"No warranty for order {orderId} line {lineId} that you may claim on.");
+                    return Decide<WarrantyFileEvent>.Nothing;
+                }
+                return WarrantyFileDecider.Decide(command, state, policy);
+            }, ct);
+            if (notFound is not null)
             {
-                return Api.Refused(violation);
+                return notFound;
             }
-            var after = await session.Record(file, events, ct);
-            await session.Commit(ct);
-            metrics.Count(events);
-
+            if (handled.Refusal is { } refusal)
+            {
+                return Problems.Refused(refusal);
+            }
             // No events: the key names a claim already filed on this line, which is answered as it stands.
-            var view = ClaimView.From(after, file.Events.Concat(events), claimId);
-            return events.Count > 0 ? Results.Created($"/claims/{claimId}", view) : Results.Ok(view);
-        });
+            var view = ClaimView.From(handled.After.State, handled.After.Events, claimId);
+            return handled.Decision.Events.Count > 0 ? Results.Created($"/claims/{claimId}", view) : Results.Ok(view);
+        }, ct, claimId);
     }
 
     private static Requester Requester(Caller caller, string? buyerId, Validation check)

@@ -1,6 +1,6 @@
+using Platform.ServiceDefaults.Http;
 using Platform.EventSourcing;
 using Platform.ServiceDefaults;
-using Warranty.Service.ReadModels;
 using Warranty.Service.Views;
 
 namespace Warranty.Service.Features.GetClaim;
@@ -20,12 +20,12 @@ public static class GetClaimEndpoint
         var caller = http.GetCaller();
         if (!Access.MayEverRead(caller))
         {
-            return Api.Forbidden(Access.ReadersText);
+            return Problems.Forbidden(Access.ReadersText);
         }
         var location = await ClaimIndex.Find(store, id, ct);
-        var file = location is null ? null : await WarrantyFiles.Read(store, location.OrderId, location.LineId, ct);
+        var file = location is null ? null : await WarrantyFileStream.Read(store, location.OrderId, location.LineId, ct);
         return file?.Activated is { } state && Access.MayRead(caller, state) && ClaimView.From(state, file.Events, id) is { } view
             ? Results.Ok(view)
-            : Api.NotFound($"No claim {id} that you may see.");
+            : Problems.NotFound($"No claim {id} that you may see.");
     }
 }

@@ -1,3 +1,4 @@
+using Platform.ServiceDefaults.Http;
 using Platform.EventSourcing;
 using Platform.ServiceDefaults;
 using Warranty.Service.Views;
@@ -19,11 +20,11 @@ public static class GetWarrantyEndpoint
         var caller = http.GetCaller();
         if (!Access.MayEverRead(caller))
         {
-            return Api.Forbidden(Access.ReadersText);
+            return Problems.Forbidden(Access.ReadersText);
         }
-        var file = await WarrantyFiles.Read(store, orderId, lineId, ct);
+        var file = await WarrantyFileStream.Read(store, orderId, lineId, ct);
         return file.Activated is { } state && Access.MayRead(caller, state)
             ? Results.Ok(WarrantyView.From(state, clock.GetUtcNow()))
-            : Api.NotFound($"No warranty for order {orderId} line {lineId} that you may see.");
+            : Problems.NotFound($"No warranty for order {orderId} line {lineId} that you may see.");
     }
 }

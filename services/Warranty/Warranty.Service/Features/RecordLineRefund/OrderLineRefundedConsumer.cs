@@ -1,6 +1,7 @@
 using MassTransit;
 using Platform.Contracts.Orders.V1;
-using Platform.EventSourcing;
+using Platform.Domain;
+using Platform.EventSourcing.Pipeline;
 using Warranty.Domain;
 
 namespace Warranty.Service.Features.RecordLineRefund;
@@ -9,36 +10,20 @@ namespace Warranty.Service.Features.RecordLineRefund;
 /// A refunded line takes no more claims; an open claim on it closes and its extended warranty is cancelled with
 /// a full refund. A refund that arrives before the order completes is kept and honoured at activation.
 /// </summary>
-public sealed class OrderLineRefundedConsumer(EventStore store, WarrantyPolicy policy, WarrantyMetrics metrics, ILogger<OrderLineRefundedConsumer> logger)
+public sealed class OrderLineRefundedConsumer(MessagePipeline pipeline, WarrantyFileStream files, WarrantyPolicy policy)
     : IConsumer<OrderLineRefunded>
 {
     public const string Name = "warranty-order-line-refunded";
 
-    public async Task Consume(ConsumeContext<OrderLineRefunded> context)
-    {
-        var ct = context.CancellationToken;
-        var refund = context.Message;
-        await using var session = await store.OpenSession(context, Name, ct);
-        if (await session.AlreadyConsumed(ct))
+    public Task Consume(ConsumeContext<OrderLineRefunded> context) =>
+        pipeline.Consume(context, Name, async (work, refund, ct) =>
         {
-            return;
-        }
-
-        IReadOnlyList<WarrantyFileEvent> events = [];
-        if (string.IsNullOrWhiteSpace(refund.OrderId) || string.IsNullOrWhiteSpace(refund.LineId))
-        {
-            session.Refuse(logger, refund, RefusalCodes.InvalidMessage, "OrderLineRefunded refused: orderId and lineId are required.");
-        }
-        else
-        {
-            var file = await WarrantyFiles.Load(session, refund.OrderId, refund.LineId, ct);
-            events = session.DecideOrRefuse(logger, refund, new WarrantyFileCommand.RecordLineRefund(refund.RefundedAt), file.State, policy);
-            await session.Record(file, events, ct);
-        }
-
-        if (await session.Commit(ct) == CommitResult.Committed)
-        {
-            metrics.Count(events);
-        }
-    }
+            if (string.IsNullOrWhiteSpace(refund.OrderId) || string.IsNullOrWhiteSpace(refund.LineId))
+            {
+                return new Refusal(ContractVocabulary.InvalidMessage, "OrderLineRefunded refused: orderId and lineId are required.");
+            }
+            var handled = await work.Handle(files.Aggregate, WarrantyFileStream.StreamId(refund.OrderId, refund.LineId),
+                file => WarrantyFileDecider.Decide(new WarrantyFileCommand.RecordLineRefund(refund.RefundedAt), file.State, policy), ct);
+            return handled.Refusal;
+        });
 }

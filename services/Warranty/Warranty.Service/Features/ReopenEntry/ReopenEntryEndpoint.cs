@@ -1,4 +1,5 @@
-using Platform.EventSourcing;
+using Platform.Domain;
+using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults;
 using Warranty.Domain;
 using Warranty.Service.Views;
@@ -38,14 +39,14 @@ public static class ReopenEntryEndpoint
 
     private static async Task<IResult> Handle(
         string orderId, string lineId, ReopenEntryRequest? request, HttpContext http,
-        EventStore store, WarrantyPolicy policy, WarrantyMetrics metrics, TimeProvider clock, CancellationToken ct)
+        RequestPipeline pipeline, WarrantyFileStream files, WarrantyPolicy policy, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.GetCaller();
         if (!caller.Is(PlatformRoles.Buyer) && !caller.Is(PlatformRoles.CustomerService))
         {
-            return Api.Forbidden("Only a buyer, or customer service on a buyer's behalf, may ask to reopen the after-sales entry.");
+            return Problems.Forbidden("Only a buyer, or customer service on a buyer's behalf, may ask to reopen the after-sales entry.");
         }
-        if (Api.ReadIdempotencyKey(http, out var requestId) is { } badKey)
+        if (Api.IdempotencyKeyAsId(http, out var requestId) is { } badKey)
         {
             return badKey;
         }
@@ -70,32 +71,36 @@ public static class ReopenEntryEndpoint
             return check.Problem();
         }
 
-        return await Api.Retrying(async () =>
+        return await pipeline.Run("reopen-entry", async (work, ct) =>
         {
-            await using var session = await store.OpenSession(requestId, ct);
-            var file = await WarrantyFiles.Load(session, orderId, lineId, ct);
-            if (file.Activated is not { } state || (caller.Is(PlatformRoles.Buyer) && state.BuyerId != caller.SubjectId))
+            IResult? answer = null;
+            var command = new WarrantyFileCommand.RequestReopen(new ReopenRequest(requestId, requester, ToDomain(fault), description), clock.GetUtcNow());
+            var handled = await work.Handle(files.Aggregate, WarrantyFileStream.StreamId(orderId, lineId), file =>
             {
-                return Api.NotFound($"No warranty for order {orderId} line {lineId} that you may act on.");
-            }
-            if (file.Events.Select(e => Answer(e, state)).FirstOrDefault(a => a?.RequestId == requestId) is { } earlier)
+                if (file.Activated is not { } state || (caller.Is(PlatformRoles.Buyer) && state.BuyerId != caller.SubjectId))
+                {
+                    answer = Problems.NotFound($"No warranty for order {orderId} line {lineId} that you may act on.");
+                    return Decide<WarrantyFileEvent>.Nothing;
+                }
+                if (file.Events.Select(e => Answer(e, state)).FirstOrDefault(a => a?.RequestId == requestId) is { } earlier)
+                {
+                    answer = Results.Ok(earlier);
+                    return Decide<WarrantyFileEvent>.Nothing;
+                }
+                return WarrantyFileDecider.Decide(command, state, policy);
+            }, ct);
+            if (answer is not null)
             {
-                return Results.Ok(earlier);
+                return answer;
             }
-
-            var command = new WarrantyFileCommand.RequestReopen(
-                new ReopenRequest(requestId, requester, ToDomain(fault), description), clock.GetUtcNow());
-            var events = WarrantyFileDecider.Decide(command, state, policy);
-            if (events.Count == 0)
+            if (handled.Refusal is { } refusal)
             {
-                return Api.Conflict("EntryStillOpen",
-                    $"The after-sales entry of order {orderId} line {lineId} is open; file a claim instead.");
+                return Problems.Refused(refusal);
             }
-            await session.Record(file, events, ct);
-            await session.Commit(ct);
-            metrics.Count(events);
-            return Results.Ok(Answer(events[0], state));
-        });
+            return handled.Decision.Events.Count == 0
+                ? Problems.Conflict("EntryStillOpen", $"The after-sales entry of order {orderId} line {lineId} is open; file a claim instead.")
+                : Results.Ok(Answer(handled.Decision.Events[0], (WarrantyFile.Activated)handled.Stream.State.State));
+        }, ct, requestId);
     }
 
     private static ReopenAnswer? Answer(WarrantyFileEvent @event, WarrantyFile.Activated file) => @event switch

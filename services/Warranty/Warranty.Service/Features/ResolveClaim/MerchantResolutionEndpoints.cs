@@ -1,4 +1,4 @@
-using Platform.EventSourcing;
+using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults;
 using Warranty.Domain;
 
@@ -24,26 +24,26 @@ public static class MerchantResolutionEndpoints
     }
 
     private static Task<IResult> ReturnAccepted(
-        Guid id, HttpContext http, EventStore store, WarrantyPolicy policy, WarrantyMetrics metrics, TimeProvider clock, CancellationToken ct)
+        Guid id, HttpContext http, RequestPipeline pipeline, WarrantyFileStream files, WarrantyPolicy policy, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.GetCaller();
         if (!caller.Is(PlatformRoles.Merchant))
         {
-            return Task.FromResult(Api.Forbidden("Only the order's merchant may report a return taken back."));
+            return Task.FromResult(Problems.Forbidden("Only the order's merchant may report a return taken back."));
         }
-        return ClaimCommands.Run(id, store, policy, metrics, clock,
+        return ClaimRequests.Run("accept-return", id, pipeline, files, policy, clock,
             file => caller.IsParty(PlatformRoles.Merchant, file.MerchantId),
             now => new WarrantyFileCommand.AcceptReturn(id, now),
             ct);
     }
 
     private static async Task<IResult> RepairCompleted(
-        Guid id, RepairCompletedRequest? request, HttpContext http, EventStore store, WarrantyPolicy policy, WarrantyMetrics metrics, TimeProvider clock, CancellationToken ct)
+        Guid id, RepairCompletedRequest? request, HttpContext http, RequestPipeline pipeline, WarrantyFileStream files, WarrantyPolicy policy, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.GetCaller();
         if (!caller.Is(PlatformRoles.Merchant))
         {
-            return Api.Forbidden("Only the order's merchant may report its own repair finished.");
+            return Problems.Forbidden("Only the order's merchant may report its own repair finished.");
         }
         var check = new Validation();
         var outcome = check.Name<RepairOutcome>("outcome", request?.Outcome);
@@ -51,12 +51,12 @@ public static class MerchantResolutionEndpoints
         {
             return check.Problem();
         }
-        return await ClaimCommands.Run(id, store, policy, metrics, clock,
+        return await ClaimRequests.Run("complete-merchant-repair", id, pipeline, files, policy, clock,
             file => caller.IsParty(PlatformRoles.Merchant, file.MerchantId),
             now => new WarrantyFileCommand.CompleteRepair(id, outcome, now),
             ct,
             claim => claim.Answerer is null or Answerer.Merchant
                 ? null
-                : Api.Conflict("RepairedByProvider", $"Claim {id} is answered by the {claim.Answerer}; its repair provider reports the repair."));
+                : Problems.Conflict("RepairedByProvider", $"Claim {id} is answered by the {claim.Answerer}; its repair provider reports the repair."));
     }
 }

@@ -10,6 +10,12 @@ namespace Warranty.Service;
 /// </summary>
 public static class ContractVocabulary
 {
+    /// <summary>Refusal code of a consumed message with a field missing, empty or out of range, or two that contradict each other.</summary>
+    public const string InvalidMessage = "InvalidMessage";
+
+    /// <summary>Refusal code of a new claim whose id already names a claim on another order line.</summary>
+    public const string ClaimIdInUse = "ClaimIdInUse";
+
     /// <summary>One of DOMAIN.md's table coverages; the long-discovery window is not one and has no contract kind.</summary>
     public static Contract.CoverageKind ToContract(CoverageKind kind) => kind switch
     {

@@ -1,26 +1,22 @@
 using Platform.EventSourcing;
+using Platform.EventSourcing.Pipeline;
 using Warranty.Domain;
-using Warranty.Service.ReadModels;
 using static Warranty.Domain.WarrantyFileEvent;
 
 namespace Warranty.Service;
 
-public static class Recording
+/// <summary>
+/// What a warranty file's events cause besides being stored, in the same unit of work: the announcement of
+/// each event, the merchant's deadline, and the claim index. Every feature goes through the pipeline and so
+/// through here, so a claim approved over HTTP and one approved from a message leave the same trace.
+/// </summary>
+public static class WarrantyFileEffects
 {
-    /// <summary>
-    /// Appends a decision to its warranty file and, in the same unit of work, everything that follows from it:
-    /// the announcement of each event, the merchant's deadline, and the claim index. Every feature records
-    /// through here, so a claim approved over HTTP and one approved from a message leave the same trace.
-    /// </summary>
-    /// <returns>The file with the decision applied.</returns>
-    public static async Task<WarrantyFile> Record(this Session session, LoadedFile file, IReadOnlyList<WarrantyFileEvent> events, CancellationToken ct)
+    public static async Task Apply(Session session, Applied<LoadedFile, WarrantyFileEvent> applied, CancellationToken ct)
     {
-        session.Append(file.Stream, events);
-        var state = file.State;
-        foreach (var @event in events)
+        foreach (var (@event, file) in applied.Steps)
         {
-            state = WarrantyFile.Evolve(state, @event);
-            if (state is not WarrantyFile.Activated after)
+            if (file.State is not WarrantyFile.Activated after)
             {
                 continue;
             }
@@ -41,6 +37,5 @@ public static class Recording
                 session.Publish(message);
             }
         }
-        return state;
     }
 }

@@ -1,18 +1,31 @@
 using Npgsql;
 using Platform.EventSourcing;
+using Platform.EventSourcing.Pipeline;
 
-namespace Warranty.Service.ReadModels;
+namespace Warranty.Service;
 
 /// <summary>Where a claim lives: the order line whose warranty file holds it.</summary>
 public sealed record ClaimLocation(string OrderId, string LineId);
 
 /// <summary>
 /// Claims live inside their line's warranty file, but callers and other services name a claim by its id
-/// alone. This table maps one to the other; it is written in the unit of work that records the claim, so
-/// it never names a claim the store does not hold, nor misses one it does.
+/// alone. This table maps one to the other and keeps a claim id on one line only; it is written in the unit
+/// of work that records the claim, so it never names a claim the store does not hold, nor misses one it does.
 /// </summary>
 public static class ClaimIndex
 {
+    /// <summary>The stored component name is the one the table was first created under, so no database applies it again.</summary>
+    public static readonly IReadOnlyList<Migration> Migrations =
+    [
+        new("warranty-read-models", 1, """
+            create table if not exists claim_index (
+                claim_id uuid primary key,
+                order_id text not null,
+                line_id text not null,
+                filed_at timestamptz not null);
+            """),
+    ];
+
     public static async Task<ClaimLocation?> Find(Session session, Guid claimId, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand("select order_id, line_id from claim_index where claim_id = $1", session.Connection, session.Transaction);
@@ -36,9 +49,7 @@ public static class ClaimIndex
         command.Parameters.Add(new() { Value = filedAt });
         if (await command.ExecuteNonQueryAsync(ct) == 0)
         {
-            // Another unit of work took this claim id after this one looked it up: like a lost append, the
-            // whole decision is made again from a fresh load, which then sees where the claim went.
-            throw new StreamConcurrencyException($"claim-index/{claimId}", expectedVersion: 0, actualVersion: 1);
+            throw new InvariantConflictException("claim_index", claimId.ToString());
         }
     }
 

@@ -1,0 +1,44 @@
+using System.Collections.Immutable;
+using Platform.EventSourcing;
+using Platform.EventSourcing.Pipeline;
+using Warranty.Domain;
+
+namespace Warranty.Service;
+
+/// <summary>A warranty file as loaded: its folded state and the events it was folded from, which the claim views show.</summary>
+public sealed record LoadedFile(WarrantyFile State, ImmutableList<WarrantyFileEvent> Events)
+{
+    public static readonly LoadedFile Initial = new(WarrantyFile.Initial, []);
+
+    /// <summary>Null while the line's order has not completed: there is no warranty to show or act on.</summary>
+    public WarrantyFile.Activated? Activated => State as WarrantyFile.Activated;
+
+    public static LoadedFile Evolve(LoadedFile file, WarrantyFileEvent @event) =>
+        new(WarrantyFile.Evolve(file.State, @event), file.Events.Add(@event));
+}
+
+/// <summary>One event stream per order line: the warranty file and every claim on it.</summary>
+public sealed class WarrantyFileStream(WarrantyMetrics metrics)
+{
+    public const string StreamType = "warranty-file";
+
+    public Aggregate<LoadedFile, WarrantyFileEvent> Aggregate { get; } = new()
+    {
+        StreamType = StreamType,
+        Initial = LoadedFile.Initial,
+        Evolve = LoadedFile.Evolve,
+        Effects = WarrantyFileEffects.Apply,
+        Committed = metrics.Count,
+    };
+
+    /// <summary>
+    /// Order and line ids are the trade system's free text, so they are escaped: "a-b" + "c" and "a" + "b-c"
+    /// must not name the same stream.
+    /// </summary>
+    public static string StreamId(string orderId, string lineId) =>
+        $"warranty-file/{Uri.EscapeDataString(orderId)}/{Uri.EscapeDataString(lineId)}";
+
+    /// <summary>Reads outside any unit of work, for queries.</summary>
+    public static async Task<LoadedFile> Read(EventStore store, string orderId, string lineId, CancellationToken ct) =>
+        (await store.ReadStream(StreamId(orderId, lineId), ct)).Aggregate(LoadedFile.Initial, (file, stored) => LoadedFile.Evolve(file, (WarrantyFileEvent)stored.Data));
+}

@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Platform.ServiceDefaults;
+using Platform.Testing;
+using Warranty.Domain;
+using Warranty.Service.Views;
+using static Warranty.Service.Tests.Sample;
+using Contract = Platform.Contracts.Warranty.V1;
+
+namespace Warranty.Service.Tests;
+
+/// <summary>The request side of the handler pipeline: the Idempotency-Key every state-changing request carries.</summary>
+public sealed class IdempotencyTests : WarrantyServiceTest
+{
+    protected override async Task Observe(BusProbe probe) => await probe.Observe<Contract.WarrantyActivated>();
+
+    [Fact]
+    public async Task A_state_changing_request_without_an_idempotency_key_is_a_bad_request()
+    {
+        using var bare = new HttpClient { BaseAddress = warranty.Address };
+        bare.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", env.Tokens.Issue(PlatformRoles.Merchant, Id("merchant")));
+
+        // Before anything else: the claim does not even exist, and the answer is still about the key.
+        var missing = await (await bare.PostAsync($"/claims/{Guid.NewGuid()}/accept", null)).Problem(400);
+
+        Assert.True(missing.GetProperty("errors").TryGetProperty("Idempotency-Key", out _));
+    }
+
+    [Fact]
+    public async Task Two_callers_may_use_the_same_key_each_for_their_own_request()
+    {
+        var key = Guid.NewGuid().ToString();
+        var claims = new List<(HttpClient Merchant, Guid ClaimId)>();
+        foreach (var _ in Enumerable.Range(0, 2))
+        {
+            var (orderId, buyer, merchant) = (Id("order"), Id("buyer"), Id("merchant"));
+            await Complete(probe, Order(orderId, buyer, merchant, DateTimeOffset.UtcNow.AddDays(-2), Line("line-1", "clothing", nationalMonths: 0)));
+            using var client = warranty.As(PlatformRoles.Buyer, buyer);
+            var claim = await (await client.FileClaim(Claim(orderId, "line-1", "DeadOnArrival", "Return"))).Read<ClaimView>();
+            claims.Add((warranty.As(PlatformRoles.Merchant, merchant), claim.ClaimId));
+        }
+
+        foreach (var (merchant, claimId) in claims)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/claims/{claimId}/accept") { Headers = { { "Idempotency-Key", key } } };
+            var accepted = await (await merchant.SendAsync(request)).Read<ClaimView>();
+            Assert.Equal((claimId, ClaimStatus.InService), (accepted.ClaimId, accepted.Status));
+        }
+    }
+}
+
+/// <summary>Deadlines under a clock 10,000 times faster than real time: the merchant's 48 hours pass in about 17 seconds.</summary>
+public sealed class DeadlineTests() : WarrantyServiceTest(clockSpeed: 10_000)
+{
+    private static readonly TimeSpan Long = TimeSpan.FromSeconds(60);
+
+    protected override async Task Observe(BusProbe probe)
+    {
+        await probe.Observe<Contract.WarrantyActivated>();
+        await probe.Observe<Contract.ClaimAwaitingMerchant>();
+        await probe.Observe<Contract.ClaimAcceptedByMerchant>();
+    }
+
+    /// <summary>A return claim on a shirt, waiting for its merchant, whose own deadline message is taken out of the outbox.</summary>
+    private async Task<(Guid ClaimId, string OrderId, HttpClient Merchant, Contract.ClaimAwaitingMerchant Waiting)> WaitingClaimWithoutItsDeadline()
+    {
+        var (orderId, buyer, merchant) = (Id("order"), Id("buyer"), Id("merchant"));
+        await Complete(probe, Order(orderId, buyer, merchant, env.TimeProvider.GetUtcNow().AddDays(-2), Line("line-1", "clothing", nationalMonths: 0)));
+        using var client = warranty.As(PlatformRoles.Buyer, buyer);
+        var claim = await (await client.FileClaim(Claim(orderId, "line-1", "DeadOnArrival", "Return"))).Read<ClaimView>();
+        var waiting = await probe.WaitFor<Contract.ClaimAwaitingMerchant>(m => m.ClaimId == claim.ClaimId, Wait, "the claim waits for the merchant");
+        await using var command = warranty.Services.GetRequiredService<NpgsqlDataSource>()
+            .CreateCommand("delete from outbox where scheduled and body::text like '%' || $1 || '%'");
+        command.Parameters.Add(new() { Value = claim.ClaimId.ToString() });
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        return (claim.ClaimId, orderId, warranty.As(PlatformRoles.Merchant, merchant), waiting);
+    }
+
+    [Fact]
+    public async Task A_deadline_that_arrives_before_its_time_is_scheduled_again_and_then_accepts_the_claim()
+    {
+        var (claimId, orderId, _, waiting) = await WaitingClaimWithoutItsDeadline();
+
+        // What a relay whose clock runs ahead would deliver: the deadline, long before this service's clock reaches it.
+        await probe.Publish(new Contract.MerchantResponseDeadline { ClaimId = claimId, OrderId = orderId, DueAt = waiting.RespondBy });
+
+        var accepted = await probe.WaitFor<Contract.ClaimAcceptedByMerchant>(m => m.ClaimId == claimId, Long, "the rescheduled deadline accepts the claim");
+        Assert.Equal((true, waiting.RespondBy), (accepted.BySilence, accepted.AcceptedAt));
+        Assert.True(env.TimeProvider.GetUtcNow() >= waiting.RespondBy);
+    }
+
+    [Fact]
+    public async Task A_merchant_refusing_after_its_deadline_is_told_so_with_409_and_silence_accepts_the_claim()
+    {
+        var (claimId, _, merchant, waiting) = await WaitingClaimWithoutItsDeadline();
+        await Eventually.Until(() => env.TimeProvider.GetUtcNow() > waiting.RespondBy, Long, "the merchant's 48 hours pass");
+
+        var late = await (await merchant.PostAsJsonAsync($"/claims/{claimId}/refuse", new { reason = "worn", evidenceLinks = new[] { "https://evidence.example/worn.jpg" } })).Problem(409);
+
+        Assert.Equal("MerchantResponseDeadlinePassed", late.GetProperty("code").GetString());
+        var accepted = await probe.WaitFor<Contract.ClaimAcceptedByMerchant>(m => m.ClaimId == claimId, Wait, "silence accepts the claim");
+        Assert.True(accepted.BySilence);
+        merchant.Dispose();
+    }
+}
+
+/// <summary>OrderCompleted is consumed in batches; a wait of half a second puts the messages of a test in one batch.</summary>
+public sealed class BatchIsolationTests : WarrantyServiceTest
+{
+    public override async Task InitializeAsync()
+    {
+        env = await TestEnvironment.Create();
+        warranty = await RunningService.Start(args => WarrantyService.Create(args), env, WarrantyService.Name, "--PLATFORM_CONSUMER_BATCH_WAIT_MS=500");
+        probe = await BusProbe.Start(env);
+        await Observe(probe);
+    }
+
+    protected override async Task Observe(BusProbe probe) => await probe.Observe<Contract.WarrantyActivated>();
+
+    [Fact]
+    public async Task An_order_whose_warranty_overflows_the_calendar_is_refused_alone_and_its_batch_neighbours_activate()
+    {
+        var completedAt = DateTimeOffset.UtcNow.AddDays(-2);
+        var good = new[] { Order(Id("order"), Id("buyer"), Id("merchant"), completedAt, Line("line-1")), Order(Id("order"), Id("buyer"), Id("merchant"), completedAt, Line("line-1")) };
+        var poisoned = Order(Id("order"), Id("buyer"), Id("merchant"), completedAt, Line("line-1") with { ManufacturerWarrantyMonths = int.MaxValue });
+
+        await Task.WhenAll(probe.Publish(good[0]), probe.Publish(poisoned), probe.Publish(good[1]));
+
+        foreach (var order in good)
+        {
+            await probe.WaitFor<Contract.WarrantyActivated>(m => m.OrderId == order.OrderId, Wait, $"{order.OrderId} activates beside the poisoned order");
+        }
+        using var operatorClient = warranty.As(PlatformRoles.Operator, "ops-1");
+        await Eventually.Until(async () =>
+        {
+            var refusals = await (await operatorClient.GetAsync("/operations/refusals")).Read<JsonElement>();
+            return refusals.EnumerateArray().Any(r => r.GetProperty("body").GetRawText().Contains(poisoned.OrderId, StringComparison.Ordinal));
+        }, Wait, "the poisoned order is refused and kept");
+        Assert.DoesNotContain(probe.Received<Contract.WarrantyActivated>(), m => m.Message.OrderId == poisoned.OrderId);
+    }
+}
