@@ -9,8 +9,11 @@ if [ "${1:-}" = postgres ] && [ ! -s "$PGDATA/PG_VERSION" ]; then
   database="${POSTGRES_DB:-$user}"
   password_file=$(mktemp)
   printf '%s' "$POSTGRES_PASSWORD" >"$password_file"
-  # No fsync while initialising: the container is thrown away, as with the official image's test use.
-  initdb --username="$user" --pwfile="$password_file" --auth-local=trust --auth-host=scram-sha-256 --no-sync -D "$PGDATA" >/dev/null
+  # UTF8, as the official image's and Debian's clusters are: minbase has no locale, and initdb would
+  # fall back to SQL_ASCII, which stores any bytes and fails on text the platform must keep exactly.
+  # No fsync while initialising: the container is thrown away.
+  initdb --username="$user" --pwfile="$password_file" --auth-local=trust --auth-host=scram-sha-256 \
+    --encoding=UTF8 --locale=C.UTF-8 --no-sync -D "$PGDATA" >/dev/null
   rm -f "$password_file"
   echo "host all all all scram-sha-256" >>"$PGDATA/pg_hba.conf"
   echo "listen_addresses = '*'" >>"$PGDATA/postgresql.conf"
