@@ -84,9 +84,12 @@ for project in tests/*/*.Tests.csproj; do
   name=$(basename "$project" .csproj)
   dotnet test "$project" -c Release --no-build -nologo \
     --logger "trx;LogFileName=$name.trx" --results-directory "$results" || status=1
+  # Which servers the test process used: VSTest shows a process's own output only for failed tests.
+  if [[ -f "$PLATFORM_TEST_SERVERS_LOG" ]]; then
+    sed "s/^/$name: /" "$PLATFORM_TEST_SERVERS_LOG"
+    rm -f "$PLATFORM_TEST_SERVERS_LOG"
+  fi
 done
-# Which servers each test process used (VSTest shows a process's own output only for failures).
-[[ -f "$PLATFORM_TEST_SERVERS_LOG" ]] && cat "$PLATFORM_TEST_SERVERS_LOG"
 
 python3 "$here/trx-summary.py" "$results" || status=1
 exit $status

@@ -150,7 +150,7 @@ public sealed class TestServers
         // VSTest shows a test process's output for failed tests only: the script that ran it reads this file.
         if (System.Environment.GetEnvironmentVariable(LogVariable) is { Length: > 0 } log)
         {
-            await File.AppendAllTextAsync(log, $"{AppDomain.CurrentDomain.FriendlyName}: {line}\n");
+            await File.AppendAllTextAsync(log, line + "\n");
         }
         return servers;
     }
