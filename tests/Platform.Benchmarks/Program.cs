@@ -9,6 +9,8 @@ using Platform.EventSourcing;
 // Usage: dotnet run -c Release --project tests/Platform.Benchmarks -- [append|relay|scheduler|pipeline|claims|memory|all|growth] [--quick]
 // growth is left out of all: it fills a store to 10^7 events (about 18 GB and a quarter of an hour).
 // Each figure is printed next to a raw baseline measured in the same run, and as their ratio.
+// The figures in docs/benchmarks.md are of this host's servers (deploy/servers.sh), never of a test container.
+Platform.Testing.TestServers.UseEnvironmentSettings();
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 var quick = args.Contains("--quick");
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;

@@ -61,10 +61,12 @@ public sealed record ChaosTarget(PlatformSettings Settings, string DatabasePrefi
         (await management.PutAsync($"api/permissions/{vhost}/{Uri.EscapeDataString(Settings.RabbitUser)}", permissions, ct)).EnsureSuccessStatusCode();
     }
 
+    /// <summary>RabbitMQ's management API port: 15672 unless PLATFORM_RABBITMQ_MANAGEMENT_PORT says otherwise (a test container's).</summary>
+    public static int ManagementPort => int.Parse(Environment.GetEnvironmentVariable("PLATFORM_RABBITMQ_MANAGEMENT_PORT") ?? "15672");
+
     public HttpClient Management()
     {
-        var port = Environment.GetEnvironmentVariable("PLATFORM_RABBITMQ_MANAGEMENT_PORT") ?? "15672";
-        var client = new HttpClient { BaseAddress = new Uri($"http://{Settings.RabbitHost}:{port}/") };
+        var client = new HttpClient { BaseAddress = new Uri($"http://{Settings.RabbitHost}:{ManagementPort}/") };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
             "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Settings.RabbitUser}:{Settings.RabbitPassword}")));
         return client;

@@ -398,7 +398,7 @@ public sealed class InvariantChecker(ServiceDatabases databases, PlatformSetting
     /// </summary>
     private async Task<IReadOnlyList<FaultedMessage>> DeadLettered(CancellationToken ct)
     {
-        var queues = new ErrorQueues(broker);
+        var queues = new ErrorQueues(broker, ChaosTarget.ManagementPort);
         var messages = new List<FaultedMessage>();
         foreach (var (queue, _) in await queues.List(ct))
         {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -66,7 +65,7 @@ public sealed class HostileMessageTests(ITestOutputHelper output) : IAsyncLifeti
         meters.Start();
 
         var settings = TestDatabase.Settings with { RabbitVirtualHost = env.VirtualHost.Name };
-        using var management = Management(settings);
+        using var management = TestVirtualHost.CreateManagementClient();
         var queues = (await management.GetFromJsonAsync<JsonElement>($"api/queues/{env.VirtualHost.Name}?columns=name"))
             .EnumerateArray().Select(q => q.GetProperty("name").GetString()!)
             .Where(q => services.Keys.Any(s => q.StartsWith(s + "-", StringComparison.Ordinal)) && !q.EndsWith("_error", StringComparison.Ordinal))
@@ -102,7 +101,7 @@ public sealed class HostileMessageTests(ITestOutputHelper output) : IAsyncLifeti
             }
         }
 
-        var errors = new ErrorQueues(settings);
+        var errors = new ErrorQueues(settings, TestServers.Current.ManagementPort);
         var counts = new Dictionary<string, long>();
         var perQueue = Enum.GetValues<Hostile>().Length;
         var deadline = DateTimeOffset.UtcNow.AddMinutes(2);
@@ -199,6 +198,10 @@ public sealed class HostileMessageTests(ITestOutputHelper output) : IAsyncLifeti
         {
             info.ArgumentList.Add(argument);
         }
+        foreach (var (key, value) in TestServers.Current.BrokerOnItsOwnPorts)
+        {
+            info.Environment[key] = value;
+        }
         info.Environment["PLATFORM_RABBITMQ_VHOST"] = env.VirtualHost.Name;
         using var process = Process.Start(info)!;
         var standardOutput = process.StandardOutput.ReadToEndAsync();
@@ -232,13 +235,5 @@ public sealed class HostileMessageTests(ITestOutputHelper output) : IAsyncLifeti
             .Select(source => "urn:message:" + source)
             .Order(StringComparer.Ordinal)
             .FirstOrDefault();
-    }
-
-    private static HttpClient Management(Platform.ServiceDefaults.PlatformSettings settings)
-    {
-        var client = new HttpClient { BaseAddress = new Uri($"http://{settings.RabbitHost}:15672/") };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{settings.RabbitUser}:{settings.RabbitPassword}")));
-        return client;
     }
 }

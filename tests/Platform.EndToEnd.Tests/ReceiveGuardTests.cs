@@ -67,7 +67,7 @@ public sealed class ReceiveGuardTests
                     new BasicProperties { ContentType = "application/vnd.masstransit+json" }, Encoding.UTF8.GetBytes(unknown));
             }
 
-            var errors = new ErrorQueues(settings);
+            var errors = new ErrorQueues(settings, TestServers.Current.ManagementPort);
             await Eventually.Until(async () => (await errors.List(CancellationToken.None)).Any(q => q is { Queue: "guarded_error", Messages: >= 1 }),
                 TimeSpan.FromSeconds(30), "the message of a type no consumer takes reaches _error");
             await Eventually.Until(() => { lock (batches) { return batches.Sum() == 5; } }, TimeSpan.FromSeconds(30), "the batch consumer consumes all five");

@@ -35,7 +35,7 @@ public sealed class ErrorQueueTests
         await bus.StartAsync();
         try
         {
-            var queues = new ErrorQueues(settings);
+            var queues = new ErrorQueues(settings, TestServers.Current.ManagementPort);
             var messageId = Guid.NewGuid();
             await bus.Publish(new TestMessage(Guid.NewGuid(), 1), c => c.MessageId = messageId);
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using MassTransit;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Platform.EventSourcing;
@@ -73,10 +74,15 @@ public static class Hosts
     /// <summary>
     /// A host with the real defaults on <paramref name="database"/>: migrations, the outbox relay,
     /// and, for a receiver, the applying consumer on a durable queue of its own that expires when unused.
+    /// <paramref name="settings"/> override the test servers' (a broker of the test's own).
     /// </summary>
-    public static async Task<IHost> Start(TestDatabase database, Deliveries? receiver = null, TimeProvider? clock = null)
+    public static async Task<IHost> Start(TestDatabase database, Deliveries? receiver = null, TimeProvider? clock = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder();
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
         var serviceName = $"es-test-{Guid.NewGuid():N}"[..20];
         builder.AddPlatformDefaults(new PlatformServiceOptions
         {

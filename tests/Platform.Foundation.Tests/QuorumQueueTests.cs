@@ -1,6 +1,4 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,10 +37,7 @@ public sealed class QuorumQueueTests
         await host.StartAsync();
         try
         {
-            var settings = TestDatabase.Settings;
-            using var management = new HttpClient { BaseAddress = new Uri($"http://{settings.RabbitHost}:15672/") };
-            management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-                Convert.ToBase64String(Encoding.UTF8.GetBytes($"{settings.RabbitUser}:{settings.RabbitPassword}")));
+            using var management = TestVirtualHost.CreateManagementClient();
             foreach (var name in new[] { "quorum-test-applying", "quorum-test-by-hand" })
             {
                 var queue = await management.GetFromJsonAsync<JsonElement>($"api/queues/{virtualHost.Name}/{name}");

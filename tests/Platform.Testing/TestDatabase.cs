@@ -7,7 +7,7 @@ namespace Platform.Testing;
 /// <summary>A database of its own for one test or fixture, dropped afterwards.</summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
-    public static readonly PlatformSettings Settings = PlatformSettings.FromEnvironment();
+    public static PlatformSettings Settings => TestServers.Current.Settings;
 
     private TestDatabase(string name)
     {

@@ -10,7 +10,8 @@ namespace Platform.Testing;
 /// </summary>
 public sealed class TestVirtualHost : IAsyncDisposable
 {
-    private static readonly HttpClient Management = CreateManagementClient();
+    // Lazy, so that a test process without servers fails on the fixture's one-line message, not in a type initialiser.
+    private static readonly Lazy<HttpClient> Management = new(CreateManagementClient);
 
     private TestVirtualHost(string name)
     {
@@ -22,23 +23,27 @@ public sealed class TestVirtualHost : IAsyncDisposable
     public static async Task<TestVirtualHost> Create()
     {
         var name = $"test-{Guid.NewGuid():N}";
-        (await Management.PutAsync($"api/vhosts/{name}", null)).EnsureSuccessStatusCode();
+        (await Management.Value.PutAsync($"api/vhosts/{name}", null)).EnsureSuccessStatusCode();
         var settings = TestDatabase.Settings;
         using var permissions = new StringContent("""{"configure":".*","write":".*","read":".*"}""", Encoding.UTF8, "application/json");
-        (await Management.PutAsync($"api/permissions/{name}/{Uri.EscapeDataString(settings.RabbitUser)}", permissions)).EnsureSuccessStatusCode();
+        (await Management.Value.PutAsync($"api/permissions/{name}/{Uri.EscapeDataString(settings.RabbitUser)}", permissions)).EnsureSuccessStatusCode();
         return new TestVirtualHost(name);
     }
 
-    public async ValueTask DisposeAsync() => await Management.DeleteAsync($"api/vhosts/{Name}");
+    public async ValueTask DisposeAsync() => await Management.Value.DeleteAsync($"api/vhosts/{Name}");
 
-    /// <summary>A client of RabbitMQ's management API on the platform's broker, as the platform's user.</summary>
+    /// <summary>A client of RabbitMQ's management API on the tests' broker, as the platform's user.</summary>
     public static HttpClient CreateManagementClient()
     {
-        var settings = TestDatabase.Settings;
-        var port = Environment.GetEnvironmentVariable("PLATFORM_RABBITMQ_MANAGEMENT_PORT") ?? "15672";
-        var client = new HttpClient { BaseAddress = new Uri($"http://{settings.RabbitHost}:{port}/") };
+        var servers = TestServers.Current;
+        return ManagementClient(servers.Settings.RabbitHost, servers.ManagementPort, servers.Settings.RabbitUser, servers.Settings.RabbitPassword);
+    }
+
+    internal static HttpClient ManagementClient(string host, int port, string user, string password)
+    {
+        var client = new HttpClient { BaseAddress = new Uri($"http://{host}:{port}/") };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
-            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{settings.RabbitUser}:{settings.RabbitPassword}")));
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
         return client;
     }
 }
