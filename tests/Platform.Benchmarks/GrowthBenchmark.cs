@@ -15,16 +15,21 @@ public sealed record GrowthState(long Count, long Sum, string? Last)
 }
 
 /// <summary>
-/// Append and load cost as the store grows (issue 9). Each size is filled with binary COPY into the
-/// store's tables and into an identical raw table, so appends are measured against raw INSERTs into a
-/// table of the same size; streams of 10 to 10,000 events, their events spread through the fill as a
-/// provider's are through real traffic, are loaded with and without a snapshot.
+/// Append and load cost as the store grows (issue 9, on Marten since issue 13). Each size is filled
+/// with binary COPY into Marten's tables and into a raw table of the same shape, so appends are
+/// measured against raw INSERTs into a table of the same size. Streams of 10 to 10,000 events are
+/// appended through a store that keeps their inline snapshot, in slices between the COPY's segments,
+/// so their events are spread through the fill as a provider's are through real traffic; they are
+/// loaded by a full fold and from the snapshot.
 /// </summary>
 internal static class GrowthBenchmark
 {
     private const int FillerStreamLength = 5;
+
+    // Slices of the fill between which the long streams get their next events.
+    private const int Segments = 1_000;
     private static readonly int[] StreamLengths = [10, 100, 1_000, 10_000];
-    private static readonly SnapshotPolicy<GrowthState> Snapshots = new("growth-state/1");
+    private static readonly StreamSnapshot<GrowthState, BenchEvent> Snapshot = new(GrowthState.Empty, (state, e) => GrowthState.Evolve(state, e));
     private static readonly MessageMetadata NoMetadata = new(null, null, null, null, null);
     private static readonly string Payload = string.Concat(Enumerable.Repeat("warranty-claim-evidence-", 11));
 
@@ -37,20 +42,23 @@ internal static class GrowthBenchmark
         var loads = quick ? 7 : 15;
 
         await using var database = await BenchDatabase.Create();
-        await Execute(database, "create table raw_events (like events including all)");
-        var store = database.Store();
+        await Execute(database, RawTables.Events);
+        // Two stores on the same tables: appends and full folds through one that keeps no snapshot,
+        // as most of the services' streams are; the long streams through one that keeps theirs inline.
+        using var store = database.Store();
+        using var snapshotted = new EventStore(database.DataSource, BenchDatabase.Types(), TimeProvider.System, [Snapshot]);
+        await snapshotted.ApplySchema(CancellationToken.None);
         await Appends(database, store, writers, 25, rounds: 1);
 
         var stages = new List<Stage>();
         foreach (var size in sizes)
         {
-            // Every event written so far, by the fills and the measurements alike: the identity never goes back.
-            var inStore = await Scalar<long>(database, "select coalesce(max(seq), 0) from events");
+            var inStore = await Scalar<long>(database, "select count(*) from mt_events where type <> 'tombstone'");
             var lengths = StreamLengths.Where(n => n * 2 <= size - inStore).ToArray();
             var fill = Stopwatch.StartNew();
-            var streams = await Fill(database, size - inStore, lengths);
+            var streams = await Fill(database, snapshotted, size - inStore, lengths);
             Console.Error.WriteLine($"filled to {size:N0} events in {fill.Elapsed.TotalSeconds:N0} s; vacuuming");
-            await Execute(database, "vacuum (analyze) events, raw_events, streams");
+            await Execute(database, "vacuum (analyze) mt_events, raw_events, mt_streams");
             await Execute(database, "checkpoint");
             var filled = fill.Elapsed;
 
@@ -59,7 +67,7 @@ internal static class GrowthBenchmark
             var streamLoads = new List<StreamLoad>();
             foreach (var (id, length) in streams)
             {
-                streamLoads.Add(await Loads(database, store, id, length, loads));
+                streamLoads.Add(await Loads(database, store, snapshotted, id, length, loads));
             }
             stages.Add(new Stage(size, filled, await Scalar<long>(database, "select pg_database_size(current_database())"),
                 $"{loadBefore} / {LoadAverage()}", raw, appended, streamLoads));
@@ -69,81 +77,90 @@ internal static class GrowthBenchmark
     }
 
     /// <summary>
-    /// Adds <paramref name="count"/> events: streams of five, and one stream of each length, its events
-    /// spread evenly through the others. The same rows go into raw_events.
+    /// Adds <paramref name="count"/> events: filler streams of five by COPY into Marten's tables (the
+    /// same rows into raw_events), and one stream of each length through the snapshotted store, its
+    /// events appended between the COPY's segments so they lie spread through the others.
     /// </summary>
-    private static async Task<IReadOnlyList<(string Id, int Length)>> Fill(BenchDatabase database, long count, int[] lengths)
+    private static async Task<IReadOnlyList<(string Id, int Length)>> Fill(BenchDatabase database, EventStore snapshotted, long count, int[] lengths)
     {
         var longStreams = lengths.Select(n => (Id: $"bench-long-{n}-{Guid.NewGuid():N}", Length: n)).ToList();
         var filler = count - lengths.Sum();
-        var spread = longStreams
-            .SelectMany(s => Enumerable.Range(1, s.Length).Select(v => (At: (long)((v - 0.5) * filler / s.Length), s.Id, Version: v)))
-            .OrderBy(e => e.At)
-            .ToList();
+        var segment = Math.Max(1, filler / Segments);
         var now = DateTime.UtcNow;
         var traceParent = $"00-{Guid.NewGuid():N}-{Guid.NewGuid():N}"[..52] + "-01";
-        var metadata = $$"""{"messageId":"{{Guid.NewGuid()}}","correlationId":"{{Guid.NewGuid()}}","causationId":"{{Guid.NewGuid()}}","traceParent":"{{traceParent}}","traceState":null}""";
+        var headers = $$"""{"unit-of-work":"{{Guid.NewGuid()}}","message-id":"{{Guid.NewGuid()}}","traceparent":"{{traceParent}}"}""";
+        var (correlation, causation) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
+        var dotnetType = $"{typeof(BenchEvent).FullName}, {typeof(BenchEvent).Assembly.GetName().Name}";
+        var written = longStreams.ToDictionary(s => s.Id, _ => 0);
 
-        await using var eventsConnection = await database.DataSource.OpenConnectionAsync();
-        await using var rawConnection = await database.DataSource.OpenConnectionAsync();
-        await using var streamsConnection = await database.DataSource.OpenConnectionAsync();
-        const string columns = "(stream_id, version, type, data, metadata, recorded_at) from stdin (format binary)";
-        await using var events = await eventsConnection.BeginBinaryImportAsync($"copy events {columns}");
-        await using var raw = await rawConnection.BeginBinaryImportAsync($"copy raw_events {columns}");
-        await using var streams = await streamsConnection.BeginBinaryImportAsync("copy streams (stream_id, stream_type, version, created_at, updated_at) from stdin (format binary)");
-
-        void Event(string streamId, int version)
-        {
-            var data = $$"""{"writer":0,"number":{{version}},"payload":"{{Payload}}"}""";
-            Row(events, streamId, version, data);
-            Row(raw, streamId, version, data);
-        }
-        void Row(NpgsqlBinaryImporter importer, string streamId, int version, string data)
-        {
-            importer.StartRow();
-            importer.Write(streamId, NpgsqlDbType.Text);
-            importer.Write((long)version, NpgsqlDbType.Bigint);
-            importer.Write("bench-event", NpgsqlDbType.Text);
-            importer.Write(data, NpgsqlDbType.Jsonb);
-            importer.Write(metadata, NpgsqlDbType.Jsonb);
-            importer.Write(now, NpgsqlDbType.TimestampTz);
-        }
-        void Stream(string streamId, long version)
-        {
-            streams.StartRow();
-            streams.Write(streamId, NpgsqlDbType.Text);
-            streams.Write("bench", NpgsqlDbType.Text);
-            streams.Write(version, NpgsqlDbType.Bigint);
-            streams.Write(now, NpgsqlDbType.TimestampTz);
-            streams.Write(now, NpgsqlDbType.TimestampTz);
-        }
-
-        var next = 0;
         var streamId = "";
-        for (var i = 0L; i < filler; i++)
+        for (var from = 0L; from < filler; from += segment)
         {
-            for (; next < spread.Count && spread[next].At <= i; next++)
+            var upTo = Math.Min(filler, from + segment);
+            // Marten's function takes seq_id from its sequence; COPY cannot call it, so the segment reserves its numbers first.
+            var firstSeq = await Scalar<long>(database, $"select setval('mt_events_sequence', nextval('mt_events_sequence') + {upTo - from - 1}) - {upTo - from - 1}");
+            await using (var eventsConnection = await database.DataSource.OpenConnectionAsync())
+            await using (var rawConnection = await database.DataSource.OpenConnectionAsync())
+            await using (var streamsConnection = await database.DataSource.OpenConnectionAsync())
             {
-                Event(spread[next].Id, spread[next].Version);
+                const string columns = "(seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, correlation_id, causation_id, headers, is_archived) from stdin (format binary)";
+                await using var events = await eventsConnection.BeginBinaryImportAsync($"copy mt_events {columns}");
+                await using var raw = await rawConnection.BeginBinaryImportAsync($"copy raw_events (id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, correlation_id, causation_id, headers, is_archived) from stdin (format binary)");
+                await using var streams = await streamsConnection.BeginBinaryImportAsync("copy mt_streams (id, type, version, timestamp, created, tenant_id) from stdin (format binary)");
+                for (var i = from; i < upTo; i++)
+                {
+                    var version = (int)(i % FillerStreamLength) + 1;
+                    if (version == 1)
+                    {
+                        streamId = $"bench-{Guid.NewGuid():N}";
+                        streams.StartRow();
+                        streams.Write(streamId, NpgsqlDbType.Varchar);
+                        streams.Write("bench", NpgsqlDbType.Varchar);
+                        streams.Write(Math.Min(FillerStreamLength, filler - i), NpgsqlDbType.Bigint);
+                        streams.Write(now, NpgsqlDbType.TimestampTz);
+                        streams.Write(now, NpgsqlDbType.TimestampTz);
+                        streams.Write("*DEFAULT*", NpgsqlDbType.Varchar);
+                    }
+                    var data = $$"""{"writer":0,"number":{{version}},"payload":"{{Payload}}"}""";
+                    events.StartRow();
+                    events.Write(firstSeq + (i - from), NpgsqlDbType.Bigint);
+                    Row(events, streamId, version, data);
+                    raw.StartRow();
+                    Row(raw, streamId, version, data);
+                }
+                await Task.WhenAll(events.CompleteAsync().AsTask(), raw.CompleteAsync().AsTask(), streams.CompleteAsync().AsTask());
             }
-            var version = (int)(i % FillerStreamLength) + 1;
-            if (version == 1)
+
+            // Each long stream's share of events due by the end of this segment, in one unit of work.
+            foreach (var (id, length) in longStreams)
             {
-                streamId = $"bench-{Guid.NewGuid():N}";
-                Stream(streamId, Math.Min(FillerStreamLength, filler - i));
+                var due = (int)Math.Min(length, (long)Math.Ceiling((double)length * upTo / filler));
+                if (due > written[id])
+                {
+                    await using var session = await snapshotted.OpenSession(null, NoMetadata, CancellationToken.None);
+                    session.Append(id, "bench", written[id], Enumerable.Range(written[id] + 1, due - written[id]).Select(n => new BenchEvent(0, n, Payload)));
+                    await session.Commit(CancellationToken.None);
+                    written[id] = due;
+                }
             }
-            Event(streamId, version);
         }
-        for (; next < spread.Count; next++)
-        {
-            Event(spread[next].Id, spread[next].Version);
-        }
-        foreach (var (id, length) in longStreams)
-        {
-            Stream(id, length);
-        }
-        await Task.WhenAll(events.CompleteAsync().AsTask(), raw.CompleteAsync().AsTask(), streams.CompleteAsync().AsTask());
         return longStreams;
+
+        void Row(NpgsqlBinaryImporter importer, string stream, int version, string data)
+        {
+            importer.Write(Guid.NewGuid(), NpgsqlDbType.Uuid);
+            importer.Write(stream, NpgsqlDbType.Varchar);
+            importer.Write((long)version, NpgsqlDbType.Bigint);
+            importer.Write(data, NpgsqlDbType.Jsonb);
+            importer.Write("bench-event", NpgsqlDbType.Varchar);
+            importer.Write(now, NpgsqlDbType.TimestampTz);
+            importer.Write("*DEFAULT*", NpgsqlDbType.Varchar);
+            importer.Write(dotnetType, NpgsqlDbType.Varchar);
+            importer.Write(correlation, NpgsqlDbType.Varchar);
+            importer.Write(causation, NpgsqlDbType.Varchar);
+            importer.Write(headers, NpgsqlDbType.Jsonb);
+            importer.Write(false, NpgsqlDbType.Boolean);
+        }
     }
 
     /// <summary>
@@ -152,7 +169,8 @@ internal static class GrowthBenchmark
     /// </summary>
     private static async Task<(double Raw, double Store)> Appends(BenchDatabase database, EventStore store, int writers, int perWriter, int rounds)
     {
-        var metadata = System.Text.Json.JsonSerializer.Serialize(NoMetadata, Json.Options);
+        // What the store's Session writes as headers when it has no message to answer: its unit of work.
+        var headers = $$"""{"unit-of-work":"{{Guid.NewGuid()}}"}""";
         var raw = new List<double>();
         var appended = new List<double>();
         for (var round = 0; round < rounds; round++)
@@ -161,13 +179,15 @@ internal static class GrowthBenchmark
             {
                 await using var connection = await database.DataSource.OpenConnectionAsync();
                 await using var command = new NpgsqlCommand(
-                    "insert into raw_events (stream_id, version, type, data, metadata, recorded_at) values ($1, $2, $3, $4::jsonb, $5::jsonb, $6)", connection);
+                    "insert into raw_events (id, stream_id, version, data, type, timestamp, mt_dotnet_type, headers) values ($1, $2, $3, $4::jsonb, $5, $6, $7, $8::jsonb)", connection);
+                command.Parameters.Add(new() { Value = Guid.NewGuid() });
                 command.Parameters.Add(new() { Value = streamId });
                 command.Parameters.Add(new() { Value = (long)version + 1 });
-                command.Parameters.Add(new() { Value = "bench-event" });
                 command.Parameters.Add(new() { Value = System.Text.Json.JsonSerializer.Serialize(new BenchEvent(0, version + 1, Payload), Json.Options) });
-                command.Parameters.Add(new() { Value = metadata });
+                command.Parameters.Add(new() { Value = "bench-event" });
                 command.Parameters.Add(new() { Value = DateTimeOffset.UtcNow });
+                command.Parameters.Add(new() { Value = typeof(BenchEvent).FullName });
+                command.Parameters.Add(new() { Value = headers });
                 await command.ExecuteNonQueryAsync();
             })).TotalSeconds);
             appended.Add(writers * perWriter / (await Writers(writers, perWriter, async (streamId, version) =>
@@ -199,63 +219,37 @@ internal static class GrowthBenchmark
         return watch.Elapsed;
     }
 
-    /// <summary>
-    /// Median load times of one stream: its rows read raw, the full fold, and from a snapshot with no
-    /// event after it and with 99, the most a load folds before it takes the next snapshot.
-    /// </summary>
-    private static async Task<StreamLoad> Loads(BenchDatabase database, EventStore store, string streamId, int length, int loads)
+    /// <summary>Median load times of one stream: its rows read raw, the full fold, and from its inline snapshot.</summary>
+    private static async Task<StreamLoad> Loads(BenchDatabase database, EventStore store, EventStore snapshotted, string streamId, int length, int loads)
     {
         var raw = new List<double>();
         var full = new List<double>();
+        var fromSnapshot = new List<double>();
         for (var i = 0; i <= loads; i++)
         {
             // The first of each is a warm-up, as the stream's pages come into memory.
             var rawTime = await RawReadTime(database, streamId);
-            var fullTime = await LoadTime(store, streamId, length, snapshots: null);
+            var fullTime = await LoadTime(store, streamId, length, fromSnapshot: false);
+            var snapshotTime = await LoadTime(snapshotted, streamId, length, fromSnapshot: true);
             if (i > 0)
             {
                 raw.Add(rawTime);
                 full.Add(fullTime);
+                fromSnapshot.Add(snapshotTime);
             }
         }
-        if (length < Snapshots.Every)
-        {
-            var below = new List<double>();
-            for (var i = 0; i < loads; i++)
-            {
-                below.Add(await LoadTime(store, streamId, length, Snapshots));
-            }
-            return new StreamLoad(length, Median(raw), Median(full), Median(below), null);
-        }
-
-        await LoadTime(store, streamId, length, Snapshots);
-        var fresh = new List<double>();
-        for (var i = 0; i < loads; i++)
-        {
-            fresh.Add(await LoadTime(store, streamId, length, Snapshots));
-        }
-        await using (var session = await store.OpenSession(null, NoMetadata, CancellationToken.None))
-        {
-            session.Append(streamId, "bench", length, Enumerable.Range(length + 1, Snapshots.Every - 1).Select(n => new BenchEvent(0, n, Payload)));
-            await session.Commit(CancellationToken.None);
-        }
-        var behind = new List<double>();
-        for (var i = 0; i < loads; i++)
-        {
-            behind.Add(await LoadTime(store, streamId, length + Snapshots.Every - 1, Snapshots));
-        }
-        return new StreamLoad(length, Median(raw), Median(full), Median(fresh), Median(behind));
+        return new StreamLoad(length, Median(raw), Median(full), Median(fromSnapshot));
     }
 
-    private static async Task<double> LoadTime(EventStore store, string streamId, int length, SnapshotPolicy<GrowthState>? snapshots)
+    private static async Task<double> LoadTime(EventStore store, string streamId, int length, bool fromSnapshot)
     {
         await using var session = await store.OpenSession(null, NoMetadata, CancellationToken.None);
         var watch = Stopwatch.StartNew();
-        var loaded = snapshots is null
-            ? await session.Load(streamId, "bench", GrowthState.Empty, GrowthState.Evolve, CancellationToken.None)
-            : await session.Load(streamId, "bench", GrowthState.Empty, GrowthState.Evolve, snapshots, CancellationToken.None);
+        var loaded = fromSnapshot
+            ? await session.Load(streamId, "bench", Snapshot, CancellationToken.None)
+            : await session.Load(streamId, "bench", GrowthState.Empty, GrowthState.Evolve, CancellationToken.None);
         var elapsed = watch.Elapsed.TotalMilliseconds;
-        if (loaded.Version != length || (snapshots is null && loaded.State.Count != length))
+        if (loaded.Version != length || loaded.State.Count != length)
         {
             throw new InvalidOperationException($"{streamId} loaded at version {loaded.Version} with {loaded.State.Count} events folded; {length} expected.");
         }
@@ -266,7 +260,7 @@ internal static class GrowthBenchmark
     {
         await using var connection = await database.DataSource.OpenConnectionAsync();
         var watch = Stopwatch.StartNew();
-        await using var command = new NpgsqlCommand("select version, type, data from events where stream_id = $1 order by version", connection);
+        await using var command = new NpgsqlCommand("select version, type, data from mt_events where stream_id = $1 order by version", connection);
         command.Parameters.Add(new() { Value = streamId });
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
@@ -305,20 +299,18 @@ internal static class GrowthBenchmark
         }
         Console.WriteLine();
         Console.WriteLine($"## Growth: load of one stream, median of {loads} loads, ms");
-        Console.WriteLine($"| events in the store | stream length | raw SELECT of its rows | Session.Load, full fold | from a snapshot, 0 events after it | from a snapshot, {Snapshots.Every - 1} events after it |");
+        Console.WriteLine("| events in the store | stream length | raw SELECT of its rows | Session.Load, full fold | Session.Load from the inline snapshot | full fold / snapshot |");
         Console.WriteLine("|---|---|---|---|---|---|");
         foreach (var stage in stages)
         {
             foreach (var load in stage.Loads)
             {
-                var fresh = load.Behind is null ? $"{load.Fresh:F2} (under {Snapshots.Every} events: no snapshot)" : $"{load.Fresh:F2}";
-                var behind = load.Behind is { } b ? $"{b:F2}" : "—";
-                Console.WriteLine($"| {stage.Size:N0} | {load.Length:N0} | {load.Raw:F2} | {load.Full:F2} | {fresh} | {behind} |");
+                Console.WriteLine($"| {stage.Size:N0} | {load.Length:N0} | {load.Raw:F2} | {load.Full:F2} | {load.FromSnapshot:F2} | {load.Full / load.FromSnapshot:F0} |");
             }
         }
     }
 
-    private sealed record StreamLoad(int Length, double Raw, double Full, double Fresh, double? Behind);
+    private sealed record StreamLoad(int Length, double Raw, double Full, double FromSnapshot);
 
     private sealed record Stage(long Size, TimeSpan Fill, long DatabaseBytes, string LoadAverage, double RawRate, double StoreRate, IReadOnlyList<StreamLoad> Loads);
 }

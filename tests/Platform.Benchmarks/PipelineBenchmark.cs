@@ -109,7 +109,7 @@ internal static class PipelineBenchmark
             });
             await Eventually.Until(async () =>
             {
-                await using var delivered = orderDatabase.CreateCommand("select count(*) from streams where stream_id like $1 and version >= 4");
+                await using var delivered = orderDatabase.CreateCommand("select count(*) from mt_streams where id like $1 and version >= 4");
                 delivered.Parameters.Add(new() { Value = $"order-{prefix}-%" });
                 return (long)(await delivered.ExecuteScalarAsync())! == count;
             }, TimeSpan.FromMinutes(5), $"every {prefix} order placed, paid, shipped and delivered");

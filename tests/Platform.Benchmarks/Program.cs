@@ -2,11 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Platform.Benchmarks;
 using Platform.EventSourcing;
 
-// Usage: dotnet run -c Release --project tests/Platform.Benchmarks -- [append|relay|scheduler|pipeline|claims|memory|all|growth] [--quick]
+// Usage: dotnet run -c Release --project tests/Platform.Benchmarks -- [unit-of-work|relay|scheduler|pipeline|claims|memory|all|growth] [--quick]
 // growth is left out of all: it fills a store to 10^7 events (about 18 GB and a quarter of an hour).
 // Each figure is printed next to a raw baseline measured in the same run, and as their ratio.
 // The figures in docs/benchmarks.md are of this host's servers (deploy/servers.sh), never of a test container.
@@ -16,9 +15,9 @@ var quick = args.Contains("--quick");
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 Console.WriteLine($"# Platform benchmarks — {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {(quick ? "quick" : "full")} run");
 
-if (which is "append" or "all")
+if (which is "unit-of-work" or "all")
 {
-    await AppendBenchmark.Run(writers: 4, perWriter: quick ? 1_000 : 5_000);
+    await UnitOfWorkBenchmark.Run(writers: 4, perWriter: quick ? 1_050 : 5_040);
 }
 if (which is "relay" or "all")
 {
@@ -43,92 +42,6 @@ if (which is "claims" or "all")
 if (which is "memory" or "all")
 {
     await MemoryBenchmark.Run(loadSeconds: quick ? 20 : 90);
-}
-
-internal static class AppendBenchmark
-{
-    public static async Task Run(int writers, int perWriter)
-    {
-        await using var database = await BenchDatabase.Create();
-        await using (var command = database.DataSource.CreateCommand("create table raw_events (like events including all)"))
-        {
-            await command.ExecuteNonQueryAsync();
-        }
-        var payload = new string('x', 200);
-        var metadata = """{"messageId":null,"correlationId":null,"causationId":null,"traceParent":null,"traceState":null}""";
-        var total = writers * perWriter;
-
-        // Warm both paths so neither pays for JIT or pool growth in its measurement.
-        await Raw(database, writers, 50, payload, metadata, "warm");
-        await Store(database, writers, 50, payload, "warm");
-
-        // The paths take turns, round after round, and each is reported by its median round: on a
-        // shared machine a single long run of each mostly measures what else happened meanwhile.
-        const int rounds = 5;
-        var perRound = perWriter / rounds;
-        var rates = new Dictionary<string, List<double>> { ["raw"] = [], ["rawtx"] = [], ["store"] = [] };
-        for (var round = 0; round < rounds; round++)
-        {
-            rates["raw"].Add(writers * perRound / (await Raw(database, writers, perRound, payload, metadata, $"raw{round}")).TotalSeconds);
-            rates["rawtx"].Add(writers * perRound / (await Raw(database, writers, perRound, payload, metadata, $"rawtx{round}", explicitTransaction: true)).TotalSeconds);
-            rates["store"].Add(writers * perRound / (await Store(database, writers, perRound, payload, $"store{round}")).TotalSeconds);
-        }
-        double Median(string path) => Stats.Summary(rates[path]).P50;
-        Console.WriteLine();
-        Console.WriteLine($"## Append: one event per transaction, {writers} writers, {total:N0} events each way, median of {rounds} interleaved rounds");
-        Console.WriteLine("| path | events/s (median) | rounds |");
-        Console.WriteLine("|---|---|---|");
-        Console.WriteLine($"| raw Npgsql INSERT into an identical table, autocommit | {Median("raw"):N0} | {string.Join(" ", rates["raw"].Select(r => r.ToString("N0")))} |");
-        Console.WriteLine($"| raw Npgsql INSERT in an explicit transaction (BEGIN, INSERT, COMMIT) | {Median("rawtx"):N0} | {string.Join(" ", rates["rawtx"].Select(r => r.ToString("N0")))} |");
-        Console.WriteLine($"| EventStore Session.Append + Commit | {Median("store"):N0} | {string.Join(" ", rates["store"].Select(r => r.ToString("N0")))} |");
-        Console.WriteLine($"| ratio store / raw autocommit (target >= 0.8) | {Median("store") / Median("raw"):F2} | |");
-        Console.WriteLine($"| ratio store / raw in a transaction | {Median("store") / Median("rawtx"):F2} | |");
-    }
-
-    private static async Task<TimeSpan> Raw(BenchDatabase database, int writers, int perWriter, string payload, string metadata, string prefix, bool explicitTransaction = false)
-    {
-        var watch = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, writers).Select(writer => Task.Run(async () =>
-        {
-            for (var i = 1; i <= perWriter; i++)
-            {
-                await using var connection = await database.DataSource.OpenConnectionAsync();
-                await using var transaction = explicitTransaction ? await connection.BeginTransactionAsync() : null;
-                await using var command = new NpgsqlCommand(
-                    "insert into raw_events (stream_id, version, type, data, metadata, recorded_at) values ($1, $2, $3, $4::jsonb, $5::jsonb, $6)",
-                    connection, transaction);
-                command.Parameters.Add(new() { Value = $"{prefix}-{writer}" });
-                command.Parameters.Add(new() { Value = (long)i });
-                command.Parameters.Add(new() { Value = "bench-event" });
-                command.Parameters.Add(new() { Value = $$"""{"writer":{{writer}},"number":{{i}},"payload":"{{payload}}"}""" });
-                command.Parameters.Add(new() { Value = metadata });
-                command.Parameters.Add(new() { Value = DateTimeOffset.UtcNow });
-                await command.ExecuteNonQueryAsync();
-                if (transaction is not null)
-                {
-                    await transaction.CommitAsync();
-                }
-            }
-        })));
-        return watch.Elapsed;
-    }
-
-    private static async Task<TimeSpan> Store(BenchDatabase database, int writers, int perWriter, string payload, string prefix)
-    {
-        var store = database.Store();
-        var metadata = new MessageMetadata(null, null, null, null, null);
-        var watch = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, writers).Select(writer => Task.Run(async () =>
-        {
-            for (var i = 1; i <= perWriter; i++)
-            {
-                await using var session = await store.OpenSession(null, metadata, CancellationToken.None);
-                session.Append($"{prefix}-{writer}", "bench", i - 1, [new BenchEvent(writer, i, payload)]);
-                await session.Commit(CancellationToken.None);
-            }
-        })));
-        return watch.Elapsed;
-    }
 }
 
 internal static class RelayBenchmark

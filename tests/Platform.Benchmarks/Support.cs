@@ -54,6 +54,50 @@ public sealed class BenchDatabase : IAsyncDisposable
     }
 }
 
+/// <summary>
+/// The raw baselines' tables, written by hand in the shape of Marten's <c>mt_events</c> and the
+/// plumbing's inbox and outbox: what the store's rows cost with nothing of the store around them.
+/// </summary>
+public static class RawTables
+{
+    public const string Events = """
+        create table raw_events (
+            seq_id bigint generated always as identity primary key,
+            id uuid not null,
+            stream_id varchar not null,
+            version bigint not null,
+            data jsonb not null,
+            bdata bytea,
+            type varchar(500) not null,
+            timestamp timestamptz not null,
+            tenant_id varchar default '*DEFAULT*',
+            mt_dotnet_type varchar,
+            correlation_id varchar,
+            causation_id varchar,
+            headers jsonb,
+            is_archived boolean default false,
+            unique (stream_id, version));
+        """;
+
+    public const string InboxAndOutbox = """
+        create table raw_inbox (
+            message_id uuid not null,
+            consumer text not null,
+            processed_at timestamptz not null,
+            primary key (message_id, consumer));
+        create table raw_outbox (
+            id uuid primary key,
+            due_at timestamptz not null,
+            scheduled boolean not null,
+            destination text,
+            message_type text not null,
+            body jsonb not null,
+            headers jsonb not null,
+            created_at timestamptz not null);
+        create index raw_outbox_due_at on raw_outbox (due_at);
+        """;
+}
+
 /// <summary>Receive times of one run's messages, by number.</summary>
 public sealed class Arrivals
 {
