@@ -69,11 +69,15 @@ internal static class PipelineBenchmark
         await activations.Ready;
 
         Volatile.Write(ref expected, orders);
-        cpu = CpuSample.Take();
-        watch.Restart();
-        await Parallel.ForEachAsync(Enumerable.Range(1, orders), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, ct) =>
-            await bus.Publish(Completed($"max-{i}"), ct));
-        await allActivated.Task.WaitAsync(TimeSpan.FromMinutes(10));
+        StatementProfile statements;
+        using (statements = new StatementProfile())
+        {
+            cpu = CpuSample.Take();
+            watch.Restart();
+            await Parallel.ForEachAsync(Enumerable.Range(1, orders), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, ct) =>
+                await bus.Publish(Completed($"max-{i}"), ct));
+            await allActivated.Task.WaitAsync(TimeSpan.FromMinutes(10));
+        }
         var pipelineRate = orders / watch.Elapsed.TotalSeconds;
         var pipelineCpu = CpuSample.Take() - cpu;
 
@@ -155,6 +159,14 @@ internal static class PipelineBenchmark
         Console.WriteLine($"| single hop | {hopCpu.PerItem(orders)} |");
         Console.WriteLine($"| pipeline | {pipelineCpu.PerItem(orders)} |");
         Console.WriteLine();
+        Console.WriteLine($"Database round trips while the pipeline ran, from Npgsql's trace (every service and relay in the process), by statement: {statements.Total / (double)orders:F2} per order");
+        Console.WriteLine("| statement (its start) | per order | mean ms from send to result |");
+        Console.WriteLine("|---|---|---|");
+        foreach (var (statement, count, milliseconds) in statements.Top(8))
+        {
+            Console.WriteLine($"| `{statement}` | {count / (double)orders:F3} | {milliseconds / count:F2} |");
+        }
+        Console.WriteLine();
         Console.WriteLine($"## Pipeline latency at half that rate ({paced / (double)latencySeconds:N0}/s for {latencySeconds} s), OrderCompleted published to WarrantyActivated consumed");
         Console.WriteLine($"| p50 | {p50:F1} ms |");
         Console.WriteLine("|---|---|");
@@ -167,6 +179,42 @@ internal static class PipelineBenchmark
         Console.WriteLine($"| latency at half that ({tradePaced / (double)latencySeconds:N0}/s for {latencySeconds} s), p50 | {tradeP50:F1} ms |");
         Console.WriteLine($"| p99 | {tradeP99:F1} ms |");
         Console.WriteLine($"| max | {tradeMax:F1} ms |");
+    }
+
+    /// <summary>
+    /// Each command or batch Npgsql sends while it lives, by the start of its text, with the time from
+    /// send to result: which round trips a pipeline makes, and which of them wait.
+    /// </summary>
+    private sealed class StatementProfile : IDisposable
+    {
+        private readonly ConcurrentDictionary<string, (int Count, double Milliseconds)> seen = new(StringComparer.Ordinal);
+        private readonly ActivityListener listener;
+
+        public StatementProfile()
+        {
+            listener = new ActivityListener
+            {
+                ShouldListenTo = source => source.Name == "Npgsql",
+                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+                ActivityStopped = Record,
+            };
+            ActivitySource.AddActivityListener(listener);
+        }
+
+        public int Total => seen.Values.Sum(v => v.Count);
+
+        public IEnumerable<(string Statement, int Count, double Milliseconds)> Top(int count) =>
+            seen.OrderByDescending(s => s.Value.Milliseconds).Take(count).Select(s => (s.Key, s.Value.Count, s.Value.Milliseconds));
+
+        private void Record(Activity activity)
+        {
+            var text = activity.GetTagItem("db.query.text") as string ?? activity.GetTagItem("db.statement") as string ?? activity.DisplayName;
+            var key = string.Join(' ', text.Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries));
+            key = key.Length > 70 ? key[..70] : key;
+            seen.AddOrUpdate(key, (1, activity.Duration.TotalMilliseconds), (_, v) => (v.Count + 1, v.Milliseconds + activity.Duration.TotalMilliseconds));
+        }
+
+        public void Dispose() => listener.Dispose();
     }
 
     /// <summary>Runs <paramref name="send"/> for 1..count, the i-th at i × interval from now, however long the others take.</summary>
