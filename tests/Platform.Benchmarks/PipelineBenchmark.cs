@@ -69,17 +69,34 @@ internal static class PipelineBenchmark
         await activations.Ready;
 
         Volatile.Write(ref expected, orders);
+        var warrantyDatabase = warranty.Services.GetRequiredService<EventStore>().DataSource;
         StatementProfile statements;
+        long outboxBacklog = 0;
+        var started = DateTimeOffset.UtcNow;
         using (statements = new StatementProfile())
         {
             cpu = CpuSample.Take();
             watch.Restart();
+            // The outbox's backlog says whether the relay keeps up with the consumer's commits.
+            var sampling = Task.Run(async () =>
+            {
+                while (!allActivated.Task.IsCompleted)
+                {
+                    await using var pending = warrantyDatabase.CreateCommand("select count(*) from outbox");
+                    outboxBacklog = Math.Max(outboxBacklog, (long)(await pending.ExecuteScalarAsync())!);
+                    await Task.Delay(50);
+                }
+            });
             await Parallel.ForEachAsync(Enumerable.Range(1, orders), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, ct) =>
                 await bus.Publish(Completed($"max-{i}"), ct));
             await allActivated.Task.WaitAsync(TimeSpan.FromMinutes(10));
+            await sampling;
         }
         var pipelineRate = orders / watch.Elapsed.TotalSeconds;
         var pipelineCpu = CpuSample.Take() - cpu;
+        await using var consumed = warrantyDatabase.CreateCommand("select max(processed_at) from inbox where consumer = $1");
+        consumed.Parameters.Add(new() { Value = Warranty.Service.Features.ActivateWarranty.OrderCompletedConsumer.Name });
+        var consumerSeconds = ((DateTime)(await consumed.ExecuteScalarAsync())! - started.UtcDateTime).TotalSeconds;
 
         // Latency at half the rate just measured, one order at a time on a fixed pace.
         activated.Clear();
@@ -158,6 +175,9 @@ internal static class PipelineBenchmark
         Console.WriteLine("CPU ms per message (single hop) or per order (pipeline): this process / PostgreSQL / RabbitMQ / total");
         Console.WriteLine($"| single hop | {hopCpu.PerItem(orders)} |");
         Console.WriteLine($"| pipeline | {pipelineCpu.PerItem(orders)} |");
+        Console.WriteLine();
+        Console.WriteLine($"Stages: the last OrderCompleted committed by Warranty's consumer {consumerSeconds:F2} s after the first was published ({orders / consumerSeconds:N0}/s), " +
+            $"the last WarrantyActivated received at {orders / pipelineRate:F2} s; at most {outboxBacklog:N0} rows waited in Warranty's outbox.");
         Console.WriteLine();
         Console.WriteLine($"Database round trips while the pipeline ran, from Npgsql's trace (every service and relay in the process), by statement: {statements.Total / (double)orders:F2} per order");
         Console.WriteLine("| statement (its start) | per order | mean ms from send to result |");
