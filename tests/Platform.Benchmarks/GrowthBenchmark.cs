@@ -93,42 +93,51 @@ internal static class GrowthBenchmark
         var dotnetType = $"{typeof(BenchEvent).FullName}, {typeof(BenchEvent).Assembly.GetName().Name}";
         var written = longStreams.ToDictionary(s => s.Id, _ => 0);
 
-        var streamId = "";
+        // Ids in no order, as real ones arrive, but the same for an event in both passes: a multiplication
+        // by an odd constant maps stream numbers one to one onto scattered values.
+        var fillId = Guid.NewGuid().ToString("N")[..8];
+        string StreamOf(long i) => $"bench-{(ulong)(i / FillerStreamLength) * 0x9E3779B97F4A7C15UL:x16}-{fillId}";
         for (var from = 0L; from < filler; from += segment)
         {
             var upTo = Math.Min(filler, from + segment);
-            // Marten's function takes seq_id from its sequence; COPY cannot call it, so the segment reserves its numbers first.
-            var firstSeq = await Scalar<long>(database, $"select setval('mt_events_sequence', nextval('mt_events_sequence') + {upTo - from - 1}) - {upTo - from - 1}");
-            await using (var eventsConnection = await database.DataSource.OpenConnectionAsync())
-            await using (var rawConnection = await database.DataSource.OpenConnectionAsync())
+            // mt_events refers to mt_streams: a segment's new streams are committed before its events.
             await using (var streamsConnection = await database.DataSource.OpenConnectionAsync())
+            await using (var streams = await streamsConnection.BeginBinaryImportAsync("copy mt_streams (id, type, version, timestamp, created, tenant_id) from stdin (format binary)"))
             {
-                const string columns = "(seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, correlation_id, causation_id, headers, is_archived) from stdin (format binary)";
-                await using var events = await eventsConnection.BeginBinaryImportAsync($"copy mt_events {columns}");
-                await using var raw = await rawConnection.BeginBinaryImportAsync($"copy raw_events (id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, correlation_id, causation_id, headers, is_archived) from stdin (format binary)");
-                await using var streams = await streamsConnection.BeginBinaryImportAsync("copy mt_streams (id, type, version, timestamp, created, tenant_id) from stdin (format binary)");
                 for (var i = from; i < upTo; i++)
                 {
-                    var version = (int)(i % FillerStreamLength) + 1;
-                    if (version == 1)
+                    if (i % FillerStreamLength == 0)
                     {
-                        streamId = $"bench-{Guid.NewGuid():N}";
                         streams.StartRow();
-                        streams.Write(streamId, NpgsqlDbType.Varchar);
+                        streams.Write(StreamOf(i), NpgsqlDbType.Varchar);
                         streams.Write("bench", NpgsqlDbType.Varchar);
                         streams.Write(Math.Min(FillerStreamLength, filler - i), NpgsqlDbType.Bigint);
                         streams.Write(now, NpgsqlDbType.TimestampTz);
                         streams.Write(now, NpgsqlDbType.TimestampTz);
                         streams.Write("*DEFAULT*", NpgsqlDbType.Varchar);
                     }
+                }
+                await streams.CompleteAsync();
+            }
+            // Marten's function takes seq_id from its sequence; COPY cannot call it, so the segment reserves its numbers first.
+            var firstSeq = await Scalar<long>(database, $"select setval('mt_events_sequence', nextval('mt_events_sequence') + {upTo - from - 1}) - {upTo - from - 1}");
+            await using (var eventsConnection = await database.DataSource.OpenConnectionAsync())
+            await using (var rawConnection = await database.DataSource.OpenConnectionAsync())
+            {
+                const string columns = "(seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, correlation_id, causation_id, headers, is_archived) from stdin (format binary)";
+                await using var events = await eventsConnection.BeginBinaryImportAsync($"copy mt_events {columns}");
+                await using var raw = await rawConnection.BeginBinaryImportAsync($"copy raw_events (id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, correlation_id, causation_id, headers, is_archived) from stdin (format binary)");
+                for (var i = from; i < upTo; i++)
+                {
+                    var version = (int)(i % FillerStreamLength) + 1;
                     var data = $$"""{"writer":0,"number":{{version}},"payload":"{{Payload}}"}""";
                     events.StartRow();
                     events.Write(firstSeq + (i - from), NpgsqlDbType.Bigint);
-                    Row(events, streamId, version, data);
+                    Row(events, StreamOf(i), version, data);
                     raw.StartRow();
-                    Row(raw, streamId, version, data);
+                    Row(raw, StreamOf(i), version, data);
                 }
-                await Task.WhenAll(events.CompleteAsync().AsTask(), raw.CompleteAsync().AsTask(), streams.CompleteAsync().AsTask());
+                await Task.WhenAll(events.CompleteAsync().AsTask(), raw.CompleteAsync().AsTask());
             }
 
             // Each long stream's share of events due by the end of this segment, in one unit of work.
