@@ -22,6 +22,7 @@ public sealed class EventStore : IDisposable
     {
         DataSource = dataSource;
         Types = types;
+        Streams = $"{schema}.mt_streams";
         Clock = clock;
         var snapshotList = snapshots?.ToList() ?? [];
         // Built on first use: the services register their event types before anything opens a session.
@@ -35,6 +36,9 @@ public sealed class EventStore : IDisposable
     public NpgsqlDataSource DataSource { get; }
     public MessageTypeRegistry Types { get; }
     internal TimeProvider Clock { get; }
+
+    /// <summary>Marten's streams table, qualified by the store's schema, for the statements the plumbing writes itself.</summary>
+    internal string Streams { get; }
     internal DocumentStore Marten => marten.Value;
 
     /// <summary>

@@ -83,7 +83,15 @@ public sealed class Session : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var stream = await work.Marten.Events.FetchForWriting<Snapshot<TState>>(streamId, ct);
-        return new LoadedStream<TState>(streamId, streamType, stream.CurrentVersion ?? 0, stream.Aggregate is { } kept ? kept.State : snapshot.Initial);
+        if (stream.Aggregate is { } kept)
+        {
+            return new LoadedStream<TState>(streamId, streamType, stream.CurrentVersion ?? 0, kept.State);
+        }
+        // Events without a snapshot (the snapshot was registered after the stream began, or not
+        // rebuilt): fold them, never take the initial state at the stream's real version.
+        return (stream.CurrentVersion ?? 0) == 0
+            ? new LoadedStream<TState>(streamId, streamType, 0, snapshot.Initial)
+            : await Load(streamId, streamType, snapshot.Initial, snapshot.Evolve, ct);
     }
 
     public async Task<IReadOnlyList<StoredEvent>> ReadStream(string streamId, CancellationToken ct) =>
@@ -199,7 +207,7 @@ public sealed class Session : IAsyncDisposable
             if (append.ExpectedVersion == 0)
             {
                 // Marten names a stream's type after a CLR aggregate; the platform's stream kinds are names.
-                work.Sql("update mt_streams set type = ? where id = ?", append.StreamType, append.StreamId);
+                work.Sql($"update {work.Store.Streams} set type = ? where id = ?", append.StreamType, append.StreamId);
             }
         }
 

@@ -133,7 +133,7 @@ internal sealed class StoreTransaction : IAsyncDisposable
     private async Task<StreamConcurrencyException> Conflict(IReadOnlyDictionary<string, long> expected, CancellationToken ct)
     {
         var appendedStreams = expected.Keys.ToArray();
-        await using var command = new NpgsqlCommand("select id, version from mt_streams where id = any($1)", Connection);
+        await using var command = new NpgsqlCommand($"select id, version from {Store.Streams} where id = any($1)", Connection);
         command.Parameters.Add(new() { Value = appendedStreams });
         var versions = new Dictionary<string, long>(StringComparer.Ordinal);
         await using (var reader = await command.ExecuteReaderAsync(ct))

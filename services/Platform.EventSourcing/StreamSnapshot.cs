@@ -19,9 +19,12 @@ public interface IStreamSnapshot
     internal void Register(StoreOptions options, MessageTypeRegistry types);
 }
 
-public interface IStreamSnapshot<out TState> : IStreamSnapshot
+public interface IStreamSnapshot<TState> : IStreamSnapshot
 {
     TState Initial { get; }
+
+    /// <summary>The fold, for a stream whose snapshot is missing.</summary>
+    TState Evolve(TState state, object @event);
 }
 
 /// <summary>
@@ -36,6 +39,8 @@ public interface IStreamSnapshot<out TState> : IStreamSnapshot
 public sealed class StreamSnapshot<TState, TEvent>(TState initial, Func<TState, TEvent, TState> evolve) : IStreamSnapshot<TState>
 {
     public TState Initial => initial;
+
+    public TState Evolve(TState state, object @event) => @event is TEvent data ? evolve(state, data) : state;
 
     void IStreamSnapshot.Register(StoreOptions options, MessageTypeRegistry types)
     {

@@ -84,6 +84,39 @@ public sealed class SnapshotTests
         Assert.Equal(Folded.Of(29), (await LoadSnapshotted(store)).State);
     }
 
+    [Fact]
+    public async Task A_stream_written_before_its_snapshot_was_registered_loads_as_its_full_fold()
+    {
+        await using var database = await TestDatabase.Create();
+        using (var withoutSnapshot = database.Store())
+        {
+            await Append(withoutSnapshot, 0, 7);
+        }
+        using var store = Store(database);
+
+        var loaded = await LoadSnapshotted(store);
+
+        Assert.Equal((7L, Folded.Of(7)), (loaded.Version, loaded.State));
+    }
+
+    [Fact]
+    public async Task A_store_in_a_schema_of_its_own_appends_reads_and_names_the_moved_stream()
+    {
+        await using var database = await TestDatabase.Create();
+        await database.Scalar<int>("create schema other; select 1");
+        using var store = new EventStore(database.DataSource, TestDatabases.Types(), TimeProvider.System, [Snapshot], schema: "other");
+        await store.ApplySchema(Ct);
+        await Append(store, 0, 2);
+
+        await using var stale = await store.OpenSession(null, NoMetadata, Ct);
+        stale.Append(Stream, "test", 1, [new TestMessageApplied(Guid.Empty, 2)]);
+        var error = await Assert.ThrowsAsync<StreamConcurrencyException>(() => stale.Commit(Ct));
+
+        Assert.Equal((1L, 2L), (error.ExpectedVersion, error.ActualVersion));
+        Assert.Equal(Folded.Of(2), (await LoadSnapshotted(store)).State);
+        Assert.Equal("test", await database.Scalar<string>("select type from other.mt_streams where id = $1", Stream));
+    }
+
     private static EventStore Store(TestDatabase database) => new(database.DataSource, TestDatabases.Types(), TimeProvider.System, [Snapshot]);
 
     private static async Task Append(EventStore store, int version, int count)
