@@ -96,10 +96,20 @@ public sealed class MessagePipeline(EventStore store, PipelineMetrics metrics, I
 
     /// <summary>
     /// What a pure decision throws is the same on every delivery: retrying cannot help, so it is
-    /// refused. Faults of the database or the broker are not the message's, and fail the batch as usual.
+    /// refused. Faults of the database or the broker are not the message's, and fail the batch as usual;
+    /// Marten wraps the driver's, so the whole chain is looked at.
     /// </summary>
-    private static bool IsPoison(Exception e) =>
-        e is not (OperationCanceledException or StreamConcurrencyException or Npgsql.NpgsqlException or TimeoutException);
+    private static bool IsPoison(Exception e)
+    {
+        for (var current = e; current is not null; current = current.InnerException)
+        {
+            if (current is OperationCanceledException or StreamConcurrencyException or InvariantConflictException or Npgsql.NpgsqlException or TimeoutException)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 
     private async Task RefuseAlone<TMessage>(ConsumeContext<TMessage> message, string consumer, Exception error, CancellationToken ct)
         where TMessage : class
