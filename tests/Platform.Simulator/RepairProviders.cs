@@ -158,9 +158,9 @@ public sealed class RepairProviders(World world)
     }
 
     /// <summary>
-    /// Calls after the deadline. The job has usually moved on by then (404: the call is recorded against the
-    /// provider and refused); if the call got in before the deadline was handled, the job stays, breached, and
-    /// the provider finishes it.
+    /// Calls after the deadline. The job has usually moved on by then (409 CallbackDeadlinePassed: the call is
+    /// recorded against the provider and refused); if the call got in before the deadline was handled, the job
+    /// stays, breached, and the provider finishes it.
     /// </summary>
     private async Task Late(SimulatedProvider provider, RepairJobDispatched job)
     {
@@ -173,7 +173,7 @@ public sealed class RepairProviders(World world)
         var api = world.Apis.RepairDispatch;
         var contacted = await api.Post($"/jobs/{job.JobId}/customer-contacted", PlatformRoles.Provider, provider.Id,
             new { bookedFor = world.Now.AddDays(1) }, ct, Key(job, "contacted"));
-        if (contacted.Status == HttpStatusCode.NotFound)
+        if (contacted is { Status: HttpStatusCode.Conflict, Code: "CallbackDeadlinePassed" })
         {
             return;
         }

@@ -164,11 +164,18 @@ public class ProviderReportTests
             .ThenRefused(RepairDispatchRefusalCode.JobCompleted);
 
     [Fact]
-    public void A_report_on_an_escalated_job_is_refused() =>
+    public void A_report_on_a_job_escalated_after_the_providers_decline_is_refused() =>
+        WithA()
+            .Given(new RepairJobDeclined(JobId, 1, "A", "no technician", At(2)), Escalated(EscalationReason.NoEligibleProvider, "none left", 1, "A", At(2)))
+            .When(new ReportCustomerContacted(JobId, "A", BookedFor, At(3)))
+            .ThenRefused(RepairDispatchRefusalCode.JobEscalated);
+
+    [Fact]
+    public void A_report_on_a_job_escalated_when_the_callback_deadline_passed_is_refused_with_that_code() =>
         WithA()
             .Given(Breached(1, "A", T0, At(24)), Escalated(EscalationReason.NoEligibleProvider, "none left", 1, "A", At(24)))
             .When(new ReportCustomerContacted(JobId, "A", BookedFor, At(26)))
-            .ThenRefused(RepairDispatchRefusalCode.JobEscalated);
+            .ThenRefused(RepairDispatchRefusalCode.CallbackDeadlinePassed);
 
     [Fact]
     public void A_report_on_a_job_escalated_before_any_dispatch_is_not_the_providers() =>

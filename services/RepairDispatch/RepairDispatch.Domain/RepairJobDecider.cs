@@ -111,6 +111,8 @@ public static class RepairJobDecider
             (_, Completed done) => D.Refuse(RepairDispatchRefusalCode.JobCompleted, $"The job is already completed ({done.Outcome})."),
             (_, Escalated { Reason: EscalationReason.FeedbackOverdue }) => D.Refuse(RepairDispatchRefusalCode.FeedbackDeadlinePassed,
                 "The report owed on the device you hold did not come in time; the job was escalated to the platform."),
+            (_, Escalated) when attempt.CallbackBreached => D.Refuse(RepairDispatchRefusalCode.CallbackDeadlinePassed,
+                $"Your callback deadline passed at {attempt.CallbackDeadlineAt:O}; the job was escalated to the platform."),
             (_, Escalated escalated) => D.Refuse(RepairDispatchRefusalCode.JobEscalated, $"The job was escalated to the platform ({escalated.Reason}); it no longer takes reports."),
 
             (AcceptJob, InProgress) when attempt.Accepted => D.Nothing,
