@@ -102,8 +102,8 @@ public sealed class RepairProviders(World world)
     }
 
     /// <summary>
-    /// Accepts, calls and completes at once. A job taken from the provider meanwhile (404: the platform was down
-    /// for longer than the callback deadline, and moved the job on) is the next provider's to serve.
+    /// Accepts, calls and completes at once. A job taken from the provider meanwhile (409 CallbackDeadlinePassed:
+    /// the platform was down for longer than the callback deadline, and moved the job on) is the next provider's to serve.
     /// </summary>
     private async Task ByHttp(SimulatedProvider provider, RepairJobDispatched job)
     {
@@ -113,7 +113,7 @@ public sealed class RepairProviders(World world)
         foreach (var (action, body) in new (string, object?)[] { ("accept", null), ("customer-contacted", new { bookedFor = world.Now.AddDays(1) }) })
         {
             var answer = await api.Post($"{path}/{action}", PlatformRoles.Provider, provider.Id, body, ct, Key(job, action));
-            if (answer.Status == HttpStatusCode.NotFound)
+            if (answer is { Status: HttpStatusCode.Conflict, Code: "CallbackDeadlinePassed" })
             {
                 return;
             }
