@@ -102,8 +102,8 @@ public sealed class RepairProviders(World world)
     }
 
     /// <summary>
-    /// Accepts, calls and completes at once. A job taken from the provider meanwhile (404: the platform was down
-    /// for longer than the callback deadline, and moved the job on) is the next provider's to serve.
+    /// Accepts, calls and completes at once. A job taken from the provider meanwhile (409 CallbackDeadlinePassed:
+    /// the platform was down for longer than the callback deadline, and moved the job on) is the next provider's to serve.
     /// </summary>
     private async Task ByHttp(SimulatedProvider provider, RepairJobDispatched job)
     {
@@ -113,7 +113,7 @@ public sealed class RepairProviders(World world)
         foreach (var (action, body) in new (string, object?)[] { ("accept", null), ("customer-contacted", new { bookedFor = world.Now.AddDays(1) }) })
         {
             var answer = await api.Post($"{path}/{action}", PlatformRoles.Provider, provider.Id, body, ct, Key(job, action));
-            if (answer.Status == HttpStatusCode.NotFound)
+            if (answer is { Status: HttpStatusCode.Conflict, Code: "CallbackDeadlinePassed" })
             {
                 return;
             }
@@ -158,9 +158,9 @@ public sealed class RepairProviders(World world)
     }
 
     /// <summary>
-    /// Calls after the deadline. The job has usually moved on by then (404: the call is recorded against the
-    /// provider and refused); if the call got in before the deadline was handled, the job stays, breached, and
-    /// the provider finishes it.
+    /// Calls after the deadline. The job has usually moved on by then (409 CallbackDeadlinePassed: the call is
+    /// recorded against the provider and refused); if the call got in before the deadline was handled, the job
+    /// stays, breached, and the provider finishes it.
     /// </summary>
     private async Task Late(SimulatedProvider provider, RepairJobDispatched job)
     {
@@ -173,7 +173,7 @@ public sealed class RepairProviders(World world)
         var api = world.Apis.RepairDispatch;
         var contacted = await api.Post($"/jobs/{job.JobId}/customer-contacted", PlatformRoles.Provider, provider.Id,
             new { bookedFor = world.Now.AddDays(1) }, ct, Key(job, "contacted"));
-        if (contacted.Status == HttpStatusCode.NotFound)
+        if (contacted is { Status: HttpStatusCode.Conflict, Code: "CallbackDeadlinePassed" })
         {
             return;
         }

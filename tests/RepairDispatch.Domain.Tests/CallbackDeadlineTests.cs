@@ -65,6 +65,16 @@ public class CallbackDeadlineTests
                     "No active provider with free capacity serves region GD and category home-appliance that was not tried already.", 1, "A", At(24)));
 
     [Fact]
+    public void A_deadline_that_comes_early_is_due_again_at_the_deadline_and_changes_nothing_now()
+    {
+        var refusal = Specs.Job()
+            .Given(Opened(), Dispatched(1, "A", T0))
+            .When(new CallbackDeadlineReached(JobId, 1, ABC, At(23)))
+            .ThenRefused(RepairDispatchRefusalCode.CallbackDeadlineNotDue);
+        Assert.Equal(At(24), refusal.RetryAt);
+    }
+
+    [Fact]
     public void A_deadline_for_an_old_attempt_changes_nothing() =>
         Specs.Job()
             .Given(Opened(), Dispatched(1, "A", T0), new RepairJobDeclined(JobId, 1, "A", "no technician", At(1)), Dispatched(2, "B", At(1)))

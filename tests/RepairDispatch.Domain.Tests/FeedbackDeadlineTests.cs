@@ -78,6 +78,29 @@ public class FeedbackDeadlineTests
     }
 
     [Fact]
+    public void A_feedback_deadline_that_comes_early_is_due_again_at_the_due_time() =>
+        Assert.Equal(DueAt, DeviceWithA()
+            .When(new FeedbackDeadlineReached(JobId, DueAt, DueAt.AddHours(-1)))
+            .ThenRefused(RepairDispatchRefusalCode.FeedbackDeadlineNotDue).RetryAt);
+
+    [Fact]
+    public void Progress_after_the_due_time_is_refused_and_the_job_escalated_as_the_deadline_would()
+    {
+        var late = DueAt.AddHours(1);
+        DeviceWithA()
+            .When(new ReportProgress(JobId, "A", "still waiting", late))
+            .ThenRefusedAndRecorded(RepairDispatchRefusalCode.FeedbackDeadlinePassed,
+                Escalated(EscalationReason.FeedbackOverdue, $"The provider holding the device reported no progress by {DueAt:O}.", 1, "A", late));
+    }
+
+    [Fact]
+    public void A_report_after_the_feedback_escalation_is_refused_with_the_deadline_code() =>
+        DeviceWithA()
+            .Given(Escalated(EscalationReason.FeedbackOverdue, "overdue", 1, "A", DueAt))
+            .When(new ReportCompletion(JobId, "A", RepairOutcome.Repaired, "report", DueAt.AddDays(1)))
+            .ThenRefused(RepairDispatchRefusalCode.FeedbackDeadlinePassed);
+
+    [Fact]
     public void A_feedback_deadline_the_job_never_owed_changes_nothing() =>
         ContactedByA().When(new FeedbackDeadlineReached(JobId, DueAt, DueAt)).ThenNothing();
 }

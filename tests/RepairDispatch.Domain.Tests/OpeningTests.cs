@@ -55,5 +55,5 @@ public class OpeningTests
         Specs.Job()
             .Given(Opened(), Dispatched(1, "A", T0))
             .When(new OpenForApprovedClaim(JobId, Guid.NewGuid(), Request, RepairPayer.Brand, ABC, At(1)))
-            .ThenRefused(RefusalCode.JobAlreadyOpened);
+            .ThenRefused(RepairDispatchRefusalCode.JobAlreadyOpened);
 }

@@ -27,17 +27,17 @@ public class ProviderDeciderTests
 
     [Fact]
     public void Registering_an_existing_provider_with_other_terms_is_refused() =>
-        RegisteredP1().When(new RegisterProvider("P1", ["GD"], ["home-appliance"], 3, At(1))).ThenRefused(RefusalCode.ProviderAlreadyRegistered);
+        RegisteredP1().When(new RegisterProvider("P1", ["GD"], ["home-appliance"], 3, At(1))).ThenRefused(RepairDispatchRefusalCode.ProviderAlreadyRegistered);
 
     [Theory]
-    [InlineData("", 3, "GD", "phone", RefusalCode.MissingProviderId)]
-    [InlineData("  ", 3, "GD", "phone", RefusalCode.MissingProviderId)]
-    [InlineData("P1", 0, "GD", "phone", RefusalCode.CapacityBelowOne)]
-    [InlineData("P1", 3, null, "phone", RefusalCode.NoRegions)]
-    [InlineData("P1", 3, " ", "phone", RefusalCode.NoRegions)]
-    [InlineData("P1", 3, "GD", null, RefusalCode.NoCategories)]
-    [InlineData("P1", 3, "GD", "", RefusalCode.NoCategories)]
-    public void Invalid_registrations_are_refused(string id, int capacity, string? region, string? category, RefusalCode code) =>
+    [InlineData("", 3, "GD", "phone", RepairDispatchRefusalCode.MissingProviderId)]
+    [InlineData("  ", 3, "GD", "phone", RepairDispatchRefusalCode.MissingProviderId)]
+    [InlineData("P1", 0, "GD", "phone", RepairDispatchRefusalCode.CapacityBelowOne)]
+    [InlineData("P1", 3, null, "phone", RepairDispatchRefusalCode.NoRegions)]
+    [InlineData("P1", 3, " ", "phone", RepairDispatchRefusalCode.NoRegions)]
+    [InlineData("P1", 3, "GD", null, RepairDispatchRefusalCode.NoCategories)]
+    [InlineData("P1", 3, "GD", "", RepairDispatchRefusalCode.NoCategories)]
+    public void Invalid_registrations_are_refused(string id, int capacity, string? region, string? category, RepairDispatchRefusalCode code) =>
         Specs.Provider()
             .When(new RegisterProvider(id, region is null ? [] : [region], category is null ? [] : [category], capacity, T0))
             .ThenRefused(code);
@@ -54,11 +54,11 @@ public class ProviderDeciderTests
 
     [Fact]
     public void An_invalid_update_is_refused() =>
-        RegisteredP1().When(new UpdateProvider("P1", ["GD"], ["home-appliance"], 0, At(1))).ThenRefused(RefusalCode.CapacityBelowOne);
+        RegisteredP1().When(new UpdateProvider("P1", ["GD"], ["home-appliance"], 0, At(1))).ThenRefused(RepairDispatchRefusalCode.CapacityBelowOne);
 
     [Fact]
     public void An_unregistered_provider_cannot_be_updated() =>
-        Specs.Provider().When(new UpdateProvider("P1", ["GD"], ["home-appliance"], 3, At(1))).ThenRefused(RefusalCode.ProviderNotFound);
+        Specs.Provider().When(new UpdateProvider("P1", ["GD"], ["home-appliance"], 3, At(1))).ThenRefused(RepairDispatchRefusalCode.ProviderNotFound);
 
     [Fact]
     public void An_operator_suspends_a_provider() =>
@@ -158,5 +158,5 @@ public class ProviderDeciderTests
 
     [Fact]
     public void A_breach_for_an_unregistered_provider_is_refused() =>
-        Specs.Provider().When(RecordBreach(1, At(0))).ThenRefused(RefusalCode.ProviderNotFound);
+        Specs.Provider().When(RecordBreach(1, At(0))).ThenRefused(RepairDispatchRefusalCode.ProviderNotFound);
 }

@@ -47,7 +47,7 @@ public class ProviderReportTests
         ContactedByA()
             .Given(new DeviceReceived(JobId, 1, "A", At(30), At(30) + TimeSpan.FromDays(30)))
             .When(new DeclineJob(JobId, "A", "too hard", ABC, At(40)))
-            .ThenRefused(RefusalCode.DeviceHeldByProvider);
+            .ThenRefused(RepairDispatchRefusalCode.DeviceHeldByProvider);
 
     [Fact]
     public void A_provider_the_job_was_never_dispatched_to_is_refused_and_the_attempt_recorded()
@@ -57,23 +57,31 @@ public class ProviderReportTests
 
         var outcome = spec.When(new ReportCustomerContacted(JobId, "B", BookedFor, At(2)));
 
-        var refusal = outcome.ThenRefusedAndRecorded(RefusalCode.NotYourJob,
-            new UnauthorisedProviderActionRecorded(JobId, "B", ProviderAction.ReportCustomerContacted, RefusalCode.NotYourJob, At(2)));
+        var refusal = outcome.ThenRefusedAndRecorded(RepairDispatchRefusalCode.NotYourJob,
+            new UnauthorisedProviderActionRecorded(JobId, "B", ProviderAction.ReportCustomerContacted, RepairDispatchRefusalCode.NotYourJob, At(2)));
         Assert.DoesNotContain("A", refusal.Reason.Split(' '));
         Assert.Same(before, spec.Given([.. outcome.Decision.Events]).State);
     }
 
     [Fact]
-    public void A_provider_whose_attempt_was_superseded_is_refused_and_the_attempt_recorded() =>
+    public void A_provider_that_declined_is_refused_as_superseded_and_the_attempt_recorded() =>
+        WithA()
+            .Given(new RepairJobDeclined(JobId, 1, "A", "no technician free", At(1)), Dispatched(2, "B", At(1)))
+            .When(new ReportCompletion(JobId, "A", RepairOutcome.Repaired, "report", At(30)))
+            .ThenRefusedAndRecorded(RepairDispatchRefusalCode.AttemptSuperseded,
+                new UnauthorisedProviderActionRecorded(JobId, "A", ProviderAction.ReportCompletion, RepairDispatchRefusalCode.AttemptSuperseded, At(30)));
+
+    [Fact]
+    public void A_provider_whose_callback_deadline_passed_is_refused_with_that_code_and_the_attempt_recorded() =>
         WithA()
             .Given(Breached(1, "A", T0, At(24)), Dispatched(2, "B", At(24)))
-            .When(new ReportCompletion(JobId, "A", RepairOutcome.Repaired, "report", At(30)))
-            .ThenRefusedAndRecorded(RefusalCode.AttemptSuperseded,
-                new UnauthorisedProviderActionRecorded(JobId, "A", ProviderAction.ReportCompletion, RefusalCode.AttemptSuperseded, At(30)));
+            .When(new ReportCustomerContacted(JobId, "A", BookedFor, At(30)))
+            .ThenRefusedAndRecorded(RepairDispatchRefusalCode.CallbackDeadlinePassed,
+                new UnauthorisedProviderActionRecorded(JobId, "A", ProviderAction.ReportCustomerContacted, RepairDispatchRefusalCode.CallbackDeadlinePassed, At(30)));
 
     [Fact]
     public void A_report_on_a_job_that_does_not_exist_is_refused() =>
-        Specs.Job().When(new AcceptJob(JobId, "A", At(1))).ThenRefused(RefusalCode.JobNotFound);
+        Specs.Job().When(new AcceptJob(JobId, "A", At(1))).ThenRefused(RepairDispatchRefusalCode.JobNotFound);
 
     [Fact]
     public void A_contact_before_the_deadline_is_on_time() =>
@@ -108,19 +116,19 @@ public class ProviderReportTests
 
     [Fact]
     public void A_second_contact_with_another_booking_is_refused() =>
-        ContactedByA().When(new ReportCustomerContacted(JobId, "A", BookedFor.AddDays(1), At(3))).ThenRefused(RefusalCode.AlreadyContacted);
+        ContactedByA().When(new ReportCustomerContacted(JobId, "A", BookedFor.AddDays(1), At(3))).ThenRefused(RepairDispatchRefusalCode.AlreadyContacted);
 
     [Fact]
     public void A_device_cannot_be_received_before_the_buyer_was_contacted() =>
-        WithA().When(new ReportDeviceReceived(JobId, "A", At(3))).ThenRefused(RefusalCode.CustomerNotContacted);
+        WithA().When(new ReportDeviceReceived(JobId, "A", At(3))).ThenRefused(RepairDispatchRefusalCode.CustomerNotContacted);
 
     [Fact]
     public void Progress_cannot_be_reported_before_the_buyer_was_contacted() =>
-        WithA().When(new ReportProgress(JobId, "A", "diagnosing", At(3))).ThenRefused(RefusalCode.CustomerNotContacted);
+        WithA().When(new ReportProgress(JobId, "A", "diagnosing", At(3))).ThenRefused(RepairDispatchRefusalCode.CustomerNotContacted);
 
     [Fact]
     public void A_job_cannot_be_completed_before_the_buyer_was_contacted() =>
-        WithA().When(new ReportCompletion(JobId, "A", RepairOutcome.Repaired, "report", At(3))).ThenRefused(RefusalCode.CustomerNotContacted);
+        WithA().When(new ReportCompletion(JobId, "A", RepairOutcome.Repaired, "report", At(3))).ThenRefused(RepairDispatchRefusalCode.CustomerNotContacted);
 
     [Fact]
     public void Progress_before_the_device_arrives_owes_no_feedback() =>
@@ -146,27 +154,34 @@ public class ProviderReportTests
         ContactedByA()
             .Given(new RepairJobCompleted(JobId, 1, "A", RepairOutcome.Repaired, "report", T0, At(50)))
             .When(new ReportCompletion(JobId, "A", RepairOutcome.Unrepairable, "report", At(51)))
-            .ThenRefused(RefusalCode.JobCompleted);
+            .ThenRefused(RepairDispatchRefusalCode.JobCompleted);
 
     [Fact]
     public void Any_other_report_on_a_completed_job_is_refused() =>
         ContactedByA()
             .Given(new RepairJobCompleted(JobId, 1, "A", RepairOutcome.Repaired, "report", T0, At(50)))
             .When(new ReportProgress(JobId, "A", "still here", At(51)))
-            .ThenRefused(RefusalCode.JobCompleted);
+            .ThenRefused(RepairDispatchRefusalCode.JobCompleted);
 
     [Fact]
-    public void A_report_on_an_escalated_job_is_refused() =>
+    public void A_report_on_a_job_escalated_after_the_providers_decline_is_refused() =>
+        WithA()
+            .Given(new RepairJobDeclined(JobId, 1, "A", "no technician", At(2)), Escalated(EscalationReason.NoEligibleProvider, "none left", 1, "A", At(2)))
+            .When(new ReportCustomerContacted(JobId, "A", BookedFor, At(3)))
+            .ThenRefused(RepairDispatchRefusalCode.JobEscalated);
+
+    [Fact]
+    public void A_report_on_a_job_escalated_when_the_callback_deadline_passed_is_refused_with_that_code() =>
         WithA()
             .Given(Breached(1, "A", T0, At(24)), Escalated(EscalationReason.NoEligibleProvider, "none left", 1, "A", At(24)))
             .When(new ReportCustomerContacted(JobId, "A", BookedFor, At(26)))
-            .ThenRefused(RefusalCode.JobEscalated);
+            .ThenRefused(RepairDispatchRefusalCode.CallbackDeadlinePassed);
 
     [Fact]
     public void A_report_on_a_job_escalated_before_any_dispatch_is_not_the_providers() =>
         Specs.Job()
             .Given(Opened(), Escalated(EscalationReason.NoEligibleProvider, "none", 0, null, T0))
             .When(new AcceptJob(JobId, "A", At(1)))
-            .ThenRefusedAndRecorded(RefusalCode.NotYourJob,
-                new UnauthorisedProviderActionRecorded(JobId, "A", ProviderAction.Accept, RefusalCode.NotYourJob, At(1)));
+            .ThenRefusedAndRecorded(RepairDispatchRefusalCode.NotYourJob,
+                new UnauthorisedProviderActionRecorded(JobId, "A", ProviderAction.Accept, RepairDispatchRefusalCode.NotYourJob, At(1)));
 }

@@ -1,3 +1,4 @@
+using Platform.Domain;
 using RepairDispatch.Domain;
 using static RepairDispatch.Domain.RepairJobCommand;
 using static RepairDispatch.Domain.RepairJobEvent;
@@ -28,7 +29,7 @@ public class ScenarioTests
         var inTime = Run(new ReportCustomerContacted(JobId, "C", BookedFor, At(50)));
         Run(new CallbackDeadlineReached(JobId, 3, ABC, At(72)));
 
-        Assert.Equal(RefusalCode.AttemptSuperseded, Assert.IsType<Decision<RepairJobEvent>.Refused>(late).Refusal.Code);
+        Assert.Equal(nameof(RepairDispatchRefusalCode.CallbackDeadlinePassed), Assert.IsType<Decision<RepairJobEvent>.Refused>(late).Refusal.Code);
         Assert.IsType<Decision<RepairJobEvent>.Accepted>(inTime);
         Assert.Equal(["A", "B"], history.OfType<ProviderCallbackSlaBreached>().Select(b => b.ProviderId));
         Assert.Equal(["A", "B", "C"], history.OfType<RepairJobDispatched>().Select(d => d.ProviderId));

@@ -27,7 +27,7 @@ public class ScorecardTests
         new CustomerContacted(Job3, 1, "A", BookedFor, T0, At(30), OnTime: false),
         new ProviderCallbackSlaBreached(Job3, 1, "A", At(24), At(30)),
         new RepairJobDeclined(Job3, 1, "A", "out of parts", At(31)),
-        new UnauthorisedProviderActionRecorded(JobId, "A", ProviderAction.Accept, RefusalCode.AttemptSuperseded, At(40)),
+        new UnauthorisedProviderActionRecorded(JobId, "A", ProviderAction.Accept, RepairDispatchRefusalCode.AttemptSuperseded, At(40)),
     ];
 
     [Fact]

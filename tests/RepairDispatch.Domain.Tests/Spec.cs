@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Platform.Domain;
 using RepairDispatch.Domain;
 
 namespace RepairDispatch.Domain.Tests;
@@ -35,19 +36,19 @@ internal sealed class Outcome<TEvent>(Decision<TEvent> decision)
 
     public void ThenNothing() => Then();
 
-    public Refusal ThenRefused(RefusalCode code)
+    public Refusal ThenRefused(RepairDispatchRefusalCode code)
     {
         var refused = Assert.IsType<Decision<TEvent>.Refused>(decision);
-        Assert.Equal(code, refused.Refusal.Code);
+        Assert.Equal(code.ToString(), refused.Refusal.Code);
         Assert.False(string.IsNullOrWhiteSpace(refused.Refusal.Reason));
         Assert.Empty(refused.Events);
         return refused.Refusal;
     }
 
-    public Refusal ThenRefusedAndRecorded(RefusalCode code, params TEvent[] recorded)
+    public Refusal ThenRefusedAndRecorded(RepairDispatchRefusalCode code, params TEvent[] recorded)
     {
         var refused = Assert.IsType<Decision<TEvent>.Refused>(decision);
-        Assert.Equal(code, refused.Refusal.Code);
+        Assert.Equal(code.ToString(), refused.Refusal.Code);
         Assert.Equal(Show(recorded), Show(refused.Events));
         return refused.Refusal;
     }

@@ -137,7 +137,7 @@ public sealed class AccessAndInputTests : IAsyncLifetime
         }
         using (var different = await op.Post("/providers", Terms(id, capacity: 9)))
         {
-            Assert.Equal(nameof(RefusalCode.ProviderAlreadyRegistered), (await different.Problem(HttpStatusCode.Conflict)).GetProperty("code").GetString());
+            Assert.Equal(nameof(RepairDispatchRefusalCode.ProviderAlreadyRegistered), (await different.Problem(HttpStatusCode.Conflict)).GetProperty("code").GetString());
         }
         using (var updated = await op.PutAsJsonAsync($"/providers/{id}", new { regions = new[] { "ZJ", "GD", "ZJ" }, categories = new[] { "tv" }, capacity = 4 }))
         {

@@ -6,7 +6,7 @@ using Platform.Contracts.Repair.V1;
 using Platform.ServiceDefaults;
 using Platform.Testing;
 using RepairDispatch.Domain;
-using RepairDispatch.Service.Jobs;
+using RepairDispatch.Service.RepairJobs;
 using RepairDispatch.Service.ReadModels;
 
 namespace RepairDispatch.Service.Tests;
@@ -91,9 +91,10 @@ public sealed class CallbackSlaTests : IAsyncLifetime
         using var providerB = service.As(PlatformRoles.Provider, b);
         using var providerC = service.As(PlatformRoles.Provider, c);
         Assert.True(env.Clock!.GetUtcNow() > toB.CallbackDeadline);
+        // B's deadline was acted on: B is told so with the deadline's code, not "not found" and not 204.
         using (var late = await providerB.Post($"/jobs/{jobId}/customer-contacted", new { bookedFor = toB.CallbackDeadline.AddDays(1) }))
         {
-            await late.Problem(HttpStatusCode.NotFound);
+            Assert.Equal(nameof(RepairDispatchRefusalCode.CallbackDeadlinePassed), (await late.Problem(HttpStatusCode.Conflict)).GetProperty("code").GetString());
         }
         using (var inTime = await providerC.Post($"/jobs/{jobId}/customer-contacted", new { bookedFor = toC.DispatchedAt.AddDays(2) }))
         {
@@ -138,7 +139,7 @@ public sealed class CallbackSlaTests : IAsyncLifetime
 
         // B's late call was refused and kept, naming B.
         var refusals = await op.Get<List<System.Text.Json.JsonElement>>("/operations/refusals");
-        Assert.Contains(refusals, r => r.GetProperty("code").GetString() == nameof(RefusalCode.AttemptSuperseded)
+        Assert.Contains(refusals, r => r.GetProperty("code").GetString() == nameof(RepairDispatchRefusalCode.CallbackDeadlinePassed)
             && r.GetProperty("body").GetProperty("providerId").GetString() == b
             && r.GetProperty("body").GetProperty("jobId").GetGuid() == jobId);
 

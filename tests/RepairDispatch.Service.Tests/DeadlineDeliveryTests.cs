@@ -2,7 +2,7 @@ using System.Net;
 using Platform.Contracts.Repair.V1;
 using Platform.ServiceDefaults;
 using Platform.Testing;
-using RepairDispatch.Service.Jobs;
+using RepairDispatch.Service.RepairJobs;
 
 namespace RepairDispatch.Service.Tests;
 
@@ -49,7 +49,7 @@ public sealed class DeadlineDeliveryTests : IAsyncLifetime
         var deadline = Assert.Single(await store.CallbackDeadlines(toA.JobId));
         var toB = await queueB.WaitFor(d => d.JobId == toA.JobId, "A's deadline moves the job to B", seconds: 60);
         await consumed.WaitFor<ProviderCallbackDeadline>(deadline.Id);
-        var streamId = RepairJobWorkflow.StreamId(toA.JobId);
+        var streamId = RepairJobStream.StreamId(toA.JobId);
         var before = await store.EventCount(streamId);
 
         // While B's attempt is open: the relay's message again, under its own MessageId (a crash
@@ -89,7 +89,7 @@ public sealed class DeadlineDeliveryTests : IAsyncLifetime
         var claim = Repair.Claim(region);
         await probe.Publish(claim);
         var toA = await queueA.WaitFor(d => d.ClaimId == claim.ClaimId, "the job goes to A");
-        var streamId = RepairJobWorkflow.StreamId(toA.JobId);
+        var streamId = RepairJobStream.StreamId(toA.JobId);
 
         var early = Guid.NewGuid();
         await probe.Publish(new ProviderCallbackDeadline { JobId = toA.JobId, Attempt = 1, ProviderId = a, OrderId = toA.OrderId, DueAt = toA.DispatchedAt }, early);

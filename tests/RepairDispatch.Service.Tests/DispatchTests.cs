@@ -5,7 +5,7 @@ using Platform.ServiceDefaults;
 using Platform.Testing;
 using RepairDispatch.Domain;
 using RepairDispatch.Service.Features.ProviderReports;
-using RepairDispatch.Service.Jobs;
+using RepairDispatch.Service.RepairJobs;
 using RepairDispatch.Service.ReadModels;
 
 namespace RepairDispatch.Service.Tests;
@@ -66,7 +66,7 @@ public sealed class DispatchTests : IAsyncLifetime
         var resent = Guid.NewGuid();
         await probe.Publish(claim, resent);
         await consumed.WaitFor<ClaimApproved>(resent);
-        Assert.Equal(2, await store.EventCount(RepairJobWorkflow.StreamId(dispatched.JobId)));
+        Assert.Equal(2, await store.EventCount(RepairJobStream.StreamId(dispatched.JobId)));
         Assert.Single(await store.CallbackDeadlines(dispatched.JobId));
         using var op = service.As(PlatformRoles.Operator, "operator-1");
         Assert.Equal(1, (await op.Get<ProviderView>($"/providers/{provider}")).OpenJobs);
@@ -92,7 +92,7 @@ public sealed class DispatchTests : IAsyncLifetime
         await probe.Publish(claim, messageId);
         await consumed.WaitFor<ClaimApproved>(messageId);
 
-        Assert.Equal(0, await store.EventCount(RepairJobWorkflow.StreamId(NameBasedIds.JobForClaim(claim.ClaimId))));
+        Assert.Equal(0, await store.EventCount(RepairJobStream.StreamId(NameBasedIds.JobForClaim(claim.ClaimId))));
     }
 
     [Fact]
@@ -175,7 +175,7 @@ public sealed class DispatchTests : IAsyncLifetime
         var job = await queue.WaitFor(d => d.ClaimId == claim.ClaimId, "the job is dispatched");
         using var client = service.As(PlatformRoles.Provider, provider);
         var path = $"/jobs/{job.JobId}";
-        var streamId = RepairJobWorkflow.StreamId(job.JobId);
+        var streamId = RepairJobStream.StreamId(job.JobId);
 
         Assert.Contains(await client.Get<List<JobView>>("/jobs"), j => j.JobId == job.JobId);
         using (var accepted = await client.Post($"{path}/accept"))
@@ -185,7 +185,7 @@ public sealed class DispatchTests : IAsyncLifetime
         using (var early = await client.Post($"{path}/progress", new { progress = "Diagnosing" }))
         {
             var problem = await early.Problem(HttpStatusCode.Conflict);
-            Assert.Equal(nameof(RefusalCode.CustomerNotContacted), problem.GetProperty("code").GetString());
+            Assert.Equal(nameof(RepairDispatchRefusalCode.CustomerNotContacted), problem.GetProperty("code").GetString());
         }
         using (var contacted = await client.Post($"{path}/customer-contacted", new { bookedFor = DateTimeOffset.UtcNow.AddDays(1) }))
         {
@@ -216,7 +216,7 @@ public sealed class DispatchTests : IAsyncLifetime
 
         using (var other = await client.Post($"{path}/complete", new { outcome = "Repaired", report = "Fixed after all" }))
         {
-            Assert.Equal(nameof(RefusalCode.JobCompleted), (await other.Problem(HttpStatusCode.Conflict)).GetProperty("code").GetString());
+            Assert.Equal(nameof(RepairDispatchRefusalCode.JobCompleted), (await other.Problem(HttpStatusCode.Conflict)).GetProperty("code").GetString());
         }
         var card = await client.Get<ScorecardView>($"/providers/{provider}/scorecard");
         Assert.Equal((1, 1, 1), (card.JobsDispatched, card.OnTimeCallbacks, card.Completions));
@@ -265,7 +265,7 @@ public sealed class DispatchTests : IAsyncLifetime
         var claimA = Repair.Claim(regionA);
         await probe.Publish(claimA);
         var jobA = (await queueA.WaitFor(d => d.ClaimId == claimA.ClaimId, "A's job reaches A")).JobId;
-        var streamA = RepairJobWorkflow.StreamId(jobA);
+        var streamA = RepairJobStream.StreamId(jobA);
         using var providerB = service.As(PlatformRoles.Provider, b);
 
         // By HTTP: the same answer as for a job that does not exist.
@@ -290,7 +290,7 @@ public sealed class DispatchTests : IAsyncLifetime
             "both of B's attempts are recorded on A's job");
         using var op = service.As(PlatformRoles.Operator, "operator-1");
         var refusals = await op.Get<List<System.Text.Json.JsonElement>>("/operations/refusals");
-        Assert.Contains(refusals, r => r.GetProperty("code").GetString() == nameof(RefusalCode.NotYourJob)
+        Assert.Contains(refusals, r => r.GetProperty("code").GetString() == nameof(RepairDispatchRefusalCode.NotYourJob)
             && r.GetProperty("messageType").GetString() == typeof(JobAccepted).FullName
             && r.GetProperty("body").GetProperty("jobId").GetGuid() == jobA);
 

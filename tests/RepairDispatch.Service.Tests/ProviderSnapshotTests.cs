@@ -2,7 +2,9 @@ using Platform.Contracts.Warranty.V1;
 using Platform.EventSourcing;
 using Platform.Testing;
 using RepairDispatch.Domain;
+using Platform.EventSourcing.Pipeline;
 using RepairDispatch.Service.Providers;
+using RepairDispatch.Service.ReadModels;
 
 namespace RepairDispatch.Service.Tests;
 
@@ -18,8 +20,9 @@ public sealed class ProviderSnapshotTests
         var types = new MessageTypeRegistry();
         EventTypes.Register(types);
         types.RegisterNamespace(typeof(ClaimApproved).Assembly, "Platform.Contracts");
-        using var store = new EventStore(database.DataSource, types, TimeProvider.System, [ProviderWorkflow.Snapshots]);
-        var workflow = new ProviderWorkflow(RepairDispatchPolicy.Default);
+        using var store = new EventStore(database.DataSource, types, TimeProvider.System, [ProviderStream.Snapshots]);
+        await Migrator.Apply(database.DataSource, ReadModelMigrations.All, CancellationToken.None);
+        var providers = new ProviderStream(TimeProvider.System);
         await Run(new ProviderCommand.RegisterProvider("p-7", ["GD"], ["phone"], 5, Start));
 
         for (var breach = 1; breach <= 220; breach++)
@@ -33,9 +36,9 @@ public sealed class ProviderSnapshotTests
         }
 
         await using var session = await store.OpenSession(null, NoMetadata, CancellationToken.None);
-        var full = await session.Load(ProviderWorkflow.StreamId("p-7"), ProviderWorkflow.StreamType, Provider.Initial,
+        var full = await session.Load(ProviderStream.StreamId("p-7"), ProviderStream.StreamType, Provider.Initial,
             (s, e) => ProviderDecider.Evolve(s, (ProviderEvent)e), CancellationToken.None);
-        var snapshotted = await session.Load(ProviderWorkflow.StreamId("p-7"), ProviderWorkflow.StreamType, ProviderWorkflow.Snapshots, CancellationToken.None);
+        var snapshotted = await providers.Aggregate.LoadFrom(session, ProviderStream.StreamId("p-7"), CancellationToken.None);
         Assert.Equal(full.Version, snapshotted.Version);
         Assert.Equal(Describe(full.State), Describe(snapshotted.State));
         Assert.Equal(220, ((Provider.Registered)snapshotted.State).Breaches.Count);
@@ -44,7 +47,8 @@ public sealed class ProviderSnapshotTests
         async Task Run(ProviderCommand command)
         {
             await using var unit = await store.OpenSession(null, NoMetadata, CancellationToken.None);
-            await workflow.Execute(unit, "p-7", command, CancellationToken.None);
+            await new UnitOfWork(unit).Handle(providers.Aggregate, ProviderStream.StreamId("p-7"),
+                provider => ProviderDecider.Decide(command, provider, RepairDispatchPolicy.Default), CancellationToken.None);
             await unit.Commit(CancellationToken.None);
         }
     }

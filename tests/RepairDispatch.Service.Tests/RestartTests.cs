@@ -2,7 +2,7 @@ using System.Net;
 using Platform.Contracts.Repair.V1;
 using Platform.ServiceDefaults;
 using Platform.Testing;
-using RepairDispatch.Service.Jobs;
+using RepairDispatch.Service.RepairJobs;
 using RepairDispatch.Service.ReadModels;
 
 namespace RepairDispatch.Service.Tests;
@@ -81,7 +81,7 @@ public sealed class RestartTests : IAsyncLifetime
         }
         await consumed.WaitFor<ProviderCallbackDeadline>(deadline.Id);
 
-        var streamId = RepairJobWorkflow.StreamId(toA.JobId);
+        var streamId = RepairJobStream.StreamId(toA.JobId);
         Assert.Equal(1, await store.Events(streamId, "repairdispatch.provider-callback-sla-breached"));
         Assert.Equal(2, await store.Events(streamId, "repairdispatch.repair-job-dispatched"));
         Assert.Empty(await store.CallbackDeadlines(toA.JobId));

@@ -194,6 +194,21 @@ internal sealed class Store(TestDatabase database)
     public async Task<IReadOnlyList<(Guid Id, DateTimeOffset DueAt, int Attempt)>> FeedbackDeadlines(Guid jobId) =>
         await Rows("Platform.Contracts.Repair.V1.DeviceFeedbackDeadline", jobId);
 
+    /// <summary>The due times the feedback deadlines waiting in the outbox carry, to the tick (the table's column keeps microseconds).</summary>
+    public async Task<IReadOnlyList<DateTimeOffset>> FeedbackDueTimesCarried(Guid jobId)
+    {
+        await using var command = database.DataSource.CreateCommand(
+            "select body->>'dueAt' from outbox where message_type = 'Platform.Contracts.Repair.V1.DeviceFeedbackDeadline' and body->>'jobId' = $1");
+        command.Parameters.Add(new() { Value = jobId.ToString() });
+        await using var reader = await command.ExecuteReaderAsync();
+        var dueTimes = new List<DateTimeOffset>();
+        while (await reader.ReadAsync())
+        {
+            dueTimes.Add(DateTimeOffset.Parse(reader.GetString(0), System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return dueTimes;
+    }
+
     private async Task<IReadOnlyList<(Guid, DateTimeOffset, int)>> Rows(string type, Guid jobId)
     {
         await using var command = database.DataSource.CreateCommand(

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json.Serialization;
-using D = RepairDispatch.Domain.Decisions<RepairDispatch.Domain.ProviderEvent>;
+using Platform.Domain;
+using D = Platform.Domain.Decide<RepairDispatch.Domain.ProviderEvent>;
 
 namespace RepairDispatch.Domain;
 
@@ -92,7 +93,7 @@ public static class ProviderDecider
             case (ProviderCommand.RegisterProvider register, Provider.Registered provider):
                 return SameTerms(provider, register.Regions, register.Categories, register.Capacity)
                     ? D.Nothing
-                    : D.Refuse(RefusalCode.ProviderAlreadyRegistered, $"Provider {provider.ProviderId} is already registered; update it instead.");
+                    : D.Refuse(RepairDispatchRefusalCode.ProviderAlreadyRegistered, $"Provider {provider.ProviderId} is already registered; update it instead.");
 
             case (ProviderCommand.UpdateProvider update, Provider.Registered provider):
                 return Validate(update.ProviderId, update.Regions, update.Categories, update.Capacity)
@@ -117,7 +118,7 @@ public static class ProviderDecider
                 return RecordBreach(breach, provider, policy);
 
             case (_, Provider.NotRegistered):
-                return D.Refuse(RefusalCode.ProviderNotFound, "There is no provider with this id.");
+                return D.Refuse(RepairDispatchRefusalCode.ProviderNotFound, "There is no provider with this id.");
 
             default:
                 throw new ArgumentOutOfRangeException(nameof(command), $"{command.GetType().Name} on {state.GetType().Name} is not a provider case.");
@@ -168,19 +169,19 @@ public static class ProviderDecider
     {
         if (string.IsNullOrWhiteSpace(providerId))
         {
-            return D.Refuse(RefusalCode.MissingProviderId, "A provider needs an id.");
+            return D.Refuse(RepairDispatchRefusalCode.MissingProviderId, "A provider needs an id.");
         }
         if (capacity < 1)
         {
-            return D.Refuse(RefusalCode.CapacityBelowOne, $"Capacity is the number of open jobs a provider takes at once; it must be at least 1, not {capacity}.");
+            return D.Refuse(RepairDispatchRefusalCode.CapacityBelowOne, $"Capacity is the number of open jobs a provider takes at once; it must be at least 1, not {capacity}.");
         }
         if (regions.Count == 0 || regions.Any(string.IsNullOrWhiteSpace))
         {
-            return D.Refuse(RefusalCode.NoRegions, "A provider must serve at least one region, each named by a non-blank province code.");
+            return D.Refuse(RepairDispatchRefusalCode.NoRegions, "A provider must serve at least one region, each named by a non-blank province code.");
         }
         if (categories.Count == 0 || categories.Any(string.IsNullOrWhiteSpace))
         {
-            return D.Refuse(RefusalCode.NoCategories, "A provider must serve at least one category, each named by a non-blank code.");
+            return D.Refuse(RepairDispatchRefusalCode.NoCategories, "A provider must serve at least one category, each named by a non-blank code.");
         }
         return null;
     }

@@ -7,13 +7,15 @@ public sealed record RepairJobDetails(Guid JobId, RepairSource Source, RepairReq
 
 /// <summary>One dispatch of the job to one provider.</summary>
 /// <param name="BookedFor">The visit the provider booked when it called the buyer; null until it has.</param>
+/// <param name="CallbackBreached">The provider let its callback deadline pass.</param>
 public sealed record DispatchAttempt(
     int Number,
     string ProviderId,
     DateTimeOffset DispatchedAt,
     DateTimeOffset CallbackDeadlineAt,
     bool Accepted,
-    DateTimeOffset? BookedFor)
+    DateTimeOffset? BookedFor,
+    bool CallbackBreached = false)
 {
     public bool CustomerContacted => BookedFor is not null;
 }

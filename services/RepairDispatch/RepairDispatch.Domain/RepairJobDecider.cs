@@ -2,7 +2,8 @@ using System.Collections.Immutable;
 using static RepairDispatch.Domain.RepairJob;
 using static RepairDispatch.Domain.RepairJobCommand;
 using static RepairDispatch.Domain.RepairJobEvent;
-using D = RepairDispatch.Domain.Decisions<RepairDispatch.Domain.RepairJobEvent>;
+using Platform.Domain;
+using D = Platform.Domain.Decide<RepairDispatch.Domain.RepairJobEvent>;
 
 namespace RepairDispatch.Domain;
 
@@ -14,7 +15,7 @@ public static class RepairJobDecider
             (OpenRepairJob open, NotOpened) => Open(open, policy),
             // The claim or ruling message was delivered again: the job it opened stands.
             (OpenRepairJob open, Opened job) when open.Details == job.Details => D.Nothing,
-            (OpenRepairJob, Opened) => D.Refuse(RefusalCode.JobAlreadyOpened, "A repair job with this id was already opened for another claim or ruling."),
+            (OpenRepairJob, Opened) => D.Refuse(RepairDispatchRefusalCode.JobAlreadyOpened, "A repair job with this id was already opened for another claim or ruling."),
 
             (CallbackDeadlineReached deadline, InProgress job) => OnCallbackDeadline(deadline, job, policy),
             (FeedbackDeadlineReached deadline, InProgress job) => OnFeedbackDeadline(deadline, job),
@@ -22,7 +23,7 @@ public static class RepairJobDecider
             (CallbackDeadlineReached or FeedbackDeadlineReached, _) => D.Nothing,
 
             (ProviderReport report, Opened job) => OnProviderReport(report, job, policy),
-            (ProviderReport, NotOpened) => D.Refuse(RefusalCode.JobNotFound, "There is no repair job with this id."),
+            (ProviderReport, NotOpened) => D.Refuse(RepairDispatchRefusalCode.JobNotFound, "There is no repair job with this id."),
 
             _ => throw new ArgumentOutOfRangeException(nameof(command), $"{command.GetType().Name} on {state.GetType().Name} is not a repair job case."),
         };
@@ -38,12 +39,16 @@ public static class RepairJobDecider
             },
             (InProgress job, RepairJobAccepted) => job with { Attempts = WithCurrent(job, attempt => attempt with { Accepted = true }) },
             (InProgress job, CustomerContacted contacted) => job with { Attempts = WithCurrent(job, attempt => attempt with { BookedFor = contacted.BookedFor }) },
+            (InProgress job, ProviderCallbackSlaBreached breached) => job with
+            {
+                Attempts = job.Attempts.SetItem(breached.Attempt - 1, job.Attempts[breached.Attempt - 1] with { CallbackBreached = true }),
+            },
             (InProgress job, DeviceReceived received) => job with { FeedbackDueAt = received.FeedbackDueAt },
             (InProgress job, RepairProgressReported progress) => job with { FeedbackDueAt = progress.NextFeedbackDueAt },
             (InProgress job, RepairJobCompleted completed) => new Completed(job.Details, job.Attempts, completed.Outcome),
             (InProgress job, RepairJobEscalated escalated) => new Escalated(job.Details, job.Attempts, escalated.Reason),
-            // Breaches, declines and refused actions are kept for the record and the scorecards; the
-            // dispatch or escalation that follows a breach or decline is what moves the job.
+            // Declines and refused actions are kept for the record and the scorecards; the dispatch or
+            // escalation that follows a breach or decline is what moves the job.
             _ => state,
         };
 
@@ -61,6 +66,13 @@ public static class RepairJobDecider
         {
             return D.Nothing;
         }
+        // Early by this service's clock (the relay's ran ahead): the breach counts from the deadline the
+        // job holds, so the message is due again then; dropping it would leave the job with this provider for ever.
+        if (deadline.Now < attempt.CallbackDeadlineAt)
+        {
+            return D.Refuse(RepairDispatchRefusalCode.CallbackDeadlineNotDue,
+                $"Attempt {attempt.Number}'s callback deadline is {attempt.CallbackDeadlineAt:O}, not yet.", attempt.CallbackDeadlineAt);
+        }
         return D.Accept([
             new ProviderCallbackSlaBreached(job.Details.JobId, attempt.Number, attempt.ProviderId, attempt.CallbackDeadlineAt, deadline.Now),
             DispatchNext(job.Details, job.Attempts, deadline.Providers, deadline.Now, policy),
@@ -69,19 +81,25 @@ public static class RepairJobDecider
 
     private static Decision<RepairJobEvent> OnFeedbackDeadline(FeedbackDeadlineReached deadline, InProgress job) =>
         // Any progress since moved FeedbackDueAt, so a deadline that no longer matches is satisfied or stale.
-        job.FeedbackDueAt == deadline.DueAt
-            ? D.Accept(Escalation(job.Details, job.Attempts, EscalationReason.FeedbackOverdue,
-                $"The provider holding the device reported no progress by {deadline.DueAt:O}.", deadline.Now))
-            : D.Nothing;
+        job.FeedbackDueAt != deadline.DueAt ? D.Nothing
+        : deadline.Now < deadline.DueAt
+            ? D.Refuse(RepairDispatchRefusalCode.FeedbackDeadlineNotDue, $"The device's report is owed by {deadline.DueAt:O}, not yet.", deadline.DueAt)
+            : D.Accept(FeedbackOverdue(job, deadline.DueAt, deadline.Now));
+
+    private static RepairJobEscalated FeedbackOverdue(InProgress job, DateTimeOffset dueAt, DateTimeOffset now) =>
+        Escalation(job.Details, job.Attempts, EscalationReason.FeedbackOverdue, $"The provider holding the device reported no progress by {dueAt:O}.", now);
 
     private static Decision<RepairJobEvent> OnProviderReport(ProviderReport report, Opened job, RepairDispatchPolicy policy)
     {
         if (job.Current is not { } attempt || attempt.ProviderId != report.ProviderId)
         {
-            var code = job.Attempts.Exists(a => a.ProviderId == report.ProviderId) ? RefusalCode.AttemptSuperseded : RefusalCode.NotYourJob;
-            var reason = code == RefusalCode.AttemptSuperseded
-                ? "This job was taken from you and dispatched to another provider; you can no longer act on it."
-                : "This job was not dispatched to you.";
+            var (code, reason) = job.Attempts.FindLast(a => a.ProviderId == report.ProviderId) switch
+            {
+                null => (RepairDispatchRefusalCode.NotYourJob, "This job was not dispatched to you."),
+                { CallbackBreached: true } yours => (RepairDispatchRefusalCode.CallbackDeadlinePassed,
+                    $"Your callback deadline passed at {yours.CallbackDeadlineAt:O}; the job was taken from you."),
+                _ => (RepairDispatchRefusalCode.AttemptSuperseded, "This job was taken from you and dispatched to another provider; you can no longer act on it."),
+            };
             return D.RefuseAndRecord(code, reason,
                 new UnauthorisedProviderActionRecorded(job.Details.JobId, report.ProviderId, report.Action, code, report.Now));
         }
@@ -90,14 +108,18 @@ public static class RepairJobDecider
         {
             // The same completion reported again (a retried request) is already done.
             (ReportCompletion completion, Completed done) when completion.Outcome == done.Outcome => D.Nothing,
-            (_, Completed done) => D.Refuse(RefusalCode.JobCompleted, $"The job is already completed ({done.Outcome})."),
-            (_, Escalated escalated) => D.Refuse(RefusalCode.JobEscalated, $"The job was escalated to the platform ({escalated.Reason}); it no longer takes reports."),
+            (_, Completed done) => D.Refuse(RepairDispatchRefusalCode.JobCompleted, $"The job is already completed ({done.Outcome})."),
+            (_, Escalated { Reason: EscalationReason.FeedbackOverdue }) => D.Refuse(RepairDispatchRefusalCode.FeedbackDeadlinePassed,
+                "The report owed on the device you hold did not come in time; the job was escalated to the platform."),
+            (_, Escalated) when attempt.CallbackBreached => D.Refuse(RepairDispatchRefusalCode.CallbackDeadlinePassed,
+                $"Your callback deadline passed at {attempt.CallbackDeadlineAt:O}; the job was escalated to the platform."),
+            (_, Escalated escalated) => D.Refuse(RepairDispatchRefusalCode.JobEscalated, $"The job was escalated to the platform ({escalated.Reason}); it no longer takes reports."),
 
             (AcceptJob, InProgress) when attempt.Accepted => D.Nothing,
             (AcceptJob accept, InProgress) => D.Accept(new RepairJobAccepted(job.Details.JobId, attempt.Number, attempt.ProviderId, accept.Now)),
 
             (DeclineJob, InProgress { FeedbackDueAt: not null }) =>
-                D.Refuse(RefusalCode.DeviceHeldByProvider, "You hold the buyer's device: report progress or completion (unrepairable if need be) instead of declining."),
+                D.Refuse(RepairDispatchRefusalCode.DeviceHeldByProvider, "You hold the buyer's device: report progress or completion (unrepairable if need be) instead of declining."),
             (DeclineJob decline, InProgress) => D.Accept([
                 new RepairJobDeclined(job.Details.JobId, attempt.Number, attempt.ProviderId, decline.Reason, decline.Now),
                 DispatchNext(job.Details, job.Attempts, decline.Providers, decline.Now, policy),
@@ -106,9 +128,17 @@ public static class RepairJobDecider
             (ReportCustomerContacted contact, InProgress) => OnCustomerContacted(contact, job.Details, attempt),
 
             (ReportDeviceReceived or ReportProgress or ReportCompletion, InProgress) when !attempt.CustomerContacted =>
-                D.Refuse(RefusalCode.CustomerNotContacted, "Report the buyer contacted, with the booked time, first."),
+                D.Refuse(RepairDispatchRefusalCode.CustomerNotContacted, "Report the buyer contacted, with the booked time, first."),
 
-            (ReportDeviceReceived, InProgress { FeedbackDueAt: not null }) => D.Nothing,
+            (ReportDeviceReceived, InProgress { FeedbackDueAt: not null } held) when report.Now < held.FeedbackDueAt => D.Nothing,
+
+            // The report owed on a held device came too late: the platform takes the job, whether the deadline
+            // message or this report is handled first, and the provider is told so.
+            (ReportDeviceReceived or ReportProgress or ReportCompletion, InProgress { FeedbackDueAt: { } due } held) when report.Now >= due =>
+                D.RefuseAndRecord(RepairDispatchRefusalCode.FeedbackDeadlinePassed,
+                    $"The report on the device you hold was owed by {due:O}; the job was escalated to the platform.",
+                    FeedbackOverdue(held, due, report.Now)),
+
             (ReportDeviceReceived received, InProgress) => D.Accept(
                 new DeviceReceived(job.Details.JobId, attempt.Number, attempt.ProviderId, received.Now, received.Now + policy.DeviceFeedbackDeadline)),
 
@@ -131,7 +161,7 @@ public static class RepairJobDecider
         {
             return booked == contact.BookedFor
                 ? D.Nothing
-                : D.Refuse(RefusalCode.AlreadyContacted, $"The buyer's contact was already reported with a visit booked for {booked:O}.");
+                : D.Refuse(RepairDispatchRefusalCode.AlreadyContacted, $"The buyer's contact was already reported with a visit booked for {booked:O}.");
         }
 
         var onTime = contact.Now <= attempt.CallbackDeadlineAt;

@@ -107,6 +107,6 @@ public abstract record RepairJobEvent
         Guid JobId,
         string ProviderId,
         ProviderAction Action,
-        RefusalCode Code,
+        RepairDispatchRefusalCode Code,
         DateTimeOffset AttemptedAt) : RepairJobEvent;
 }

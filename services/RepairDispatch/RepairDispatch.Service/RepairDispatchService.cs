@@ -10,9 +10,9 @@ using RepairDispatch.Service.Features.ProviderJobs;
 using RepairDispatch.Service.Features.ProviderReports;
 using RepairDispatch.Service.Features.Scorecards;
 using RepairDispatch.Service.Features.SeedProviders;
-using RepairDispatch.Service.Jobs;
 using RepairDispatch.Service.Providers;
 using RepairDispatch.Service.ReadModels;
+using RepairDispatch.Service.RepairJobs;
 
 namespace RepairDispatch.Service;
 
@@ -40,7 +40,7 @@ public static class RepairDispatchService
             ConfigureEventSourcing = o =>
             {
                 EventTypes.Register(o.Types);
-                o.Snapshots.Add(ProviderWorkflow.Snapshots);
+                o.Snapshots.Add(ProviderStream.Snapshots);
                 o.Types.RegisterNamespace(typeof(ClaimApproved).Assembly, "Platform.Contracts");
                 o.Migrations.AddRange(ReadModelMigrations.All);
             },
@@ -48,8 +48,9 @@ public static class RepairDispatchService
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(settings.Policy);
         builder.Services.AddSingleton<RepairDispatchMetrics>();
-        builder.Services.AddSingleton<ProviderWorkflow>();
-        builder.Services.AddSingleton<RepairJobWorkflow>();
+        builder.Services.AddSingleton<ProviderStream>();
+        builder.Services.AddSingleton<RepairJobEffects>();
+        builder.Services.AddSingleton<RepairJobStream>();
         builder.Services.AddSingleton<ProviderActions>();
         builder.Services.AddSingleton<ProviderAdministration>();
         ProviderSeeding.AddFirst(builder.Services);

@@ -1,7 +1,7 @@
 using Npgsql;
 using Platform.EventSourcing;
 using RepairDispatch.Domain;
-using RepairDispatch.Service.Jobs;
+using RepairDispatch.Service.RepairJobs;
 
 namespace RepairDispatch.Service.ReadModels;
 
@@ -37,46 +37,15 @@ public sealed record JobView(
     Platform.Contracts.Repair.V1.RepairOutcome? Outcome);
 
 /// <summary>
-/// The outbox ids of a job's scheduled deadlines not yet known to be moot, and when the provider
-/// received the device, which every feedback deadline carries.
+/// The repair_jobs table as providers query it: one row per job, rewritten from the folded state whenever the job
+/// changes. The same row is the job's lock (<see cref="JobLock"/>) and keeps its pending deadlines.
 /// </summary>
-public sealed record PendingDeadlines(Guid? Callback, Guid? Feedback, DateTimeOffset? DeviceReceivedAt)
-{
-    public static PendingDeadlines None { get; } = new(null, null, null);
-}
-
-/// <summary>The repair_jobs table: one row per job, rewritten from the folded state whenever the job changes.</summary>
 public static class JobReadModel
 {
     private const string ViewColumns = """
         job_id, attempt, status, order_id, line_id, claim_id, case_id, buyer_id, region, sku, title, category, brand, fault,
         paid_by, dispatched_at, callback_deadline_at, accepted, booked_for, feedback_due_at, outcome
         """;
-
-    /// <summary>
-    /// Makes units of work on one job take turns, the later one waiting for the earlier to commit and
-    /// then loading what it wrote. Without it, two deadlines or reports handled at once would both
-    /// decide on the same state and write the read models from it before one lost at commit; a job
-    /// not opened yet has no row, and its opening stays optimistic.
-    /// </summary>
-    public static async Task TakeTurn(Session session, Guid jobId, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand("select 1 from repair_jobs where job_id = $1 for update", session.Connection, session.Transaction);
-        command.Parameters.Add(new() { Value = jobId });
-        await command.ExecuteNonQueryAsync(ct);
-    }
-
-    public static async Task<PendingDeadlines> Deadlines(Session session, Guid jobId, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(
-            "select callback_deadline_message, feedback_deadline_message, device_received_at from repair_jobs where job_id = $1", session.Connection, session.Transaction);
-        command.Parameters.Add(new() { Value = jobId });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct)
-            ? new PendingDeadlines(reader.IsDBNull(0) ? null : reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetGuid(1),
-                reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2))
-            : PendingDeadlines.None;
-    }
 
     public static async Task Upsert(Session session, RepairJob.Opened job, PendingDeadlines deadlines, DateTimeOffset now, CancellationToken ct)
     {

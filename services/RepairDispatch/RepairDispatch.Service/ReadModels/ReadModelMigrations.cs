@@ -3,8 +3,9 @@ using Platform.EventSourcing;
 namespace RepairDispatch.Service.ReadModels;
 
 /// <summary>
-/// The read models, written in the same transaction as the events they follow, so they are never
-/// behind the streams and never skip an event.
+/// The service's tables, written in the same transaction as the events they follow, so they are never
+/// behind the streams and never skip an event: the query tables, whose rows also carry the providers'
+/// capacity (<see cref="Providers.ProviderCapacity"/>) and the jobs' locks (<see cref="RepairJobs.JobLock"/>).
 /// </summary>
 public static class ReadModelMigrations
 {
@@ -70,12 +71,9 @@ public static class ReadModelMigrations
                 feedback_deadline_message uuid,
                 device_received_at timestamptz,
                 updated_at timestamptz not null);
-            -- Provider requests already carried out under an Idempotency-Key; a repeat answers as the first did.
-            create table if not exists idempotent_requests (
-                request_id uuid primary key,
-                recorded_at timestamptz not null);
-
             create index if not exists repair_jobs_provider on repair_jobs (provider_id, dispatched_at) where status = 'InProgress';
             """),
+        // Requests under an Idempotency-Key are the platform's idempotency_records now; version 1 made this table.
+        new(Component, 2, "drop table if exists idempotent_requests;"),
     ];
 }

@@ -2,10 +2,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Npgsql;
-using Platform.EventSourcing;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Http;
 using RepairDispatch.Domain;
-using RepairDispatch.Service.Http;
 using RepairDispatch.Service.Providers;
 using RepairDispatch.Service.ReadModels;
 
@@ -36,8 +35,8 @@ public static class ProviderAdministrationEndpoints
                     errors["id"] = [$"A provider id is {ProviderIds.Rule}."];
                 }
                 return errors.Count > 0
-                    ? Task.FromResult(Problems.Invalid(errors))
-                    : admin.Run(body!.Id!, now => new ProviderCommand.RegisterProvider(body.Id!, body.Regions!, body.Categories!, body.Capacity!.Value, now),
+                    ? Task.FromResult<IResult>(Results.ValidationProblem(errors))
+                    : admin.Run("register-provider", body!.Id!, now => new ProviderCommand.RegisterProvider(body.Id!, body.Regions!, body.Categories!, body.Capacity!.Value, now),
                         created: true, ct);
             })
             .WithName("RegisterProvider").WithSummary("Registers a provider (operators); registering the same terms again changes nothing");
@@ -50,20 +49,20 @@ public static class ProviderAdministrationEndpoints
                 }
                 var errors = Terms(body?.Regions, body?.Categories, body?.Capacity);
                 return errors.Count > 0
-                    ? Task.FromResult(Problems.Invalid(errors))
-                    : admin.Run(id, now => new ProviderCommand.UpdateProvider(id, body!.Regions!, body.Categories!, body.Capacity!.Value, now), created: false, ct);
+                    ? Task.FromResult<IResult>(Results.ValidationProblem(errors))
+                    : admin.Run("update-provider", id, now => new ProviderCommand.UpdateProvider(id, body!.Regions!, body.Categories!, body.Capacity!.Value, now), created: false, ct);
             })
             .WithName("UpdateProvider").WithSummary("Changes a provider's regions, categories and capacity (operators)");
 
         providers.MapPost("/{id}/suspend", (string id, SuspendProviderRequest? body, HttpContext http, ProviderAdministration admin, CancellationToken ct) =>
                 NotOperator(http) is { } forbidden ? Task.FromResult(forbidden)
                 : string.IsNullOrWhiteSpace(body?.Reason) ? Task.FromResult(Problems.Invalid("reason", "Say why the provider is suspended."))
-                : admin.Run(id, now => new ProviderCommand.SuspendProvider(id, body.Reason.Trim(), now), created: false, ct))
+                : admin.Run("suspend-provider", id, now => new ProviderCommand.SuspendProvider(id, body.Reason.Trim(), now), created: false, ct))
             .WithName("SuspendProvider").WithSummary("Stops dispatching new jobs to a provider (operators)");
 
         providers.MapPost("/{id}/reactivate", (string id, HttpContext http, ProviderAdministration admin, CancellationToken ct) =>
                 NotOperator(http) is { } forbidden ? Task.FromResult(forbidden)
-                : admin.Run(id, now => new ProviderCommand.ReactivateProvider(id, now), created: false, ct))
+                : admin.Run("reactivate-provider", id, now => new ProviderCommand.ReactivateProvider(id, now), created: false, ct))
             .WithName("ReactivateProvider").WithSummary("Dispatches to a suspended provider again, its earlier breaches forgiven (operators)");
 
         providers.MapGet("/", async (HttpContext http, NpgsqlDataSource dataSource, RepairDispatchPolicy policy, CancellationToken ct) =>
@@ -73,14 +72,13 @@ public static class ProviderAdministrationEndpoints
         providers.MapGet("/{id}", async (string id, HttpContext http, NpgsqlDataSource dataSource, RepairDispatchPolicy policy, CancellationToken ct) =>
                 NotOperator(http) ?? (await ProviderReadModel.Get(dataSource, id, policy.QualityScore, ct) is { } provider
                     ? Results.Ok(provider)
-                    : Problems.NoProvider(id)))
+                    : ProviderAccess.NoProvider(id)))
             .WithName("GetProvider").WithSummary("One provider with its status, open jobs and quality score (operators)");
 
         return app;
     }
 
-    private static IResult? NotOperator(HttpContext http) =>
-        http.GetCaller().Is(PlatformRoles.Operator) ? null : Problems.Forbidden("Only operators manage repair providers.");
+    private static IResult? NotOperator(HttpContext http) => ProviderAccess.NotOperator(http.GetCaller());
 
     /// <summary>The terms of service named field by field, before the decider sees them.</summary>
     private static Dictionary<string, string[]> Terms(IReadOnlyList<string>? regions, IReadOnlyList<string>? categories, int? capacity)
@@ -103,39 +101,26 @@ public static class ProviderAdministrationEndpoints
 }
 
 /// <summary>Runs an operator's command on a provider's stream and answers with the provider as it now stands.</summary>
-public sealed class ProviderAdministration(EventStore store, ProviderWorkflow providers, RepairDispatchPolicy policy, TimeProvider clock)
+public sealed class ProviderAdministration(RequestPipeline pipeline, ProviderStream providers, RepairDispatchPolicy policy, TimeProvider clock)
 {
-    private const int Attempts = 10;
-
-    public async Task<IResult> Run(string providerId, Func<DateTimeOffset, ProviderCommand> command, bool created, CancellationToken ct)
+    public Task<IResult> Run(string handler, string providerId, Func<DateTimeOffset, ProviderCommand> command, bool created, CancellationToken ct)
     {
         if (!ProviderIds.IsValid(providerId))
         {
-            return Problems.NoProvider(providerId);
+            return Task.FromResult(ProviderAccess.NoProvider(providerId));
         }
-        var outcome = await Conflicts.Retry<ProviderOutcome?>(async () =>
+        return pipeline.Run(handler, async (work, ct) =>
         {
-            await using var session = await store.OpenSession(correlationId: null, ct);
-            var now = clock.GetUtcNow();
-            var result = await providers.Manage(session, providerId, command(now), now, ct);
-            if (result.Decision.Events.Count > 0)
+            var handled = await work.Handle(providers.Aggregate, ProviderStream.StreamId(providerId),
+                provider => ProviderDecider.Decide(command(clock.GetUtcNow()), provider, policy), ct);
+            if (handled.Refusal is { } refusal)
             {
-                await session.Commit(ct);
+                return refusal.Is(RepairDispatchRefusalCode.ProviderNotFound) ? ProviderAccess.NoProvider(providerId) : Problems.Refused(refusal);
             }
-            return result;
-        }, Attempts, _ => null);
-
-        if (outcome is null)
-        {
-            return Problems.Contended();
-        }
-        if (outcome.Decision is Decision<ProviderEvent>.Refused { Refusal: var refusal })
-        {
-            return refusal.Code == RefusalCode.ProviderNotFound ? Problems.NoProvider(providerId) : Problems.Refused(refusal);
-        }
-        var view = await ProviderReadModel.Get(store.DataSource, providerId, policy.QualityScore, ct);
-        return created && outcome.Decision.Events.Count > 0
-            ? Results.Created($"/providers/{providerId}", view)
-            : Results.Ok(view);
+            var view = await ProviderReadModel.Get(work.Session, providerId, policy.QualityScore, ct);
+            return created && handled.Decision.Events.Count > 0
+                ? Results.Created($"/providers/{providerId}", view)
+                : Results.Ok(view);
+        }, ct);
     }
 }

@@ -1,48 +1,36 @@
 using MassTransit;
 using Platform.Contracts.Warranty.V1;
-using Platform.EventSourcing;
+using Platform.Domain;
+using Platform.EventSourcing.Pipeline;
 using RepairDispatch.Domain;
-using RepairDispatch.Service.Jobs;
+using RepairDispatch.Service.RepairJobs;
 
 namespace RepairDispatch.Service.Features.OpenJobForClaim;
 
 /// <summary>A repair approved under the national joint warranty or an extended warranty opens a job and dispatches it.</summary>
-public sealed class ClaimApprovedConsumer(EventStore store, RepairJobWorkflow jobs) : IConsumer<ClaimApproved>
+public sealed class ClaimApprovedConsumer(MessagePipeline pipeline, RepairJobStream jobs) : IConsumer<ClaimApproved>
 {
     public const string Consumer = "repairdispatch-claim-approved";
 
-    public async Task Consume(ConsumeContext<ClaimApproved> context)
+    public Task Consume(ConsumeContext<ClaimApproved> context)
     {
-        var claim = context.Message;
         // Returns, replacements and merchant-answered repairs are the merchant's to carry out, not a provider's.
-        if (claim.RemedyGranted != Remedy.Repair || claim.AnsweredBy is not (ResponsibleParty.Brand or ResponsibleParty.ExtendedWarrantyProgramme))
+        if (context.Message is not { RemedyGranted: Remedy.Repair, AnsweredBy: ResponsibleParty.Brand or ResponsibleParty.ExtendedWarrantyProgramme })
         {
-            return;
+            return Task.CompletedTask;
         }
-
-        var ct = context.CancellationToken;
-        await using var session = await store.OpenSession(context, Consumer, ct);
-        if (await session.AlreadyConsumed(ct))
+        return pipeline.Consume(context, Consumer, async (work, claim, ct) =>
         {
-            return;
-        }
-        var request = new RepairRequest(claim.OrderId, claim.LineId, claim.BuyerId, claim.ShippingRegion, claim.Category, claim.Brand,
-            claim.Sku, claim.Title, claim.FaultDescription);
-        if (RepairRequests.Missing(request, claim.ClaimId) is { } missing)
-        {
-            session.RecordRefusal(claim, "IncompleteClaim", $"The approved claim has no {missing}; a provider cannot be chosen or briefed without it.");
-            await session.Commit(ct);
-            return;
-        }
-
-        var jobId = NameBasedIds.JobForClaim(claim.ClaimId);
-        var payer = claim.AnsweredBy == ResponsibleParty.Brand ? RepairPayer.Brand : RepairPayer.ExtendedWarrantyProgramme;
-        var outcome = await jobs.Run(session, jobId, request,
-            job => new RepairJobCommand.OpenForApprovedClaim(jobId, claim.ClaimId, request, payer, job.Providers, job.Now), ct);
-        if (outcome.Refusal is { } refusal)
-        {
-            session.RecordRefusal(claim, refusal.Code.ToString(), refusal.Reason);
-        }
-        await jobs.Commit(session, outcome, ct);
+            var request = new RepairRequest(claim.OrderId, claim.LineId, claim.BuyerId, claim.ShippingRegion, claim.Category, claim.Brand,
+                claim.Sku, claim.Title, claim.FaultDescription);
+            if (RepairRequests.Missing(request, claim.ClaimId) is { } missing)
+            {
+                return Refusal.Of(RepairDispatchRefusalCode.IncompleteClaim, $"The approved claim has no {missing}; a provider cannot be chosen or briefed without it.");
+            }
+            var jobId = NameBasedIds.JobForClaim(claim.ClaimId);
+            var payer = claim.AnsweredBy == ResponsibleParty.Brand ? RepairPayer.Brand : RepairPayer.ExtendedWarrantyProgramme;
+            return (await jobs.Handle(work, jobId, request,
+                job => new RepairJobCommand.OpenForApprovedClaim(jobId, claim.ClaimId, request, payer, job.Providers, job.Now), ct)).Refusal;
+        });
     }
 }

@@ -3,8 +3,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Npgsql;
 using Platform.ServiceDefaults;
-using RepairDispatch.Service.Http;
+using Platform.ServiceDefaults.Http;
 using RepairDispatch.Service.ReadModels;
+using RepairDispatch.Service.RepairJobs;
 
 namespace RepairDispatch.Service.Features.ProviderJobs;
 
@@ -29,7 +30,7 @@ public static class ProviderJobEndpoints
                 {
                     return Problems.Forbidden("Only repair providers read repair jobs.");
                 }
-                return await JobReadModel.Get(dataSource, id, caller.SubjectId, ct) is { } job ? Results.Ok(job) : Problems.NoJob(id);
+                return await JobReadModel.Get(dataSource, id, caller.SubjectId, ct) is { } job ? Results.Ok(job) : JobAccess.NoJob(id);
             })
             .WithName("GetMyJob").WithSummary("One job, if its current attempt is the calling provider's").WithTags("Provider jobs");
 

@@ -1,7 +1,8 @@
 using MassTransit;
-using Platform.EventSourcing;
+using Platform.Domain;
+using Platform.EventSourcing.Pipeline;
 using RepairDispatch.Domain;
-using RepairDispatch.Service.Jobs;
+using RepairDispatch.Service.RepairJobs;
 using static RepairDispatch.Domain.RepairJobCommand;
 using C = Platform.Contracts.Repair.V1;
 
@@ -12,7 +13,7 @@ namespace RepairDispatch.Service.Features.ProviderReports;
 /// only what is sent to it, never the RepairJobCompleted this service publishes itself.
 /// </summary>
 [ExcludeFromConfigureEndpoints]
-public sealed class ProviderReportConsumer(EventStore store, RepairJobWorkflow jobs) :
+public sealed class ProviderReportConsumer(MessagePipeline pipeline, RepairJobStream jobs) :
     IConsumer<C.JobAccepted>,
     IConsumer<C.JobDeclined>,
     IConsumer<C.CustomerContacted>,
@@ -69,34 +70,11 @@ public sealed class ProviderReportConsumer(EventStore store, RepairJobWorkflow j
     /// The time that counts is this service's clock when the report arrives, not the time written in
     /// the report: a provider must not be able to call itself on time.
     /// </remarks>
-    private async Task Report<T>(ConsumeContext<T> context, Guid jobId, string? providerId, string? invalid, Func<JobSnapshot, RepairJobCommand> command)
-        where T : class
-    {
-        var ct = context.CancellationToken;
-        await using var session = await store.OpenSession(context, Queue, ct);
-        if (await session.AlreadyConsumed(ct))
-        {
-            return;
-        }
-        if (string.IsNullOrWhiteSpace(providerId))
-        {
-            session.RecordRefusal(context.Message, nameof(RefusalCode.MissingProviderId), "A report must name the reporting provider.");
-            await session.Commit(ct);
-            return;
-        }
-        if (invalid is not null)
-        {
-            session.RecordRefusal(context.Message, "InvalidReport", invalid);
-            await session.Commit(ct);
-            return;
-        }
-
-        var outcome = await jobs.Run(session, jobId, opening: null, command, ct);
-        if (outcome.Refusal is { } refusal)
-        {
+    private Task Report<T>(ConsumeContext<T> context, Guid jobId, string? providerId, string? invalid, Func<JobToDecide, RepairJobCommand> command)
+        where T : class =>
+        pipeline.Consume(context, Queue, async (work, _, ct) =>
+            string.IsNullOrWhiteSpace(providerId) ? Refusal.Of(RepairDispatchRefusalCode.MissingProviderId, "A report must name the reporting provider.")
+            : invalid is not null ? Refusal.Of(RepairDispatchRefusalCode.InvalidReport, invalid)
             // Kept with the report as sent; for an action on another provider's job the job's stream also records who tried.
-            session.RecordRefusal(context.Message, refusal.Code.ToString(), refusal.Reason);
-        }
-        await jobs.Commit(session, outcome, ct);
-    }
+            : (await jobs.Handle(work, jobId, opening: null, command, ct)).Refusal);
 }

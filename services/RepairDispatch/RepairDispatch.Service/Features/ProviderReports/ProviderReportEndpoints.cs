@@ -1,12 +1,13 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Platform.Domain;
 using Platform.EventSourcing;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Http;
 using RepairDispatch.Domain;
-using RepairDispatch.Service.Http;
-using RepairDispatch.Service.Jobs;
 using RepairDispatch.Service.ReadModels;
+using RepairDispatch.Service.RepairJobs;
 using static RepairDispatch.Domain.RepairJobCommand;
 
 namespace RepairDispatch.Service.Features.ProviderReports;
@@ -77,17 +78,15 @@ public static class ProviderReportEndpoints
     }
 }
 
-/// <summary>Carries out one provider request on a job: the checks every report shares, then the job's workflow.</summary>
-public sealed class ProviderActions(EventStore store, RepairJobWorkflow jobs, TimeProvider clock)
+/// <summary>Carries out one provider request on a job: the checks every report shares, then the job's decision through the pipeline.</summary>
+public sealed class ProviderActions(RequestPipeline pipeline, RepairJobStream jobs, EventStore store)
 {
-    private const int Attempts = 10;
-
     public async Task<IResult> Run(
         HttpContext http,
         Guid jobId,
         string action,
         (string Field, string Message)? invalid,
-        Func<string, JobSnapshot, RepairJobCommand> command,
+        Func<string, JobToDecide, RepairJobCommand> command,
         CancellationToken ct)
     {
         var caller = http.GetCaller();
@@ -99,46 +98,19 @@ public sealed class ProviderActions(EventStore store, RepairJobWorkflow jobs, Ti
         {
             return Problems.Invalid(error.Field, error.Message);
         }
-        Guid? requestId = null;
-        if (http.Request.Headers.TryGetValue(IdempotentRequests.Header, out var keys))
-        {
-            var key = keys.ToString();
-            if (string.IsNullOrWhiteSpace(key) || key.Length > 200)
-            {
-                return Problems.Invalid(IdempotentRequests.Header, "An idempotency key is 1 to 200 characters.");
-            }
-            requestId = NameBasedIds.HttpRequest(caller.SubjectId, $"{action} {jobId}", key);
-        }
-
         var flow = await JobReadModel.FlowOf(store.DataSource, jobId, ct) ?? jobId;
-        return await Conflicts.Retry(async () =>
+        return await pipeline.Run($"provider-report-{action}", async (work, ct) =>
         {
-            await using var session = await store.OpenSession(flow, ct);
-            if (requestId is { } repeated && await IdempotentRequests.Seen(session, repeated, ct))
+            var handled = await jobs.Handle(work, jobId, opening: null, job => command(caller.SubjectId, job), ct);
+            if (handled.Decision is not Decision<RepairJobEvent>.Refused refused)
             {
                 return Results.NoContent();
             }
-
-            var outcome = await jobs.Run(session, jobId, opening: null, job => command(caller.SubjectId, job), ct);
-            switch (outcome.Decision)
+            if (refused.Events.Count > 0)
             {
-                case Decision<RepairJobEvent>.Refused { Refusal.Code: RefusalCode.JobNotFound or RefusalCode.NotYourJob or RefusalCode.AttemptSuperseded } refused:
-                    if (refused.Events.Count > 0)
-                    {
-                        session.RecordRefusal(new RefusedProviderRequest(jobId, caller.SubjectId, action), refused.Refusal.Code.ToString(), refused.Refusal.Reason);
-                        await jobs.Commit(session, outcome, ct);
-                    }
-                    return Problems.NoJob(jobId);
-                case Decision<RepairJobEvent>.Refused refused:
-                    return Problems.Refused(refused.Refusal);
+                work.Session.RecordRefusal(new RefusedProviderRequest(jobId, caller.SubjectId, action), refused.Refusal.Code, refused.Refusal.Reason);
             }
-
-            if (requestId is { } first && !await IdempotentRequests.Record(session, first, clock.GetUtcNow(), ct))
-            {
-                return Results.NoContent();
-            }
-            await jobs.Commit(session, outcome, ct);
-            return Results.NoContent();
-        }, Attempts, _ => Problems.Contended());
+            return JobAccess.NotTheCallers(refused.Refusal) ? JobAccess.NoJob(jobId) : Problems.Refused(refused.Refusal);
+        }, ct, flow);
     }
 }

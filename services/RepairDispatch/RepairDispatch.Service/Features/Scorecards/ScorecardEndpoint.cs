@@ -3,8 +3,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Npgsql;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Http;
 using RepairDispatch.Domain;
-using RepairDispatch.Service.Http;
+using RepairDispatch.Service.Providers;
 using RepairDispatch.Service.ReadModels;
 
 namespace RepairDispatch.Service.Features.Scorecards;
@@ -23,9 +24,9 @@ public static class ScorecardEndpoint
                 // Another provider's scorecard answers as a missing one would.
                 if (caller.Is(PlatformRoles.Provider) && !caller.IsParty(PlatformRoles.Provider, id))
                 {
-                    return Problems.NoProvider(id);
+                    return ProviderAccess.NoProvider(id);
                 }
-                return await ProviderReadModel.Scorecard(dataSource, id, policy.QualityScore, ct) is { } card ? Results.Ok(card) : Problems.NoProvider(id);
+                return await ProviderReadModel.Scorecard(dataSource, id, policy.QualityScore, ct) is { } card ? Results.Ok(card) : ProviderAccess.NoProvider(id);
             })
             .WithName("GetProviderScorecard")
             .WithSummary("A provider's record and quality score (operators, or the provider itself)")

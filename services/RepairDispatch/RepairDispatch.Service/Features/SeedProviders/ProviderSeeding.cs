@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Platform.EventSourcing;
+using Platform.EventSourcing.Pipeline;
+using Platform.ServiceDefaults.Http;
 using RepairDispatch.Domain;
 using RepairDispatch.Service.Providers;
 
@@ -21,7 +23,8 @@ public sealed class ProviderSeeding(
     RepairDispatchSettings settings,
     EventSourcingOptions eventSourcing,
     EventStore store,
-    ProviderWorkflow providers,
+    ProviderStream providers,
+    RepairDispatchPolicy policy,
     TimeProvider clock,
     ILogger<ProviderSeeding> logger) : IHostedService
 {
@@ -41,17 +44,15 @@ public sealed class ProviderSeeding(
             var outcome = await Conflicts.Retry(async () =>
             {
                 await using var session = await store.OpenSession(correlationId: null, cancellationToken);
-                var now = clock.GetUtcNow();
-                var result = await providers.Manage(session, id,
-                    new ProviderCommand.RegisterProvider(id, seed.Regions, seed.Categories, seed.Capacity, now), now, cancellationToken);
-                if (result.Decision.Events.Count > 0)
-                {
-                    await session.Commit(cancellationToken);
-                }
-                return result;
-            }, attempts: 10, exhausted: e => throw e);
+                var work = new UnitOfWork(session);
+                var handled = await work.Handle(providers.Aggregate, ProviderStream.StreamId(id), provider => ProviderDecider.Decide(
+                    new ProviderCommand.RegisterProvider(id, seed.Regions, seed.Categories, seed.Capacity, clock.GetUtcNow()), provider, policy), cancellationToken);
+                await session.Commit(cancellationToken);
+                work.OnCommitted();
+                return handled;
+            }, attempts: RequestPipeline.Attempts, exhausted: e => throw e);
 
-            if (outcome.Decision is Decision<ProviderEvent>.Refused { Refusal: var refusal })
+            if (outcome.Refusal is { } refusal)
             {
                 logger.LogWarning("Provider {ProviderId} from configuration was not registered: {Reason} Its registered terms stand.", id, refusal.Reason);
             }

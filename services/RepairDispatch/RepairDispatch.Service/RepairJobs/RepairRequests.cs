@@ -1,6 +1,6 @@
 using RepairDispatch.Domain;
 
-namespace RepairDispatch.Service.Jobs;
+namespace RepairDispatch.Service.RepairJobs;
 
 public static class RepairRequests
 {

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace RepairDispatch.Service.Jobs;
+namespace RepairDispatch.Service.RepairJobs;
 
 /// <summary>
 /// Ids derived from what caused them (RFC 9562 version 5), so a message delivered again, or sent
@@ -11,17 +11,12 @@ public static class NameBasedIds
 {
     private static readonly Guid ClaimJobs = Guid.Parse("2b0c4a51-5f0e-4d1e-9a55-6d1f2c9e7a01");
     private static readonly Guid RulingJobs = Guid.Parse("2b0c4a51-5f0e-4d1e-9a55-6d1f2c9e7a02");
-    private static readonly Guid HttpRequests = Guid.Parse("2b0c4a51-5f0e-4d1e-9a55-6d1f2c9e7a03");
 
     /// <summary>The repair job an approved claim opens.</summary>
     public static Guid JobForClaim(Guid claimId) => Create(ClaimJobs, claimId.ToString("D"));
 
     /// <summary>The repair job a ruling opens; apart from claim jobs, so a case and a claim with one id never share a job.</summary>
     public static Guid JobForRuling(Guid caseId) => Create(RulingJobs, caseId.ToString("D"));
-
-    /// <summary>The inbox id of an HTTP request repeated under one Idempotency-Key by one caller.</summary>
-    public static Guid HttpRequest(string caller, string operation, string idempotencyKey) =>
-        Create(HttpRequests, $"{caller}\n{operation}\n{idempotencyKey}");
 
     public static Guid Create(Guid @namespace, string name)
     {

@@ -2,7 +2,7 @@ using RepairDispatch.Domain;
 using static RepairDispatch.Domain.RepairJobEvent;
 using C = Platform.Contracts.Repair.V1;
 
-namespace RepairDispatch.Service.Jobs;
+namespace RepairDispatch.Service.RepairJobs;
 
 /// <summary>The Repair.V1 messages the job's events become.</summary>
 public static class ContractMessages
