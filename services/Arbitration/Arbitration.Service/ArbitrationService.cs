@@ -38,6 +38,7 @@ public static class ArbitrationService
             .AddSingleton(settings)
             .AddSingleton(settings.Policy)
             .AddSingleton<ArbitratorRoster>()
+            .AddSingleton<CaseStream>()
             .AddSingleton<CaseOpening>()
             .AddSingleton<ArbitrationMetrics>()
             .ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Platform.ServiceDefaults.Http;
 
 namespace Arbitration.Service.Http;
 

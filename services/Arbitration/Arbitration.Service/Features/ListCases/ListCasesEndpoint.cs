@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Npgsql;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Http;
 
 namespace Arbitration.Service.Features.ListCases;
 
