@@ -45,6 +45,12 @@ public sealed class RealTimeHost() : ArbitrationHost(clockSpeed: 1);
 public sealed class CompressedClockHost() : ArbitrationHost(clockSpeed: 100_000);
 
 /// <summary>
+/// 100,000 times real time with a 10-day respondent deadline: about 8.6 seconds, time enough to take
+/// a case's own deadline message out of the outbox before it falls due.
+/// </summary>
+public sealed class TenDayDeadlineHost() : ArbitrationHost(clockSpeed: 100_000, "--Arbitration:RespondentDeadline=10.00:00:00");
+
+/// <summary>
 /// 100,000 times real time with a 30-day respondent deadline: cases pass the 7 days after which
 /// they are stale (6 seconds) before a default ruling settles them.
 /// </summary>
