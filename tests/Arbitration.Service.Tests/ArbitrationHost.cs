@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Arbitration.Service;
-using Arbitration.Service.Http;
+using Arbitration.Service.Views;
 using Platform.Testing;
 
 namespace Arbitration.Service.Tests;

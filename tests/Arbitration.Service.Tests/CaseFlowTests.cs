@@ -2,8 +2,8 @@ using System.Net;
 using System.Text;
 using Arbitration.Domain;
 using Arbitration.Service.Cases;
-using Arbitration.Service.Http;
 using Arbitration.Service.ReadModels;
+using Arbitration.Service.Views;
 using Platform.Contracts.Arbitration.V1;
 using Platform.Testing;
 

@@ -32,6 +32,7 @@ public static class ArbitrationService
                 EventTypes.Register(o.Types);
                 o.Types.RegisterNamespace(typeof(CaseOpened).Assembly, "Platform.Contracts");
                 o.Migrations.AddRange(ReadModelMigrations.All);
+                o.Migrations.AddRange(AppealableDecisions.Migrations);
             },
         });
         builder.Services

@@ -1,5 +1,5 @@
 using Arbitration.Domain;
-using Arbitration.Service.Http;
+using Arbitration.Service.Views;
 using Microsoft.AspNetCore.Http;
 using Platform.Domain;
 using Platform.EventSourcing.Pipeline;

@@ -1,5 +1,4 @@
 using Arbitration.Domain;
-using Arbitration.Service.Http;
 using Arbitration.Service.ReadModels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

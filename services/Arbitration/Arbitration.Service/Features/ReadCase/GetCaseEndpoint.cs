@@ -1,5 +1,5 @@
 using Arbitration.Service.Cases;
-using Arbitration.Service.Http;
+using Arbitration.Service.Views;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

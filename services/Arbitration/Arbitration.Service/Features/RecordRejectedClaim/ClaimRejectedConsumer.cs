@@ -1,6 +1,5 @@
 using Arbitration.Domain;
 using Arbitration.Service.Cases;
-using Arbitration.Service.ReadModels;
 using MassTransit;
 using Platform.Contracts.Arbitration.V1;
 using Platform.Contracts.Warranty.V1;

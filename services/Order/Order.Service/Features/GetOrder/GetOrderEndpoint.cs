@@ -1,4 +1,5 @@
 using Order.Domain;
+using Order.Service.Views;
 using Platform.EventSourcing;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Http;
