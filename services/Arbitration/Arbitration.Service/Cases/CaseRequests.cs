@@ -46,6 +46,7 @@ public static class CaseRequests
     /// rules refuse in the request itself, 403 for a caller who may not do this to any case, and the
     /// answer for an absent case where saying more would tell a stranger the case exists.
     /// </summary>
+    /// <remarks>The code parses back: every refusal of the case decider is named from <see cref="CaseRefusalCode"/>.</remarks>
     public static IResult Refused(Guid caseId, Refusal refusal) => Enum.Parse<CaseRefusalCode>(refusal.Code) switch
     {
         CaseRefusalCode.NotAParty or CaseRefusalCode.CaseNotOpen => NotFound(caseId),
