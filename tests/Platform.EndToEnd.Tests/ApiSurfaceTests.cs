@@ -126,6 +126,6 @@ public sealed class ApiSurfaceTests : IAsyncLifetime
         }
         Assert.True(failures.Count == 0, $"{failures.Count} answers broke the rule:\n{string.Join('\n', failures.Take(30))}");
         var database = await env.Database(service);
-        Assert.Equal(1L, await database.Scalar<long>("select count(*) from information_schema.tables where table_name = 'events'"));
+        Assert.Equal(1L, await database.Scalar<long>("select count(*) from information_schema.tables where table_name = 'mt_events'"));
     }
 }
