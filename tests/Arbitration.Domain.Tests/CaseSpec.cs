@@ -1,3 +1,4 @@
+using Platform.Domain;
 using System.Text.Json;
 
 namespace Arbitration.Domain.Tests;
@@ -21,23 +22,25 @@ internal sealed class CaseSpec
 
     public Outcome When(CaseCommand command) => new(CaseDecider.Decide(command, state, policy), state);
 
-    internal sealed record Outcome(CaseDecision Decision, CaseState Before)
+    internal sealed record Outcome(Decision<CaseEvent> Decision, CaseState Before)
     {
         public CaseState Then(params CaseEvent[] expected)
         {
-            var accepted = Assert.IsType<CaseDecision.Accepted>(Decision);
+            var accepted = Assert.IsType<Decision<CaseEvent>.Accepted>(Decision);
             Assert.Equal(expected.Select(Json.Of), accepted.Events.Select(Json.Of));
             return accepted.Events.Aggregate(Before, CaseState.Evolve);
         }
 
         public void ThenNothing() => Then();
 
-        public CaseDecision.Refused ThenRefused(CaseRefusalCode code)
+        /// <summary>Refused with nothing recorded: a case refuses without keeping a trace in its stream.</summary>
+        public Refusal ThenRefused(CaseRefusalCode code)
         {
-            var refused = Assert.IsType<CaseDecision.Refused>(Decision);
-            Assert.Equal(code, refused.Code);
-            Assert.False(string.IsNullOrWhiteSpace(refused.Reason));
-            return refused;
+            var refused = Assert.IsType<Decision<CaseEvent>.Refused>(Decision);
+            Assert.Equal(code.ToString(), refused.Refusal.Code);
+            Assert.False(string.IsNullOrWhiteSpace(refused.Refusal.Reason));
+            Assert.Empty(refused.Events);
+            return refused.Refusal;
         }
     }
 }

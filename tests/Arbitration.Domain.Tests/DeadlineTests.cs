@@ -1,3 +1,4 @@
+using Platform.Domain;
 using static Arbitration.Domain.Tests.CaseSpec;
 using static Arbitration.Domain.Tests.Sample;
 
@@ -80,6 +81,6 @@ public class DeadlineTests
 
         var second = CaseDecider.Decide(Deadline(DeadlineAt.AddSeconds(2)), afterFirst, ArbitrationPolicy.Default);
 
-        Assert.Empty(Assert.IsType<CaseDecision.Accepted>(second).Events);
+        Assert.Empty(Assert.IsType<Decision<CaseEvent>.Accepted>(second).Events);
     }
 }

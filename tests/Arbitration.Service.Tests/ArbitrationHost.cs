@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Arbitration.Service;
-using Arbitration.Service.Http;
+using Arbitration.Service.Views;
 using Platform.Testing;
 
 namespace Arbitration.Service.Tests;
@@ -43,6 +43,12 @@ public sealed class RealTimeHost() : ArbitrationHost(clockSpeed: 1);
 
 /// <summary>100,000 times real time: the 72-hour respondent deadline passes in about 2.6 seconds.</summary>
 public sealed class CompressedClockHost() : ArbitrationHost(clockSpeed: 100_000);
+
+/// <summary>
+/// 100,000 times real time with a 10-day respondent deadline: about 8.6 seconds, time enough to take
+/// a case's own deadline message out of the outbox before it falls due.
+/// </summary>
+public sealed class TenDayDeadlineHost() : ArbitrationHost(clockSpeed: 100_000, "--Arbitration:RespondentDeadline=10.00:00:00");
 
 /// <summary>
 /// 100,000 times real time with a 30-day respondent deadline: cases pass the 7 days after which

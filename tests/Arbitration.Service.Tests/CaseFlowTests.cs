@@ -2,8 +2,8 @@ using System.Net;
 using System.Text;
 using Arbitration.Domain;
 using Arbitration.Service.Cases;
-using Arbitration.Service.Http;
 using Arbitration.Service.ReadModels;
+using Arbitration.Service.Views;
 using Platform.Contracts.Arbitration.V1;
 using Platform.Testing;
 
@@ -211,7 +211,7 @@ public sealed class CaseFlowTests(RealTimeHost host) : ArbitrationTests<RealTime
         await Eventually.Until(async () => await database.Scalar<long>("select count(*) from outbox where not scheduled") == 0,
             Timeout, "everything the service had to publish is published");
         // Opened, the buyer's statement, the arbitrator: nothing more.
-        Assert.Equal(3L, await database.Scalar<long>("select count(*) from mt_events where stream_id = $1", CaseStreams.StreamId(caseId)));
+        Assert.Equal(3L, await database.Scalar<long>("select count(*) from mt_events where stream_id = $1", CaseStream.StreamId(caseId)));
         Assert.Equal(1L, await database.Scalar<long>("select count(*) from outbox where scheduled and body->>'caseId' = $1", caseId.ToString()));
         Assert.Single(Probe.Received<CaseOpened>(), o => o.Message.CaseId == caseId);
         Assert.Single(Probe.Received<EvidenceSubmitted>(), o => o.Message.CaseId == caseId);

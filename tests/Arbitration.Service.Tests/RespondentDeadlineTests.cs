@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using Arbitration.Domain;
 using Arbitration.Service.Cases;
-using Arbitration.Service.Http;
+using Arbitration.Service.Views;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Contracts.Arbitration.V1;
 using Platform.Testing;

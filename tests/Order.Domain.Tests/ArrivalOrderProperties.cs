@@ -1,3 +1,4 @@
+using Platform.Domain;
 using FsCheck;
 using FsCheck.Fluent;
 using static Order.Domain.Tests.Sample;
@@ -28,7 +29,7 @@ public class ArrivalOrderProperties
 
             Assert.Equal(expected, Json.Of(history.State));
             Assert.Equal(1, history.Completions);
-            Assert.All(history.Decisions, decision => Assert.IsType<OrderDecision.Accepted>(decision));
+            Assert.All(history.Decisions, decision => Assert.IsType<Decision<OrderEvent>.Accepted>(decision));
         }));
     }
 

@@ -1,3 +1,4 @@
+using Platform.Domain;
 using static Order.Domain.Tests.OrderSpec;
 using static Order.Domain.Tests.Sample;
 
@@ -17,7 +18,7 @@ public class ArrivalOrderTests
                 WasCompleted(ConfirmedAt, ConfirmedBy.Buyer), PhoneWasRefunded, CoverWasRefunded,
             }.Select(Json.Of),
             history.Events.Select(Json.Of));
-        Assert.All(history.Decisions, decision => Assert.IsType<OrderDecision.Accepted>(decision));
+        Assert.All(history.Decisions, decision => Assert.IsType<Decision<OrderEvent>.Accepted>(decision));
     }
 
     [Theory]
@@ -139,7 +140,7 @@ public class ArrivalOrderTests
 
         var decision = GivenArrived(second, first).When(Placed).Decision;
 
-        var events = Assert.IsType<OrderDecision.Accepted>(decision).Events;
+        var events = Assert.IsType<Decision<OrderEvent>.Accepted>(decision).Events;
         Assert.Equal(3, events.Count);
         Assert.Equal("R5", Assert.IsType<OrderEvent.OrderLineRefunded>(events[1]).RefundId);
         var rejected = Assert.IsType<OrderEvent.ParkedTradeEventRejected>(events[2]);

@@ -1,3 +1,4 @@
+using Platform.Domain;
 using static Order.Domain.Tests.OrderSpec;
 using static Order.Domain.Tests.Sample;
 
@@ -130,7 +131,7 @@ public class CompletionTests
         var gift = new OrderLine("L3", "SKU-GIFT", "Gift sticker", "accessories", "", 0m, 1, 0, 0, null);
         var decision = GivenArrived(Placed with { Lines = [Phone, Cover, gift] }, PhoneRefund, CoverRefund).When(Confirmed).Decision;
 
-        var completed = Assert.Single(Assert.IsType<OrderDecision.Accepted>(decision).Events.OfType<OrderEvent.OrderCompleted>());
+        var completed = Assert.Single(Assert.IsType<Decision<OrderEvent>.Accepted>(decision).Events.OfType<OrderEvent.OrderCompleted>());
         Assert.Equal([("L1", false), ("L2", true), ("L3", false)], completed.Lines.Select(line => (line.Line.LineId, line.Refunded)));
     }
 

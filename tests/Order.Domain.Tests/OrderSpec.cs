@@ -1,3 +1,4 @@
+using Platform.Domain;
 using System.Text.Json;
 
 namespace Order.Domain.Tests;
@@ -25,28 +26,30 @@ internal sealed class OrderSpec
 
     public Outcome When(OrderCommand command) => new(OrderDecider.Decide(command, state, policy), state);
 
-    internal sealed record Outcome(OrderDecision Decision, OrderState Before)
+    internal sealed record Outcome(Decision<OrderEvent> Decision, OrderState Before)
     {
         public OrderState Then(params OrderEvent[] expected)
         {
-            var accepted = Assert.IsType<OrderDecision.Accepted>(Decision);
+            var accepted = Assert.IsType<Decision<OrderEvent>.Accepted>(Decision);
             Assert.Equal(expected.Select(Json.Of), accepted.Events.Select(Json.Of));
             return accepted.Events.Aggregate(Before, OrderState.Evolve);
         }
 
         public void ThenNothing() => Then();
 
-        public OrderDecision.Refused ThenRefused(OrderRefusalCode code)
+        /// <summary>Refused with nothing recorded: an order refuses without keeping a trace in its stream.</summary>
+        public Refusal ThenRefused(OrderRefusalCode code)
         {
-            var refused = Assert.IsType<OrderDecision.Refused>(Decision);
-            Assert.Equal(code, refused.Code);
-            Assert.False(string.IsNullOrWhiteSpace(refused.Reason));
-            return refused;
+            var refused = Assert.IsType<Decision<OrderEvent>.Refused>(Decision);
+            Assert.Equal(code.ToString(), refused.Refusal.Code);
+            Assert.False(string.IsNullOrWhiteSpace(refused.Refusal.Reason));
+            Assert.Empty(refused.Events);
+            return refused.Refusal;
         }
     }
 }
 
-internal sealed record History(OrderState State, IReadOnlyList<OrderEvent> Events, IReadOnlyList<OrderDecision> Decisions)
+internal sealed record History(OrderState State, IReadOnlyList<OrderEvent> Events, IReadOnlyList<Decision<OrderEvent>> Decisions)
 {
     public static History Run(IEnumerable<OrderCommand> commands) => Run(commands, OrderPolicy.Default);
 
@@ -54,12 +57,12 @@ internal sealed record History(OrderState State, IReadOnlyList<OrderEvent> Event
     {
         var state = OrderState.Initial;
         var events = new List<OrderEvent>();
-        var decisions = new List<OrderDecision>();
+        var decisions = new List<Decision<OrderEvent>>();
         foreach (var command in commands)
         {
             var decision = OrderDecider.Decide(command, state, policy);
             decisions.Add(decision);
-            if (decision is OrderDecision.Accepted accepted)
+            if (decision is Decision<OrderEvent>.Accepted accepted)
             {
                 events.AddRange(accepted.Events);
                 state = accepted.Events.Aggregate(state, OrderState.Evolve);

@@ -62,7 +62,7 @@ public sealed class AutomaticConfirmationTests() : OrderServiceTest(clockSpeed: 
     }
 
     [Fact]
-    public async Task A_confirmation_delivered_before_its_time_completes_nothing_and_falls_due_again_then()
+    public async Task A_confirmation_delivered_before_its_time_completes_nothing_and_is_scheduled_again_for_then()
     {
         var order = NewOrder();
         // Shipped some days ahead of the clock, so the early message surely comes before the due time.
@@ -70,28 +70,23 @@ public sealed class AutomaticConfirmationTests() : OrderServiceTest(clockSpeed: 
         var dueAt = shipped.ShippedAt + AutoConfirmAfter;
         await Publish(order.Placed, shipped);
         await WaitShipped(order.OrderId);
+        // The one scheduled at shipping is taken away: only the early message, scheduled again, can complete the order.
+        Assert.Equal(1L, await DropScheduledConfirmations(order.OrderId));
 
+        // What a relay whose clock runs ahead would deliver: the confirmation, long before this service's clock reaches it.
         var early = Guid.NewGuid();
-        await Probe.Publish(new AutomaticReceiptConfirmationDue { OrderId = order.OrderId, DueAt = Env.TimeProvider.GetUtcNow() }, early);
+        await Probe.Publish(new AutomaticReceiptConfirmationDue { OrderId = order.OrderId, DueAt = dueAt }, early);
         await WaitConsumed(early, AutomaticReceiptConfirmationConsumer.Name);
+        Assert.Equal(OrderStatus.Shipped, (await ReadOrder(order.OrderId)).Status);
 
-        // The probe hears its own early message, the one scheduled at shipping, and the one scheduled again.
-        await Eventually.Until(() => DueMessages(order.OrderId).Count == 3, Patience, "the early confirmation falls due again");
-        Assert.All(DueMessages(order.OrderId).Skip(1), due => Assert.Equal(dueAt, due.Message.DueAt));
         var completed = await Completion(order.OrderId);
         Assert.Equal((dueAt, ReceiptConfirmedBy.System), (completed.CompletedAt, completed.ConfirmedBy));
-        foreach (var due in DueMessages(order.OrderId))
-        {
-            await WaitConsumed(due.MessageId!.Value, AutomaticReceiptConfirmationConsumer.Name);
-        }
+        Assert.True(Env.TimeProvider.GetUtcNow() >= dueAt, "completed no sooner than it was due");
         var witness = NewOrder();
         await Publish(witness.Placed, witness.Confirmed);
         await Completion(witness.OrderId);
         Assert.Single(CompletionsOf(order.OrderId));
     }
-
-    private List<Observed<AutomaticReceiptConfirmationDue>> DueMessages(string orderId) =>
-        [.. Probe.Received<AutomaticReceiptConfirmationDue>().Where(o => o.Message.OrderId == orderId).OrderBy(o => o.At)];
 
     private async Task WaitShipped(string orderId)
     {

@@ -1,12 +1,12 @@
+using Platform.Domain;
 using static Arbitration.Domain.CaseCommand;
-using static Arbitration.Domain.CaseDecision;
 using static Arbitration.Domain.CaseRefusalCode;
 
 namespace Arbitration.Domain;
 
 public static class CaseDecider
 {
-    public static CaseDecision Decide(CaseCommand command, CaseState state, ArbitrationPolicy policy) =>
+    public static Decision<CaseEvent> Decide(CaseCommand command, CaseState state, ArbitrationPolicy policy) =>
         (command, state) switch
         {
             (OpenCase open, { File: null }) => Open(open, policy),
@@ -21,7 +21,7 @@ public static class CaseDecider
             _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Unknown case command"),
         };
 
-    private static CaseDecision Open(OpenCase open, ArbitrationPolicy policy)
+    private static Decision<CaseEvent> Open(OpenCase open, ArbitrationPolicy policy)
     {
         var missing = MissingFieldOf(open);
         return missing is not null
@@ -54,7 +54,7 @@ public static class CaseDecider
     private static bool SameOpening(OpenCase open, CaseFile file) =>
         open.OrderId == file.OrderId && open.LineId == file.LineId && open.BuyerId == file.BuyerId && open.Origin == file.Origin;
 
-    private static CaseDecision Submit(SubmitEvidence submit, CaseFile file, CaseState state)
+    private static Decision<CaseEvent> Submit(SubmitEvidence submit, CaseFile file, CaseState state)
     {
         CaseSide? side = submit.Actor switch
         {
@@ -96,7 +96,7 @@ public static class CaseDecider
                 file.CaseId, party, submit.Actor.Id, submit.Links, submit.Statement, submit.Now));
     }
 
-    private static CaseDecision Assign(AssignArbitrator assign, CaseState state) => state switch
+    private static Decision<CaseEvent> Assign(AssignArbitrator assign, CaseState state) => state switch
     {
         _ when IsMissing(assign.ArbitratorId) => Refuse(MissingField, "the arbitrator is missing"),
         { ArbitratorId: { } assigned } when assigned == assign.ArbitratorId => NoChange,
@@ -109,7 +109,7 @@ public static class CaseDecider
     // Every arbitrator has authority over every case (DOMAIN.md, "Who may do what"); assignment
     // shares out the work. Once a case is assigned only its arbitrator rules, so two never work on it
     // at once; before that any arbitrator may, so a failed assignment cannot leave a case stuck.
-    private static CaseDecision Rule(IssueRuling issue, CaseFile file, CaseState state)
+    private static Decision<CaseEvent> Rule(IssueRuling issue, CaseFile file, CaseState state)
     {
         if (issue.Actor.Role != ActorRole.Arbitrator)
         {
@@ -143,7 +143,7 @@ public static class CaseDecider
         return Accept(new CaseEvent.CaseRuled(file.CaseId, issue.Verdict, issue.Rationale, issue.Actor.Id, issue.Now));
     }
 
-    private static CaseDecision? InvalidVerdict(Verdict? verdict) => verdict switch
+    private static Decision<CaseEvent>? InvalidVerdict(Verdict? verdict) => verdict switch
     {
         null => Refuse(MissingField, "the ruling names no verdict"),
         Verdict.ForBuyer { Remedy: null } => Refuse(MissingField, "a ruling for the buyer needs a remedy"),
@@ -152,7 +152,7 @@ public static class CaseDecider
         _ => null,
     };
 
-    private static CaseDecision EnforceDeadline(EnforceRespondentDeadline deadline, CaseFile file, CaseState state) => state switch
+    private static Decision<CaseEvent> EnforceDeadline(EnforceRespondentDeadline deadline, CaseFile file, CaseState state) => state switch
     {
         { Ruling: not null } or { RespondentAnsweredAt: not null } => NoChange,
         // Refused rather than ignored, so that an early delivery is scheduled again instead of lost.
@@ -167,12 +167,12 @@ public static class CaseDecider
             file.RespondentDeadlineAt)),
     };
 
-    private static readonly CaseDecision NoChange = new Accepted([]);
+    private static Decision<CaseEvent> NoChange => Decide<CaseEvent>.Nothing;
 
-    private static CaseDecision Accept(params CaseEvent[] events) => new Accepted(events);
+    private static Decision<CaseEvent> Accept(params IReadOnlyList<CaseEvent> events) => Decide<CaseEvent>.Accept(events);
 
-    private static CaseDecision Refuse(CaseRefusalCode code, string reason, DateTimeOffset? retryAt = null) =>
-        new Refused(code, reason, retryAt);
+    private static Decision<CaseEvent> Refuse(CaseRefusalCode code, string reason, DateTimeOffset? retryAt = null) =>
+        Decide<CaseEvent>.Refuse(code, reason, retryAt);
 
     private static bool IsMissing(string? value) => string.IsNullOrWhiteSpace(value);
 }

@@ -41,10 +41,10 @@ public sealed class ArbitrationMetrics
         meter.CreateObservableGauge(StaleCasesName, ObserveStaleCases, "{case}", "Cases open without a ruling for longer than Arbitration:StaleAfter");
     }
 
-    /// <summary>Counts what a committed unit of work did; call only after the commit.</summary>
-    public void Record(CaseChange change)
+    /// <summary>Counts what a committed unit of work recorded; called only after the commit, so a retried one counts once.</summary>
+    public void Count(IReadOnlyList<CaseEvent> recorded)
     {
-        foreach (var @event in change.Events)
+        foreach (var @event in recorded)
         {
             switch (@event)
             {

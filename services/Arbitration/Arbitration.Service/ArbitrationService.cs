@@ -32,12 +32,14 @@ public static class ArbitrationService
                 EventTypes.Register(o.Types);
                 o.Types.RegisterNamespace(typeof(CaseOpened).Assembly, "Platform.Contracts");
                 o.Migrations.AddRange(ReadModelMigrations.All);
+                o.Migrations.AddRange(AppealableDecisions.Migrations);
             },
         });
         builder.Services
             .AddSingleton(settings)
             .AddSingleton(settings.Policy)
             .AddSingleton<ArbitratorRoster>()
+            .AddSingleton<CaseStream>()
             .AddSingleton<CaseOpening>()
             .AddSingleton<ArbitrationMetrics>()
             .ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));

@@ -1,12 +1,12 @@
 using System.Collections.Immutable;
-using static Order.Domain.OrderDecision;
+using Platform.Domain;
 using static Order.Domain.OrderRefusalCode;
 
 namespace Order.Domain;
 
 public static class OrderDecider
 {
-    public static OrderDecision Decide(OrderCommand command, OrderState state, OrderPolicy policy) =>
+    public static Decision<OrderEvent> Decide(OrderCommand command, OrderState state, OrderPolicy policy) =>
         Invalid(command) ?? (command, state) switch
         {
             (TradeEvent.OrderPlaced placed, { Placement: null }) => Place(placed, state, policy),
@@ -28,7 +28,7 @@ public static class OrderDecider
             _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Unknown order command"),
         };
 
-    private static OrderDecision Place(TradeEvent.OrderPlaced placed, OrderState state, OrderPolicy policy)
+    private static Decision<OrderEvent> Place(TradeEvent.OrderPlaced placed, OrderState state, OrderPolicy policy)
     {
         var events = new List<OrderEvent>
         {
@@ -40,13 +40,14 @@ public static class OrderDecider
         {
             var decision = Decide(parked, current, policy);
             // Refusing the placement for one bad parked event would lose the order; keep both apart instead.
-            IReadOnlyList<OrderEvent> effects = decision is Refused refused
-                ? [new OrderEvent.ParkedTradeEventRejected(placed.OrderId, parked, refused.Code, refused.Reason)]
-                : ((Accepted)decision).Events;
+            // The code parses back: every refusal of this decider is named from OrderRefusalCode.
+            IReadOnlyList<OrderEvent> effects = decision.RefusalOrNull is { } refusal
+                ? [new OrderEvent.ParkedTradeEventRejected(placed.OrderId, parked, Enum.Parse<OrderRefusalCode>(refusal.Code), refusal.Reason)]
+                : decision.Events;
             events.AddRange(effects);
             current = effects.Aggregate(current, OrderState.Evolve);
         }
-        return new Accepted(events);
+        return Accept([.. events]);
     }
 
     // The order the trade system produced them in, by its own times, whatever order they arrived in:
@@ -77,7 +78,7 @@ public static class OrderDecider
         _ => throw new ArgumentOutOfRangeException(nameof(trade), trade, "Unknown trade event"),
     };
 
-    private static OrderDecision Park(TradeEvent trade, OrderState state) =>
+    private static Decision<OrderEvent> Park(TradeEvent trade, OrderState state) =>
         state.Parked.Find(parked => SameFact(parked, trade)) switch
         {
             null => Accept(new OrderEvent.TradeEventParked(trade.OrderId, trade)),
@@ -93,15 +94,15 @@ public static class OrderDecider
             ? refundA.RefundId == refundB.RefundId
             : a.GetType() == b.GetType();
 
-    private static OrderDecision Once(string what, DateTimeOffset? recorded, DateTimeOffset arriving, params OrderEvent[] events) =>
+    private static Decision<OrderEvent> Once(string what, DateTimeOffset? recorded, DateTimeOffset arriving, params OrderEvent[] events) =>
         recorded switch
         {
-            null => new Accepted(events),
+            null => Accept(events),
             { } at when at == arriving => NoChange,
             { } at => Refuse(ConflictingTradeEvent, $"{what} was already recorded at {at:O}; this one says {arriving:O}; the first stands"),
         };
 
-    private static OrderDecision ConfirmByBuyer(
+    private static Decision<OrderEvent> ConfirmByBuyer(
         TradeEvent.OrderReceiptConfirmed confirmed, OrderPlacement placement, OrderState state) =>
         state is { Completion: not null, ReceiptConfirmedAt: null }
             ? NoChange // The system confirmed first; the transaction already succeeded.
@@ -112,7 +113,7 @@ public static class OrderDecider
     // An early delivery of the scheduled message (clock skew, a relay that runs ahead) is refused
     // with RetryAt rather than accepted with no events: a consumed no-op would leave the order never
     // completing automatically, while a refusal tells the service to schedule it again.
-    private static OrderDecision ConfirmAutomatically(OrderCommand.ConfirmReceiptAutomatically confirm, OrderState state) =>
+    private static Decision<OrderEvent> ConfirmAutomatically(OrderCommand.ConfirmReceiptAutomatically confirm, OrderState state) =>
         state switch
         {
             // Completed at the due time, not at delivery: a late scheduler must not move d0.
@@ -133,7 +134,7 @@ public static class OrderDecider
             at,
             by);
 
-    private static OrderDecision Refund(TradeEvent.OrderLineRefunded refund, OrderPlacement placement, OrderState state)
+    private static Decision<OrderEvent> Refund(TradeEvent.OrderLineRefunded refund, OrderPlacement placement, OrderState state)
     {
         var arriving = new LineRefund(refund.RefundId, refund.LineId, refund.Amount, refund.RefundedAt);
         if (state.Refunds.Find(earlier => earlier.RefundId == refund.RefundId) is { } earlier)
@@ -165,7 +166,7 @@ public static class OrderDecider
             == placement
         && placed.Lines.SequenceEqual(placement.Lines);
 
-    private static OrderDecision? Invalid(OrderCommand command) => command switch
+    private static Decision<OrderEvent>? Invalid(OrderCommand command) => command switch
     {
         _ when IsMissing(command.OrderId) => Refuse(MissingField, "the order id is missing"),
         TradeEvent.OrderPlaced placed => InvalidPlacement(placed),
@@ -180,7 +181,7 @@ public static class OrderDecider
         _ => null,
     };
 
-    private static OrderDecision? InvalidPlacement(TradeEvent.OrderPlaced placed)
+    private static Decision<OrderEvent>? InvalidPlacement(TradeEvent.OrderPlaced placed)
     {
         var order = $"order {placed.OrderId}";
         if (IsMissing(placed.BuyerId)) return Refuse(MissingField, $"{order}: the buyer is missing");
@@ -196,7 +197,7 @@ public static class OrderDecider
             : null;
     }
 
-    private static OrderDecision? InvalidLine(string order, OrderLine? line) => line switch
+    private static Decision<OrderEvent>? InvalidLine(string order, OrderLine? line) => line switch
     {
         null => Refuse(MissingField, $"{order} has an empty line"),
         _ when IsMissing(line.LineId) => Refuse(MissingField, $"{order}: a line has no line id"),
@@ -218,12 +219,12 @@ public static class OrderDecider
         _ => null,
     };
 
-    private static readonly OrderDecision NoChange = new Accepted([]);
+    private static Decision<OrderEvent> NoChange => Decide<OrderEvent>.Nothing;
 
-    private static OrderDecision Accept(params OrderEvent[] events) => new Accepted(events);
+    private static Decision<OrderEvent> Accept(params IReadOnlyList<OrderEvent> events) => Decide<OrderEvent>.Accept(events);
 
-    private static OrderDecision Refuse(OrderRefusalCode code, string reason, DateTimeOffset? retryAt = null) =>
-        new Refused(code, reason, retryAt);
+    private static Decision<OrderEvent> Refuse(OrderRefusalCode code, string reason, DateTimeOffset? retryAt = null) =>
+        Decide<OrderEvent>.Refuse(code, reason, retryAt);
 
     private static bool IsMissing(string? value) => string.IsNullOrWhiteSpace(value);
 }

@@ -20,31 +20,23 @@ public sealed class OrderMetrics
         refused = meter.CreateCounter<long>(RefusedName, "{event}", "Trade events refused, by the domain's reason code (code)");
     }
 
-    /// <summary>Counts what a committed unit of work did; called only after the commit, so a retried one counts once.</summary>
-    public void Record(OrderCommand command, OrderDecision decision)
+    /// <summary>Counts what a committed unit of work recorded; called only after the commit, so a retried one counts once.</summary>
+    public void Count(IReadOnlyList<OrderEvent> recorded)
     {
-        switch (decision)
+        foreach (var @event in recorded)
         {
-            case OrderDecision.Accepted accepted:
-                foreach (var @event in accepted.Events)
-                {
-                    switch (@event)
-                    {
-                        case OrderEvent.OrderCompleted done:
-                            completed.Add(1, new KeyValuePair<string, object?>("confirmed_by", done.ConfirmedBy.ToString()));
-                            break;
-                        case OrderEvent.ParkedTradeEventRejected rejected:
-                            Refused(rejected.Code);
-                            break;
-                    }
-                }
-                break;
-            // The automatic confirmation is the service's own message, not a trade event.
-            case OrderDecision.Refused { Code: var code } when command is TradeEvent:
-                Refused(code);
-                break;
+            switch (@event)
+            {
+                case OrderEvent.OrderCompleted done:
+                    completed.Add(1, new KeyValuePair<string, object?>("confirmed_by", done.ConfirmedBy.ToString()));
+                    break;
+                case OrderEvent.ParkedTradeEventRejected rejected:
+                    Refused(rejected.Code.ToString());
+                    break;
+            }
         }
     }
 
-    private void Refused(OrderRefusalCode code) => refused.Add(1, new KeyValuePair<string, object?>("code", code.ToString()));
+    /// <summary>A trade event refused, by its refusal's code; called only after the commit that keeps the refusal.</summary>
+    public void Refused(string code) => refused.Add(1, new KeyValuePair<string, object?>("code", code));
 }

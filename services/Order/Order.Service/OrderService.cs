@@ -32,7 +32,8 @@ public static class OrderService
         });
         builder.Services.AddSingleton(policy);
         builder.Services.AddSingleton<OrderMetrics>();
-        builder.Services.AddSingleton<OrderUnitOfWork>();
+        builder.Services.AddSingleton<OrderEffects>();
+        builder.Services.AddSingleton<OrderStream>();
         // Statuses and milestones are read by people and other teams' code: names, not numbers.
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         configure?.Invoke(builder);

@@ -47,6 +47,12 @@ public sealed class UnitOfWork(Session session)
         return state;
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> once the unit of work committed, never for one that rolled back: a
+    /// count of what was refused, which appends nothing and so reaches no <see cref="Aggregate{TState,TEvent}.Committed"/>.
+    /// </summary>
+    public void AfterCommit(Action action) => committed.Add(action);
+
     /// <summary>Called by a pipeline once the unit of work committed.</summary>
     public void OnCommitted()
     {

@@ -3,8 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Order.Domain;
-using Order.Service.Features.GetOrder;
 using Order.Service.Features.RecordTradeEvents;
+using Order.Service.Views;
 using Platform.Contracts.Orders.V1;
 using Platform.EventSourcing;
 using Platform.ServiceDefaults;
@@ -81,10 +81,14 @@ public abstract class OrderServiceTest(double clockSpeed = 1) : IAsyncLifetime
 
     /// <summary>How many events of a type the order's stream holds.</summary>
     private protected Task<long> StoredEvents<TEvent>(string orderId) where TEvent : OrderEvent =>
-        database.Scalar<long>("select count(*) from mt_events where stream_id = $1 and type = $2", OrderStream.Id(orderId), StoredNames.NameOf(typeof(TEvent)));
+        database.Scalar<long>("select count(*) from mt_events where stream_id = $1 and type = $2", OrderStream.StreamId(orderId), StoredNames.NameOf(typeof(TEvent)));
 
     protected Task<long> ScheduledConfirmations(string orderId) =>
         database.Scalar<long>("select count(*) from outbox where scheduled and body->>'orderId' = $1", orderId);
+
+    /// <summary>Takes the order's scheduled confirmations out of the outbox before they fall due; returns how many.</summary>
+    protected Task<long> DropScheduledConfirmations(string orderId) =>
+        database.Scalar<long>("with dropped as (delete from outbox where scheduled and body->>'orderId' = $1 returning 1) select count(*) from dropped", orderId);
 
     protected Task<HttpResponseMessage> GetOrder(string orderId, string role, string subjectId) =>
         Service.As(role, subjectId).GetAsync($"/orders/{Uri.EscapeDataString(orderId)}");

@@ -1,30 +1,23 @@
 using Arbitration.Domain;
 using Arbitration.Service.ReadModels;
 using Platform.EventSourcing;
+using Platform.EventSourcing.Pipeline;
 
 namespace Arbitration.Service.Cases;
 
-/// <summary>What one unit of work did to a case: the events it appends and the state after them.</summary>
-public sealed record CaseChange(CaseState State, IReadOnlyList<CaseEvent> Events);
-
 /// <summary>
-/// Everything that follows from a case's new events, in the same unit of work: the append, the
-/// messages other services read, the respondent's deadline and the case's read-model row. Every
-/// feature goes through here, so no path can append an event and forget what it owes the others.
+/// Everything that follows from a case's new events, in the same unit of work: the messages other
+/// services read, the respondent's deadline and the case's read-model row. Every feature goes
+/// through the pipeline and so through here, so no path can append an event and forget what it owes
+/// the others.
 /// </summary>
 public static class CaseEffects
 {
-    public static async Task<CaseChange> Apply(Session session, LoadedStream<CaseState> stream, IReadOnlyList<CaseEvent> events, CancellationToken ct)
+    public static async Task Apply(Session session, Applied<CaseState, CaseEvent> applied, CancellationToken ct)
     {
-        var state = events.Aggregate(stream.State, CaseState.Evolve);
-        if (events.Count == 0)
+        foreach (var (@event, state) in applied.Steps)
         {
-            return new CaseChange(state, events);
-        }
-        session.Append(stream, events);
-        var file = state.File ?? throw new InvalidOperationException($"Case events for {stream.StreamId} that do not open it.");
-        foreach (var @event in events)
-        {
+            var file = state.File ?? throw new InvalidOperationException($"Case events for {applied.Stream.StreamId} that do not open it.");
             switch (@event)
             {
                 case CaseEvent.CaseOpened opened:
@@ -42,7 +35,6 @@ public static class CaseEffects
                     break;
             }
         }
-        await CaseList.Save(session, state, ct);
-        return new CaseChange(state, events);
+        await CaseList.Save(session, applied.After, ct);
     }
 }

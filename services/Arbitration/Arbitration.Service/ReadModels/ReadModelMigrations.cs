@@ -29,26 +29,6 @@ public static class ReadModelMigrations
             create index if not exists case_list_open_by_arbitrator on case_list (arbitrator_id) where ruled_at is null;
             create index if not exists case_list_open_by_age on case_list (opened_at) where ruled_at is null;
             create index if not exists case_list_by_status on case_list (status, opened_at);
-
-            -- Decisions of the Warranty service a buyer may appeal, kept as they were published.
-            create table if not exists appealable_decisions (
-                subject text not null,
-                decision_id uuid not null,
-                order_id text not null,
-                line_id text not null,
-                buyer_id text not null,
-                merchant_id text not null,
-                shipping_region text not null,
-                sku text not null,
-                title text not null,
-                category text not null,
-                brand text not null,
-                fault_description text not null,
-                remedy_asked text,
-                reason text not null,
-                appeal_may_help boolean not null,
-                decided_at timestamptz not null,
-                primary key (subject, decision_id));
             """),
     ];
 }

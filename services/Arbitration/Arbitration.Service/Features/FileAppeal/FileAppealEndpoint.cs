@@ -1,13 +1,14 @@
 using Arbitration.Domain;
 using Arbitration.Service.Cases;
-using Arbitration.Service.Http;
-using Arbitration.Service.ReadModels;
+using Arbitration.Service.Views;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Platform.Contracts.Arbitration.V1;
-using Platform.EventSourcing;
+using Platform.Domain;
+using Platform.EventSourcing.Pipeline;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Http;
 
 namespace Arbitration.Service.Features.FileAppeal;
 
@@ -25,7 +26,7 @@ public static class FileAppealEndpoint
     /// </summary>
     public static IEndpointRouteBuilder MapFileAppeal(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/appeals", (AppealRequest? appeal, HttpContext http, EventStore store, CaseOpening opening, ArbitrationPolicy policy, ArbitrationMetrics metrics, TimeProvider clock, CancellationToken ct) =>
+        app.MapPost("/appeals", (AppealRequest? appeal, HttpContext http, RequestPipeline pipeline, CaseOpening opening, ArbitrationPolicy policy, TimeProvider clock, CancellationToken ct) =>
         {
             var caller = http.GetCaller();
             if (!caller.Is(PlatformRoles.Buyer) && !caller.Is(PlatformRoles.CustomerService))
@@ -36,7 +37,8 @@ public static class FileAppealEndpoint
             {
                 return Task.FromResult(invalid);
             }
-            return Retrying.OnConflict(() => File(appeal!, caller, store, opening, policy, metrics, clock, ct));
+            var decisionId = (appeal!.ClaimId ?? appeal.ReopenRequestId)!.Value;
+            return pipeline.Run("file-appeal", (work, ct) => File(work, appeal, caller, opening, policy, clock, ct), ct, decisionId);
         })
         .WithName("FileAppeal")
         .WithSummary("Appeal a rejected claim or a denied reopen request to arbitration (buyer, or customer service for the buyer)");
@@ -68,17 +70,15 @@ public static class FileAppealEndpoint
     }
 
     private static async Task<IResult> File(
-        AppealRequest appeal, Caller caller, EventStore store, CaseOpening opening, ArbitrationPolicy policy, ArbitrationMetrics metrics, TimeProvider clock, CancellationToken ct)
+        UnitOfWork work, AppealRequest appeal, Caller caller, CaseOpening opening, ArbitrationPolicy policy, TimeProvider clock, CancellationToken ct)
     {
         var subject = Enum.Parse<AppealSubject>(appeal.Subject!);
         var decisionId = (appeal.ClaimId ?? appeal.ReopenRequestId)!.Value;
-        await using var session = await store.OpenSession(decisionId, ct);
-        var decision = await AppealableDecisions.Find(session, subject, decisionId, ct);
+        var decision = await AppealableDecisions.Find(work.Session, subject, decisionId, ct);
         if (decision is null || (caller.Is(PlatformRoles.Buyer) && decision.BuyerId != caller.SubjectId))
         {
             // Not yet seen, never made, or another buyer's: one answer, so nothing of it leaks.
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found",
-                detail: $"No {subject} decision {decisionId} that you may appeal.");
+            return Problems.NotFound($"No {subject} decision {decisionId} that you may appeal.");
         }
         if (!decision.AppealMayHelp)
         {
@@ -95,25 +95,21 @@ public static class FileAppealEndpoint
             new DisputedItem(decision.ShippingRegion, decision.Sku, decision.Title, decision.Category, decision.Brand, decision.FaultDescription), now);
         var statement = new BuyerStatement(appeal.Statement!, appeal.Links ?? []);
 
-        switch (await opening.Open(session, open, statement, ct))
+        switch (await opening.Open(work, open, statement, ct))
         {
-            case OpeningOutcome.Opened { Change: var change }:
-                await session.Commit(ct);
-                metrics.Record(change);
-                return Results.Created($"/cases/{caseId}", CaseView.From(change.State));
-            case OpeningOutcome.AlreadyOpen { Stream.State: var state }:
+            case OpeningOutcome.Opened { State: var state }:
+                return Results.Created($"/cases/{caseId}", CaseView.From(state));
+            case OpeningOutcome.AlreadyOpen { State: var state }:
                 // The same appeal again is a retry and gets the case it opened; a different one
                 // belongs in that case as evidence, not in a second appeal.
                 var again = CaseDecider.Decide(
                     new CaseCommand.SubmitEvidence(caseId, new Actor(ActorRole.Buyer, decision.BuyerId), statement.Links, appeal.Statement!, now),
                     state, policy);
-                return again is CaseDecision.Accepted { Events.Count: 0 }
+                return again is Decision<CaseEvent>.Accepted { Events.Count: 0 }
                     ? Results.Ok(CaseView.From(state))
-                    : Problems.Conflict(nameof(CaseRefusalCode.CaseAlreadyOpen),
-                        $"This decision is already appealed in case {caseId}; add evidence to that case instead.",
-                        new Dictionary<string, object?> { ["caseId"] = caseId });
+                    : CaseRequests.AlreadyAppealed(caseId);
             case OpeningOutcome.Refused { Refusal: var refusal }:
-                return Problems.Refused(caseId, refusal);
+                return CaseRequests.Refused(caseId, refusal);
             default:
                 throw new InvalidOperationException("Unknown opening outcome.");
         }

@@ -1,12 +1,11 @@
 using Arbitration.Domain;
 using Arbitration.Service.Cases;
-using Arbitration.Service.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Platform.Contracts.Arbitration.V1;
-using Platform.EventSourcing;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Http;
 
 namespace Arbitration.Service.Features.IssueRuling;
 
@@ -26,8 +25,8 @@ public static class IssueRulingEndpoint
     /// </summary>
     public static IEndpointRouteBuilder MapIssueRuling(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/cases/{caseId:guid}/ruling", (Guid caseId, RulingRequest? ruling, HttpContext http, EventStore store,
-            ArbitrationPolicy policy, ArbitrationMetrics metrics, TimeProvider clock, CancellationToken ct) =>
+        app.MapPost("/cases/{caseId:guid}/ruling", (Guid caseId, RulingRequest? ruling, HttpContext http, RequestPipeline pipeline,
+            CaseStream cases, ArbitrationPolicy policy, TimeProvider clock, CancellationToken ct) =>
         {
             var caller = http.GetCaller();
             if (!caller.Is(PlatformRoles.Arbitrator))
@@ -38,25 +37,11 @@ public static class IssueRulingEndpoint
             {
                 return Task.FromResult(invalid);
             }
-            return Retrying.OnConflict(async () =>
-            {
-                await using var session = await store.OpenSession(caseId, ct);
-                var stream = await CaseStreams.Load(session, caseId, ct);
-                if (stream.State.File is null)
-                {
-                    return Problems.CaseNotFound(caseId);
-                }
-                var command = new CaseCommand.IssueRuling(caseId, CaseAccess.ActorOf(caller)!, verdict!, ruling!.Rationale!, clock.GetUtcNow());
-                var decision = CaseDecider.Decide(command, stream.State, policy);
-                if (decision is CaseDecision.Refused refused)
-                {
-                    return Problems.Refused(caseId, refused);
-                }
-                var change = await CaseEffects.Apply(session, stream, ((CaseDecision.Accepted)decision).Events, ct);
-                await session.Commit(ct);
-                metrics.Record(change);
-                return Results.Ok(CaseView.From(change.State));
-            });
+            // Every arbitrator sees every case; the decider says which of them may rule on this one.
+            return CaseRequests.Run("issue-ruling", caseId, pipeline, cases, policy, clock,
+                _ => true,
+                now => new CaseCommand.IssueRuling(caseId, CaseAccess.ActorOf(caller)!, verdict!, ruling!.Rationale!, now),
+                ct);
         })
         .WithName("IssueRuling")
         .WithSummary("Rule on a case, for the buyer with a remedy or for the respondent, with a rationale (arbitrators); final");

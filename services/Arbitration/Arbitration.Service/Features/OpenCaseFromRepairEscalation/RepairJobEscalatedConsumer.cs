@@ -2,7 +2,7 @@ using Arbitration.Domain;
 using Arbitration.Service.Cases;
 using MassTransit;
 using Platform.Contracts.Repair.V1;
-using Platform.EventSourcing;
+using Platform.EventSourcing.Pipeline;
 
 namespace Arbitration.Service.Features.OpenCaseFromRepairEscalation;
 
@@ -10,33 +10,22 @@ namespace Arbitration.Service.Features.OpenCaseFromRepairEscalation;
 /// No provider repaired in time and the platform guarantees the service (兜底): a case opens that the
 /// platform's repair operations answer.
 /// </summary>
-public sealed class RepairJobEscalatedConsumer(EventStore store, CaseOpening opening, ArbitrationMetrics metrics, TimeProvider clock) : IConsumer<RepairJobEscalated>
+public sealed class RepairJobEscalatedConsumer(MessagePipeline pipeline, CaseOpening opening, TimeProvider clock) : IConsumer<RepairJobEscalated>
 {
-    public async Task Consume(ConsumeContext<RepairJobEscalated> context)
-    {
-        var ct = context.CancellationToken;
-        var escalated = context.Message;
-        await using var session = await store.OpenSession(context, "arbitration-repair-job-escalated", ct);
-        if (await session.AlreadyConsumed(ct))
+    /// <summary>The inbox key of these messages, fixed so that a class rename does not apply consumed ones again.</summary>
+    public const string Name = "arbitration-repair-job-escalated";
+
+    public Task Consume(ConsumeContext<RepairJobEscalated> context) =>
+        pipeline.Consume(context, Name, async (work, escalated, ct) =>
         {
-            return;
-        }
-        var open = new CaseCommand.OpenCase(
-            CaseIds.ForRepairJob(escalated.JobId),
-            escalated.OrderId,
-            escalated.LineId,
-            escalated.BuyerId,
-            new Arbitration.Domain.CaseOrigin.RepairJobEscalated(escalated.JobId, escalated.ClaimId, escalated.CaseId),
-            new DisputedItem(escalated.ShippingRegion, escalated.Sku, escalated.Title, escalated.Category, escalated.Brand, escalated.FaultDescription),
-            clock.GetUtcNow());
-        var outcome = await opening.Open(session, open, statement: null, ct);
-        if (outcome is OpeningOutcome.Refused { Refusal: var refusal })
-        {
-            session.RecordRefusal(escalated, refusal.Code.ToString(), refusal.Reason);
-        }
-        if (await session.Commit(ct) == CommitResult.Committed && outcome is OpeningOutcome.Opened { Change: var change })
-        {
-            metrics.Record(change);
-        }
-    }
+            var open = new CaseCommand.OpenCase(
+                CaseIds.ForRepairJob(escalated.JobId),
+                escalated.OrderId,
+                escalated.LineId,
+                escalated.BuyerId,
+                new Arbitration.Domain.CaseOrigin.RepairJobEscalated(escalated.JobId, escalated.ClaimId, escalated.CaseId),
+                new DisputedItem(escalated.ShippingRegion, escalated.Sku, escalated.Title, escalated.Category, escalated.Brand, escalated.FaultDescription),
+                clock.GetUtcNow());
+            return await opening.Open(work, open, statement: null, ct) is OpeningOutcome.Refused { Refusal: var refusal } ? refusal : null;
+        });
 }

@@ -1,10 +1,11 @@
 using Arbitration.Service.Cases;
-using Arbitration.Service.Http;
+using Arbitration.Service.Views;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Platform.EventSourcing;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Http;
 
 namespace Arbitration.Service.Features.ReadCase;
 
@@ -19,10 +20,10 @@ public static class GetCaseEndpoint
             {
                 return Problems.Forbidden("Repair providers take no part in arbitration cases.");
             }
-            var state = await CaseStreams.Read(store, caseId, ct);
+            var state = await CaseStream.Read(store, caseId, ct);
             return state.File is { } file && CaseAccess.MayRead(caller, file)
                 ? Results.Ok(CaseView.From(state))
-                : Problems.CaseNotFound(caseId);
+                : CaseRequests.NotFound(caseId);
         })
         .WithName("GetCase")
         .WithSummary("A case with its evidence and ruling (its buyer, its respondent, arbitrators, customer service)");

@@ -1,39 +1,34 @@
+using Arbitration.Domain;
 using Arbitration.Service.Cases;
-using Arbitration.Service.ReadModels;
 using MassTransit;
 using Platform.Contracts.Arbitration.V1;
 using Platform.Contracts.Warranty.V1;
-using Platform.EventSourcing;
+using Platform.Domain;
+using Platform.EventSourcing.Pipeline;
 
 namespace Arbitration.Service.Features.RecordDeniedReopen;
 
 /// <summary>Keeps a denied reopen request, so that its buyer can appeal it and the case be filled in from it.</summary>
-public sealed class ReopenDeniedConsumer(EventStore store) : IConsumer<ReopenDenied>
+public sealed class ReopenDeniedConsumer(MessagePipeline pipeline) : IConsumer<ReopenDenied>
 {
-    public async Task Consume(ConsumeContext<ReopenDenied> context)
-    {
-        var ct = context.CancellationToken;
-        var denied = context.Message;
-        await using var session = await store.OpenSession(context, "arbitration-reopen-denied", ct);
-        if (await session.AlreadyConsumed(ct))
+    /// <summary>The inbox key of these messages, fixed so that a class rename does not apply consumed ones again.</summary>
+    public const string Name = "arbitration-reopen-denied";
+
+    public Task Consume(ConsumeContext<ReopenDenied> context) =>
+        pipeline.Consume(context, Name, async (work, denied, ct) =>
         {
-            return;
-        }
-        var missing = Required.Missing(
-            ("requestId", denied.RequestId), ("orderId", denied.OrderId), ("lineId", denied.LineId), ("buyerId", denied.BuyerId),
-            ("merchantId", denied.MerchantId), ("shippingRegion", denied.ShippingRegion), ("sku", denied.Sku), ("title", denied.Title),
-            ("category", denied.Category), ("brand", denied.Brand), ("faultDescription", denied.FaultDescription));
-        if (missing is not null)
-        {
-            session.RecordRefusal(denied, "MissingField", $"reopen denial {denied.RequestId} cannot be appealed: {missing}");
-        }
-        else
-        {
-            await AppealableDecisions.Keep(session, new AppealableDecisions.Decision(
+            var missing = Required.Missing(
+                ("requestId", denied.RequestId), ("orderId", denied.OrderId), ("lineId", denied.LineId), ("buyerId", denied.BuyerId),
+                ("merchantId", denied.MerchantId), ("shippingRegion", denied.ShippingRegion), ("sku", denied.Sku), ("title", denied.Title),
+                ("category", denied.Category), ("brand", denied.Brand), ("faultDescription", denied.FaultDescription));
+            if (missing is not null)
+            {
+                return Refusal.Of(CaseRefusalCode.MissingField, $"reopen denial {denied.RequestId} cannot be appealed: {missing}");
+            }
+            await AppealableDecisions.Keep(work.Session, new AppealableDecisions.Decision(
                 AppealSubject.ReopenDenied, denied.RequestId, denied.OrderId, denied.LineId, denied.BuyerId, denied.MerchantId,
                 denied.ShippingRegion, denied.Sku, denied.Title, denied.Category, denied.Brand, denied.FaultDescription,
                 RemedyAsked: null, denied.Reason.ToString(), denied.AppealMayHelp, denied.DeniedAt), ct);
-        }
-        await session.Commit(ct);
-    }
+            return null;
+        });
 }

@@ -1,39 +1,34 @@
+using Arbitration.Domain;
 using Arbitration.Service.Cases;
-using Arbitration.Service.ReadModels;
 using MassTransit;
 using Platform.Contracts.Arbitration.V1;
 using Platform.Contracts.Warranty.V1;
-using Platform.EventSourcing;
+using Platform.Domain;
+using Platform.EventSourcing.Pipeline;
 
 namespace Arbitration.Service.Features.RecordRejectedClaim;
 
 /// <summary>Keeps a rejected claim, so that its buyer can appeal it and the case be filled in from it.</summary>
-public sealed class ClaimRejectedConsumer(EventStore store) : IConsumer<ClaimRejected>
+public sealed class ClaimRejectedConsumer(MessagePipeline pipeline) : IConsumer<ClaimRejected>
 {
-    public async Task Consume(ConsumeContext<ClaimRejected> context)
-    {
-        var ct = context.CancellationToken;
-        var rejected = context.Message;
-        await using var session = await store.OpenSession(context, "arbitration-claim-rejected", ct);
-        if (await session.AlreadyConsumed(ct))
+    /// <summary>The inbox key of these messages, fixed so that a class rename does not apply consumed ones again.</summary>
+    public const string Name = "arbitration-claim-rejected";
+
+    public Task Consume(ConsumeContext<ClaimRejected> context) =>
+        pipeline.Consume(context, Name, async (work, rejected, ct) =>
         {
-            return;
-        }
-        var missing = Required.Missing(
-            ("claimId", rejected.ClaimId), ("orderId", rejected.OrderId), ("lineId", rejected.LineId), ("buyerId", rejected.BuyerId),
-            ("merchantId", rejected.MerchantId), ("shippingRegion", rejected.ShippingRegion), ("sku", rejected.Sku), ("title", rejected.Title),
-            ("category", rejected.Category), ("brand", rejected.Brand), ("faultDescription", rejected.FaultDescription));
-        if (missing is not null)
-        {
-            session.RecordRefusal(rejected, "MissingField", $"claim rejection {rejected.ClaimId} cannot be appealed: {missing}");
-        }
-        else
-        {
-            await AppealableDecisions.Keep(session, new AppealableDecisions.Decision(
+            var missing = Required.Missing(
+                ("claimId", rejected.ClaimId), ("orderId", rejected.OrderId), ("lineId", rejected.LineId), ("buyerId", rejected.BuyerId),
+                ("merchantId", rejected.MerchantId), ("shippingRegion", rejected.ShippingRegion), ("sku", rejected.Sku), ("title", rejected.Title),
+                ("category", rejected.Category), ("brand", rejected.Brand), ("faultDescription", rejected.FaultDescription));
+            if (missing is not null)
+            {
+                return Refusal.Of(CaseRefusalCode.MissingField, $"claim rejection {rejected.ClaimId} cannot be appealed: {missing}");
+            }
+            await AppealableDecisions.Keep(work.Session, new AppealableDecisions.Decision(
                 AppealSubject.ClaimRejected, rejected.ClaimId, rejected.OrderId, rejected.LineId, rejected.BuyerId, rejected.MerchantId,
                 rejected.ShippingRegion, rejected.Sku, rejected.Title, rejected.Category, rejected.Brand, rejected.FaultDescription,
                 rejected.RemedyAsked.ToString(), rejected.Reason.ToString(), rejected.AppealMayHelp, rejected.RejectedAt), ct);
-        }
-        await session.Commit(ct);
-    }
+            return null;
+        });
 }

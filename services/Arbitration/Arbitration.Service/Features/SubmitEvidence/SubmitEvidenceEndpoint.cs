@@ -1,11 +1,10 @@
 using Arbitration.Domain;
 using Arbitration.Service.Cases;
-using Arbitration.Service.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Platform.EventSourcing;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Http;
 
 namespace Arbitration.Service.Features.SubmitEvidence;
 
@@ -20,8 +19,8 @@ public static class SubmitEvidenceEndpoint
     /// </summary>
     public static IEndpointRouteBuilder MapSubmitEvidence(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/cases/{caseId:guid}/evidence", (Guid caseId, EvidenceRequest? evidence, HttpContext http, EventStore store,
-            ArbitrationPolicy policy, ArbitrationMetrics metrics, TimeProvider clock, CancellationToken ct) =>
+        app.MapPost("/cases/{caseId:guid}/evidence", (Guid caseId, EvidenceRequest? evidence, HttpContext http, RequestPipeline pipeline,
+            CaseStream cases, ArbitrationPolicy policy, TimeProvider clock, CancellationToken ct) =>
         {
             var caller = http.GetCaller();
             if (!CaseAccess.MayEverSubmitEvidence(caller) || CaseAccess.ActorOf(caller) is not { } actor)
@@ -36,25 +35,10 @@ public static class SubmitEvidenceEndpoint
             {
                 return Task.FromResult(invalid);
             }
-            return Retrying.OnConflict(async () =>
-            {
-                await using var session = await store.OpenSession(caseId, ct);
-                var stream = await CaseStreams.Load(session, caseId, ct);
-                if (stream.State.File is not { } file || !CaseAccess.MayRead(caller, file))
-                {
-                    return Problems.CaseNotFound(caseId);
-                }
-                var command = new CaseCommand.SubmitEvidence(caseId, actor, evidence.Links ?? [], evidence.Statement!, clock.GetUtcNow());
-                var decision = CaseDecider.Decide(command, stream.State, policy);
-                if (decision is CaseDecision.Refused refused)
-                {
-                    return Problems.Refused(caseId, refused);
-                }
-                var change = await CaseEffects.Apply(session, stream, ((CaseDecision.Accepted)decision).Events, ct);
-                await session.Commit(ct);
-                metrics.Record(change);
-                return Results.Ok(CaseView.From(change.State));
-            });
+            return CaseRequests.Run("submit-evidence", caseId, pipeline, cases, policy, clock,
+                file => CaseAccess.MayRead(caller, file),
+                now => new CaseCommand.SubmitEvidence(caseId, actor, evidence.Links ?? [], evidence.Statement!, now),
+                ct);
         })
         .WithName("SubmitEvidence")
         .WithSummary("Add a statement and evidence links to a case (its buyer, or its respondent: the merchant, or operators for repair operations)");

@@ -1,11 +1,11 @@
 using Arbitration.Domain;
-using Arbitration.Service.Http;
 using Arbitration.Service.ReadModels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Npgsql;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Http;
 
 namespace Arbitration.Service.Features.WatchStaleCases;
 

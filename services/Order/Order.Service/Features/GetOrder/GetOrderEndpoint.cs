@@ -1,13 +1,13 @@
 using Order.Domain;
+using Order.Service.Views;
 using Platform.EventSourcing;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Http;
 
 namespace Order.Service.Features.GetOrder;
 
 public static class GetOrderEndpoint
 {
-    private static readonly string[] ReadingRoles = [PlatformRoles.Buyer, PlatformRoles.Merchant, PlatformRoles.CustomerService, PlatformRoles.Operator];
-
     public static IEndpointRouteBuilder MapGetOrder(this IEndpointRouteBuilder app)
     {
         app.MapGet("/orders/{id}", Get)
@@ -25,26 +25,19 @@ public static class GetOrderEndpoint
     private static async Task<IResult> Get(string id, HttpContext http, EventStore store, CancellationToken ct)
     {
         var caller = http.GetCaller();
-        if (!ReadingRoles.Any(caller.Is))
+        if (!OrderAccess.MayEverRead(caller))
         {
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden,
-                detail: "Only the order's buyer, its merchant, customer service and operators may read orders.");
+            return Problems.Forbidden(OrderAccess.ReadersText);
         }
         if (string.IsNullOrWhiteSpace(id))
         {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["The order id must not be blank."] });
+            return Problems.Invalid("id", "The order id must not be blank.");
         }
 
         var state = await OrderStream.Read(store, id, ct);
         // Events parked for an order not yet placed show nothing: there is no order to see.
-        return state.Placement is { } placement && MayRead(caller, placement)
+        return state.Placement is { } placement && OrderAccess.MayRead(caller, placement)
             ? Results.Ok(OrderView.From(placement, state))
-            : Results.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"No order {id} that you may see.");
+            : Problems.NotFound($"No order {id} that you may see.");
     }
-
-    private static bool MayRead(Caller caller, OrderPlacement placement) =>
-        caller.IsParty(PlatformRoles.Buyer, placement.BuyerId)
-        || caller.IsParty(PlatformRoles.Merchant, placement.MerchantId)
-        || caller.Is(PlatformRoles.CustomerService)
-        || caller.Is(PlatformRoles.Operator);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using MassTransit;
 using Order.Domain;
+using Platform.EventSourcing.Pipeline;
 using Trade = Platform.Contracts.Trade.V1;
 
 namespace Order.Service.Features.RecordTradeEvents;
@@ -9,7 +10,7 @@ namespace Order.Service.Features.RecordTradeEvents;
 /// The trade system's events, each applied to its order's stream: one queue for all of them, since
 /// they arrive in any order anyway and the stream's version settles every race.
 /// </summary>
-public sealed class TradeEventsConsumer(OrderUnitOfWork orders) :
+public sealed class TradeEventsConsumer(MessagePipeline pipeline, OrderStream orders, OrderPolicy policy, OrderMetrics metrics) :
     IConsumer<Trade.OrderPlaced>,
     IConsumer<Trade.OrderPaid>,
     IConsumer<Trade.OrderShipped>,
@@ -26,7 +27,7 @@ public sealed class TradeEventsConsumer(OrderUnitOfWork orders) :
     public Task Consume(ConsumeContext<Trade.OrderPlaced> context)
     {
         var placed = context.Message;
-        return orders.Run(context, Name, new TradeEvent.OrderPlaced(
+        return Record(context, new TradeEvent.OrderPlaced(
             placed.OrderId,
             placed.BuyerId,
             placed.MerchantId,
@@ -38,23 +39,37 @@ public sealed class TradeEventsConsumer(OrderUnitOfWork orders) :
     }
 
     public Task Consume(ConsumeContext<Trade.OrderPaid> context) =>
-        orders.Run(context, Name, new TradeEvent.OrderPaid(context.Message.OrderId, context.Message.PaidAt));
+        Record(context, new TradeEvent.OrderPaid(context.Message.OrderId, context.Message.PaidAt));
 
     public Task Consume(ConsumeContext<Trade.OrderShipped> context) =>
-        orders.Run(context, Name, new TradeEvent.OrderShipped(context.Message.OrderId, context.Message.ShippedAt));
+        Record(context, new TradeEvent.OrderShipped(context.Message.OrderId, context.Message.ShippedAt));
 
     public Task Consume(ConsumeContext<Trade.OrderDelivered> context) =>
-        orders.Run(context, Name, new TradeEvent.OrderDelivered(context.Message.OrderId, context.Message.DeliveredAt));
+        Record(context, new TradeEvent.OrderDelivered(context.Message.OrderId, context.Message.DeliveredAt));
 
     public Task Consume(ConsumeContext<Trade.OrderReceiptConfirmed> context) =>
-        orders.Run(context, Name, new TradeEvent.OrderReceiptConfirmed(context.Message.OrderId, context.Message.ConfirmedAt));
+        Record(context, new TradeEvent.OrderReceiptConfirmed(context.Message.OrderId, context.Message.ConfirmedAt));
 
     public Task Consume(ConsumeContext<Trade.OrderLineRefunded> context)
     {
         var refund = context.Message;
-        return orders.Run(context, Name,
+        return Record(context,
             new TradeEvent.OrderLineRefunded(refund.OrderId, RefundId(refund), refund.LineId, refund.RefundAmount, refund.RefundedAt));
     }
+
+    /// <summary>Decides the trade event on its order's stream; a refused one is also counted, by its code, once kept.</summary>
+    private Task Record<TMessage>(ConsumeContext<TMessage> context, TradeEvent trade)
+        where TMessage : class =>
+        pipeline.Consume(context, Name, async (work, _, ct) =>
+        {
+            var handled = await work.Handle(orders.Aggregate, OrderStream.StreamId(trade.OrderId),
+                order => OrderDecider.Decide(trade, order, policy), ct);
+            if (handled.Refusal is { } refusal)
+            {
+                work.AfterCommit(() => metrics.Refused(refusal.Code));
+            }
+            return handled.Refusal;
+        });
 
     /// <summary>
     /// The contract has no refund id, yet a line may be refunded in parts and the decider tells a

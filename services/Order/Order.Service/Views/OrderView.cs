@@ -1,6 +1,6 @@
 using Order.Domain;
 
-namespace Order.Service.Features.GetOrder;
+namespace Order.Service.Views;
 
 /// <summary>An order as GET /orders/{id} shows it.</summary>
 /// <param name="AutoConfirmAt">When receipt is confirmed automatically unless the buyer confirms first; null before shipping.</param>

@@ -2,7 +2,7 @@ using Arbitration.Domain;
 using Arbitration.Service.Cases;
 using Platform.Contracts.Arbitration.V1;
 
-namespace Arbitration.Service.Http;
+namespace Arbitration.Service.Views;
 
 /// <summary>A case as its parties, arbitrators and customer service see it.</summary>
 /// <param name="AppealedReason">The reason of the rejection or denial appealed; null for an escalation.</param>

@@ -1,17 +1,24 @@
 using Arbitration.Domain;
 using Platform.EventSourcing;
+using Platform.EventSourcing.Pipeline;
 
 namespace Arbitration.Service.Cases;
 
 /// <summary>One stream per case, folded with the domain's Evolve.</summary>
-public static class CaseStreams
+public sealed class CaseStream(ArbitrationMetrics metrics)
 {
     public const string StreamType = "arbitration-case";
 
-    public static string StreamId(Guid caseId) => $"arbitration-case-{caseId:D}";
+    public Aggregate<CaseState, CaseEvent> Aggregate { get; } = new()
+    {
+        StreamType = StreamType,
+        Initial = CaseState.Initial,
+        Evolve = CaseState.Evolve,
+        Effects = CaseEffects.Apply,
+        Committed = metrics.Count,
+    };
 
-    public static Task<LoadedStream<CaseState>> Load(Session session, Guid caseId, CancellationToken ct) =>
-        session.Load(StreamId(caseId), StreamType, CaseState.Initial, (state, @event) => CaseState.Evolve(state, (CaseEvent)@event), ct);
+    public static string StreamId(Guid caseId) => $"arbitration-case-{caseId:D}";
 
     /// <summary>The case as it stands, for a query: no transaction is held.</summary>
     public static async Task<CaseState> Read(EventStore store, Guid caseId, CancellationToken ct) =>

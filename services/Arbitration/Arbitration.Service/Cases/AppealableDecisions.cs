@@ -2,15 +2,44 @@ using Npgsql;
 using Platform.Contracts.Arbitration.V1;
 using Platform.EventSourcing;
 
-namespace Arbitration.Service.ReadModels;
+namespace Arbitration.Service.Cases;
 
 /// <summary>
 /// The Warranty service's rejections and reopen denials as it published them: an appeal names one,
 /// and the case it opens is filled in from it, so the buyer cannot appeal what was never decided,
-/// nor someone else's decision, nor put words in the Warranty service's mouth.
+/// nor someone else's decision, nor put words in the Warranty service's mouth. The appeal decides on
+/// it, so it lives with the case, not with the query tables.
 /// </summary>
 public static class AppealableDecisions
 {
+    /// <summary>
+    /// Its own component since it left the read models' first migration; a database that had it from there
+    /// finds the table and creates nothing.
+    /// </summary>
+    public static readonly IReadOnlyList<Migration> Migrations =
+    [
+        new("arbitration-appealable-decisions", 1, """
+            create table if not exists appealable_decisions (
+                subject text not null,
+                decision_id uuid not null,
+                order_id text not null,
+                line_id text not null,
+                buyer_id text not null,
+                merchant_id text not null,
+                shipping_region text not null,
+                sku text not null,
+                title text not null,
+                category text not null,
+                brand text not null,
+                fault_description text not null,
+                remedy_asked text,
+                reason text not null,
+                appeal_may_help boolean not null,
+                decided_at timestamptz not null,
+                primary key (subject, decision_id));
+            """),
+    ];
+
     /// <param name="RemedyAsked">The remedy the rejected claim asked for; null for a reopen request.</param>
     public sealed record Decision(
         AppealSubject Subject,

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
+using Platform.ServiceDefaults.Http;
 
-namespace Arbitration.Service.Http;
+namespace Arbitration.Service;
 
 /// <summary>Checks on what callers send, before anything is decided; each failure names its field.</summary>
 public static class Input
