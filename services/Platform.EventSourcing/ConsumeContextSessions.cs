@@ -41,7 +41,7 @@ public static class ConsumeContextSessions
             ? parsed
             : null;
         var metadata = MessageMetadata.FromCurrentActivity(messageId, context.CorrelationId ?? context.ConversationId, causation);
-        return (new IncomingMessage(messageId, consumer, context.CorrelationId), metadata);
+        return (new IncomingMessage(messageId, consumer), metadata);
     }
 
     /// <summary>A unit of work started by an API call: no inbox record, a fresh correlation id unless one is given.</summary>

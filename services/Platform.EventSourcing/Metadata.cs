@@ -28,7 +28,7 @@ public sealed record MessageMetadata(
 }
 
 /// <summary>The consumed message a unit of work answers to; null for work that starts at an API call.</summary>
-public sealed record IncomingMessage(Guid MessageId, string Consumer, Guid? CorrelationId);
+public sealed record IncomingMessage(Guid MessageId, string Consumer);
 
 public sealed record StoredEvent(
     long Sequence,

@@ -156,7 +156,7 @@ internal static class UnitOfWorkBenchmark
     private static async Task Store(EventStore store, string stream, int version)
     {
         var metadata = Metadata();
-        await using var session = await store.OpenSession(new IncomingMessage(metadata.MessageId!.Value, Consumer, metadata.CorrelationId), metadata, CancellationToken.None);
+        await using var session = await store.OpenSession(new IncomingMessage(metadata.MessageId!.Value, Consumer), metadata, CancellationToken.None);
         session.Append(stream, "bench", version - 1, [Event(version)]);
         session.Publish(new BenchMessage(metadata.CorrelationId!.Value, 1, DateTimeOffset.UtcNow));
         await session.Commit(CancellationToken.None);

@@ -224,7 +224,7 @@ public sealed class EventStoreTests
     {
         await using var database = await TestDatabase.Create();
         var store = database.Store();
-        var incoming = new IncomingMessage(Guid.NewGuid(), "consumer-a", null);
+        var incoming = new IncomingMessage(Guid.NewGuid(), "consumer-a");
         var runId = Guid.NewGuid();
 
         var results = new List<CommitResult>();
@@ -254,7 +254,7 @@ public sealed class RefusalLogTests
         await using var database = await TestDatabase.Create();
         var store = database.Store();
         await store.ApplySchema(CancellationToken.None);
-        var incoming = new IncomingMessage(Guid.NewGuid(), "order-placed", null);
+        var incoming = new IncomingMessage(Guid.NewGuid(), "order-placed");
         var refused = new TestMessage(Guid.NewGuid(), -1);
 
         var results = new List<CommitResult>();

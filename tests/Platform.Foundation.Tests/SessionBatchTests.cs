@@ -13,7 +13,7 @@ public sealed class SessionBatchTests
     private static async Task<(Session Session, Guid MessageId)> Apply(SessionBatch batch, string streamId, int number, Guid? messageId = null)
     {
         var id = messageId ?? Guid.NewGuid();
-        var session = batch.Add(new IncomingMessage(id, "batched", null), Metadata(id));
+        var session = batch.Add(new IncomingMessage(id, "batched"), Metadata(id));
         var stream = await session.Load(streamId, "test", 0, (count, _) => count + 1, None);
         session.Append(stream, [new TestMessageApplied(Guid.Empty, number)]);
         session.Publish(new TestMessage(Guid.Empty, number));
