@@ -51,6 +51,46 @@ public sealed class IdempotencyTests : WarrantyServiceTest
             Assert.Equal((claimId, ClaimStatus.InService), (accepted.ClaimId, accepted.Status));
         }
     }
+
+    [Fact]
+    public async Task Twice_as_many_requests_at_once_as_the_connection_pool_holds_all_answer_without_waiting_for_a_connection()
+    {
+        // Each request's unit of work takes a connection; the key's record must not hold a second
+        // one while it runs, or a burst starves the pool (50) and every request waits its 15 s out.
+        using var merchant = warranty.As(PlatformRoles.Merchant, Id("merchant"));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 100).Select(async _ =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/claims/{Guid.NewGuid()}/accept") { Headers = { { "Idempotency-Key", Guid.NewGuid().ToString() } } };
+            using var response = await merchant.SendAsync(request);
+            return response.StatusCode;
+        }));
+
+        Assert.All(answers, status => Assert.Equal(HttpStatusCode.NotFound, status));
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(14), $"100 requests took {started.Elapsed}: some waited for a connection");
+    }
+
+    [Fact]
+    public async Task A_second_request_under_a_key_in_progress_waits_for_the_first_answer_and_gets_it()
+    {
+        var (orderId, buyer, merchant) = (Id("order"), Id("buyer"), Id("merchant"));
+        await Complete(probe, Order(orderId, buyer, merchant, DateTimeOffset.UtcNow.AddDays(-2), Line("line-1", "clothing", nationalMonths: 0)));
+        using var client = warranty.As(PlatformRoles.Buyer, buyer);
+        var claim = await (await client.FileClaim(Claim(orderId, "line-1", "DeadOnArrival", "Return"))).Read<ClaimView>();
+        using var seller = warranty.As(PlatformRoles.Merchant, merchant);
+        var key = Guid.NewGuid().ToString();
+
+        var both = await Task.WhenAll(Enumerable.Range(0, 2).Select(async _ =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/claims/{claim.ClaimId}/accept") { Headers = { { "Idempotency-Key", key } } };
+            using var response = await seller.SendAsync(request);
+            return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+        }));
+
+        Assert.Equal(200, both[0].Item1);
+        Assert.Equal(both[0], both[1]);
+    }
 }
 
 /// <summary>Deadlines under a clock 10,000 times faster than real time: the merchant's 48 hours pass in about 17 seconds.</summary>

@@ -10,13 +10,16 @@ namespace Platform.ServiceDefaults.Http;
 /// Every state-changing request (POST, PUT, PATCH, DELETE) carries an Idempotency-Key, and the
 /// first answer under a (caller, key) is kept: a retry after a lost answer gets that very answer
 /// (status and body) and acts nothing twice; the same key sent with another request is a client's
-/// mistake (422). Concurrent requests under one key wait for each other on an advisory lock, so the
-/// second sees what the first answered. Answers 5xx are not kept: those ask to be sent again.
+/// mistake (422). The first request claims the key with a row of its own before it runs; a second
+/// request under the key meanwhile waits for that answer, without holding a connection. Answers
+/// 5xx are not kept: those ask to be sent again.
 /// </summary>
 /// <remarks>
-/// The record commits just after the request's own unit of work. A crash between the two leaves the
-/// request done and not recorded; its retry then runs again, and meets deciders for which a repeated
-/// command changes nothing (the key is the id of what it creates where that matters).
+/// No connection is held while the request runs: holding one (as an advisory lock did) while the
+/// request's own unit of work took another starved the pool under load, every request holding the
+/// first connection and waiting for a second. A claim is a lease: when its process dies mid-request,
+/// a retry after <see cref="ClaimLease"/> runs the request again, and meets deciders for which a
+/// repeated command changes nothing (the key is the id of what it creates where that matters).
 /// </remarks>
 public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource dataSource, TimeProvider clock)
 {
@@ -24,8 +27,16 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
     public const int MaxKeyLength = 200;
     public const string KeyReusedCode = "IdempotencyKeyReused";
 
-    // Two-key advisory locks, a key space apart from the one-key locks of migrations.
-    private const int LockClass = 0x4944_454D;
+    public const string InProgressCode = "IdempotentRequestInProgress";
+
+    /// <summary>How long a claim holds the key before a retry may take it over.</summary>
+    public static readonly TimeSpan ClaimLease = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a second request waits for the first one's answer.</summary>
+    private static readonly TimeSpan WaitForFirst = TimeSpan.FromSeconds(20);
+
+    /// <summary>The status of a claimed key whose request has not answered yet.</summary>
+    private const int Claimed = 0;
 
     public static readonly IReadOnlyList<Migration> Migrations =
     [
@@ -41,6 +52,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
                 recorded_at timestamptz not null,
                 primary key (caller, key))
             """),
+        new("platform-idempotency", 2, "alter table idempotency_records add column if not exists claimed_until timestamptz"),
     ];
 
     public async Task InvokeAsync(HttpContext context)
@@ -64,21 +76,25 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
         var hash = await Fingerprint(context.Request);
         var ct = context.RequestAborted;
 
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using (var wait = new NpgsqlCommand($"select pg_advisory_xact_lock({LockClass}, hashtext($1))", connection, transaction))
+        var deadline = clock.GetUtcNow() + WaitForFirst;
+        while (!await Claim(who, key, hash, ct))
         {
-            wait.Parameters.Add(new() { Value = who + "\n" + key });
-            await wait.ExecuteNonQueryAsync(ct);
-        }
-        if (await Recorded(connection, transaction, who, key, ct) is { } first)
-        {
-            await (first.RequestHash.AsSpan().SequenceEqual(hash)
-                ? Replay(context, first)
-                : Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency key reused",
-                    detail: $"This {Header} was used for another request; a new request needs a new key.",
-                    extensions: new Dictionary<string, object?> { [Problems.CodeExtension] = KeyReusedCode }).ExecuteAsync(context));
-            return;
+            if (await Recorded(who, key, ct) is { Status: not Claimed } first)
+            {
+                await (first.RequestHash.AsSpan().SequenceEqual(hash)
+                    ? Replay(context, first)
+                    : KeyReused().ExecuteAsync(context));
+                return;
+            }
+            if (clock.GetUtcNow() > deadline)
+            {
+                context.Response.Headers.RetryAfter = "1";
+                await Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Request in progress",
+                    detail: $"A request with this {Header} is still being handled; send it again shortly for its answer.",
+                    extensions: new Dictionary<string, object?> { [Problems.CodeExtension] = InProgressCode }).ExecuteAsync(context);
+                return;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(50), ct);
         }
 
         var original = context.Response.Body;
@@ -88,17 +104,59 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
         {
             await next(context);
         }
+        catch
+        {
+            await Release(who, key);
+            throw;
+        }
         finally
         {
             context.Response.Body = original;
         }
         if (context.Response.StatusCode < StatusCodes.Status500InternalServerError)
         {
-            await Record(connection, transaction, who, key, hash, context.Response, buffer.ToArray(), ct);
-            await transaction.CommitAsync(ct);
+            await Record(who, key, context.Response, buffer.ToArray(), ct);
+        }
+        else
+        {
+            await Release(who, key);
         }
         buffer.Position = 0;
         await buffer.CopyToAsync(original, ct);
+    }
+
+    private static IResult KeyReused() =>
+        Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency key reused",
+            detail: $"This {Header} was used for another request; a new request needs a new key.",
+            extensions: new Dictionary<string, object?> { [Problems.CodeExtension] = KeyReusedCode });
+
+    /// <summary>Takes the key for this request: a new row, or a claim whose lease ran out. False when another holds or answered it.</summary>
+    private async Task<bool> Claim(string who, string key, byte[] hash, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var command = dataSource.CreateCommand($"""
+            insert into idempotency_records (caller, key, request_hash, status, body, recorded_at, claimed_until)
+            values ($1, $2, $3, {Claimed}, ''::bytea, $4, $5)
+            on conflict (caller, key) do update
+                set request_hash = excluded.request_hash, recorded_at = excluded.recorded_at, claimed_until = excluded.claimed_until
+                where idempotency_records.status = {Claimed} and idempotency_records.claimed_until < $4
+            returning true
+            """);
+        command.Parameters.Add(new() { Value = who });
+        command.Parameters.Add(new() { Value = key });
+        command.Parameters.Add(new() { Value = hash });
+        command.Parameters.Add(new() { Value = now });
+        command.Parameters.Add(new() { Value = now + ClaimLease });
+        return await command.ExecuteScalarAsync(ct) is true;
+    }
+
+    /// <summary>Gives the key back after an answer that is not kept, so that a retry runs the request.</summary>
+    private async Task Release(string who, string key)
+    {
+        await using var command = dataSource.CreateCommand($"delete from idempotency_records where caller = $1 and key = $2 and status = {Claimed}");
+        command.Parameters.Add(new() { Value = who });
+        command.Parameters.Add(new() { Value = key });
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
     private static bool IsStateChanging(HttpContext context) =>
@@ -122,10 +180,10 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
         return hash.GetHashAndReset();
     }
 
-    private static async Task<FirstAnswer?> Recorded(NpgsqlConnection connection, NpgsqlTransaction transaction, string who, string key, CancellationToken ct)
+    private async Task<FirstAnswer?> Recorded(string who, string key, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(
-            "select request_hash, status, content_type, location, body from idempotency_records where caller = $1 and key = $2", connection, transaction);
+        await using var command = dataSource.CreateCommand(
+            "select request_hash, status, content_type, location, body from idempotency_records where caller = $1 and key = $2");
         command.Parameters.Add(new() { Value = who });
         command.Parameters.Add(new() { Value = key });
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -139,16 +197,15 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
             reader.GetFieldValue<byte[]>(4));
     }
 
-    private async Task Record(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string who, string key, byte[] hash, HttpResponse response, byte[] body, CancellationToken ct)
+    private async Task Record(string who, string key, HttpResponse response, byte[] body, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("""
-            insert into idempotency_records (caller, key, request_hash, status, content_type, location, body, recorded_at)
-            values ($1, $2, $3, $4, $5, $6, $7, $8)
-            """, connection, transaction);
+        await using var command = dataSource.CreateCommand("""
+            update idempotency_records
+            set status = $3, content_type = $4, location = $5, body = $6, recorded_at = $7, claimed_until = null
+            where caller = $1 and key = $2
+            """);
         command.Parameters.Add(new() { Value = who });
         command.Parameters.Add(new() { Value = key });
-        command.Parameters.Add(new() { Value = hash });
         command.Parameters.Add(new() { Value = response.StatusCode });
         command.Parameters.Add(new() { Value = (object?)response.ContentType ?? DBNull.Value });
         command.Parameters.Add(new() { Value = response.Headers.Location.Count == 1 ? response.Headers.Location[0]! : DBNull.Value });
