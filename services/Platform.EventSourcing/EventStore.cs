@@ -61,6 +61,13 @@ public sealed class EventStore : IDisposable
         return [.. (await query.Events.FetchStreamAsync(streamId, token: ct)).Select(StoredEvents.From)];
     }
 
+    /// <summary>A stream's state as it stands, for a query: folded outside any unit of work.</summary>
+    public async Task<TState> Fold<TState, TEvent>(string streamId, TState initial, Func<TState, TEvent, TState> evolve, CancellationToken ct)
+    {
+        await using var query = Marten.QuerySession();
+        return (await query.Events.FetchStreamAsync(streamId, token: ct)).Aggregate(initial, (state, stored) => evolve(state, (TEvent)stored.Data));
+    }
+
     /// <summary>Creates or updates Marten's tables and functions; the plumbing's own come from <see cref="Migrator"/>.</summary>
     public async Task ApplySchema(CancellationToken ct)
     {

@@ -211,7 +211,6 @@ public sealed class Session : IAsyncDisposable
             }
         }
 
-        var metadataJson = JsonSerializer.Serialize(Metadata, Json.Options);
         foreach (var refusal in refusals)
         {
             work.Sql(
@@ -222,6 +221,7 @@ public sealed class Session : IAsyncDisposable
         }
 
         var notify = false;
+        var metadataJson = outgoing.Count == 0 ? null : JsonSerializer.Serialize(Metadata, Json.Options);
         foreach (var message in outgoing)
         {
             var due = message.DueAt ?? now;

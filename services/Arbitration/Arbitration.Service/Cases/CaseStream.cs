@@ -21,6 +21,6 @@ public sealed class CaseStream(ArbitrationMetrics metrics)
     public static string StreamId(Guid caseId) => $"arbitration-case-{caseId:D}";
 
     /// <summary>The case as it stands, for a query: no transaction is held.</summary>
-    public static async Task<CaseState> Read(EventStore store, Guid caseId, CancellationToken ct) =>
-        (await store.ReadStream(StreamId(caseId), ct)).Aggregate(CaseState.Initial, (state, stored) => CaseState.Evolve(state, (CaseEvent)stored.Data));
+    public static Task<CaseState> Read(EventStore store, Guid caseId, CancellationToken ct) =>
+        store.Fold<CaseState, CaseEvent>(StreamId(caseId), CaseState.Initial, CaseState.Evolve, ct);
 }

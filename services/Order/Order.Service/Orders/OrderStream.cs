@@ -21,6 +21,6 @@ public sealed class OrderStream(OrderEffects effects, OrderMetrics metrics)
     public static string StreamId(string orderId) => $"order-{orderId}";
 
     /// <summary>Reads outside any unit of work, for queries.</summary>
-    public static async Task<OrderState> Read(EventStore store, string orderId, CancellationToken ct) =>
-        (await store.ReadStream(StreamId(orderId), ct)).Aggregate(OrderState.Initial, (state, stored) => OrderState.Evolve(state, (OrderEvent)stored.Data));
+    public static Task<OrderState> Read(EventStore store, string orderId, CancellationToken ct) =>
+        store.Fold<OrderState, OrderEvent>(StreamId(orderId), OrderState.Initial, OrderState.Evolve, ct);
 }

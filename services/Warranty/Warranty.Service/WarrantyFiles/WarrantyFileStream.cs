@@ -39,6 +39,6 @@ public sealed class WarrantyFileStream(WarrantyMetrics metrics)
         $"warranty-file/{Uri.EscapeDataString(orderId)}/{Uri.EscapeDataString(lineId)}";
 
     /// <summary>Reads outside any unit of work, for queries.</summary>
-    public static async Task<LoadedFile> Read(EventStore store, string orderId, string lineId, CancellationToken ct) =>
-        (await store.ReadStream(StreamId(orderId, lineId), ct)).Aggregate(LoadedFile.Initial, (file, stored) => LoadedFile.Evolve(file, (WarrantyFileEvent)stored.Data));
+    public static Task<LoadedFile> Read(EventStore store, string orderId, string lineId, CancellationToken ct) =>
+        store.Fold<LoadedFile, WarrantyFileEvent>(StreamId(orderId, lineId), LoadedFile.Initial, LoadedFile.Evolve, ct);
 }
