@@ -1,4 +1,5 @@
 using JasperFx.Events;
+using Npgsql;
 
 namespace Platform.EventSourcing;
 
@@ -42,7 +43,11 @@ public sealed class SessionBatch : IAsyncDisposable
         return session;
     }
 
-    /// <summary>Reads these streams in one round trip; the sessions' loads of them then cost nothing.</summary>
+    /// <summary>
+    /// Reads these streams in at most two round trips; the sessions' loads of them then cost nothing.
+    /// A batch's streams are mostly new (a completed order opens its files), so which of them exist is
+    /// asked first, in one statement, and only those are fetched.
+    /// </summary>
     public async Task Preload(IEnumerable<string> streamIds, CancellationToken ct)
     {
         var wanted = streamIds.Distinct(StringComparer.Ordinal).Where(id => !preloaded.ContainsKey(id)).ToArray();
@@ -50,8 +55,29 @@ public sealed class SessionBatch : IAsyncDisposable
         {
             return;
         }
+        // Marten creates its tables on first use; this statement is not Marten's, so it asks first (a
+        // lookup once they exist).
+        await work.Marten.Database.EnsureStorageExistsAsync(typeof(IEvent), ct);
+        var existing = new List<string>(wanted.Length);
+        await using (var exists = new NpgsqlCommand($"select id from {work.Store.Streams} where id = any($1)", work.Connection, work.Transaction))
+        {
+            exists.Parameters.Add(new NpgsqlParameter { Value = wanted });
+            await using var reader = await exists.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                existing.Add(reader.GetString(0));
+            }
+        }
+        foreach (var id in wanted)
+        {
+            preloaded[id] = [];
+        }
+        if (existing.Count == 0)
+        {
+            return;
+        }
         var query = work.Marten.CreateBatchQuery();
-        var reads = wanted.Select(id => (Id: id, Events: query.Events.FetchStream(id))).ToList();
+        var reads = existing.Select(id => (Id: id, Events: query.Events.FetchStream(id))).ToList();
         await query.Execute(ct);
         foreach (var (id, events) in reads)
         {

@@ -191,6 +191,36 @@ public static class BenchHosts
     }
 }
 
+/// <summary>
+/// Warms a path up until tiered compilation has settled: rounds of work are repeated until a round
+/// makes the JIT compile almost nothing new. A path measured before that pays for compiling itself
+/// at tier 0, instrumented and tier 1, which on two busy cores was most of a quick run's CPU.
+/// </summary>
+public static class JitSettled
+{
+    public const int MaxRounds = 20;
+    public const long SettledBelow = 25;
+
+    public static async Task<int> WarmUp(Func<int, Task> round)
+    {
+        var before = System.Runtime.JitInfo.GetCompiledMethodCount();
+        for (var i = 0; i < MaxRounds; i++)
+        {
+            await round(i);
+            // Tier-1 compilation runs in the background after a call-counting delay; give it a moment
+            // so that a round's count includes what the round before it queued.
+            await Task.Delay(200);
+            var after = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (after - before < SettledBelow)
+            {
+                return i + 1;
+            }
+            before = after;
+        }
+        return MaxRounds;
+    }
+}
+
 public static class Stats
 {
     public static double Percentile(IReadOnlyList<double> sorted, double p) =>
