@@ -175,10 +175,12 @@ public sealed class Session : IAsyncDisposable
         {
             throw new InvalidOperationException("A session of a batch commits with its batch.");
         }
-        if (Enlist(work.Now))
+        var rows = new PlumbingRows();
+        if (Enlist(work.Now, rows))
         {
             work.NotifyRelay();
         }
+        rows.Queue(work);
         var (outcome, conflict) = await work.Commit(appends.ToDictionary(a => a.StreamId, a => a.ExpectedVersion, StringComparer.Ordinal), ct);
         return outcome switch
         {
@@ -191,13 +193,16 @@ public sealed class Session : IAsyncDisposable
         };
     }
 
-    /// <summary>Hands what this session writes to the unit of work; true when it leaves messages for the relay.</summary>
-    internal bool Enlist(DateTimeOffset now)
+    /// <summary>
+    /// Hands what this session writes to the unit of work: its events to Marten, its plumbing rows to
+    /// <paramref name="rows"/>, which writes those of every session of a batch in a few statements.
+    /// True when it leaves messages for the relay.
+    /// </summary>
+    internal bool Enlist(DateTimeOffset now, PlumbingRows rows)
     {
         if (incoming is not null)
         {
-            // No "on conflict do nothing": a redelivery must fail the whole transaction.
-            work.Sql("insert into inbox (message_id, consumer, processed_at) values (?, ?, ?)", incoming.MessageId, incoming.Consumer, now);
+            rows.Inbox(incoming.MessageId, incoming.Consumer, now);
         }
 
         foreach (var append in appends)
@@ -206,16 +211,13 @@ public sealed class Session : IAsyncDisposable
             work.Marten.Events.Append(append.StreamId, append.ExpectedVersion + events.Length, events);
             if (append.ExpectedVersion == 0)
             {
-                // Marten names a stream's type after a CLR aggregate; the platform's stream kinds are names.
-                work.Sql($"update {work.Store.Streams} set type = ? where id = ?", append.StreamType, append.StreamId);
+                rows.NewStream(append.StreamId, append.StreamType);
             }
         }
 
         foreach (var refusal in refusals)
         {
-            work.Sql(
-                "insert into refusals (message_id, consumer, message_type, body, code, reason, refused_at) values (?, ?, ?, ?::jsonb, ?, ?, ?)",
-                incoming?.MessageId, incoming?.Consumer, refusal.MessageType,
+            rows.Refusal(incoming?.MessageId, incoming?.Consumer, refusal.MessageType,
                 refusal.Message is null ? null : JsonSerializer.Serialize(refusal.Message, refusal.Message.GetType(), Json.Options),
                 refusal.Code, refusal.Reason, now);
         }
@@ -226,10 +228,8 @@ public sealed class Session : IAsyncDisposable
         {
             var due = message.DueAt ?? now;
             notify |= due <= now || message.DueAt is not null;
-            work.Sql(
-                "insert into outbox (id, due_at, scheduled, destination, message_type, body, headers, created_at) values (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)",
-                message.Id, due, message.DueAt is not null, message.Destination, work.Store.Types.NameOf(message.Message.GetType()),
-                JsonSerializer.Serialize(message.Message, message.Message.GetType(), Json.Options), metadataJson, now);
+            rows.Outbox(message.Id, due, message.DueAt is not null, message.Destination, work.Store.Types.NameOf(message.Message.GetType()),
+                JsonSerializer.Serialize(message.Message, message.Message.GetType(), Json.Options), metadataJson!, now);
         }
         return notify;
     }

@@ -101,14 +101,16 @@ public sealed class SessionBatch : IAsyncDisposable
         }
         var now = work.Now;
         var notify = false;
+        var rows = new PlumbingRows();
         foreach (var session in sessions)
         {
-            notify |= session.Enlist(now);
+            notify |= session.Enlist(now, rows);
         }
         if (notify)
         {
             work.NotifyRelay();
         }
+        rows.Queue(work);
         var (outcome, _) = await work.Commit(appends.ToDictionary(a => a.StreamId, a => a.ExpectedVersion, StringComparer.Ordinal), ct);
         return outcome == CommitOutcome.Committed ? BatchCommitResult.Committed : BatchCommitResult.HandleOneByOne;
     }
