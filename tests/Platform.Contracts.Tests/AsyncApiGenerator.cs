@@ -91,8 +91,8 @@ internal static class AsyncApiGenerator
         var bound = BusTopology.BoundQueues(message).Select(q => q.Name).ToList();
         var publisher = BusTopology.Publishers[message];
         var who = BusTopology.Scheduled.Contains(message)
-            ? $"{publisher.Name} publishes it for itself at a due time; no one else should."
-            : $"{publisher.Name} publishes it.";
+            ? $"Published by the {publisher.Name} for itself at a due time; no one else should publish it."
+            : $"Published by the {publisher.Name}.";
         var readers = bound.Count == 0
             ? "No platform queue is bound to it: to receive it, bind a queue of your own."
             : $"Bound to {string.Join(", ", bound)}; to receive it too, bind a queue of your own.";
@@ -152,19 +152,19 @@ internal static class AsyncApiGenerator
         {
             var channel = ExchangeChannel(message);
             operations[$"{publisher.Id}.publishes.{MessageKey(message)}"] = Operation("send", channel, publisher,
-                $"{publisher.Name} publishes {message.Name}", [$"#/channels/{channel}/messages/{message.Name}"]);
+                $"The {publisher.Name} publishes {message.Name}", [$"#/channels/{channel}/messages/{message.Name}"]);
         }
         foreach (var send in BusTopology.Sends)
         {
             var channel = QueueChannel(send.Queue);
             operations[$"{send.Sender.Id}.sends.{MessageKey(send.Message)}"] = Operation("send", channel, send.Sender,
-                $"{send.Sender.Name} sends {send.Message.Name} to {send.Queue.Name}", [$"#/channels/{channel}/messages/{send.Message.Name}"]);
+                $"The {send.Sender.Name} sends {send.Message.Name} to {send.Queue.Name}", [$"#/channels/{channel}/messages/{send.Message.Name}"]);
         }
         foreach (var queue in BusTopology.Queues)
         {
             var channel = QueueChannel(queue);
             operations[$"{queue.Reader.Id}.receives.{channel}"] = Operation("receive", channel, queue.Reader,
-                $"{queue.Reader.Name} receives from {queue.Name}", [.. queue.Messages.Select(m => $"#/channels/{channel}/messages/{m.Name}")]);
+                $"The {queue.Reader.Name} receives from {queue.Name}", [.. queue.Messages.Select(m => $"#/channels/{channel}/messages/{m.Name}")]);
         }
         return operations;
     }

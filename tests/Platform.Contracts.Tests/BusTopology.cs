@@ -6,7 +6,7 @@ using W = Platform.Contracts.Warranty.V1;
 
 namespace Platform.Contracts.Tests;
 
-/// <summary>A party on the bus: a service of the platform or a system outside it.</summary>
+/// <summary>A party on the bus: a service of the platform or a system outside it; its name reads after "the".</summary>
 internal sealed record Party(string Id, string Name, string Description);
 
 /// <summary>
@@ -29,13 +29,13 @@ internal sealed record DirectSend(Type Message, Party Sender, QueueInfo Queue);
 /// </summary>
 internal static class BusTopology
 {
-    public static readonly Party TradeSystem = new("tradeSystem", "Trade system",
+    public static readonly Party TradeSystem = new("tradeSystem", "trade system",
         "The marketplace's order system: publishes the order's life (placed, paid, shipped, delivered, receipt confirmed, line refunded).");
 
-    public static readonly Party CustomerServiceSystem = new("customerServiceSystem", "Customer-service system",
+    public static readonly Party CustomerServiceSystem = new("customerServiceSystem", "customer-service system",
         "Files claims on a buyer's behalf by message, as an alternative to POST /claims.");
 
-    public static readonly Party RepairProvider = new("repairProvider", "Repair provider",
+    public static readonly Party RepairProvider = new("repairProvider", "repair provider",
         "A third-party repair provider: receives jobs on its own queue and sends its reports to RepairDispatch.");
 
     public static readonly Party Order = new("order", "Order service", "Keeps each order's stream; tells the platform when an order completes or a line is refunded.");
