@@ -73,6 +73,14 @@ fi
 export PLATFORM_TEST_SERVERS_LOG="$root/artifacts/logs/test-servers.log"
 rm -f "$PLATFORM_TEST_SERVERS_LOG"
 
+# The AsyncAPI document is checked by the AsyncAPI parser, which runs on Node.js (the contract tests
+# install it with npm ci in tests/asyncapi); they fail, not skip, without it.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "test: installing Debian's nodejs and npm"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null \
+    || echo "test: !!! Node.js could not be installed: the AsyncAPI check will fail !!!"
+fi
+
 status=0
 dotnet build Platform.sln -c Release -nologo -v q || { echo "0 passed, 1 failed"; exit 1; }
 # Other teams reference the contracts as a package: it must pack from a clean clone.

@@ -2,7 +2,12 @@ namespace Platform.Contracts.Tests;
 
 internal static class RepositoryPaths
 {
-    public static string SchemasDirectory { get; } = Path.Combine(FindRoot(), "contracts", "schemas");
+    public static string Root { get; } = FindRoot();
+
+    public static string SchemasDirectory { get; } = Path.Combine(Root, "contracts", "schemas");
+
+    /// <summary>The integration guide, whose examples and AsyncAPI document are generated from the contracts.</summary>
+    public static string IntegratingDirectory { get; } = Path.Combine(Root, "docs", "integrating");
 
     // Tests run from bin/<configuration>/<framework>; the schemas live in the source tree.
     private static string FindRoot()

@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
@@ -14,14 +13,6 @@ namespace Platform.Contracts.Tests;
 /// </summary>
 internal static partial class SchemaGenerator
 {
-    private static readonly JsonSerializerOptions FileFormat = new()
-    {
-        WriteIndented = true,
-        NewLine = "\n",
-        // The docs quote Chinese terms (三包); keep them readable in the files.
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     private static readonly Lazy<IReadOnlyDictionary<string, string>> Docs = new(LoadDocs);
 
     public static string RelativePath(Type message) =>
@@ -58,7 +49,7 @@ internal static partial class SchemaGenerator
             body.Remove(key);
             root[key] = value;
         }
-        return root.ToJsonString(FileFormat) + "\n";
+        return root.ToJsonString(GeneratedFiles.FileFormat) + "\n";
     }
 
     private static string? Describe(JsonSchemaExporterContext context)
