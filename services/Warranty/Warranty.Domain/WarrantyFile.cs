@@ -64,7 +64,8 @@ public abstract record WarrantyFile
         int ThreeGuaranteesRepairs,
         int DaysInRepair,
         DateTimeOffset? RefundedAt,
-        ImmutableHashSet<string> AppliedRulings) : WarrantyFile
+        ImmutableHashSet<string> AppliedRulings,
+        ImmutableList<ReopenRequest> AppealableDenials) : WarrantyFile
     {
         public BusinessCalendar Calendar => BusinessCalendar.For(TimeZoneId);
 
@@ -146,7 +147,9 @@ public abstract record WarrantyFile
                 Coverages = file.Coverages.RemoveAll(c => c.Kind == CoverageKind.ExtendedWarranty),
                 ExtendedWarranty = file.ExtendedWarranty is { } plan ? plan with { Cancellation = e } : null,
             },
-            // ReopenDenied records an answer without changing what the file allows.
+            // A denial that may be appealed is kept: a ruling on the appeal reopens the entry for that request.
+            (Activated file, ReopenDenied { AppealPossible: true } e) => file with { AppealableDenials = file.AppealableDenials.Add(e.Request) },
+            // Any other denial records an answer without changing what the file allows.
             _ => state,
         };
 
@@ -160,7 +163,7 @@ public abstract record WarrantyFile
         return new Activated(
             e.OrderId, e.LineId, e.BuyerId, e.MerchantId, e.Category, e.Details, e.TimeZoneId, e.TransactionSucceededAt, e.D0,
             coverages, e.BaseEntry, e.AfterSalesProtection, Reopenings: [], plan, Claims: [],
-            ThreeGuaranteesRepairs: 0, DaysInRepair: 0, pending.RefundedAt, AppliedRulings: []);
+            ThreeGuaranteesRepairs: 0, DaysInRepair: 0, pending.RefundedAt, AppliedRulings: [], AppealableDenials: []);
     }
 
     private static Activated Approve(Activated file, ClaimApproved e)
@@ -189,8 +192,10 @@ public abstract record WarrantyFile
         if (e.WithinThreeGuaranteesRepair && e.DaysInRepair > 0
             && resolved.CoverageOf(CoverageKind.ThreeGuaranteesRepair) is { } repair)
         {
-            // 三包: time the item spends in repair does not count against the 三包 repair period.
-            var period = resolved.Calendar.Days(repair.Period.FirstDay, repair.Period.LastDay.AddDays(e.DaysInRepair));
+            // 三包: time the item spends in repair does not count against the 三包 repair period. The event says
+            // what the period became; only one stored before it carried the period is worked out here, as it was then.
+            var period = e.ThreeGuaranteesRepairPeriod
+                         ?? resolved.Calendar.Days(repair.Period.FirstDay, repair.Period.LastDay.AddDays(e.DaysInRepair));
             coverages = coverages.Replace(repair, repair with { Period = period });
         }
 

@@ -102,5 +102,5 @@ public sealed record ClaimView(
         _ => throw new ArgumentOutOfRangeException(nameof(@event), @event, "Not a claim event."),
     };
 
-    private static string ResolutionName(ClaimResolved resolved) => ToContract(resolved)?.ToString() ?? resolved.How.ToString();
+    private static string ResolutionName(ClaimResolved resolved) => ToContract(resolved).ToString();
 }
