@@ -357,6 +357,23 @@ public sealed class ClaimLifecycleTests
         Assert.False(EntryDecisions.MayNameTheLine(ReopenDenialReason.NotBuyer));
     }
 
+    /// <summary>A buyer who files while a claim is open, a thousand times: the file keeps ids, not a thousand claims.</summary>
+    [Fact]
+    public void Claims_refused_outright_are_kept_by_id_alone_and_one_sent_again_changes_nothing()
+    {
+        var (line, claimId) = AwaitingMerchant();
+        var again = Enumerable.Range(0, 1000).Select(i => Line.Claim(At(FiledAt).AddMinutes(i + 1).ToString("O"))).ToList();
+
+        foreach (var claim in again)
+            line.Then(claim);
+
+        Assert.Equal((1, 1000), (line.File.Claims.Count, line.File.RefusedOutright.Count));
+        Assert.Equal(claimId, Assert.Single(line.File.Claims).ClaimId);
+        Assert.All(line.History.OfType<ClaimRejected>(), r => Assert.Equal(RejectionReason.ClaimAlreadyOpen, r.Reason));
+        Assert.Empty(line.When(again[17]));
+        Assert.Empty(line.When(new ApplyRuling("case-1", again[17].ClaimId, RulingDecision.Refund, At(FiledAt).AddDays(3))));
+    }
+
     [Fact]
     public void A_reopening_ruling_on_an_open_claim_also_resolves_it()
     {

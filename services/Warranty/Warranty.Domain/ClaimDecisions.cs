@@ -26,7 +26,7 @@ public static class ClaimDecisions
     /// <summary>A rejection is the claim's outcome, not a refusal of the command: the claim exists, rejected with its reason code.</summary>
     internal static Decision<WarrantyFileEvent> File(FileClaim command, WarrantyFile.Activated file, WarrantyPolicy policy)
     {
-        if (file.ClaimById(command.ClaimId) is not null)
+        if (file.Knows(command.ClaimId))
             return Decide<WarrantyFileEvent>.Nothing;
         if (command.ReceivedAt is { } receivedAt && receivedAt - command.Now > TimeSpan.FromHours(policy.FiledAtMaxAgeHours))
         {
@@ -140,6 +140,10 @@ public static class ClaimDecisions
     /// <summary>Refusals say nothing about periods, so neither a reopen nor an appeal can change them.</summary>
     private static ClaimRejected Refuse(FileClaim command, ClaimFiling filing, RejectionReason reason) =>
         new(command.ClaimId, filing, reason, ReopenCanHelp: false, AppealCanHelp: false);
+
+    /// <summary>Step 1 of adjudication: refusals that neither a reopen nor an appeal can change.</summary>
+    public static bool IsRefusedOutright(RejectionReason reason) =>
+        reason is RejectionReason.NotBuyer or RejectionReason.LineRefunded or RejectionReason.ClaimAlreadyOpen;
 
     /// <summary>
     /// Whether a rejection may be told with the line's product and merchant: not to someone who did not buy it,
@@ -264,7 +268,8 @@ public static class ClaimDecisions
                 RuledOn(command, file), command.CaseId, command.Now));
         }
 
-        if (command.ClaimId is { } claimId)
+        // A claim refused outright cannot be appealed, so a ruling has nothing of it to change.
+        if (command.ClaimId is { } claimId && !file.RefusedOutright.Contains(claimId))
         {
             if (file.ClaimById(claimId) is not { } claim)
                 return UnknownClaim(claimId);

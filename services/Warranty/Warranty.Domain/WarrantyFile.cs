@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using static Warranty.Domain.WarrantyFileEvent;
 
 namespace Warranty.Domain;
@@ -15,6 +16,7 @@ public sealed record ClaimRecord(
     DateTimeOffset? InServiceSince,
     string? MerchantRefusal)
 {
+    [JsonIgnore]
     public bool IsOpen => Status is ClaimStatus.AwaitingMerchant or ClaimStatus.InService
         or ClaimStatus.RefusedByMerchant or ClaimStatus.Escalated;
 }
@@ -36,6 +38,10 @@ public sealed record ExtendedWarrantyPlan(
 /// the stream's optimistic concurrency. Separate claim streams would need a cross-stream reservation or a
 /// process manager, and two concurrent filings could both see "no open claim".
 /// </summary>
+// A file's state is kept in snapshots of its stream, so each case needs a stored name.
+[JsonPolymorphic]
+[JsonDerivedType(typeof(NotActivated), "not-activated")]
+[JsonDerivedType(typeof(Activated), "activated")]
 public abstract record WarrantyFile
 {
     private WarrantyFile() { }
@@ -45,6 +51,12 @@ public abstract record WarrantyFile
     /// <summary>No OrderCompleted yet. A refund that arrives first is kept here and honoured at activation.</summary>
     public sealed record NotActivated(DateTimeOffset? RefundedAt, string? RefusalReason) : WarrantyFile;
 
+    /// <param name="Claims">Every claim but those refused outright.</param>
+    /// <param name="RefusedOutright">
+    /// Claims refused outright (not the buyer, a refunded line, another claim open), by id alone: nothing can change them
+    /// and a buyer can file them without end, so the file keeps no more of them than it needs to recognise one sent again.
+    /// Their events still tell them in full.
+    /// </param>
     public sealed record Activated(
         string OrderId,
         string LineId,
@@ -65,18 +77,25 @@ public abstract record WarrantyFile
         int DaysInRepair,
         DateTimeOffset? RefundedAt,
         ImmutableHashSet<string> AppliedRulings,
-        ImmutableList<ReopenRequest> AppealableDenials) : WarrantyFile
+        ImmutableList<ReopenRequest> AppealableDenials,
+        ImmutableHashSet<Guid> RefusedOutright) : WarrantyFile
     {
+        [JsonIgnore]
         public BusinessCalendar Calendar => BusinessCalendar.For(TimeZoneId);
 
         /// <summary>Coverages the buyer still holds; the 三包 repair period already includes days spent in repair.</summary>
         public CoveragePeriod? CoverageOf(CoverageKind kind) => Coverages.Find(c => c.Kind == kind);
 
+        [JsonIgnore]
         public bool HasNationalWarranty => CoverageOf(CoverageKind.NationalJointWarranty) is not null;
 
+        [JsonIgnore]
         public ClaimRecord? OpenClaim => Claims.Find(c => c.IsOpen);
 
         public ClaimRecord? ClaimById(Guid claimId) => Claims.Find(c => c.ClaimId == claimId);
+
+        /// <summary>Whether a claim with this id was filed on the file, whatever became of it.</summary>
+        public bool Knows(Guid claimId) => RefusedOutright.Contains(claimId) || ClaimById(claimId) is not null;
 
         /// <summary>
         /// The 三包 period is d0 to the latest end among the 三包 coverages (return, replacement, repair with its
@@ -85,6 +104,7 @@ public abstract record WarrantyFile
         /// months) still has its 15-day replacement right, so its 三包 period is those 15 days, not nothing.
         /// All 三包 coverages start at d0, so the latest one is the whole period.
         /// </summary>
+        [JsonIgnore]
         public LocalPeriod? ThreeGuaranteesPeriod =>
             Coverages
                 .Where(c => c.Kind is CoverageKind.ThreeGuaranteesReturn or CoverageKind.ThreeGuaranteesReplacement
@@ -97,6 +117,7 @@ public abstract record WarrantyFile
         /// whichever ends later, when that is later. Computed from the current coverages, so days in repair that
         /// extend the 三包 repair period keep the entry open with it.
         /// </summary>
+        [JsonIgnore]
         public DateTimeOffset EntryClosesAt
         {
             get
@@ -131,6 +152,8 @@ public abstract record WarrantyFile
                 AppliedRulings = e.CaseId is null ? file.AppliedRulings : file.AppliedRulings.Add(e.CaseId),
             },
             (Activated file, ClaimApproved e) => Approve(file, e),
+            (Activated file, ClaimRejected e) when ClaimDecisions.IsRefusedOutright(e.Reason) =>
+                file with { RefusedOutright = file.RefusedOutright.Add(e.ClaimId) },
             (Activated file, ClaimRejected e) => file with
             {
                 Claims = file.Claims.Add(new(e.ClaimId, e.Filing, ClaimStatus.Rejected, null, null, null, null, null, null)),
@@ -163,7 +186,7 @@ public abstract record WarrantyFile
         return new Activated(
             e.OrderId, e.LineId, e.BuyerId, e.MerchantId, e.Category, e.Details, e.TimeZoneId, e.TransactionSucceededAt, e.D0,
             coverages, e.BaseEntry, e.AfterSalesProtection, Reopenings: [], plan, Claims: [],
-            ThreeGuaranteesRepairs: 0, DaysInRepair: 0, pending.RefundedAt, AppliedRulings: [], AppealableDenials: []);
+            ThreeGuaranteesRepairs: 0, DaysInRepair: 0, pending.RefundedAt, AppliedRulings: [], AppealableDenials: [], RefusedOutright: []);
     }
 
     private static Activated Approve(Activated file, ClaimApproved e)
