@@ -46,18 +46,19 @@ internal static class Messages
         EscalatedAt = DateTimeOffset.UtcNow,
     };
 
+    /// <summary>One that may not be appealed is a NotBuyer rejection, which names nothing of the line (empty fields), as Warranty sends it.</summary>
     public static ClaimRejected ClaimRejected(bool appealMayHelp = true) => new()
     {
         ClaimId = Guid.NewGuid(),
         OrderId = $"TB-{Guid.NewGuid():N}",
         LineId = "L3",
         BuyerId = $"buyer-{Guid.NewGuid():N}",
-        MerchantId = "merchant-a",
-        ShippingRegion = "310000",
-        Sku = "SKU-SEEDS-3",
-        Title = "Tomato seeds, 200",
-        Category = "plants-seeds",
-        Brand = "GreenHand",
+        MerchantId = appealMayHelp ? "merchant-a" : "",
+        ShippingRegion = appealMayHelp ? "310000" : "",
+        Sku = appealMayHelp ? "SKU-SEEDS-3" : "",
+        Title = appealMayHelp ? "Tomato seeds, 200" : "",
+        Category = appealMayHelp ? "plants-seeds" : "",
+        Brand = appealMayHelp ? "GreenHand" : "",
         Fault = FaultKind.LongDiscoveryDefect,
         FaultDescription = "None of the seeds sprouted.",
         RemedyAsked = Remedy.Return,

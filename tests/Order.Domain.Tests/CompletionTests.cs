@@ -135,6 +135,13 @@ public class CompletionTests
         Assert.Equal([("L1", false), ("L2", true), ("L3", false)], completed.Lines.Select(line => (line.Line.LineId, line.Refunded)));
     }
 
+    /// <summary>The trade system's refund ids tell two equal parts at one instant from one part sent twice.</summary>
+    [Fact]
+    public void Two_refunds_alike_in_line_amount_and_instant_count_twice_when_their_ids_differ() =>
+        GivenArrived(Placed, CoverRefund with { RefundId = "R7", Amount = 25m })
+            .When(CoverRefund with { RefundId = "R8", Amount = 25m })
+            .Then(CoverWasRefunded with { RefundId = "R8", Amount = 25m });
+
     [Fact]
     public void Refunds_adding_up_to_the_amount_paid_refund_the_line() =>
         GivenArrived(Placed, CoverRefund with { RefundId = "R5", Amount = 30m })

@@ -102,4 +102,25 @@ public sealed class CompletionTests : OrderServiceTest
         var view = await ReadOrder(order.OrderId);
         Assert.Equal([(0m, false), (50m, true)], view.Lines.Select(line => (line.RefundedAmount, line.Refunded)));
     }
+
+    [Fact]
+    public async Task Two_halves_refunded_at_one_instant_with_their_own_ids_refund_the_line_and_a_resent_half_does_not_count_again()
+    {
+        var order = NewOrder();
+        await Publish(order.Placed, order.Confirmed);
+        await Completion(order.OrderId);
+        var at = order.ConfirmedAt.AddDays(1);
+        var firstHalf = order.Refund("L2", 25m, at) with { RefundId = "RF-1" };
+
+        await PublishAndWaitConsumed(firstHalf, Guid.NewGuid());
+        await PublishAndWaitConsumed(firstHalf, Guid.NewGuid());
+        Assert.Equal(25m, (await ReadOrder(order.OrderId)).Lines.Single(line => line.LineId == "L2").RefundedAmount);
+        // Without the ids the second half would read as the first sent again, and the line would stay unrefunded.
+        await Publish(firstHalf with { RefundId = "RF-2" });
+
+        var refunded = await Probe.WaitFor<OrderLineRefunded>(m => m.OrderId == order.OrderId, Patience, "the line refunded in full is published");
+        Assert.Equal(("L2", 50m, at), (refunded.LineId, refunded.RefundAmount, refunded.RefundedAt));
+        var view = await ReadOrder(order.OrderId);
+        Assert.Equal([(0m, false), (50m, true)], view.Lines.Select(line => (line.RefundedAmount, line.Refunded)));
+    }
 }

@@ -53,6 +53,18 @@ public sealed class CompositionTests
         Assert.NotEqual(id, TradeEventsConsumer.RefundId(refund with { RefundedAt = refund.RefundedAt.AddTicks(1) }));
     }
 
+    [Fact]
+    public void A_refund_id_from_the_trade_system_is_used_as_it_is()
+    {
+        var refund = new Trade.OrderLineRefunded
+        {
+            OrderId = "TB-1", LineId = "L1", RefundAmount = 300m, RefundedAt = new(2024, 3, 7, 10, 0, 0, TimeSpan.Zero), RefundId = "RF-42",
+        };
+
+        Assert.Equal("RF-42", TradeEventsConsumer.RefundId(refund));
+        Assert.NotEqual(TradeEventsConsumer.RefundId(refund), TradeEventsConsumer.RefundId(refund with { RefundId = "RF-43" }));
+    }
+
     private static IConfiguration Configuration(params (string Key, string Value)[] settings) =>
         new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))).Build();
 }

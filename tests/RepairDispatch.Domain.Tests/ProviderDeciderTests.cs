@@ -93,6 +93,26 @@ public class ProviderDeciderTests
         Assert.Equal((ProviderStatus.Suspended, 7, "SH", "phone"), (provider.Status, provider.Capacity, provider.Regions.Single(), provider.Categories.Single()));
     }
 
+    /// <summary>A provider with two years of breaches: the state keeps their count and only the last year's, yet suspends as before.</summary>
+    [Fact]
+    public void A_long_history_of_breaches_folds_to_a_count_and_a_recent_window_that_still_suspends()
+    {
+        // 250 breaches three days apart, the last two recorded out of order; reactivated after them.
+        const int last = 72 * 250;
+        var breaches = Enumerable.Range(1, 250).Select(n => Breach(n, At(72 * n))).ToList();
+        (breaches[^1], breaches[^2]) = (breaches[^2], breaches[^1]);
+        var spec = RegisteredP1().Given([.. breaches, new ProviderReactivated("P1", At(last + 1))]);
+
+        var provider = Assert.IsType<Provider.Registered>(spec.State);
+        // Kept: those after the last one less 365 days (8,760 hours), breaches 129 to 250.
+        Assert.Equal(250, provider.BreachCount);
+        Assert.Equal(Enumerable.Range(129, 122).Select(n => At(72 * n)), provider.Breaches.Select(b => b.BreachedAt).Order());
+        spec.Given(Breach(251, At(last + 2)), Breach(252, At(last + 3)))
+            .When(RecordBreach(253, At(last + 4)))
+            .Then(Breach(253, At(last + 4)),
+                new ProviderSuspended("P1", SuspensionReason.RepeatedCallbackBreaches, "3 callback SLA breaches within 30 days (threshold 3).", At(last + 4)));
+    }
+
     [Fact]
     public void Breaches_below_the_threshold_are_only_recorded() =>
         RegisteredP1()

@@ -41,7 +41,7 @@ public sealed class ProviderSnapshotTests
         var snapshotted = await providers.Aggregate.LoadFrom(session, ProviderStream.StreamId("p-7"), CancellationToken.None);
         Assert.Equal(full.Version, snapshotted.Version);
         Assert.Equal(Describe(full.State), Describe(snapshotted.State));
-        Assert.Equal(220, ((Provider.Registered)snapshotted.State).Breaches.Count);
+        Assert.Equal(220, ((Provider.Registered)snapshotted.State).BreachCount);
         Assert.Equal(full.Version, await database.Scalar<long>("select (data->>'version')::bigint from mt_doc_snapshotprovider where id = 'provider-p-7'"));
 
         async Task Run(ProviderCommand command)
@@ -57,7 +57,7 @@ public sealed class ProviderSnapshotTests
     private static string Describe(Provider provider) => provider switch
     {
         Provider.Registered p => string.Join(" | ", p.ProviderId, string.Join(",", p.Regions), string.Join(",", p.Categories), p.Capacity, p.Status,
-            p.BreachesCountFrom?.ToString("O"), string.Join(";", p.Breaches.Select(b => $"{b.JobId}/{b.Attempt}/{b.BreachedAt:O}"))),
+            p.BreachesCountFrom?.ToString("O"), p.BreachCount, string.Join(";", p.Breaches.Select(b => $"{b.JobId}/{b.Attempt}/{b.BreachedAt:O}"))),
         _ => provider.GetType().Name,
     };
 }

@@ -45,6 +45,7 @@ public sealed class SettingsTests
     [InlineData("RepairDispatch:DeviceFeedbackDeadline", "00:00:00")]
     [InlineData("RepairDispatch:SuspensionBreachThreshold", "0")]
     [InlineData("RepairDispatch:SuspensionWindow", "-1.00:00:00")]
+    [InlineData("RepairDispatch:SuspensionWindow", "366.00:00:00")]
     [InlineData("RepairDispatch:QualityScore:Breach", "-1")]
     [InlineData("RepairDispatch:QualityScore:PriorWeight", "0")]
     [InlineData("RepairDispatch:CalbackSla", "12:00:00")]

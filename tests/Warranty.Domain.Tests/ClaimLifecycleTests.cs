@@ -142,7 +142,9 @@ public sealed class ClaimLifecycleTests
 
         var events = line.When(new CompleteRepair(claim.ClaimId, RepairOutcome.Repaired, done, job));
 
-        Assert.Equal([new ClaimResolved(claim.ClaimId, ClaimResolution.RepairCompleted, done, RepairOutcome.Repaired, DaysInRepair: 3, WithinThreeGuaranteesRepair: true, JobId: job)], events);
+        var extended = line.File.Calendar.Days(Day("2024-01-10"), Day("2025-01-13"));
+        Assert.Equal([new ClaimResolved(claim.ClaimId, ClaimResolution.RepairCompleted, done, RepairOutcome.Repaired, DaysInRepair: 3,
+            WithinThreeGuaranteesRepair: true, JobId: job, ThreeGuaranteesRepairPeriod: extended)], events);
         line.Given([.. events]);
         Assert.Equal((1, 3), (line.File.ThreeGuaranteesRepairs, line.File.DaysInRepair));
         Assert.Equal(Day("2025-01-13"), line.File.CoverageOf(CoverageKind.ThreeGuaranteesRepair)!.Period.LastDay);
@@ -160,6 +162,32 @@ public sealed class ClaimLifecycleTests
 
         Assert.Equal(Day("2025-01-16"), line.File.CoverageOf(CoverageKind.ThreeGuaranteesRepair)!.Period.LastDay);
         Assert.Equal(1, line.File.ThreeGuaranteesRepairs);
+    }
+
+    /// <summary>The fold applies the period the event carries; it does not count the days again with its own calendar.</summary>
+    [Fact]
+    public void The_extended_three_guarantees_repair_period_is_the_one_the_resolution_carries()
+    {
+        var claim = Line.Claim("2024-09-01T10:00:00+08:00");
+        var line = Line.Activated().Then(claim);
+        var carried = line.File.Calendar.Days(Day("2024-01-10"), Day("2025-01-20"));
+
+        line.Given(new ClaimResolved(claim.ClaimId, ClaimResolution.RepairCompleted, At("2024-09-05T10:00:00+08:00"), RepairOutcome.Repaired,
+            DaysInRepair: 4, WithinThreeGuaranteesRepair: true, ThreeGuaranteesRepairPeriod: carried));
+
+        Assert.Equal(carried, line.File.CoverageOf(CoverageKind.ThreeGuaranteesRepair)!.Period);
+    }
+
+    [Fact]
+    public void A_resolution_stored_before_it_carried_the_period_still_extends_it_by_its_days()
+    {
+        var claim = Line.Claim("2024-09-01T10:00:00+08:00");
+        var line = Line.Activated().Then(claim);
+
+        line.Given(new ClaimResolved(claim.ClaimId, ClaimResolution.RepairCompleted, At("2024-09-05T10:00:00+08:00"), RepairOutcome.Repaired,
+            DaysInRepair: 4, WithinThreeGuaranteesRepair: true));
+
+        Assert.Equal(Day("2025-01-14"), line.File.CoverageOf(CoverageKind.ThreeGuaranteesRepair)!.Period.LastDay);
     }
 
     [Fact]
@@ -272,6 +300,78 @@ public sealed class ClaimLifecycleTests
         Assert.True(line.File.EntryOpenAt(now));
         Assert.Empty(line.When(new ApplyRuling("case-3", null, RulingDecision.ReopenEntry, now.AddDays(1))));
         Assert.Empty(line.When(new ApplyRuling("case-4", null, RulingDecision.ForRespondent, now)));
+    }
+
+    /// <summary>A plant's entry is closed and the buyer asked to reopen it for an ordinary fault: denied, appealed, and ruled open.</summary>
+    [Fact]
+    public void A_ruling_on_an_appealed_reopen_denial_reopens_the_entry_naming_the_request_and_the_case_and_the_next_claim_is_approved()
+    {
+        var line = Line.Activated(CategoryPolicy.Plants, nationalMonths: 0, confirmedAt: "2024-04-01T09:00:00+08:00");
+        var request = Line.Reopen("2024-06-01T10:00:00+08:00", FaultKind.QualityFault);
+        line.Then(request);
+        var now = At("2024-06-05T10:00:00+08:00");
+
+        var events = line.When(new ApplyRuling("case-8", null, RulingDecision.ReopenEntry, now, request.Request.RequestId));
+
+        var window = EntryDecisions.ReopenWindow(line.File.Calendar, now, line.Policy);
+        Assert.Equal([new EntryReopened(ReopenGround.Ruling, window, request.Request, "case-8", now)], events);
+        line.Given([.. events]);
+        var claim = Line.Claim("2024-06-06T10:00:00+08:00", FaultKind.LongDiscoveryDefect, Remedy.Return);
+        Assert.Equal(Outcome.Approved(CoverageKind.LongDiscovery, Remedy.Return, Answerer.Merchant, ShippingPayer.Merchant), Outcome.Of(line.When(claim)));
+    }
+
+    [Fact]
+    public void Without_the_ruling_the_same_claim_finds_the_entry_closed()
+    {
+        var line = Line.Activated(CategoryPolicy.Plants, nationalMonths: 0, confirmedAt: "2024-04-01T09:00:00+08:00");
+        line.Then(Line.Reopen("2024-06-01T10:00:00+08:00", FaultKind.QualityFault));
+
+        var claim = Line.Claim("2024-06-06T10:00:00+08:00", FaultKind.LongDiscoveryDefect, Remedy.Return);
+
+        Assert.Equal(Outcome.Rejected(RejectionReason.EntryClosed, reopenCanHelp: true, appealCanHelp: false), Outcome.Of(line.When(claim)));
+    }
+
+    [Fact]
+    public void A_reopening_ruling_on_a_claim_names_the_claim_it_answered()
+    {
+        var (line, claimId) = AwaitingMerchant();
+        line.Then(new RefuseClaim(claimId, "no", MerchantEvidence, At("2024-09-01T12:00:00+08:00")));
+        var filing = line.File.ClaimById(claimId)!.Filing;
+        var now = At("2024-09-05T10:00:00+08:00");
+
+        var reopened = Assert.IsType<EntryReopened>(line.When(new ApplyRuling("case-6", claimId, RulingDecision.ReopenEntry, now))[0]);
+
+        Assert.Equal((new ReopenRequest(claimId, filing.Claimant, filing.Fault, filing.Description), "case-6"), (reopened.Request, reopened.CaseId));
+    }
+
+    [Fact]
+    public void A_claim_by_someone_who_did_not_buy_the_line_is_rejected_with_nothing_of_the_line_to_tell()
+    {
+        var line = Line.Activated();
+
+        var rejected = Assert.IsType<ClaimRejected>(Assert.Single(line.When(Line.Claim("2024-01-12T09:00:00+08:00", buyer: "someone-else"))));
+
+        Assert.Equal(RejectionReason.NotBuyer, rejected.Reason);
+        Assert.False(ClaimDecisions.MayNameTheLine(rejected.Reason));
+        Assert.True(ClaimDecisions.MayNameTheLine(RejectionReason.OutOfWarranty));
+        Assert.False(EntryDecisions.MayNameTheLine(ReopenDenialReason.NotBuyer));
+    }
+
+    /// <summary>A buyer who files while a claim is open, a thousand times: the file keeps ids, not a thousand claims.</summary>
+    [Fact]
+    public void Claims_refused_outright_are_kept_by_id_alone_and_one_sent_again_changes_nothing()
+    {
+        var (line, claimId) = AwaitingMerchant();
+        var again = Enumerable.Range(0, 1000).Select(i => Line.Claim(At(FiledAt).AddMinutes(i + 1).ToString("O"))).ToList();
+
+        foreach (var claim in again)
+            line.Then(claim);
+
+        Assert.Equal((1, 1000), (line.File.Claims.Count, line.File.RefusedOutright.Count));
+        Assert.Equal(claimId, Assert.Single(line.File.Claims).ClaimId);
+        Assert.All(line.History.OfType<ClaimRejected>(), r => Assert.Equal(RejectionReason.ClaimAlreadyOpen, r.Reason));
+        Assert.Empty(line.When(again[17]));
+        Assert.Empty(line.When(new ApplyRuling("case-1", again[17].ClaimId, RulingDecision.Refund, At(FiledAt).AddDays(3))));
     }
 
     [Fact]

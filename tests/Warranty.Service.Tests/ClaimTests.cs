@@ -79,6 +79,8 @@ public sealed class ClaimTests : WarrantyServiceTest
             (filed.Status, filed.FiledByRole, filed.FiledById, filed.FiledForBuyerId));
         var rejected = await probe.WaitFor<Contract.ClaimRejected>(m => m.ClaimId == stranger.ClaimId, Wait, "the claim for another buyer is rejected");
         Assert.Equal((Contract.ClaimRejectionReason.NotBuyer, false, false), (rejected.Reason, rejected.ReopenRequestMayHelp, rejected.AppealMayHelp));
+        // Someone who did not buy the line learns nothing of its merchant or product from the rejection.
+        Assert.Equal(["", "", "", "", "", ""], [rejected.MerchantId, rejected.ShippingRegion, rejected.Sku, rejected.Title, rejected.Category, rejected.Brand]);
         Assert.Equal(rejected.Reason, stranger.Rejection!.Reason);
         var missing = await (await agent.FileClaim(Claim(orderId, "line-1", buyerId: null))).Problem(400);
         Assert.True(missing.GetProperty("errors").TryGetProperty("buyerId", out _));
@@ -141,6 +143,61 @@ public sealed class ClaimTests : WarrantyServiceTest
             Wait, "the contradictory claim is refused");
         Assert.Contains("a buyer files for themselves", await sre.GetStringAsync("/operations/refusals"), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/claims/{contradictory}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_claim_filed_elsewhere_two_days_ago_is_adjudicated_as_of_then_and_the_merchant_has_48_hours_from_its_arrival()
+    {
+        // d0 eight days ago: the 7-day return window closed yesterday, but was open when the buyer asked, two days ago.
+        var (orderId, buyer, merchant) = (Id("order"), Id("buyer"), Id("merchant"));
+        await Complete(probe, Order(orderId, buyer, merchant, DateTimeOffset.UtcNow.AddDays(-8), Line("line-1", "clothing", nationalMonths: 0)));
+        var claimId = Guid.NewGuid();
+        var sent = DateTimeOffset.UtcNow;
+
+        await probe.Publish(ClaimFiled(claimId, orderId, "line-1", "cs-system-agent", Contract.RequesterRole.CustomerService, buyer)
+            with { RemedyAsked = Contract.Remedy.Return, FiledAt = sent.AddDays(-2) });
+
+        var approved = await probe.WaitFor<Contract.ClaimApproved>(m => m.ClaimId == claimId, Wait, "the claim is approved as of its filing");
+        var waiting = await probe.WaitFor<Contract.ClaimAwaitingMerchant>(m => m.ClaimId == claimId, Wait, "the claim waits for the merchant");
+        Assert.Equal((Contract.CoverageKind.StatutoryReturn, Contract.Remedy.Return, sent.AddDays(-2)), (approved.Coverage, approved.RemedyGranted, approved.ApprovedAt));
+        Assert.InRange(waiting.RespondBy, sent.AddHours(48), DateTimeOffset.UtcNow.AddHours(48));
+    }
+
+    [Fact]
+    public async Task A_claim_filed_elsewhere_longer_ago_than_the_setting_allows_is_refused_with_its_reason()
+    {
+        var (orderId, buyer, _) = await Phone();
+        var claimId = Guid.NewGuid();
+
+        await probe.Publish(ClaimFiled(claimId, orderId, "line-1", "cs-system-agent", Contract.RequesterRole.CustomerService, buyer)
+            with { FiledAt = DateTimeOffset.UtcNow.AddDays(-4) });
+
+        using var sre = warranty.As(PlatformRoles.Operator, "sre-1");
+        await Eventually.Until(async () => (await sre.GetStringAsync("/operations/refusals")).Contains(claimId.ToString(), StringComparison.Ordinal),
+            Wait, "the claim is refused");
+        var refusals = await sre.GetStringAsync("/operations/refusals");
+        Assert.Contains("FiledTooLongAgo", refusals, StringComparison.Ordinal);
+        Assert.Contains("within 72 hours", refusals, StringComparison.Ordinal);
+        using var client = warranty.As(PlatformRoles.Buyer, buyer);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/claims/{claimId}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_claim_open_when_its_line_is_refunded_is_announced_resolved_as_line_refunded()
+    {
+        var (orderId, buyer, _) = await Phone();
+        using var client = warranty.As(PlatformRoles.Buyer, buyer);
+        var claim = await (await client.FileClaim(Claim(orderId, "line-1"))).Read<ClaimView>();
+
+        await probe.Publish(new Platform.Contracts.Orders.V1.OrderLineRefunded
+        {
+            OrderId = orderId, LineId = "line-1", BuyerId = buyer, RefundAmount = 3999m, RefundedAt = DateTimeOffset.UtcNow,
+        });
+
+        var resolved = await probe.WaitFor<Contract.ClaimResolved>(m => m.ClaimId == claim.ClaimId, Wait, "the refund closes the claim");
+        Assert.Equal((Contract.ClaimResolution.LineRefunded, orderId, (Guid?)null), (resolved.Resolution, resolved.OrderId, resolved.CaseId));
+        var view = await (await client.GetAsync($"/claims/{claim.ClaimId}")).Read<ClaimView>();
+        Assert.Equal((ClaimStatus.Resolved, "LineRefunded"), (view.Status, view.Resolution));
     }
 
     [Fact]

@@ -94,6 +94,26 @@ public sealed class EntryAndPlanTests : WarrantyServiceTest
     }
 
     [Fact]
+    public async Task A_ruling_on_an_appealed_denial_reopens_the_entry_announcing_the_ruling_as_its_cause_and_the_next_claim_goes_through()
+    {
+        var (orderId, buyer) = await Completed(DateTimeOffset.UtcNow.AddDays(-60), Line("line-1", "seeds", nationalMonths: 0));
+        using var client = warranty.As(PlatformRoles.Buyer, buyer);
+        var denial = await (await Reopen(client, orderId, "QualityFault")).Read<ReopenAnswer>();
+        Assert.Equal((ReopenAnswer.Denied, true), (denial.Outcome, denial.AppealMayHelp));
+        var caseId = Guid.NewGuid();
+
+        await probe.Publish(ClaimTests.Ruling(caseId, orderId, "line-1", claimId: null, buyer, "merchant", CaseParty.Buyer, RulingRemedy.ReopenEntry)
+            with { ReopenRequestId = denial.RequestId });
+
+        var reopened = await probe.WaitFor<Contract.EntryReopened>(m => m.OrderId == orderId, Wait, "the reopening by the ruling is announced");
+        var today = ShanghaiDate(DateTimeOffset.UtcNow);
+        Assert.Equal((Contract.ReopenGround.ArbitrationRuling, caseId, denial.RequestId, buyer, Contract.FaultKind.QualityFault, today.AddDays(15)),
+            (reopened.Ground, reopened.CaseId, reopened.RequestId, reopened.RequestedById, reopened.Fault, reopened.Window.LastDay));
+        var claim = await (await client.FileClaim(Claim(orderId, "line-1", "LongDiscoveryDefect", "Return"))).Read<ClaimView>();
+        Assert.Equal((Contract.Remedy.Return, Contract.ResponsibleParty.Merchant), (claim.Approval!.RemedyGranted, claim.Approval.AnsweredBy));
+    }
+
+    [Fact]
     public async Task A_ruling_that_orders_the_entry_reopened_reopens_it()
     {
         var (orderId, buyer) = await Completed(DateTimeOffset.UtcNow.AddDays(-60), Line("line-1", "clothing", nationalMonths: 0));

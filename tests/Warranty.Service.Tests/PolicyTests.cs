@@ -27,12 +27,13 @@ public sealed class PolicyTests
         var policy = Read(
             ("Warranty:ReturnDays", "10"),
             ("Warranty:MerchantResponseHours", "24"),
+            ("Warranty:FiledAtMaxAgeHours", "12"),
             ("Warranty:BusinessTimeZoneId", "America/New_York"),
             ("Warranty:Categories:phones:RepairMonths", "24"),
             ("Warranty:Categories:bicycles:RepairMonths", "6"),
             ("Warranty:Categories:bicycles:LongEntry", "true"));
 
-        Assert.Equal((10, 24, "America/New_York"), (policy.ReturnDays, policy.MerchantResponseHours, policy.BusinessTimeZoneId));
+        Assert.Equal((10, 24, 12, "America/New_York"), (policy.ReturnDays, policy.MerchantResponseHours, policy.FiledAtMaxAgeHours, policy.BusinessTimeZoneId));
         Assert.Equal(new CategoryTerms(EntryDays: 180, ReturnDays: 10, ReplaceDays: 15, RepairMonths: 24, LongDiscoveryDays: null), policy.TermsFor("Phones"));
         Assert.Equal(new CategoryTerms(180, 10, 15, 6, null), policy.TermsFor("bicycles"));
         Assert.Equal(365, policy.TermsFor("seeds").LongDiscoveryDays);
@@ -40,6 +41,7 @@ public sealed class PolicyTests
 
     [Theory]
     [InlineData("Warranty:ReturnDays", "-1", "ReturnDays is -1")]
+    [InlineData("Warranty:FiledAtMaxAgeHours", "-1", "FiledAtMaxAgeHours is -1")]
     [InlineData("Warranty:ReturnDays", "seven", "Warranty:ReturnDays")]
     [InlineData("Warranty:BusinessTimeZoneId", "Mars/Olympus", "Mars/Olympus")]
     [InlineData("Warranty:Categories:phones:RepairMonths", "-12", "category 'phones'")]

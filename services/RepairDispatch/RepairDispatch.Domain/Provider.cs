@@ -64,6 +64,11 @@ public abstract record Provider
     public sealed record NotRegistered : Provider;
 
     /// <param name="BreachesCountFrom">Breaches at or before this instant (the last reactivation) no longer count towards suspension.</param>
+    /// <param name="BreachCount">Every callback breach recorded against the provider.</param>
+    /// <param name="Breaches">
+    /// The breaches of the last <see cref="BreachesKeptFor"/> before the latest one: a provider's history grows for as
+    /// long as it works with the platform, but suspension looks back only over its window.
+    /// </param>
     public sealed record Registered(
         string ProviderId,
         IReadOnlyList<string> Regions,
@@ -71,8 +76,15 @@ public abstract record Provider
         int Capacity,
         ProviderStatus Status,
         DateTimeOffset? BreachesCountFrom,
+        int BreachCount,
         ImmutableList<RecordedBreach> Breaches) : Provider
     {
+        /// <summary>
+        /// Enough for suspension: breaches are recorded after their deadline, so a suspension window ending now lies
+        /// within this span of the latest one, and the service holds the window to at most this span.
+        /// </summary>
+        public static readonly TimeSpan BreachesKeptFor = TimeSpan.FromDays(365);
+
         /// <summary>This provider as selection sees it, given figures the provider stream does not hold.</summary>
         public ProviderCandidate ToCandidate(int openJobs, double qualityScore) =>
             new(ProviderId, Status, Regions, Categories, Capacity, openJobs, qualityScore);
@@ -129,16 +141,27 @@ public static class ProviderDecider
         (state, @event) switch
         {
             (Provider.NotRegistered, ProviderEvent.ProviderRegistered registered) =>
-                new Provider.Registered(registered.ProviderId, registered.Regions, registered.Categories, registered.Capacity, ProviderStatus.Active, BreachesCountFrom: null, []),
+                new Provider.Registered(registered.ProviderId, registered.Regions, registered.Categories, registered.Capacity, ProviderStatus.Active,
+                    BreachesCountFrom: null, BreachCount: 0, []),
             (Provider.Registered provider, ProviderEvent.ProviderUpdated updated) =>
                 provider with { Regions = updated.Regions, Categories = updated.Categories, Capacity = updated.Capacity },
-            (Provider.Registered provider, ProviderEvent.ProviderCallbackBreachRecorded breach) =>
-                provider with { Breaches = provider.Breaches.Add(new RecordedBreach(breach.JobId, breach.Attempt, breach.BreachedAt)) },
+            (Provider.Registered provider, ProviderEvent.ProviderCallbackBreachRecorded breach) => provider with
+            {
+                BreachCount = provider.BreachCount + 1,
+                Breaches = Recent(provider.Breaches.Add(new RecordedBreach(breach.JobId, breach.Attempt, breach.BreachedAt))),
+            },
             (Provider.Registered provider, ProviderEvent.ProviderSuspended) => provider with { Status = ProviderStatus.Suspended },
             (Provider.Registered provider, ProviderEvent.ProviderReactivated reactivated) =>
                 provider with { Status = ProviderStatus.Active, BreachesCountFrom = reactivated.ReactivatedAt },
             _ => state,
         };
+
+    /// <summary>The breaches within <see cref="Provider.Registered.BreachesKeptFor"/> of the latest, by their time, not their arrival.</summary>
+    private static ImmutableList<RecordedBreach> Recent(ImmutableList<RecordedBreach> breaches)
+    {
+        var keptAfter = breaches.Max(b => b.BreachedAt) - Provider.Registered.BreachesKeptFor;
+        return breaches.RemoveAll(b => b.BreachedAt <= keptAfter);
+    }
 
     /// <summary>
     /// Records the breach and suspends the provider when the breaches in the window (now − window, now]
@@ -147,6 +170,7 @@ public static class ProviderDecider
     /// </summary>
     private static Decision<ProviderEvent> RecordBreach(ProviderCommand.RecordCallbackBreach breach, Provider.Registered provider, RepairDispatchPolicy policy)
     {
+        // A breach repeated more than a year after it happened is no longer recognised; the inbox has absorbed redeliveries by then.
         if (provider.Breaches.Exists(b => b.JobId == breach.JobId && b.Attempt == breach.Attempt))
         {
             return D.Nothing;

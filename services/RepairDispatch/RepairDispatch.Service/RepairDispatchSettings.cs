@@ -73,7 +73,9 @@ public sealed class RepairDispatchSettings
         Require(settings.MaxAttempts >= 1, nameof(MaxAttempts), settings.MaxAttempts, "at least 1");
         Require(settings.DeviceFeedbackDeadline > TimeSpan.Zero, nameof(DeviceFeedbackDeadline), settings.DeviceFeedbackDeadline, "a positive duration (d.hh:mm:ss)");
         Require(settings.SuspensionBreachThreshold >= 1, nameof(SuspensionBreachThreshold), settings.SuspensionBreachThreshold, "at least 1");
-        Require(settings.SuspensionWindow > TimeSpan.Zero, nameof(SuspensionWindow), settings.SuspensionWindow, "a positive duration (d.hh:mm:ss)");
+        // A provider's state keeps only its recent breaches, which must cover the window.
+        Require(settings.SuspensionWindow > TimeSpan.Zero && settings.SuspensionWindow <= Provider.Registered.BreachesKeptFor, nameof(SuspensionWindow),
+            settings.SuspensionWindow, $"a positive duration (d.hh:mm:ss) of at most {Provider.Registered.BreachesKeptFor.TotalDays:0} days");
         var weights = settings.QualityScore;
         foreach (var (key, value) in new[]
                  {

@@ -26,10 +26,19 @@ public static class ClaimDecisions
     /// <summary>A rejection is the claim's outcome, not a refusal of the command: the claim exists, rejected with its reason code.</summary>
     internal static Decision<WarrantyFileEvent> File(FileClaim command, WarrantyFile.Activated file, WarrantyPolicy policy)
     {
-        if (file.ClaimById(command.ClaimId) is not null)
+        if (file.Knows(command.ClaimId))
             return Decide<WarrantyFileEvent>.Nothing;
+        if (command.ReceivedAt is { } receivedAt && receivedAt - command.Now > TimeSpan.FromHours(policy.FiledAtMaxAgeHours))
+        {
+            // Adjudicating as of an instant far in the past would let another system hand out periods that have
+            // long ended; such a claim is refused rather than decided, and the filing system told why.
+            return Decide<WarrantyFileEvent>.Refuse(WarrantyRefusalCode.FiledTooLongAgo,
+                $"Claim {command.ClaimId} was filed at {command.Now:O} but reached the platform at {receivedAt:O}: a claim is adjudicated "
+                + $"as of its filing only when it arrives within {policy.FiledAtMaxAgeHours} hours of it (Warranty__FiledAtMaxAgeHours).");
+        }
 
-        var filing = new ClaimFiling(command.Claimant, command.Fault, command.Description, command.RemedyAsked, command.Evidence, command.Now);
+        var filing = new ClaimFiling(command.Claimant, command.Fault, command.Description, command.RemedyAsked, command.Evidence, command.Now,
+            command.ReceivedAt);
         if (command.Claimant.BuyerId != file.BuyerId)
             return Decide<WarrantyFileEvent>.Accept(Refuse(command, filing, RejectionReason.NotBuyer));
         if (file.RefundedAt is not null)
@@ -121,14 +130,26 @@ public static class ClaimDecisions
         var approved = new ClaimApproved(
             command.ClaimId, filing, coverage, remedy, answerer, ShippingPaidBy(answerer),
             RepeatRepairReplacement: coverage == CoverageKind.ThreeGuaranteesRepair && remedy == Remedy.Replacement);
+        // The merchant's hours run from when the platform had the claim to show it, never from a time in the past.
+        var respondBy = (command.ReceivedAt ?? command.Now).AddHours(policy.MerchantResponseHours);
         return answerer == Answerer.Merchant
-            ? [approved, new ClaimAwaitingMerchant(command.ClaimId, file.MerchantId, command.Now.AddHours(policy.MerchantResponseHours))]
+            ? [approved, new ClaimAwaitingMerchant(command.ClaimId, file.MerchantId, respondBy)]
             : [approved];
     }
 
     /// <summary>Refusals say nothing about periods, so neither a reopen nor an appeal can change them.</summary>
     private static ClaimRejected Refuse(FileClaim command, ClaimFiling filing, RejectionReason reason) =>
         new(command.ClaimId, filing, reason, ReopenCanHelp: false, AppealCanHelp: false);
+
+    /// <summary>Step 1 of adjudication: refusals that neither a reopen nor an appeal can change.</summary>
+    public static bool IsRefusedOutright(RejectionReason reason) =>
+        reason is RejectionReason.NotBuyer or RejectionReason.LineRefunded or RejectionReason.ClaimAlreadyOpen;
+
+    /// <summary>
+    /// Whether a rejection may be told with the line's product and merchant: not to someone who did not buy it,
+    /// who would otherwise learn what another buyer bought and from whom by guessing an order id.
+    /// </summary>
+    public static bool MayNameTheLine(RejectionReason reason) => reason != RejectionReason.NotBuyer;
 
     internal static Decision<WarrantyFileEvent> Accept(AcceptClaim command, WarrantyFile.Activated file) =>
         file.ClaimById(command.ClaimId) switch
@@ -207,10 +228,16 @@ public static class ClaimDecisions
         var calendar = file.Calendar;
         var since = claim.InServiceSince ?? claim.Filing.FiledAt;
         var days = Math.Max(0, calendar.LocalDateOf(command.Now).DayNumber - calendar.LocalDateOf(since).DayNumber);
-        var withinThreeGuarantees = file.CoverageOf(CoverageKind.ThreeGuaranteesRepair)?.ActiveAt(since) == true;
+        var repair = file.CoverageOf(CoverageKind.ThreeGuaranteesRepair);
+        var withinThreeGuarantees = repair?.ActiveAt(since) == true;
+        // Decided here, with the file's calendar, and carried in the event: the fold only applies it.
+        var extended = withinThreeGuarantees && days > 0
+            ? calendar.Days(repair!.Period.FirstDay, repair.Period.LastDay.AddDays(days))
+            : null;
         return Decide<WarrantyFileEvent>.Accept(
             new ClaimResolved(claim.ClaimId, ClaimResolution.RepairCompleted, command.Now, command.Outcome,
-                DaysInRepair: days, WithinThreeGuaranteesRepair: withinThreeGuarantees, JobId: command.JobId));
+                DaysInRepair: days, WithinThreeGuaranteesRepair: withinThreeGuarantees, JobId: command.JobId,
+                ThreeGuaranteesRepairPeriod: extended));
     }
 
     internal static Decision<WarrantyFileEvent> AcceptReturn(AcceptReturn command, WarrantyFile.Activated file)
@@ -238,10 +265,11 @@ public static class ClaimDecisions
         if (command.Decision == RulingDecision.ReopenEntry)
         {
             events.Add(new EntryReopened(ReopenGround.Ruling, EntryDecisions.ReopenWindow(file.Calendar, command.Now, policy),
-                Request: null, command.CaseId, command.Now));
+                RuledOn(command, file), command.CaseId, command.Now));
         }
 
-        if (command.ClaimId is { } claimId)
+        // A claim refused outright cannot be appealed, so a ruling has nothing of it to change.
+        if (command.ClaimId is { } claimId && !file.RefusedOutright.Contains(claimId))
         {
             if (file.ClaimById(claimId) is not { } claim)
                 return UnknownClaim(claimId);
@@ -254,6 +282,21 @@ public static class ClaimDecisions
         }
 
         return Decide<WarrantyFileEvent>.Accept(events);
+    }
+
+    /// <summary>
+    /// What the reopening ruling answered, for the parties to see who asked and for what: the denied request the
+    /// appeal named, or the claim the case was about. A repair job's case names no claim when a ruling ordered
+    /// the job; every case grows from a claim or a denied request on this line, so the latest of them is its origin.
+    /// </summary>
+    private static ReopenRequest? RuledOn(ApplyRuling command, WarrantyFile.Activated file)
+    {
+        if (command.ReopenRequestId is { } requestId && file.AppealableDenials.Find(r => r.RequestId == requestId) is { } denied)
+            return denied;
+        var claim = (command.ClaimId is { } claimId ? file.ClaimById(claimId) : null) ?? file.Claims.LastOrDefault();
+        return claim is null
+            ? file.AppealableDenials.LastOrDefault()
+            : new ReopenRequest(claim.ClaimId, claim.Filing.Claimant, claim.Filing.Fault, claim.Filing.Description);
     }
 
     private static ClaimAcceptedByMerchant AcceptedBySilence(Guid claimId, DateTimeOffset deadline) =>

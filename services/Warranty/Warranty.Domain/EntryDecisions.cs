@@ -62,6 +62,9 @@ public static class EntryDecisions
         return new ReopenEvaluation.Denied(ReopenDenialReason.BeyondThreeGuaranteesAndCommitment);
     }
 
+    /// <summary>Whether a denial may be told with the line's product and merchant: not to someone who did not buy it.</summary>
+    public static bool MayNameTheLine(ReopenDenialReason reason) => reason != ReopenDenialReason.NotBuyer;
+
     internal static IReadOnlyList<WarrantyFileEvent> Reopen(RequestReopen command, WarrantyFile.Activated file, WarrantyPolicy policy)
     {
         var request = command.Request;

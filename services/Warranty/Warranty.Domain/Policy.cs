@@ -24,6 +24,12 @@ public sealed record WarrantyPolicy
 
     public int ReopenDays { get; init; } = 15;
     public int MerchantResponseHours { get; init; } = 48;
+
+    /// <summary>
+    /// How long before its arrival a claim filed in another platform system (ClaimFiled) may say it was filed: it is
+    /// adjudicated as of that instant, so a filing older than this is refused rather than decided on periods long past.
+    /// </summary>
+    public int FiledAtMaxAgeHours { get; init; } = 72;
     public int LongDiscoveryLimitDays { get; init; } = 365;
 
     /// <summary>三包: a fault that comes back after this many repairs entitles the buyer to a replacement.</summary>
@@ -53,6 +59,7 @@ public sealed record WarrantyPolicy
                      (nameof(ReturnDays), ReturnDays), (nameof(ReplaceDays), ReplaceDays), (nameof(BaseEntryDays), BaseEntryDays),
                      (nameof(LongEntryDays), LongEntryDays), (nameof(ReopenDays), ReopenDays),
                      (nameof(MerchantResponseHours), MerchantResponseHours), (nameof(LongDiscoveryLimitDays), LongDiscoveryLimitDays),
+                     (nameof(FiledAtMaxAgeHours), FiledAtMaxAgeHours),
                      (nameof(RepairsBeforeReplacement), RepairsBeforeReplacement),
                  ])
         {

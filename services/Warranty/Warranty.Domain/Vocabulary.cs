@@ -163,4 +163,6 @@ public enum WarrantyRefusalCode
     ClaimNotRefusedByMerchant,
     /// <summary>The claim is not open for this resolution (a return on a repair, a repair on a return, a closed claim).</summary>
     ResolutionNotAllowed,
+    /// <summary>A claim filed in another system reached the platform longer after its filing than the policy allows.</summary>
+    FiledTooLongAgo,
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using static Warranty.Domain.WarrantyFileEvent;
 
 namespace Warranty.Domain;
@@ -15,6 +16,7 @@ public sealed record ClaimRecord(
     DateTimeOffset? InServiceSince,
     string? MerchantRefusal)
 {
+    [JsonIgnore]
     public bool IsOpen => Status is ClaimStatus.AwaitingMerchant or ClaimStatus.InService
         or ClaimStatus.RefusedByMerchant or ClaimStatus.Escalated;
 }
@@ -36,6 +38,10 @@ public sealed record ExtendedWarrantyPlan(
 /// the stream's optimistic concurrency. Separate claim streams would need a cross-stream reservation or a
 /// process manager, and two concurrent filings could both see "no open claim".
 /// </summary>
+// A file's state is kept in snapshots of its stream, so each case needs a stored name.
+[JsonPolymorphic]
+[JsonDerivedType(typeof(NotActivated), "not-activated")]
+[JsonDerivedType(typeof(Activated), "activated")]
 public abstract record WarrantyFile
 {
     private WarrantyFile() { }
@@ -45,6 +51,12 @@ public abstract record WarrantyFile
     /// <summary>No OrderCompleted yet. A refund that arrives first is kept here and honoured at activation.</summary>
     public sealed record NotActivated(DateTimeOffset? RefundedAt, string? RefusalReason) : WarrantyFile;
 
+    /// <param name="Claims">Every claim but those refused outright.</param>
+    /// <param name="RefusedOutright">
+    /// Claims refused outright (not the buyer, a refunded line, another claim open), by id alone: nothing can change them
+    /// and a buyer can file them without end, so the file keeps no more of them than it needs to recognise one sent again.
+    /// Their events still tell them in full.
+    /// </param>
     public sealed record Activated(
         string OrderId,
         string LineId,
@@ -64,18 +76,26 @@ public abstract record WarrantyFile
         int ThreeGuaranteesRepairs,
         int DaysInRepair,
         DateTimeOffset? RefundedAt,
-        ImmutableHashSet<string> AppliedRulings) : WarrantyFile
+        ImmutableHashSet<string> AppliedRulings,
+        ImmutableList<ReopenRequest> AppealableDenials,
+        ImmutableHashSet<Guid> RefusedOutright) : WarrantyFile
     {
+        [JsonIgnore]
         public BusinessCalendar Calendar => BusinessCalendar.For(TimeZoneId);
 
         /// <summary>Coverages the buyer still holds; the 三包 repair period already includes days spent in repair.</summary>
         public CoveragePeriod? CoverageOf(CoverageKind kind) => Coverages.Find(c => c.Kind == kind);
 
+        [JsonIgnore]
         public bool HasNationalWarranty => CoverageOf(CoverageKind.NationalJointWarranty) is not null;
 
+        [JsonIgnore]
         public ClaimRecord? OpenClaim => Claims.Find(c => c.IsOpen);
 
         public ClaimRecord? ClaimById(Guid claimId) => Claims.Find(c => c.ClaimId == claimId);
+
+        /// <summary>Whether a claim with this id was filed on the file, whatever became of it.</summary>
+        public bool Knows(Guid claimId) => RefusedOutright.Contains(claimId) || ClaimById(claimId) is not null;
 
         /// <summary>
         /// The 三包 period is d0 to the latest end among the 三包 coverages (return, replacement, repair with its
@@ -84,6 +104,7 @@ public abstract record WarrantyFile
         /// months) still has its 15-day replacement right, so its 三包 period is those 15 days, not nothing.
         /// All 三包 coverages start at d0, so the latest one is the whole period.
         /// </summary>
+        [JsonIgnore]
         public LocalPeriod? ThreeGuaranteesPeriod =>
             Coverages
                 .Where(c => c.Kind is CoverageKind.ThreeGuaranteesReturn or CoverageKind.ThreeGuaranteesReplacement
@@ -96,6 +117,7 @@ public abstract record WarrantyFile
         /// whichever ends later, when that is later. Computed from the current coverages, so days in repair that
         /// extend the 三包 repair period keep the entry open with it.
         /// </summary>
+        [JsonIgnore]
         public DateTimeOffset EntryClosesAt
         {
             get
@@ -130,6 +152,8 @@ public abstract record WarrantyFile
                 AppliedRulings = e.CaseId is null ? file.AppliedRulings : file.AppliedRulings.Add(e.CaseId),
             },
             (Activated file, ClaimApproved e) => Approve(file, e),
+            (Activated file, ClaimRejected e) when ClaimDecisions.IsRefusedOutright(e.Reason) =>
+                file with { RefusedOutright = file.RefusedOutright.Add(e.ClaimId) },
             (Activated file, ClaimRejected e) => file with
             {
                 Claims = file.Claims.Add(new(e.ClaimId, e.Filing, ClaimStatus.Rejected, null, null, null, null, null, null)),
@@ -146,7 +170,9 @@ public abstract record WarrantyFile
                 Coverages = file.Coverages.RemoveAll(c => c.Kind == CoverageKind.ExtendedWarranty),
                 ExtendedWarranty = file.ExtendedWarranty is { } plan ? plan with { Cancellation = e } : null,
             },
-            // ReopenDenied records an answer without changing what the file allows.
+            // A denial that may be appealed is kept: a ruling on the appeal reopens the entry for that request.
+            (Activated file, ReopenDenied { AppealPossible: true } e) => file with { AppealableDenials = file.AppealableDenials.Add(e.Request) },
+            // Any other denial records an answer without changing what the file allows.
             _ => state,
         };
 
@@ -160,7 +186,7 @@ public abstract record WarrantyFile
         return new Activated(
             e.OrderId, e.LineId, e.BuyerId, e.MerchantId, e.Category, e.Details, e.TimeZoneId, e.TransactionSucceededAt, e.D0,
             coverages, e.BaseEntry, e.AfterSalesProtection, Reopenings: [], plan, Claims: [],
-            ThreeGuaranteesRepairs: 0, DaysInRepair: 0, pending.RefundedAt, AppliedRulings: []);
+            ThreeGuaranteesRepairs: 0, DaysInRepair: 0, pending.RefundedAt, AppliedRulings: [], AppealableDenials: [], RefusedOutright: []);
     }
 
     private static Activated Approve(Activated file, ClaimApproved e)
@@ -189,8 +215,10 @@ public abstract record WarrantyFile
         if (e.WithinThreeGuaranteesRepair && e.DaysInRepair > 0
             && resolved.CoverageOf(CoverageKind.ThreeGuaranteesRepair) is { } repair)
         {
-            // 三包: time the item spends in repair does not count against the 三包 repair period.
-            var period = resolved.Calendar.Days(repair.Period.FirstDay, repair.Period.LastDay.AddDays(e.DaysInRepair));
+            // 三包: time the item spends in repair does not count against the 三包 repair period. The event says
+            // what the period became; only one stored before it carried the period is worked out here, as it was then.
+            var period = e.ThreeGuaranteesRepairPeriod
+                         ?? resolved.Calendar.Days(repair.Period.FirstDay, repair.Period.LastDay.AddDays(e.DaysInRepair));
             coverages = coverages.Replace(repair, repair with { Period = period });
         }
 

@@ -27,6 +27,10 @@ public abstract record WarrantyFileCommand
     /// <summary>The buyer or customer service asks to reopen a closed after-sales entry, naming the defect.</summary>
     public sealed record RequestReopen(ReopenRequest Request, DateTimeOffset Now) : WarrantyFileCommand;
 
+    /// <summary>
+    /// Now is when the buyer asked, the instant the claim is adjudicated as of. ReceivedAt is the platform's clock
+    /// when a claim filed in another system (ClaimFiled) arrived; null when it was filed here, at Now.
+    /// </summary>
     public sealed record FileClaim(
         Guid ClaimId,
         Requester Claimant,
@@ -34,7 +38,8 @@ public abstract record WarrantyFileCommand
         string Description,
         Remedy RemedyAsked,
         IReadOnlyList<string> Evidence,
-        DateTimeOffset Now) : WarrantyFileCommand;
+        DateTimeOffset Now,
+        DateTimeOffset? ReceivedAt = null) : WarrantyFileCommand;
 
     public sealed record AcceptClaim(Guid ClaimId, DateTimeOffset Now) : WarrantyFileCommand;
 
@@ -51,8 +56,9 @@ public abstract record WarrantyFileCommand
 
     public sealed record AcceptReturn(Guid ClaimId, DateTimeOffset Now) : WarrantyFileCommand;
 
-    /// <summary>An arbitrator's final ruling, on a claim or (ClaimId null) on a denied reopen request.</summary>
-    public sealed record ApplyRuling(string CaseId, Guid? ClaimId, RulingDecision Decision, DateTimeOffset Now) : WarrantyFileCommand;
+    /// <summary>An arbitrator's final ruling, on a claim or (ClaimId null) on the denied reopen request ReopenRequestId names.</summary>
+    public sealed record ApplyRuling(string CaseId, Guid? ClaimId, RulingDecision Decision, DateTimeOffset Now, Guid? ReopenRequestId = null)
+        : WarrantyFileCommand;
 
     public sealed record CancelExtendedWarranty(DateTimeOffset Now) : WarrantyFileCommand;
 }

@@ -1,13 +1,21 @@
+using System.Text.Json.Serialization;
+
 namespace Warranty.Domain;
 
-/// <summary>What the claim said when it was filed; kept on both the approval and the rejection.</summary>
+/// <summary>
+/// What the claim said when it was filed; kept on both the approval and the rejection. FiledAt is when the buyer
+/// asked, the instant the claim is adjudicated as of; ReceivedAt is when the platform received a claim filed in
+/// another system, from which the platform's own deadlines run (null: filed here, received at FiledAt).
+/// </summary>
 public sealed record ClaimFiling(
     Requester Claimant,
     FaultKind Fault,
     string Description,
     Remedy RemedyAsked,
     IReadOnlyList<string> Evidence,
-    DateTimeOffset FiledAt);
+    DateTimeOffset FiledAt,
+    // Left out when null, so filings stored before it read and write back as they were.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? ReceivedAt = null);
 
 public abstract record WarrantyFileEvent
 {
@@ -37,7 +45,11 @@ public abstract record WarrantyFileEvent
 
     public sealed record LineRefunded(DateTimeOffset At) : WarrantyFileEvent;
 
-    /// <summary>Request is set for a request, CaseId for a ruling.</summary>
+    /// <summary>
+    /// Request is the request granted. For a ruling CaseId is set, and Request is what the case grew from: the
+    /// denied reopen request appealed, or the claim (its id, claimant and fault), so that the announcement can
+    /// name who asked and for what.
+    /// </summary>
     public sealed record EntryReopened(
         ReopenGround Ground,
         LocalPeriod Window,
@@ -81,7 +93,9 @@ public abstract record WarrantyFileEvent
     /// <summary>
     /// Closes a claim. DaysInRepair counts whole local days from the start of service to completion;
     /// WithinThreeGuaranteesRepair says the repair began inside the 三包 repair period, so its days extend that
-    /// period and, when Repaired, it counts towards the repeat-repair replacement.
+    /// period and, when Repaired, it counts towards the repeat-repair replacement. ThreeGuaranteesRepairPeriod is
+    /// that period as the days in repair extended it, decided once, so that a fold never recomputes it with another
+    /// time-zone database; events stored before it was carried have none.
     /// </summary>
     public sealed record ClaimResolved(
         Guid ClaimId,
@@ -92,7 +106,8 @@ public abstract record WarrantyFileEvent
         string? CaseId = null,
         int DaysInRepair = 0,
         bool WithinThreeGuaranteesRepair = false,
-        Guid? JobId = null) : WarrantyFileEvent;
+        Guid? JobId = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LocalPeriod? ThreeGuaranteesRepairPeriod = null) : WarrantyFileEvent;
 
     public sealed record ExtendedWarrantyCancelled(
         decimal Refund,

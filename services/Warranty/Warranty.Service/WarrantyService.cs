@@ -35,6 +35,7 @@ public static class WarrantyService
                 EventTypes.Register(o.Types);
                 o.Types.RegisterNamespace(typeof(OrderCompleted).Assembly, "Platform.Contracts");
                 o.Migrations.AddRange(ClaimIndex.Migrations);
+                o.Snapshots.Add(WarrantyFileStream.Snapshots);
             },
         });
         builder.Services.AddSingleton(policy);

@@ -2,7 +2,8 @@ namespace Platform.Contracts.Warranty.V1;
 
 /// <summary>
 /// A claim on an order line, filed by the buyer or by customer service on the buyer's behalf.
-/// Adjudication decides it as of <see cref="FiledAt"/>.
+/// Adjudication decides it as of <see cref="FiledAt"/>; the merchant's time to answer runs from when
+/// the Warranty service received it.
 /// </summary>
 public sealed record ClaimFiled
 {
@@ -39,6 +40,9 @@ public sealed record ClaimFiled
     /// <summary>Links to photos, videos or documents supporting the claim; may be empty.</summary>
     public required IReadOnlyList<Uri> EvidenceLinks { get; init; }
 
-    /// <summary>When the claim was filed (UTC).</summary>
+    /// <summary>
+    /// When the buyer asked (UTC). A claim that reaches the Warranty service longer after this than its
+    /// setting allows (Warranty__FiledAtMaxAgeHours, 72 by default) is refused, with the reason, not decided.
+    /// </summary>
     public required DateTimeOffset FiledAt { get; init; }
 }

@@ -23,4 +23,7 @@ public enum ClaimResolution
 
     /// <summary>An arbitration ruling went in the respondent's favour.</summary>
     RuledForRespondent,
+
+    /// <summary>The trade system refunded the whole line while the claim was open: nothing is left to serve.</summary>
+    LineRefunded,
 }

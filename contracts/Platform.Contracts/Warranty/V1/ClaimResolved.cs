@@ -1,8 +1,8 @@
 namespace Platform.Contracts.Warranty.V1;
 
 /// <summary>
-/// A claim ended: a repair finished, the merchant accepted, or a ruling settled it. The line is free
-/// for a new claim.
+/// A claim ended: a repair finished, the merchant accepted, a ruling settled it, or the line was
+/// refunded. The line is free for a new claim, unless it was refunded.
 /// </summary>
 public sealed record ClaimResolved
 {

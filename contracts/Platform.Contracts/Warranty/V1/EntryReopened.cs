@@ -1,12 +1,15 @@
 namespace Platform.Contracts.Warranty.V1;
 
 /// <summary>
-/// A closed after-sales entry (售后入口) was reopened on request, so merchant-answered claims can be filed
-/// again.
+/// A closed after-sales entry (售后入口) was reopened, on request or by an arbitrator's ruling
+/// (<see cref="CaseId"/>), so merchant-answered claims can be filed again.
 /// </summary>
 public sealed record EntryReopened
 {
-    /// <summary>The reopen request's id, created by the Warranty service.</summary>
+    /// <summary>
+    /// The reopen request's id, created by the Warranty service. When a ruling reopened the entry, the
+    /// request or claim the case was about: the denied reopen request appealed, else the claim's id.
+    /// </summary>
     public required Guid RequestId { get; init; }
 
     /// <summary>The trade system's order id.</summary>
@@ -18,7 +21,10 @@ public sealed record EntryReopened
     /// <summary>The trade system's id of the order's buyer.</summary>
     public required string BuyerId { get; init; }
 
-    /// <summary>Who asked: the buyer's id, or the customer-service agent's id.</summary>
+    /// <summary>
+    /// Who asked: the buyer's id, or the customer-service agent's id; for a ruling, who made the request or
+    /// filed the claim the case was about.
+    /// </summary>
     public required string RequestedById { get; init; }
 
     /// <summary>Whether the buyer or customer service asked.</summary>
@@ -38,4 +44,10 @@ public sealed record EntryReopened
 
     /// <summary>When the entry reopened (UTC).</summary>
     public required DateTimeOffset ReopenedAt { get; init; }
+
+    /// <summary>
+    /// The arbitration case whose ruling reopened the entry (<see cref="Ground"/> ArbitrationRuling);
+    /// null when a request was granted.
+    /// </summary>
+    public Guid? CaseId { get; init; }
 }

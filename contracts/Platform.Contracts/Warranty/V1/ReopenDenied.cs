@@ -2,7 +2,9 @@ namespace Platform.Contracts.Warranty.V1;
 
 /// <summary>
 /// A request to reopen the after-sales entry (售后入口) was denied. Carries the line's details so that an
-/// appeal to arbitration needs nothing else.
+/// appeal to arbitration needs nothing else, except when the requester did not buy the line
+/// (<see cref="Reason"/> NotBuyer): then the merchant and product fields are empty strings, so that a
+/// stranger learns nothing of another buyer's order, and no appeal is possible.
 /// </summary>
 public sealed record ReopenDenied
 {

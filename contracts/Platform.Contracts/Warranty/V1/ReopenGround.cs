@@ -14,4 +14,7 @@ public enum ReopenGround
 
     /// <summary>The request concerns a long-discovery defect in a long-discovery category, within that category's window.</summary>
     LongDiscoveryDefect,
+
+    /// <summary>An arbitrator's ruling ordered the entry reopened, whatever the periods say.</summary>
+    ArbitrationRuling,
 }

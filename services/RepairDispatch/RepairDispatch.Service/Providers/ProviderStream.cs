@@ -41,7 +41,7 @@ public sealed class ProviderStream
         {
             if (@event is ProviderEvent.ProviderSuspended suspended)
             {
-                session.Publish(ContractMessages.Suspended(suspended, ((Provider.Registered)after).Breaches.Count));
+                session.Publish(ContractMessages.Suspended(suspended, ((Provider.Registered)after).BreachCount));
             }
         }
         if (applied.After is Provider.Registered registered)

@@ -56,7 +56,7 @@ public sealed record ClaimView(
     /// <summary>The claim as the file's events tell it; null when the file holds no such claim.</summary>
     public static ClaimView? From(WarrantyFile file, IEnumerable<WarrantyFileEvent> history, Guid claimId)
     {
-        if (file is not WarrantyFile.Activated state || state.ClaimById(claimId) is not { } claim)
+        if (file is not WarrantyFile.Activated state || !state.Knows(claimId))
         {
             return null;
         }
@@ -64,15 +64,17 @@ public sealed record ClaimView(
         var approved = events.OfType<ClaimApproved>().SingleOrDefault();
         var rejected = events.OfType<ClaimRejected>().SingleOrDefault();
         var resolved = events.OfType<ClaimResolved>().SingleOrDefault();
-        var filing = claim.Filing;
+        // The file keeps a claim refused outright by its id alone; its rejection event tells the rest.
+        var claim = state.ClaimById(claimId);
+        var filing = claim?.Filing ?? rejected!.Filing;
         return new ClaimView(
-            claimId, state.OrderId, state.LineId, state.BuyerId, state.MerchantId, claim.Status,
+            claimId, state.OrderId, state.LineId, state.BuyerId, state.MerchantId, claim?.Status ?? ClaimStatus.Rejected,
             ToContract(filing.Claimant.ActingAs), filing.Claimant.ActorId, filing.Claimant.BuyerId,
             ToContract(filing.Fault), filing.Description, ToContract(filing.RemedyAsked), filing.Evidence, filing.FiledAt,
             approved is null ? null : new ApprovalView(ClaimCoverage(approved.Coverage, approved.Remedy), ToContract(approved.Remedy),
                 ToContract(approved.Answerer), ToContract(approved.ShippingPaidBy), approved.RepeatRepairReplacement),
             rejected is null ? null : new RejectionView(ToContract(rejected.Reason), rejected.ReopenCanHelp, rejected.AppealCanHelp),
-            claim.RespondBy,
+            claim?.RespondBy,
             resolved is null ? null : ResolutionName(resolved),
             [.. events.Select(e => Entry(e, filing))]);
     }
@@ -102,5 +104,5 @@ public sealed record ClaimView(
         _ => throw new ArgumentOutOfRangeException(nameof(@event), @event, "Not a claim event."),
     };
 
-    private static string ResolutionName(ClaimResolved resolved) => ToContract(resolved)?.ToString() ?? resolved.How.ToString();
+    private static string ResolutionName(ClaimResolved resolved) => ToContract(resolved).ToString();
 }

@@ -28,6 +28,8 @@ public sealed record ExtendedWarrantyView(int PlanYears, decimal PricePaid, bool
 public sealed record ClaimSummary(Guid ClaimId, ClaimStatus Status, DateTimeOffset FiledAt);
 
 /// <param name="LongDiscoveryWindow">For plants, seeds and live animals: the days a late-found defect can still reopen the entry.</param>
+/// <param name="Claims">Every claim but those refused outright, which <paramref name="ClaimsRefusedOutright"/> counts.</param>
+/// <param name="ClaimsRefusedOutright">Claims refused as not the buyer's, on a refunded line, or while another was open.</param>
 public sealed record WarrantyView(
     string OrderId,
     string LineId,
@@ -46,7 +48,8 @@ public sealed record WarrantyView(
     PeriodView? LongDiscoveryWindow,
     ExtendedWarrantyView? ExtendedWarranty,
     DateTimeOffset? RefundedAt,
-    IReadOnlyList<ClaimSummary> Claims)
+    IReadOnlyList<ClaimSummary> Claims,
+    int ClaimsRefusedOutright)
 {
     public static WarrantyView From(WarrantyFile.Activated file, DateTimeOffset now)
     {
@@ -69,6 +72,7 @@ public sealed record WarrantyView(
             file.CoverageOf(CoverageKind.LongDiscovery) is { } longDiscovery ? Show(longDiscovery.Period) : null,
             plan,
             file.RefundedAt,
-            [.. file.Claims.Select(c => new ClaimSummary(c.ClaimId, c.Status, c.Filing.FiledAt))]);
+            [.. file.Claims.Select(c => new ClaimSummary(c.ClaimId, c.Status, c.Filing.FiledAt))],
+            file.RefusedOutright.Count);
     }
 }

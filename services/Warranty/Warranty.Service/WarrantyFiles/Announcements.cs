@@ -39,18 +39,17 @@ public static class Announcements
             RefusedAt = refused.At,
         },
         ClaimEscalated escalated => Escalated(escalated, file),
-        ClaimResolved resolved when ToContract(resolved) is { } resolution => new Contract.ClaimResolved
+        ClaimResolved resolved => new Contract.ClaimResolved
         {
             ClaimId = resolved.ClaimId,
             OrderId = file.OrderId,
             LineId = file.LineId,
-            Resolution = resolution,
+            Resolution = ToContract(resolved),
             JobId = resolved.JobId,
             CaseId = resolved.CaseId is { } caseId ? Guid.Parse(caseId) : null,
             ResolvedAt = resolved.At,
         },
-        // A reopening ordered by a ruling has no request behind it, which the contract's message requires;
-        // the Arbitration service that ruled already knows.
+        // A reopening by a ruling names the request or claim its case grew from, which every case has.
         EntryReopened { Request: { } request } reopened => new Contract.EntryReopened
         {
             RequestId = request.RequestId,
@@ -61,9 +60,10 @@ public static class Announcements
             RequestedByRole = ToContract(request.Requester.ActingAs),
             Fault = ToContract(request.Defect),
             FaultDescription = request.Description,
-            Ground = ToContract(reopened.Ground)!.Value,
+            Ground = ToContract(reopened.Ground),
             Window = ToContract(reopened.Window),
             ReopenedAt = reopened.At,
+            CaseId = reopened.CaseId is { } caseId ? Guid.Parse(caseId) : null,
         },
         ReopenDenied denied => Denied(denied, file),
         ExtendedWarrantyCancelled cancelled => new Contract.ExtendedWarrantyCancelled
@@ -79,8 +79,8 @@ public static class Announcements
             RefundAmount = cancelled.Refund,
             CancelledAt = cancelled.At,
         },
-        // The rest is the service's own record: a refused activation is kept with the refused messages, a
-        // refund was announced by the Order service, and a claim closed by a refund has no contract resolution.
+        // The rest is the service's own record: a refused activation is kept with the refused messages, and a
+        // refund was announced by the Order service.
         _ => null,
     };
 
@@ -146,26 +146,30 @@ public static class Announcements
         ApprovedAt = approved.Filing.FiledAt,
     };
 
-    private static Contract.ClaimRejected Rejected(ClaimRejected rejected, WarrantyFile.Activated file) => new()
+    private static Contract.ClaimRejected Rejected(ClaimRejected rejected, WarrantyFile.Activated file)
     {
-        ClaimId = rejected.ClaimId,
-        OrderId = file.OrderId,
-        LineId = file.LineId,
-        BuyerId = rejected.Filing.Claimant.BuyerId,
-        MerchantId = file.MerchantId,
-        ShippingRegion = file.Details.ShippingRegion,
-        Sku = file.Details.Sku,
-        Title = file.Details.Title,
-        Category = file.Category,
-        Brand = file.Details.Brand,
-        Fault = ToContract(rejected.Filing.Fault),
-        FaultDescription = rejected.Filing.Description,
-        RemedyAsked = ToContract(rejected.Filing.RemedyAsked),
-        Reason = ToContract(rejected.Reason),
-        ReopenRequestMayHelp = rejected.ReopenCanHelp,
-        AppealMayHelp = rejected.AppealCanHelp,
-        RejectedAt = rejected.Filing.FiledAt,
-    };
+        var line = LineFacts.Of(file, ClaimDecisions.MayNameTheLine(rejected.Reason));
+        return new()
+        {
+            ClaimId = rejected.ClaimId,
+            OrderId = file.OrderId,
+            LineId = file.LineId,
+            BuyerId = rejected.Filing.Claimant.BuyerId,
+            MerchantId = line.MerchantId,
+            ShippingRegion = line.ShippingRegion,
+            Sku = line.Sku,
+            Title = line.Title,
+            Category = line.Category,
+            Brand = line.Brand,
+            Fault = ToContract(rejected.Filing.Fault),
+            FaultDescription = rejected.Filing.Description,
+            RemedyAsked = ToContract(rejected.Filing.RemedyAsked),
+            Reason = ToContract(rejected.Reason),
+            ReopenRequestMayHelp = rejected.ReopenCanHelp,
+            AppealMayHelp = rejected.AppealCanHelp,
+            RejectedAt = rejected.Filing.FiledAt,
+        };
+    }
 
     private static Contract.ClaimAwaitingMerchant AwaitingMerchant(ClaimAwaitingMerchant waiting, WarrantyFile.Activated file)
     {
@@ -208,26 +212,43 @@ public static class Announcements
         };
     }
 
-    private static Contract.ReopenDenied Denied(ReopenDenied denied, WarrantyFile.Activated file) => new()
+    private static Contract.ReopenDenied Denied(ReopenDenied denied, WarrantyFile.Activated file)
     {
-        RequestId = denied.Request.RequestId,
-        OrderId = file.OrderId,
-        LineId = file.LineId,
-        BuyerId = denied.Request.Requester.BuyerId,
-        MerchantId = file.MerchantId,
-        ShippingRegion = file.Details.ShippingRegion,
-        Sku = file.Details.Sku,
-        Title = file.Details.Title,
-        Category = file.Category,
-        Brand = file.Details.Brand,
-        RequestedById = denied.Request.Requester.ActorId,
-        RequestedByRole = ToContract(denied.Request.Requester.ActingAs),
-        Fault = ToContract(denied.Request.Defect),
-        FaultDescription = denied.Request.Description,
-        Reason = ToContract(denied.Reason),
-        AppealMayHelp = denied.AppealPossible,
-        DeniedAt = denied.At,
-    };
+        var line = LineFacts.Of(file, EntryDecisions.MayNameTheLine(denied.Reason));
+        return new()
+        {
+            RequestId = denied.Request.RequestId,
+            OrderId = file.OrderId,
+            LineId = file.LineId,
+            BuyerId = denied.Request.Requester.BuyerId,
+            MerchantId = line.MerchantId,
+            ShippingRegion = line.ShippingRegion,
+            Sku = line.Sku,
+            Title = line.Title,
+            Category = line.Category,
+            Brand = line.Brand,
+            RequestedById = denied.Request.Requester.ActorId,
+            RequestedByRole = ToContract(denied.Request.Requester.ActingAs),
+            Fault = ToContract(denied.Request.Defect),
+            FaultDescription = denied.Request.Description,
+            Reason = ToContract(denied.Reason),
+            AppealMayHelp = denied.AppealPossible,
+            DeniedAt = denied.At,
+        };
+    }
+
+    /// <summary>
+    /// The merchant and product of the line, or empty strings where the answer goes to someone who did not buy
+    /// it: the contract requires the fields, and empty is what its description promises for that case.
+    /// </summary>
+    private sealed record LineFacts(string MerchantId, string ShippingRegion, string Sku, string Title, string Category, string Brand)
+    {
+        private static readonly LineFacts None = new("", "", "", "", "", "");
+
+        public static LineFacts Of(WarrantyFile.Activated file, bool mayName) => mayName
+            ? new(file.MerchantId, file.Details.ShippingRegion, file.Details.Sku, file.Details.Title, file.Category, file.Details.Brand)
+            : None;
+    }
 
     private static ClaimRecord Claim(WarrantyFile.Activated file, Guid claimId) =>
         file.ClaimById(claimId) ?? throw new InvalidOperationException($"Claim {claimId} was recorded but is not on the file.");

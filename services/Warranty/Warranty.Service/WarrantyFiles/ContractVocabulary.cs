@@ -121,13 +121,12 @@ public static class ContractVocabulary
         _ => throw Unknown(reason),
     };
 
-    /// <summary>Null for a reopening ordered by a ruling: the contract's grounds are the three a request can be granted on.</summary>
-    public static Contract.ReopenGround? ToContract(ReopenGround ground) => ground switch
+    public static Contract.ReopenGround ToContract(ReopenGround ground) => ground switch
     {
         ReopenGround.ThreeGuarantees => Contract.ReopenGround.WithinStatutoryPeriod,
         ReopenGround.MerchantCommitment => Contract.ReopenGround.WithinMerchantCommitment,
         ReopenGround.LongDiscovery => Contract.ReopenGround.LongDiscoveryDefect,
-        ReopenGround.Ruling => null,
+        ReopenGround.Ruling => Contract.ReopenGround.ArbitrationRuling,
         _ => throw Unknown(ground),
     };
 
@@ -150,8 +149,7 @@ public static class ContractVocabulary
         _ => throw Unknown(ground),
     };
 
-    /// <summary>Null for a claim closed because its line was refunded: the contract has no such resolution.</summary>
-    public static Contract.ClaimResolution? ToContract(WarrantyFileEvent.ClaimResolved resolved) => resolved.How switch
+    public static Contract.ClaimResolution ToContract(WarrantyFileEvent.ClaimResolved resolved) => resolved.How switch
     {
         ClaimResolution.RepairCompleted => resolved.Outcome switch
         {
@@ -164,7 +162,7 @@ public static class ContractVocabulary
         ClaimResolution.Ruling => resolved.Ruling == RulingDecision.ForRespondent
             ? Contract.ClaimResolution.RuledForRespondent
             : Contract.ClaimResolution.RuledForBuyer,
-        ClaimResolution.LineRefunded => null,
+        ClaimResolution.LineRefunded => Contract.ClaimResolution.LineRefunded,
         _ => throw Unknown(resolved.How),
     };
 

@@ -18,9 +18,10 @@ public sealed class ReopenDeniedConsumer(MessagePipeline pipeline) : IConsumer<R
         pipeline.Consume(context, Name, async (work, denied, ct) =>
         {
             var missing = Required.Missing(
-                ("requestId", denied.RequestId), ("orderId", denied.OrderId), ("lineId", denied.LineId), ("buyerId", denied.BuyerId),
-                ("merchantId", denied.MerchantId), ("shippingRegion", denied.ShippingRegion), ("sku", denied.Sku), ("title", denied.Title),
-                ("category", denied.Category), ("brand", denied.Brand), ("faultDescription", denied.FaultDescription));
+                    ("requestId", denied.RequestId), ("orderId", denied.OrderId), ("lineId", denied.LineId), ("buyerId", denied.BuyerId),
+                    ("faultDescription", denied.FaultDescription))
+                ?? Required.MissingLineFacts(denied.AppealMayHelp, denied.MerchantId, denied.ShippingRegion, denied.Sku,
+                    denied.Title, denied.Category, denied.Brand);
             if (missing is not null)
             {
                 return Refusal.Of(CaseRefusalCode.MissingField, $"reopen denial {denied.RequestId} cannot be appealed: {missing}");

@@ -18,9 +18,10 @@ public sealed class ClaimRejectedConsumer(MessagePipeline pipeline) : IConsumer<
         pipeline.Consume(context, Name, async (work, rejected, ct) =>
         {
             var missing = Required.Missing(
-                ("claimId", rejected.ClaimId), ("orderId", rejected.OrderId), ("lineId", rejected.LineId), ("buyerId", rejected.BuyerId),
-                ("merchantId", rejected.MerchantId), ("shippingRegion", rejected.ShippingRegion), ("sku", rejected.Sku), ("title", rejected.Title),
-                ("category", rejected.Category), ("brand", rejected.Brand), ("faultDescription", rejected.FaultDescription));
+                    ("claimId", rejected.ClaimId), ("orderId", rejected.OrderId), ("lineId", rejected.LineId), ("buyerId", rejected.BuyerId),
+                    ("faultDescription", rejected.FaultDescription))
+                ?? Required.MissingLineFacts(rejected.AppealMayHelp, rejected.MerchantId, rejected.ShippingRegion, rejected.Sku,
+                    rejected.Title, rejected.Category, rejected.Brand);
             if (missing is not null)
             {
                 return Refusal.Of(CaseRefusalCode.MissingField, $"claim rejection {rejected.ClaimId} cannot be appealed: {missing}");

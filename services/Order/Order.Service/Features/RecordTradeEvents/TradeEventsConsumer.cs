@@ -72,15 +72,18 @@ public sealed class TradeEventsConsumer(MessagePipeline pipeline, OrderStream or
         });
 
     /// <summary>
-    /// The contract has no refund id, yet a line may be refunded in parts and the decider tells a
-    /// second part from a redelivery of the first by its id. A re-sent refund repeats its content, so
-    /// the id is made of it: the line, the amount without trailing zeros (300 and 300.00 are one
-    /// refund) and the instant in UTC. Two parts of the same amount on the same line at the same
-    /// instant count as one refund; the contract gives nothing that could tell them apart.
+    /// A line may be refunded in parts, and the decider tells a second part from a redelivery of the
+    /// first by its id: the trade system's own, so two parts alike in line, amount and instant count
+    /// twice. A producer not yet sending it gets what the contract says is assumed without it: a
+    /// re-sent refund repeats its content, so the id is made of it, the line, the amount without
+    /// trailing zeros (300 and 300.00 are one refund) and the instant in UTC; the ids stored before the
+    /// contract carried one were made the same way.
     /// </summary>
     internal static string RefundId(Trade.OrderLineRefunded refund) =>
-        string.Create(CultureInfo.InvariantCulture,
-            $"{refund.LineId}/{refund.RefundAmount / 1.0000000000000000000000000000m}/{refund.RefundedAt.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffffffZ}");
+        string.IsNullOrWhiteSpace(refund.RefundId)
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"{refund.LineId}/{refund.RefundAmount / 1.0000000000000000000000000000m}/{refund.RefundedAt.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffffffZ}")
+            : refund.RefundId;
 
     private static OrderLine Line(Trade.OrderLine line) => new(
         line.LineId,

@@ -30,7 +30,8 @@ public sealed class RulingIssuedConsumer(MessagePipeline pipeline, WarrantyFileS
             {
                 return Refusal.Of(WarrantyRefusalCode.UnknownClaim, $"No claim {claimId} on order {ruling.OrderId} line {ruling.LineId}.");
             }
-            var command = new WarrantyFileCommand.ApplyRuling(ruling.CaseId.ToString(), ruling.ClaimId, Decision(ruling), ruling.RuledAt);
+            var command = new WarrantyFileCommand.ApplyRuling(ruling.CaseId.ToString(), ruling.ClaimId, Decision(ruling), ruling.RuledAt,
+                ruling.ReopenRequestId);
             var handled = await work.Handle(files.Aggregate, WarrantyFileStream.StreamId(ruling.OrderId, ruling.LineId),
                 file => WarrantyFileDecider.Decide(command, file.State, policy), ct);
             return handled.Refusal;

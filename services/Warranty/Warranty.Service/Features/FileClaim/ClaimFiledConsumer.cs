@@ -7,7 +7,10 @@ using static Warranty.Service.ContractVocabulary;
 
 namespace Warranty.Service.Features.FileClaim;
 
-/// <summary>A claim filed in a customer-service system, adjudicated as of its filing time like one filed over HTTP.</summary>
+/// <summary>
+/// A claim filed in a customer-service system, adjudicated as of its filing time like one filed over HTTP; the
+/// merchant's time to answer runs from its arrival here, and one that arrives too long after its filing is refused.
+/// </summary>
 public sealed class ClaimFiledConsumer(MessagePipeline pipeline, WarrantyFileStream files, WarrantyPolicy policy, TimeProvider clock)
     : IConsumer<ClaimFiled>
 {
@@ -19,7 +22,8 @@ public sealed class ClaimFiledConsumer(MessagePipeline pipeline, WarrantyFileStr
     public Task Consume(ConsumeContext<ClaimFiled> context) =>
         pipeline.Consume(context, Name, async (work, claim, ct) =>
         {
-            if (Problem(claim, clock.GetUtcNow()) is { } problem)
+            var receivedAt = clock.GetUtcNow();
+            if (Problem(claim, receivedAt) is { } problem)
             {
                 return new Refusal(InvalidMessage, problem);
             }
@@ -34,7 +38,8 @@ public sealed class ClaimFiledConsumer(MessagePipeline pipeline, WarrantyFileStr
                 claim.FaultDescription,
                 ToDomain(claim.RemedyAsked),
                 [.. claim.EvidenceLinks.Select(link => link.OriginalString)],
-                claim.FiledAt);
+                claim.FiledAt,
+                receivedAt);
             var handled = await work.Handle(files.Aggregate, WarrantyFileStream.StreamId(claim.OrderId, claim.LineId),
                 file => WarrantyFileDecider.Decide(command, file.State, policy), ct);
             return handled.Refusal;

@@ -1,6 +1,7 @@
 using Platform.ServiceDefaults.Http;
 using Platform.EventSourcing;
 using Platform.ServiceDefaults;
+using Warranty.Domain;
 using Warranty.Service.Views;
 
 namespace Warranty.Service.Features.GetWarranty;
@@ -22,8 +23,8 @@ public static class GetWarrantyEndpoint
         {
             return Problems.Forbidden(Access.ReadersText);
         }
-        var file = await WarrantyFileStream.Read(store, orderId, lineId, ct);
-        return file.Activated is { } state && Access.MayRead(caller, state)
+        var file = await WarrantyFileStream.ReadState(store, orderId, lineId, ct);
+        return file is WarrantyFile.Activated state && Access.MayRead(caller, state)
             ? Results.Ok(WarrantyView.From(state, clock.GetUtcNow()))
             : Problems.NotFound($"No warranty for order {orderId} line {lineId} that you may see.");
     }
