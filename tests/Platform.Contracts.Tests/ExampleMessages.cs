@@ -90,7 +90,7 @@ internal static class ExampleMessages
         new T.OrderShipped { OrderId = OrderId, ShippedAt = At("2026-03-03T02:30:00Z") },
         new T.OrderDelivered { OrderId = OrderId, DeliveredAt = At("2026-03-04T09:12:00Z") },
         new T.OrderReceiptConfirmed { OrderId = OrderId, ConfirmedAt = ConfirmedAt },
-        new T.OrderLineRefunded { OrderId = OrderId, LineId = MicrowaveLine, RefundAmount = 499.00m, RefundedAt = RefundedAt },
+        new T.OrderLineRefunded { OrderId = OrderId, LineId = MicrowaveLine, RefundId = "RF-2026031500731", RefundAmount = 499.00m, RefundedAt = RefundedAt },
     ];
 
     private static IEnumerable<object> Orders() =>
@@ -284,6 +284,8 @@ internal static class ExampleMessages
             Fault = W.FaultKind.QualityFault,
             FaultDescription = "The phone restarts by itself several times a day.",
             Ground = W.ReopenGround.WithinStatutoryPeriod,
+            // Reopened at the buyer's request, not by a ruling: no case.
+            CaseId = null,
             Window = Period("2026-06-10", "2026-06-25"),
             ReopenedAt = At("2026-06-10T04:10:37Z"),
         },
