@@ -81,6 +81,20 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     || echo "test: !!! Node.js could not be installed: the AsyncAPI check will fail !!!"
 fi
 
+# promtool checks and tests the alert rules (tests/Platform.Deployment.Tests). Only the binary is
+# taken from Debian's prometheus package: installing the package would also start a Prometheus.
+if ! command -v promtool >/dev/null; then
+  tools="$root/artifacts/tools/prometheus"
+  if [[ ! -x "$tools/usr/bin/promtool" ]]; then
+    echo "test: taking promtool from Debian's prometheus package"
+    download=$(mktemp -d)
+    ( cd "$download" && { apt-get download prometheus >/dev/null 2>&1 || { apt-get update -qq && apt-get download prometheus >/dev/null 2>&1; }; } \
+        && mkdir -p "$tools" && dpkg-deb -x prometheus_*.deb "$tools" ) || echo "test: !!! promtool could not be had: the alert rule tests fail !!!"
+    rm -rf "$download"
+  fi
+  [[ -x "$tools/usr/bin/promtool" ]] && export PLATFORM_PROMTOOL="$tools/usr/bin/promtool"
+fi
+
 status=0
 dotnet build Platform.sln -c Release -nologo -v q || { echo "0 passed, 1 failed"; exit 1; }
 # Other teams reference the contracts as a package: it must pack from a clean clone.

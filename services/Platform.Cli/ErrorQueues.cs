@@ -86,15 +86,7 @@ public sealed class ErrorQueues(PlatformSettings settings, int managementPort = 
         return queue[..^suffix.Length];
     }
 
-    private ConnectionFactory Factory() => new()
-    {
-        HostName = settings.RabbitHost,
-        Port = settings.RabbitPort,
-        UserName = settings.RabbitUser,
-        Password = settings.RabbitPassword,
-        VirtualHost = settings.RabbitVirtualHost,
-        ClientProvidedName = "platform-cli errors",
-    };
+    private ConnectionFactory Factory() => settings.RabbitConnectionFactory("platform-cli errors");
 
     private static FaultedMessage Describe(string queue, BasicGetResult delivery)
     {

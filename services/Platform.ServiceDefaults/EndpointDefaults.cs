@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using MassTransit;
 
 namespace Platform.ServiceDefaults;
@@ -15,8 +16,14 @@ public sealed class EndpointDefaults(bool quorumQueues, long maxMessageBytes = E
 {
     public const long DefaultMaxMessageBytes = 1024 * 1024;
 
+    private readonly ConcurrentDictionary<string, bool> queues = new(StringComparer.Ordinal);
+
+    /// <summary>The queues of the endpoints configured so far: whose _error queues <see cref="ErrorQueueDepth"/> watches.</summary>
+    public IReadOnlyCollection<string> Queues => [.. queues.Keys];
+
     public void Apply(IReceiveEndpointConfigurator endpoint)
     {
+        queues.TryAdd(endpoint.InputAddress.AbsolutePath.Split('/')[^1], true);
         ReceiveGuards.Apply(endpoint, maxMessageBytes);
         DeadLetters.Count(endpoint);
         if (quorumQueues && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)

@@ -1,18 +1,11 @@
-using System.Diagnostics;
-using System.Text.Json;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using OpenTelemetry;
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Resources;
-using OpenTelemetry.Trace;
 using Platform.EventSourcing;
 using Platform.EventSourcing.Pipeline;
 using Platform.ServiceDefaults.Http;
@@ -82,6 +75,14 @@ public static class Extensions
         services.AddSingleton(endpointDefaults);
         services.AddMassTransit(x =>
         {
+            // The bus's state is health data, not readiness: a broker away does not stop the HTTP API.
+            x.ConfigureHealthCheckOptions(o =>
+            {
+                o.Name = PlatformHealth.BusCheck;
+                o.MinimalFailureStatus = HealthStatus.Degraded;
+                // No tags means MassTransit's defaults, "ready" among them: a tag of its own keeps it out of readiness.
+                o.Tags.Add(PlatformHealth.BusCheck);
+            });
             x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(service.ServiceName, false));
             service.ConfigureConsumers(x);
             x.AddConfigureEndpointsCallback((_, _, endpoint) => endpointDefaults.Apply(endpoint));
@@ -122,14 +123,9 @@ public static class Extensions
         services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         services.AddOutboxRelay();
 
-        AddTelemetry(services, service);
-
-        services.AddHealthChecks()
-            .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
-            .AddCheck<OutboxLagHealthCheck>("outbox", tags: [ReadyTag]);
-        services.AddSingleton(new OutboxLagOptions(
-            TimeSpan.FromSeconds(Int(builder.Configuration, "PLATFORM_OUTBOX_MAX_LAG_SECONDS", 30)),
-            TimeSpan.FromSeconds(Int(builder.Configuration, "PLATFORM_SCHEDULER_MAX_LAG_SECONDS", 30))));
+        builder.AddPlatformTelemetry(service.ServiceName);
+        services.AddPlatformHealth((key, fallback) => Int(builder.Configuration, key, fallback));
+        services.AddHostedService<ErrorQueueDepth>();
 
         services.AddPlatformAuthentication(settings.KeysDirectory);
         services.AddProblemDetails();
@@ -150,9 +146,7 @@ public static class Extensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<IdempotencyMiddleware>();
-        // Probes cannot authenticate; the answers name checks and states only.
-        app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealth }).AllowAnonymous();
-        app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteHealth }).AllowAnonymous();
+        app.MapPlatformHealth();
         app.MapOpenApi();
         app.MapGet("/operations/refusals", async (HttpContext context, NpgsqlDataSource dataSource, int? limit, CancellationToken ct) =>
                 context.GetCaller().Is(PlatformRoles.Operator)
@@ -160,39 +154,6 @@ public static class Extensions
                     : Results.Problem(statusCode: StatusCodes.Status403Forbidden, detail: "Only operators may read refused messages."))
             .WithSummary("Messages this service refused, newest first, with the reason and what was sent");
         return app;
-    }
-
-    private static void AddTelemetry(IServiceCollection services, PlatformServiceOptions service)
-    {
-        var resource = ResourceBuilder.CreateDefault().AddService(service.ServiceName);
-        var otlp = !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"));
-
-        var tracing = Sdk.CreateTracerProviderBuilder()
-            .SetResourceBuilder(resource)
-            .AddSource("MassTransit", "Npgsql", "Microsoft.AspNetCore", TelemetryPrefix + "*");
-        if (otlp)
-        {
-            tracing.AddOtlpExporter();
-        }
-
-        var metrics = Sdk.CreateMeterProviderBuilder()
-            .SetResourceBuilder(resource)
-            .AddMeter("MassTransit", "Npgsql", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", TelemetryPrefix + "*");
-        if (otlp)
-        {
-            metrics.AddOtlpExporter();
-        }
-
-        services.AddSingleton(provider =>
-        {
-            foreach (var extension in provider.GetServices<TracingExtension>())
-            {
-                extension.Configure(tracing);
-            }
-            return tracing.Build();
-        });
-        services.AddSingleton(_ => metrics.Build());
-        services.AddHostedService<TelemetryHostedService>();
     }
 
     private static int Int(Microsoft.Extensions.Configuration.IConfiguration configuration, string key, int fallback)
@@ -205,82 +166,5 @@ public static class Extensions
         return int.TryParse(value, out var parsed) && parsed > 0
             ? parsed
             : throw new InvalidOperationException($"{key} must be a positive whole number, not '{value}'.");
-    }
-
-    private static Task WriteHealth(HttpContext context, HealthReport report)
-    {
-        context.Response.ContentType = "application/json";
-        return context.Response.WriteAsync(JsonSerializer.Serialize(new
-        {
-            status = report.Status.ToString(),
-            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), e.Value.Description }),
-        }, Json.Options));
-    }
-}
-
-/// <summary>
-/// Registered in DI by a host that wants more of the traces (a test's in-memory exporter): applied
-/// when the tracer provider is built, after the service has composed itself.
-/// </summary>
-public sealed record TracingExtension(Action<TracerProviderBuilder> Configure);
-
-/// <summary>Builds the tracer and meter providers at start, so activities exist before the first message.</summary>
-internal sealed class TelemetryHostedService(TracerProvider tracer, MeterProvider meter) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        tracer.ForceFlush(2000);
-        meter.ForceFlush(2000);
-        return Task.CompletedTask;
-    }
-}
-
-public sealed record OutboxLagOptions(TimeSpan MaxOutboxLag, TimeSpan MaxSchedulerLag);
-
-internal sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await using var command = dataSource.CreateCommand("select 1");
-            await command.ExecuteScalarAsync(cancellationToken);
-            return HealthCheckResult.Healthy();
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
-        {
-            return HealthCheckResult.Unhealthy("The database does not answer.");
-        }
-    }
-}
-
-/// <summary>Unready when due messages wait longer than the bound: the relay is stuck or the broker is away.</summary>
-internal sealed class OutboxLagHealthCheck(NpgsqlDataSource dataSource, TimeProvider clock, OutboxLagOptions options) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            var now = clock.GetUtcNow();
-            await using var command = dataSource.CreateCommand(
-                "select min(due_at) filter (where not scheduled), min(due_at) filter (where scheduled) from outbox where due_at <= $1");
-            command.Parameters.Add(new() { Value = now });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            // The bounds are real seconds; under a compressed clock a second of waiting is many business seconds.
-            var speed = clock is AcceleratedTimeProvider accelerated ? accelerated.Speed : 1;
-            var outboxLag = reader.IsDBNull(0) ? TimeSpan.Zero : (now - reader.GetFieldValue<DateTimeOffset>(0)) / speed;
-            var schedulerLag = reader.IsDBNull(1) ? TimeSpan.Zero : (now - reader.GetFieldValue<DateTimeOffset>(1)) / speed;
-            var description = $"outbox lag {outboxLag.TotalSeconds:F1}s, scheduler lag {schedulerLag.TotalSeconds:F1}s";
-            return outboxLag > options.MaxOutboxLag || schedulerLag > options.MaxSchedulerLag
-                ? HealthCheckResult.Unhealthy(description)
-                : HealthCheckResult.Healthy(description);
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
-        {
-            return HealthCheckResult.Unhealthy("The outbox cannot be read.");
-        }
     }
 }

@@ -84,4 +84,15 @@ public sealed record PlatformSettings(
             ? port
             : throw new InvalidOperationException($"{key} must be a TCP port number, not '{value}'.");
     }
+
+    /// <summary>A RabbitMQ client connection of its own (beside MassTransit's), named for the broker's connection list.</summary>
+    public RabbitMQ.Client.ConnectionFactory RabbitConnectionFactory(string clientName) => new()
+    {
+        HostName = RabbitHost,
+        Port = RabbitPort,
+        UserName = RabbitUser,
+        Password = RabbitPassword,
+        VirtualHost = RabbitVirtualHost,
+        ClientProvidedName = clientName,
+    };
 }

@@ -10,7 +10,7 @@ namespace Platform.Deployment.Tests;
 /// </summary>
 public sealed partial class DeploymentFilesTests
 {
-    private static readonly string Root = FindRoot();
+    internal static readonly string Root = FindRoot();
     private static readonly Dictionary<string, string> Services = new(StringComparer.Ordinal)
     {
         ["order"] = "Order", ["warranty"] = "Warranty", ["repairdispatch"] = "RepairDispatch", ["arbitration"] = "Arbitration",
@@ -122,8 +122,14 @@ public sealed partial class DeploymentFilesTests
             Assert.Equal(port.ToString(System.Globalization.CultureInfo.InvariantCulture), Scalar(containerPort, "containerPort"));
             Assert.True(Map(container, "resources").Children.ContainsKey("limits"), $"{name}: no resource limits");
 
+            // A slow start (migrations, the broker) is the startup probe's to wait out, not liveness's to punish.
+            Assert.Equal(Extensions.LivePath, Scalar(Map(Map(container, "startupProbe"), "httpGet"), "path"));
+            Assert.False(Map(container, "livenessProbe").Children.ContainsKey("initialDelaySeconds"), $"{name}: the startup probe replaces the liveness delay");
+            var preStop = int.Parse(Scalar(Map(Map(Map(container, "lifecycle"), "preStop"), "sleep"), "seconds"), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(preStop, 5, 30);
+
             var grace = int.Parse(Scalar(Map(pod, "spec"), "terminationGracePeriodSeconds"), System.Globalization.CultureInfo.InvariantCulture);
-            Assert.True(grace > Extensions.ShutdownTimeout.TotalSeconds, $"{name}: Kubernetes kills the pod before the service finishes its messages");
+            Assert.True(grace >= preStop + Extensions.ShutdownTimeout.TotalSeconds, $"{name}: Kubernetes kills the pod before the pre-stop delay and the service's shutdown are over");
 
             var composePorts = ((YamlSequenceNode)Map(Map(Compose(), "services"), name)["ports"]).Children.Cast<YamlScalarNode>().Single().Value!;
             Assert.EndsWith($":{port}", composePorts, StringComparison.Ordinal);

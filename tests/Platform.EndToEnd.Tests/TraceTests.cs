@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
 using Order.Service;
 using Platform.Contracts.Repair.V1;
 using Platform.Contracts.Warranty.V1;
@@ -29,7 +30,7 @@ public sealed class TraceTests : IAsyncLifetime
     {
         env = await TestEnvironment.Create();
         void Traced(Microsoft.AspNetCore.Builder.WebApplicationBuilder builder) =>
-            builder.Services.AddSingleton(new TracingExtension(collector.AddTo));
+            builder.Services.ConfigureOpenTelemetryTracerProvider(collector.AddTo);
         order = await RunningService.Start(OrderService.Create, env, "order", Traced);
         warranty = await RunningService.Start(WarrantyService.Create, env, "warranty", Traced);
         repair = await RunningService.Start(RepairDispatchService.Create, env, "repairdispatch", Traced,

@@ -143,26 +143,22 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Liveness_and_readiness_answer_without_credentials_and_readiness_checks_database_bus_and_outbox()
+    public async Task Readiness_is_the_database_alone_and_the_report_adds_the_bus_and_the_outbox()
     {
-        using var live = await client.GetAsync("/health/live");
+        using var live = await client.GetAsync(Extensions.LivePath);
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
 
         await Eventually.Until(async () =>
         {
-            using var ready = await client.GetAsync("/health/ready");
+            using var ready = await client.GetAsync(Extensions.ReadyPath);
             return ready.StatusCode == HttpStatusCode.OK;
         }, TimeSpan.FromSeconds(30), "the service is ready");
-        using var report = await client.GetAsync("/health/ready");
-        var checks = JsonDocument.Parse(await report.Content.ReadAsStringAsync()).RootElement.GetProperty("checks");
-        var names = checks.EnumerateObject().Select(p => p.Name).ToList();
-        Assert.Contains("database", names);
-        Assert.Contains("outbox", names);
-        Assert.Contains(names, n => n.Contains("masstransit", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal([PlatformHealth.DatabaseCheck], await CheckNames(Extensions.ReadyPath));
+        Assert.Equal([PlatformHealth.BusCheck, PlatformHealth.DatabaseCheck, PlatformHealth.OutboxCheck], (await CheckNames(PlatformHealth.ReportPath)).Order());
     }
 
     [Fact]
-    public async Task Readiness_fails_when_a_due_message_waits_longer_than_the_bound()
+    public async Task A_due_message_waiting_longer_than_the_bound_degrades_the_report_and_its_gauge_and_readiness_stays_up()
     {
         await using (var command = database.DataSource.CreateCommand(
             "insert into outbox (id, due_at, scheduled, message_type, body, headers, created_at) values ($1, now() - interval '5 minutes', false, 'unknown-type', '{}', '{}', now())"))
@@ -171,9 +167,42 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
             await command.ExecuteNonQueryAsync();
         }
 
-        using var report = await client.GetAsync("/health/ready");
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, report.StatusCode);
-        Assert.Contains("outbox lag", await report.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using (var ready = await client.GetAsync(Extensions.ReadyPath))
+        {
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        }
+        using var report = await client.GetAsync(PlatformHealth.ReportPath);
+        Assert.Equal(HttpStatusCode.OK, report.StatusCode);
+        var body = JsonDocument.Parse(await report.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("Degraded", body.GetProperty("status").GetString());
+        var outbox = body.GetProperty("checks").GetProperty(PlatformHealth.OutboxCheck);
+        Assert.Equal("Degraded", outbox.GetProperty("status").GetString());
+        Assert.StartsWith("outbox lag 30", outbox.GetProperty("description").GetString(), StringComparison.Ordinal);
+
+        // The same lag as a gauge, from the checks the publisher runs on its own timer.
+        var lag = 0.0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        var meters = app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Scope == meters && instrument.Name == PlatformHealth.OutboxLagName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) => lag = value);
+        listener.Start();
+        await Eventually.Until(() =>
+        {
+            listener.RecordObservableInstruments();
+            return lag >= 300;
+        }, TimeSpan.FromSeconds(30), "the outbox lag gauge shows the row's five minutes");
+    }
+
+    private async Task<List<string>> CheckNames(string path)
+    {
+        using var response = await client.GetAsync(path);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("checks").EnumerateObject().Select(p => p.Name).ToList();
     }
 }
 

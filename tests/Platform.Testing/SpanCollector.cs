@@ -28,7 +28,8 @@ public sealed class SpanCollector
             foreach (var activity in batch)
             {
                 collector.spans.TryAdd(activity.SpanId, new CollectedSpan(activity.Source.Name, activity.DisplayName, activity.Kind, activity.TraceId,
-                    activity.SpanId, activity.ParentSpanId, activity.Tags.ToDictionary(t => t.Key, t => t.Value)));
+                    activity.SpanId, activity.ParentSpanId, activity.TagObjects.DistinctBy(t => t.Key)
+                    .ToDictionary(t => t.Key, t => Convert.ToString(t.Value, System.Globalization.CultureInfo.InvariantCulture))));
             }
             return ExportResult.Success;
         }

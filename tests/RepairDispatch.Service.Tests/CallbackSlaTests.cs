@@ -143,9 +143,9 @@ public sealed class CallbackSlaTests : IAsyncLifetime
             && r.GetProperty("body").GetProperty("providerId").GetString() == b
             && r.GetProperty("body").GetProperty("jobId").GetGuid() == jobId);
 
-        Assert.Equal(1, measured.GetValueOrDefault($"repairdispatch.callback_sla.breaches|{a}"));
-        Assert.Equal(1, measured.GetValueOrDefault($"repairdispatch.callback_sla.breaches|{b}"));
-        Assert.Equal(1, measured.GetValueOrDefault($"repairdispatch.jobs.dispatched|{c}"));
+        Assert.Equal(1, measured.GetValueOrDefault($"{RepairDispatchMetrics.BreachesName}|{a}"));
+        Assert.Equal(1, measured.GetValueOrDefault($"{RepairDispatchMetrics.BreachesName}|{b}"));
+        Assert.Equal(1, measured.GetValueOrDefault($"{RepairDispatchMetrics.DispatchedName}|{c}"));
     }
 
     [Fact]

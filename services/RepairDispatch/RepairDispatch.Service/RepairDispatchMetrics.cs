@@ -7,6 +7,11 @@ namespace RepairDispatch.Service;
 public sealed class RepairDispatchMetrics
 {
     public const string MeterName = "Platform.RepairDispatch";
+    public const string DispatchedName = "platform.repairdispatch.jobs.dispatched";
+    public const string BreachesName = "platform.repairdispatch.callback_sla.breaches";
+    public const string RedispatchedName = "platform.repairdispatch.jobs.redispatched";
+    public const string EscalatedName = "platform.repairdispatch.jobs.escalated";
+    public const string TimeToCallbackName = "platform.repairdispatch.time_to_callback";
 
     private readonly Counter<long> dispatched;
     private readonly Counter<long> breaches;
@@ -17,11 +22,11 @@ public sealed class RepairDispatchMetrics
     public RepairDispatchMetrics(IMeterFactory meters)
     {
         Meter = meters.Create(MeterName);
-        dispatched = Meter.CreateCounter<long>("repairdispatch.jobs.dispatched", description: "Repair jobs dispatched to a provider, redispatches included");
-        breaches = Meter.CreateCounter<long>("repairdispatch.callback_sla.breaches", description: "Providers that did not call the buyer back before the deadline");
-        redispatches = Meter.CreateCounter<long>("repairdispatch.jobs.redispatched", description: "Repair jobs moved to another provider after a breach or a decline");
-        escalations = Meter.CreateCounter<long>("repairdispatch.jobs.escalated", description: "Repair jobs escalated to the platform through arbitration");
-        timeToCallback = Meter.CreateHistogram<double>("repairdispatch.time_to_callback", "h", "From dispatch to the buyer contacted, in business-clock hours");
+        dispatched = Meter.CreateCounter<long>(DispatchedName, description: "Repair jobs dispatched to a provider, redispatches included");
+        breaches = Meter.CreateCounter<long>(BreachesName, description: "Providers that did not call the buyer back before the deadline");
+        redispatches = Meter.CreateCounter<long>(RedispatchedName, description: "Repair jobs moved to another provider after a breach or a decline");
+        escalations = Meter.CreateCounter<long>(EscalatedName, description: "Repair jobs escalated to the platform through arbitration");
+        timeToCallback = Meter.CreateHistogram<double>(TimeToCallbackName, "h", "From dispatch to the buyer contacted, in business-clock hours");
     }
 
     public Meter Meter { get; }
