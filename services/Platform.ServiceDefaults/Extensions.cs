@@ -131,7 +131,8 @@ public static class Extensions
             TimeSpan.FromSeconds(Int(builder.Configuration, "PLATFORM_OUTBOX_MAX_LAG_SECONDS", 30)),
             TimeSpan.FromSeconds(Int(builder.Configuration, "PLATFORM_SCHEDULER_MAX_LAG_SECONDS", 30))));
 
-        services.AddPlatformAuthentication(settings.KeysDirectory);
+        services.AddPlatformAuthentication(builder.Configuration, service.ServiceName);
+        services.AddPlatformRateLimits(builder.Configuration);
         services.AddProblemDetails();
         // Unreadable requests reach BadRequestHandler, which answers 400 with what could not be read.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -147,8 +148,7 @@ public static class Extensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseAuthentication();
-        app.UseAuthorization();
+        app.UsePlatformAccess();
         app.UseMiddleware<IdempotencyMiddleware>();
         // Probes cannot authenticate; the answers name checks and states only.
         app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealth }).AllowAnonymous();
