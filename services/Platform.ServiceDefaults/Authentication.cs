@@ -65,10 +65,19 @@ public sealed record AuthenticationSettings(Uri Authority, string Audience, bool
     {
         var authority = new Uri(configuration["PLATFORM_AUTH_AUTHORITY"] ?? DefaultAuthority, UriKind.Absolute);
         var revocations = configuration["PLATFORM_AUTH_REVOCATIONS_URL"];
+        // As with the database's SSL: plain HTTP is accepted on loopback unless asked otherwise, nowhere else.
+        var requireHttps = configuration["PLATFORM_AUTH_REQUIRE_HTTPS"] is { } setting
+            ? !string.Equals(setting, "false", StringComparison.OrdinalIgnoreCase)
+            : !authority.IsLoopback;
+        if (requireHttps && authority.Scheme != Uri.UriSchemeHttps)
+        {
+            // Refused at start: JwtBearer would otherwise fail every request, the health probes included.
+            throw new InvalidOperationException($"PLATFORM_AUTH_AUTHORITY must be an https address ({authority}), or PLATFORM_AUTH_REQUIRE_HTTPS=false.");
+        }
         return new AuthenticationSettings(
             authority,
             configuration["PLATFORM_AUTH_AUDIENCE"] ?? service,
-            !string.Equals(configuration["PLATFORM_AUTH_REQUIRE_HTTPS"], "false", StringComparison.OrdinalIgnoreCase),
+            requireHttps,
             TimeSpan.FromSeconds(Seconds(configuration, "PLATFORM_AUTH_CLOCK_SKEW_SECONDS", 30, allowZero: true)),
             revocations switch
             {
@@ -172,18 +181,25 @@ public sealed class RevocationList(AuthenticationSettings settings, IHttpClientF
             return;
         }
         using var timer = new PeriodicTimer(settings.RevocationsRefresh);
-        do
+        try
         {
-            try
+            do
             {
-                var list = await clients.CreateClient(nameof(RevocationList)).GetFromJsonAsync<List<RevokedRegistration>>(settings.Revocations, stoppingToken);
-                revoked = (list ?? []).Select(r => r.Registration).ToFrozenSet(StringComparer.Ordinal);
+                try
+                {
+                    var list = await clients.CreateClient(nameof(RevocationList)).GetFromJsonAsync<List<RevokedRegistration>>(settings.Revocations, stoppingToken);
+                    revoked = (list ?? []).Select(r => r.Registration).ToFrozenSet(StringComparer.Ordinal);
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !stoppingToken.IsCancellationRequested)
+                {
+                    logger.LogWarning("The revocation list at {Url} could not be read ({Error}); keeping the last one.", settings.Revocations, e.Message);
+                }
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning("The revocation list at {Url} could not be read ({Error}); keeping the last one.", settings.Revocations, e.Message);
-            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The service is stopping.
+        }
     }
 }
