@@ -46,6 +46,8 @@ source "$here/env.sh"
 tool=chaos
 logs="$root/artifacts/chaos"
 declare -A ports=([Order]=5111 [Warranty]=5112 [RepairDispatch]=5113 [Arbitration]=5114)
+issuer_port=5110
+issuer_database=chaos_identity
 source "$here/services.sh"
 mkdir -p "$logs"
 rm -f "$logs"/*.log "$logs"/*.json
@@ -81,6 +83,7 @@ finish() {
 }
 trap finish EXIT
 trap 'echo; echo "chaos: interrupted"; exit 130' INT TERM
+start_issuer
 start_services
 
 elapsed() { printf '%4ds' $((SECONDS - started)); }

@@ -9,3 +9,5 @@ export PLATFORM_RABBITMQ_PORT="${PLATFORM_RABBITMQ_PORT:-5672}"
 export PLATFORM_RABBITMQ_USER="${PLATFORM_RABBITMQ_USER:-guest}"
 export PLATFORM_RABBITMQ_PASSWORD="${PLATFORM_RABBITMQ_PASSWORD:-guest}"
 export PLATFORM_DATABASES="${PLATFORM_DATABASES:-order warranty repairdispatch arbitration platform_test}"
+# The development issuer's administrator (services/Platform.Identity): the tools register each party's client with it.
+export PLATFORM_IDENTITY_ADMIN_SECRET="${PLATFORM_IDENTITY_ADMIN_SECRET:-development-administrator-secret}"

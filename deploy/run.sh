@@ -37,6 +37,8 @@ source "$here/env.sh"
 tool=run
 logs="$root/artifacts/logs"
 declare -A ports=([Order]=5101 [Warranty]=5102 [RepairDispatch]=5103 [Arbitration]=5104)
+issuer_port=5100
+issuer_database=identity
 source "$here/services.sh"
 
 ports_free
@@ -44,6 +46,7 @@ build "the simulator" tests/Platform.Simulator/Platform.Simulator.csproj
 share_clock "$speed"
 trap stop_services EXIT
 trap 'echo; echo "run: interrupted"; exit 130' INT TERM
+start_issuer
 start_services
 
 echo "run: clock ${PLATFORM_CLOCK_SPEED}x real time from $PLATFORM_CLOCK_ORIGIN; logs in artifacts/logs/"
@@ -62,15 +65,17 @@ fi
 run_id=$(sed -n 's/^Simulation run \([0-9a-f]*\):.*/\1/p' "$logs/simulator.log" | head -n 1)
 cat <<NEXT
 
-The platform keeps running; its business clock still runs ${PLATFORM_CLOCK_SPEED}x real time. To explore:
+The platform and its issuer keep running; its business clock still runs ${PLATFORM_CLOCK_SPEED}x real time. To explore:
   APIs           Order http://127.0.0.1:${ports[Order]}   Warranty http://127.0.0.1:${ports[Warranty]}
                  RepairDispatch http://127.0.0.1:${ports[RepairDispatch]}   Arbitration http://127.0.0.1:${ports[Arbitration]}
                  each describes itself at /openapi/v1.json (with any token)
-  a token        dotnet run --project services/Platform.Cli -- token --role customer-service --subject cs-1
-                 (roles: buyer, merchant, provider, customer-service, arbitrator, operator; the subject is the party's id)
-  then           token=\$(dotnet run --project services/Platform.Cli -- token --role customer-service --subject cs-1)
+  a token        source deploy/env.sh   (the development issuer's administrator secret)
+                 dotnet run --project services/Platform.Cli -- token --role customer-service --subject cs-1 --service order
+                 (roles: buyer, merchant, provider, customer-service, arbitrator, operator; the subject is the party's id;
+                 a token is for one service and lasts minutes; the issuer is $PLATFORM_AUTH_AUTHORITY)
+  then           token=\$(dotnet run --project services/Platform.Cli -- token --role customer-service --subject cs-1 --service order)
                  curl -H "Authorization: Bearer \$token" http://127.0.0.1:${ports[Order]}/orders/sim-${run_id:-<run>}-001
-                 curl -H "Authorization: Bearer \$(dotnet run --project services/Platform.Cli -- token --role arbitrator --subject arb-1)" \\
+                 curl -H "Authorization: Bearer \$(dotnet run --project services/Platform.Cli -- token --role arbitrator --subject arb-1 --service arbitration)" \\
                    "http://127.0.0.1:${ports[Arbitration]}/cases?status=Ruled"
   RabbitMQ       http://127.0.0.1:15672  (guest/guest): queues, rates, the _error queues
   logs           artifacts/logs/<Service>.log (JSON lines with trace ids), artifacts/logs/simulator.log

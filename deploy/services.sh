@@ -1,7 +1,8 @@
-# Sourced by run.sh and chaos.sh: builds the four services with what runs beside them, starts each as a
-# process of its own on one shared business clock, waits until it is ready, and stops them all.
-# The caller sets `tool` (its name in messages), `root`, `logs` (the log directory) and the associative
-# array `ports` (service -> port); `service_settings[Service]` may add VAR=value settings to one service.
+# Sourced by run.sh and chaos.sh: builds the four services and the issuer with what runs beside them, starts
+# the issuer, then each service as a process of its own on one shared business clock, waits until each is
+# ready, and stops them all. The caller sets `tool` (its name in messages), `root`, `logs` (the log
+# directory), `issuer_port`, `issuer_database` and the associative array `ports` (service -> port);
+# `service_settings[Service]` may add VAR=value settings to one service.
 services=(Order Warranty RepairDispatch Arbitration)
 declare -A service_pids=()
 declare -A service_settings=()
@@ -18,10 +19,10 @@ answers() {
 
 # Refuses to start beside services that are already up on the same ports.
 ports_free() {
-  local svc
-  for svc in "${services[@]}"; do
-    if answers "${ports[$svc]}" /health/live; then
-      echo "$tool: something already answers on port ${ports[$svc]} (an earlier run kept running?); stop it first" >&2
+  local port
+  for port in "${ports[@]}" "$issuer_port"; do
+    if answers "$port" /health/live; then
+      echo "$tool: something already answers on port $port (an earlier run kept running?); stop it first" >&2
       exit 1
     fi
   done
@@ -32,7 +33,7 @@ ports_free() {
 build() {
   local what=$1 filter="$root/artifacts/$tool.slnf" projects=() project
   shift
-  for project in services/{Order,Warranty,RepairDispatch,Arbitration}/*.Service/*.Service.csproj "$@"; do
+  for project in services/{Order,Warranty,RepairDispatch,Arbitration}/*.Service/*.Service.csproj services/Platform.Identity/Platform.Identity.csproj "$@"; do
     projects+=("\"$project\"")
   done
   mkdir -p "$logs"
@@ -46,11 +47,27 @@ build() {
 }
 
 # share_clock SPEED: one clock for every process of the run, the same speed from the same origin, so they
-# agree on "now"; and one key ring, so the simulator's tokens verify in every service.
+# agree on "now".
 share_clock() {
   export PLATFORM_CLOCK_SPEED="$1"
   export PLATFORM_CLOCK_ORIGIN="$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)"
-  export PLATFORM_KEYS_DIR="${PLATFORM_KEYS_DIR:-${TMPDIR:-/tmp}/warranty-platform-keys}"
+}
+
+# start_issuer: the development issuer (services/Platform.Identity) on $issuer_port, and every process of
+# the run pointed at it: the services validate its tokens, the simulator and the CLI get theirs from it.
+# Plain HTTP on loopback; its signing key stays in PLATFORM_IDENTITY_SIGNING_KEYS between runs. Each caller
+# is limited to PLATFORM_RATE_LIMIT_PERMITS requests in 10 s; the simulated parties poll, so the runs allow many.
+start_issuer() {
+  export PLATFORM_AUTH_AUTHORITY="http://127.0.0.1:$issuer_port/"
+  export PLATFORM_AUTH_REQUIRE_HTTPS=false
+  export PLATFORM_IDENTITY_SIGNING_KEYS="${PLATFORM_IDENTITY_SIGNING_KEYS:-${TMPDIR:-/tmp}/platform-identity-keys}"
+  export PLATFORM_RATE_LIMIT_PERMITS="${PLATFORM_RATE_LIMIT_PERMITS:-100000}"
+  : >"$logs/Identity.log"
+  (cd "$root/services/Platform.Identity/bin/Release/net10.0" && exec env ASPNETCORE_URLS="$PLATFORM_AUTH_AUTHORITY" PLATFORM_PG_DATABASE="$issuer_database" \
+    Logging__LogLevel__Microsoft.AspNetCore=Warning dotnet Platform.Identity.dll) >>"$logs/Identity.log" 2>&1 &
+  service_pids[Identity]=$!
+  wait_ready Identity 90 "$issuer_port"
+  echo "$tool: the issuer ready at $PLATFORM_AUTH_AUTHORITY"
 }
 
 # start_service SERVICE: starts it in the background, appending to $logs/SERVICE.log.
@@ -66,10 +83,10 @@ start_service() {
   service_pids[$svc]=$!
 }
 
-# wait_ready SERVICE SECONDS: until it answers /health/ready; exits the script if it dies or takes longer.
+# wait_ready SERVICE SECONDS [PORT]: until it answers /health/ready; exits the script if it dies or takes longer.
 wait_ready() {
-  local svc=$1 end=$((SECONDS + $2))
-  until answers "${ports[$svc]}" /health/ready; do
+  local svc=$1 end=$((SECONDS + $2)) port=${3:-${ports[$1]}}
+  until answers "$port" /health/ready; do
     if ! kill -0 "${service_pids[$svc]}" 2>/dev/null; then
       echo "$tool: $svc exited; the end of $logs/$svc.log:" >&2
       tail -n 20 "$logs/$svc.log" >&2

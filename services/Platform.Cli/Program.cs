@@ -1,19 +1,43 @@
 using System.CommandLine;
 using Platform.Cli;
+using Microsoft.Extensions.Configuration;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Identity;
 
 var role = new Option<string>("--role") { Description = "The caller's role", Required = true };
 role.AcceptOnlyFromAmong([.. PlatformRoles.All]);
 var subject = new Option<string>("--subject") { Description = "The id of the party the caller acts as (buyer id, merchant id, provider id, staff id)", Required = true };
-var hours = new Option<double>("--hours") { Description = "Lifetime in hours", DefaultValueFactory = _ => 12 };
-var token = new Command("token", "Issues a development bearer token, readable by every service sharing PLATFORM_KEYS_DIR") { role, subject, hours };
-token.SetAction(parse =>
+var service = new Option<string>("--service") { Description = "The service the token is for (its audience)", Required = true };
+service.AcceptOnlyFromAmong([.. IssuerProtocol.ServiceAudiences]);
+var token = new Command("token", "Gets a token for a party at one service from the issuer at PLATFORM_AUTH_AUTHORITY, registering the party's client (role:subject) first") { role, subject, service };
+token.SetAction(async (parse, ct) =>
 {
-    var settings = PlatformSettings.FromEnvironment();
-    using var issuer = PlatformAuthentication.CreateIssuer(settings.KeysDirectory);
-    Console.WriteLine(issuer.Issue(parse.GetValue(role)!, parse.GetValue(subject)!, TimeSpan.FromHours(parse.GetValue(hours))));
+    using var issuer = IssuerClient.From(Environment());
+    Console.WriteLine(await issuer.TokenFor(parse.GetValue(role)!, parse.GetValue(subject)!, parse.GetValue(service)!, ct));
     return 0;
 });
+
+var clientId = new Argument<string>("client-id") { Description = "The client's id, e.g. provider-acme-repairs" };
+var secret = new Option<string>("--secret") { Description = "The client's secret, at least 16 characters; give it to the party out of band", Required = true };
+var services = new Option<string[]>("--service") { Description = "A service the client may get tokens for (repeat for more)", Required = true, AllowMultipleArgumentsPerToken = true };
+services.AcceptOnlyFromAmong([.. IssuerProtocol.ServiceAudiences]);
+var register = new Command("register", "Registers (or updates) a machine party's client: its role, the party it acts as, the services it may call") { clientId, role, subject, secret, services };
+register.SetAction(async (parse, ct) =>
+{
+    using var issuer = IssuerClient.From(Environment());
+    await issuer.Register(parse.GetValue(clientId)!, new ClientRegistration(parse.GetValue(secret)!, parse.GetValue(role)!, parse.GetValue(subject)!, parse.GetValue(services)!), ct);
+    Console.WriteLine($"registered {parse.GetValue(clientId)}");
+    return 0;
+});
+var revoke = new Command("revoke", "Removes a client: it gets no more tokens, and the services refuse the ones it holds within seconds") { clientId };
+revoke.SetAction(async (parse, ct) =>
+{
+    using var issuer = IssuerClient.From(Environment());
+    await issuer.Remove(parse.GetValue(clientId)!, ct);
+    Console.WriteLine($"revoked {parse.GetValue(clientId)}");
+    return 0;
+});
+var clients = new Command("clients", "The issuer's clients: one per machine party (provider, merchant system, trade system, customer-service tooling)") { register, revoke };
 
 var url = new Argument<string>("url") { Description = "The health endpoint, e.g. http://127.0.0.1:8080/health/ready" };
 var health = new Command("health", "Exits 0 when the endpoint answers 2xx within 5 s: the container health check, since the runtime image has no curl") { url };
@@ -63,5 +87,7 @@ move.SetAction(async (parse, ct) =>
 });
 var errors = new Command("errors", "Dead-lettered messages: see why they failed, move them back") { list, move };
 
-var root = new RootCommand("The after-sales warranty platform's operator commands") { token, health, errors };
+var root = new RootCommand("The after-sales warranty platform's operator commands") { token, clients, health, errors };
 return await root.Parse(args).InvokeAsync();
+
+static IConfiguration Environment() => new ConfigurationBuilder().AddEnvironmentVariables().Build();

@@ -1,10 +1,15 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Net.Http.Json;
 using System.Security.Claims;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.BearerToken;
-using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Platform.ServiceDefaults.Identity;
 
 namespace Platform.ServiceDefaults;
 
@@ -41,30 +46,108 @@ public sealed record Caller(string Role, string SubjectId)
     }
 }
 
+/// <summary>Where a service takes its callers' tokens from; every value is a setting.</summary>
+/// <param name="Authority">The OpenID Connect issuer: its discovery document names the JWKS, so keys rotate without a redeploy.</param>
+/// <param name="Audience">The service's own audience: a token for another service is refused here.</param>
+/// <param name="Revocations">The issuer's list of revoked client registrations, or null where the identity provider keeps none.</param>
+public sealed record AuthenticationSettings(Uri Authority, string Audience, bool RequireHttps, TimeSpan ClockSkew, Uri? Revocations, TimeSpan RevocationsRefresh)
+{
+    public static readonly IReadOnlyList<string> EnvironmentKeys =
+    [
+        "PLATFORM_AUTH_AUTHORITY", "PLATFORM_AUTH_AUDIENCE", "PLATFORM_AUTH_REQUIRE_HTTPS", "PLATFORM_AUTH_CLOCK_SKEW_SECONDS",
+        "PLATFORM_AUTH_REVOCATIONS_URL", "PLATFORM_AUTH_REVOCATIONS_REFRESH_SECONDS",
+    ];
+
+    /// <summary>The development issuer's address in deploy/run.sh.</summary>
+    public const string DefaultAuthority = "http://127.0.0.1:5100/";
+
+    public static AuthenticationSettings From(IConfiguration configuration, string service)
+    {
+        var authority = new Uri(configuration["PLATFORM_AUTH_AUTHORITY"] ?? DefaultAuthority, UriKind.Absolute);
+        var revocations = configuration["PLATFORM_AUTH_REVOCATIONS_URL"];
+        // As with the database's SSL: plain HTTP is accepted on loopback unless asked otherwise, nowhere else.
+        var requireHttps = configuration["PLATFORM_AUTH_REQUIRE_HTTPS"] is { } setting
+            ? !string.Equals(setting, "false", StringComparison.OrdinalIgnoreCase)
+            : !authority.IsLoopback;
+        if (requireHttps && authority.Scheme != Uri.UriSchemeHttps)
+        {
+            // Refused at start: JwtBearer would otherwise fail every request, the health probes included.
+            throw new InvalidOperationException($"PLATFORM_AUTH_AUTHORITY must be an https address ({authority}), or PLATFORM_AUTH_REQUIRE_HTTPS=false.");
+        }
+        return new AuthenticationSettings(
+            authority,
+            configuration["PLATFORM_AUTH_AUDIENCE"] ?? service,
+            requireHttps,
+            TimeSpan.FromSeconds(Seconds(configuration, "PLATFORM_AUTH_CLOCK_SKEW_SECONDS", 30, allowZero: true)),
+            revocations switch
+            {
+                null => new Uri(authority, IssuerProtocol.RevocationsPath.TrimStart('/')),
+                "none" => null,
+                _ => new Uri(revocations, UriKind.Absolute),
+            },
+            TimeSpan.FromSeconds(Seconds(configuration, "PLATFORM_AUTH_REVOCATIONS_REFRESH_SECONDS", 10, allowZero: false)));
+    }
+
+    private static double Seconds(IConfiguration configuration, string key, double fallback, bool allowZero)
+    {
+        var value = configuration[key];
+        if (value is null)
+        {
+            return fallback;
+        }
+        return double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && (seconds > 0 || (allowZero && seconds == 0))
+            ? seconds
+            : throw new InvalidOperationException($"{key} must be a number of seconds{(allowZero ? ", 0 or more" : " above 0")}, not '{value}'.");
+    }
+}
+
 /// <summary>
-/// Callers present a bearer token made by ASP.NET Core's own bearer-token handler, protected with
-/// the Data Protection key ring in PLATFORM_KEYS_DIR. Every service and the credentials command
-/// share that key ring and nothing else; no key is committed, and the ring is created on first use.
+/// Callers present a JWT from an OpenID Connect issuer (the platform's own in development, the
+/// company's identity provider in production), validated by ASP.NET Core's JwtBearer handler: the
+/// issuer and signing keys from the authority's discovery document and JWKS, this service's audience,
+/// the lifetime with a small clock skew. Role and party are the token's "role" and "sub" claims.
+/// No service holds a secret. A token of a client registration the issuer has revoked is refused
+/// before it expires (see <see cref="RevocationList"/>).
 /// </summary>
 public static class PlatformAuthentication
 {
-    public const string ApplicationName = "warranty-platform";
-    public const string Scheme = BearerTokenDefaults.AuthenticationScheme;
+    public const string Scheme = JwtBearerDefaults.AuthenticationScheme;
 
-    public static IServiceCollection AddPlatformAuthentication(this IServiceCollection services, string keysDirectory)
+    public static IServiceCollection AddPlatformAuthentication(this IServiceCollection services, IConfiguration configuration, string service)
     {
-        services.AddDataProtection()
-            .PersistKeysToFileSystem(new DirectoryInfo(keysDirectory))
-            .SetApplicationName(ApplicationName);
-        services.AddAuthentication(Scheme).AddBearerToken(Scheme, options =>
+        var settings = AuthenticationSettings.From(configuration, service);
+        services.AddSingleton(settings);
+        services.AddSingleton<RevocationList>();
+        services.AddHostedService(provider => provider.GetRequiredService<RevocationList>());
+        services.AddHttpClient(nameof(RevocationList));
+        services.AddAuthentication(Scheme).AddJwtBearer(Scheme, options =>
         {
+            options.Authority = settings.Authority.ToString();
+            options.Audience = settings.Audience;
+            options.RequireHttpsMetadata = settings.RequireHttps;
+            // Claims keep the names the token gives them ("sub", "role"), not WS-Federation URIs.
+            options.MapInboundClaims = false;
+            options.TokenValidationParameters.ClockSkew = settings.ClockSkew;
+            options.TokenValidationParameters.NameClaimType = Caller.SubjectClaim;
+            options.TokenValidationParameters.RoleClaimType = Caller.RoleClaim;
             // Token lifetimes are real time even when the business clock runs compressed.
             options.TimeProvider = TimeProvider.System;
-            options.BearerTokenExpiration = TimeSpan.FromHours(12);
+            options.Events = new JwtBearerEvents
+            {
+                OnTokenValidated = context =>
+                {
+                    var registration = context.Principal?.FindFirstValue(IssuerProtocol.RegistrationClaim);
+                    if (registration is not null && context.HttpContext.RequestServices.GetRequiredService<RevocationList>().IsRevoked(registration))
+                    {
+                        context.Fail("The token's client was revoked.");
+                    }
+                    return Task.CompletedTask;
+                },
+            };
         });
         services.AddAuthorization(options =>
         {
-            options.DefaultPolicy = new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder(Scheme)
+            options.DefaultPolicy = new AuthorizationPolicyBuilder(Scheme)
                 .RequireAuthenticatedUser()
                 .RequireAssertion(context => Caller.From(context.User) is not null)
                 .Build();
@@ -73,39 +156,50 @@ public static class PlatformAuthentication
         return services;
     }
 
-    /// <summary>Issues a token for a role and party, readable by every service sharing the key ring.</summary>
-    public static string IssueToken(IServiceProvider services, string role, string subjectId, TimeSpan lifetime)
-    {
-        if (!PlatformRoles.All.Contains(role))
-        {
-            throw new ArgumentException($"Unknown role '{role}'. Roles: {string.Join(", ", PlatformRoles.All)}.", nameof(role));
-        }
-        ArgumentException.ThrowIfNullOrWhiteSpace(subjectId);
-        var options = services.GetRequiredService<IOptionsMonitor<BearerTokenOptions>>().Get(Scheme);
-        var identity = new ClaimsIdentity([new Claim(Caller.RoleClaim, role), new Claim(Caller.SubjectClaim, subjectId)], Scheme, Caller.SubjectClaim, Caller.RoleClaim);
-        var now = DateTimeOffset.UtcNow;
-        var properties = new AuthenticationProperties { IssuedUtc = now, ExpiresUtc = now + lifetime };
-        return options.BearerTokenProtector.Protect(new AuthenticationTicket(new ClaimsPrincipal(identity), properties, Scheme));
-    }
-
-    /// <summary>A token issuer outside a service host: the credentials command and the tests.</summary>
-    public static TokenIssuer CreateIssuer(string keysDirectory)
-    {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddPlatformAuthentication(keysDirectory);
-        return new TokenIssuer(services.BuildServiceProvider());
-    }
-
     /// <summary>The caller of the current request; endpoints behind the fallback policy always have one.</summary>
     public static Caller GetCaller(this HttpContext context) =>
         Caller.From(context.User) ?? throw new InvalidOperationException("The request has no authenticated platform caller.");
 }
 
-public sealed class TokenIssuer(ServiceProvider services) : IDisposable
+/// <summary>
+/// The client registrations the issuer revoked recently, fetched every few seconds. A token is
+/// self-contained and lives minutes; checking it against this list refuses a revoked client's tokens
+/// within one refresh, without a call to the issuer per request (introspection would make the issuer
+/// a dependency of every request). When the issuer does not answer, the last list is kept: a
+/// revoked client's tokens still expire within minutes.
+/// </summary>
+public sealed class RevocationList(AuthenticationSettings settings, IHttpClientFactory clients, ILogger<RevocationList> logger) : BackgroundService
 {
-    public string Issue(string role, string subjectId, TimeSpan? lifetime = null) =>
-        PlatformAuthentication.IssueToken(services, role, subjectId, lifetime ?? TimeSpan.FromHours(12));
+    private volatile FrozenSet<string> revoked = FrozenSet<string>.Empty;
 
-    public void Dispose() => services.Dispose();
+    public bool IsRevoked(string registration) => revoked.Contains(registration);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (settings.Revocations is null)
+        {
+            return;
+        }
+        using var timer = new PeriodicTimer(settings.RevocationsRefresh);
+        try
+        {
+            do
+            {
+                try
+                {
+                    var list = await clients.CreateClient(nameof(RevocationList)).GetFromJsonAsync<List<RevokedRegistration>>(settings.Revocations, stoppingToken);
+                    revoked = (list ?? []).Select(r => r.Registration).ToFrozenSet(StringComparer.Ordinal);
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !stoppingToken.IsCancellationRequested)
+                {
+                    logger.LogWarning("The revocation list at {Url} could not be read ({Error}); keeping the last one.", settings.Revocations, e.Message);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The service is stopping.
+        }
+    }
 }

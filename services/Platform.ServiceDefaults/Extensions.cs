@@ -127,7 +127,8 @@ public static class Extensions
         services.AddPlatformHealth((key, fallback) => Int(builder.Configuration, key, fallback));
         services.AddHostedService<ErrorQueueDepth>();
 
-        services.AddPlatformAuthentication(settings.KeysDirectory);
+        services.AddPlatformAuthentication(builder.Configuration, service.ServiceName);
+        services.AddPlatformRateLimits(builder.Configuration);
         services.AddProblemDetails();
         // Unreadable requests reach BadRequestHandler, which answers 400 with what could not be read.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -143,8 +144,7 @@ public static class Extensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseAuthentication();
-        app.UseAuthorization();
+        app.UsePlatformAccess();
         app.UseMiddleware<IdempotencyMiddleware>();
         app.MapPlatformHealth();
         app.MapOpenApi();

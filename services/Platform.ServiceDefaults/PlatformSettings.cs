@@ -17,7 +17,6 @@ public sealed record PlatformSettings(
     string RabbitUser,
     string RabbitPassword,
     string RabbitVirtualHost,
-    string KeysDirectory,
     SslMode? PgSslMode = null)
 {
     /// <summary>Every environment variable the platform's hosts read, for deployment files to be checked against.</summary>
@@ -25,8 +24,9 @@ public sealed record PlatformSettings(
     [
         "PLATFORM_PG_HOST", "PLATFORM_PG_PORT", "PLATFORM_PG_USER", "PLATFORM_PG_PASSWORD", "PLATFORM_PG_DATABASE", "PLATFORM_PG_SSL_MODE",
         "PLATFORM_RABBITMQ_HOST", "PLATFORM_RABBITMQ_PORT", "PLATFORM_RABBITMQ_USER", "PLATFORM_RABBITMQ_PASSWORD", "PLATFORM_RABBITMQ_VHOST", "PLATFORM_RABBITMQ_QUORUM_QUEUES",
-        "PLATFORM_KEYS_DIR", "PLATFORM_CLOCK_SPEED", "PLATFORM_CLOCK_ORIGIN", "PLATFORM_OUTBOX_BATCH_SIZE", "PLATFORM_OUTBOX_WORKERS", "PLATFORM_CONSUMER_CONCURRENCY", "PLATFORM_CONSUMER_BATCH_SIZE", "PLATFORM_CONSUMER_BATCH_WAIT_MS", "PLATFORM_MAX_MESSAGE_BYTES",
+        "PLATFORM_CLOCK_SPEED", "PLATFORM_CLOCK_ORIGIN", "PLATFORM_OUTBOX_BATCH_SIZE", "PLATFORM_OUTBOX_WORKERS", "PLATFORM_CONSUMER_CONCURRENCY", "PLATFORM_CONSUMER_BATCH_SIZE", "PLATFORM_CONSUMER_BATCH_WAIT_MS", "PLATFORM_MAX_MESSAGE_BYTES",
         "PLATFORM_OUTBOX_MAX_LAG_SECONDS", "PLATFORM_SCHEDULER_MAX_LAG_SECONDS", "OTEL_EXPORTER_OTLP_ENDPOINT",
+        .. AuthenticationSettings.EnvironmentKeys, .. RateLimitSettings.EnvironmentKeys,
     ];
 
     public static PlatformSettings From(IConfiguration configuration) => new(
@@ -39,7 +39,6 @@ public sealed record PlatformSettings(
         configuration["PLATFORM_RABBITMQ_USER"] ?? "guest",
         configuration["PLATFORM_RABBITMQ_PASSWORD"] ?? "guest",
         configuration["PLATFORM_RABBITMQ_VHOST"] ?? "/",
-        configuration["PLATFORM_KEYS_DIR"] ?? Path.Combine(Path.GetTempPath(), "warranty-platform-keys"),
         SslModeFrom(configuration["PLATFORM_PG_SSL_MODE"]));
 
     public static PlatformSettings FromEnvironment() =>

@@ -8,6 +8,7 @@ using Platform.Contracts.Orders.V1;
 using Platform.Contracts.Repair.V1;
 using Platform.Contracts.Warranty.V1;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Identity;
 using Platform.Testing;
 
 namespace Platform.Benchmarks;
@@ -238,10 +239,9 @@ internal static class ClaimsBenchmark
 internal sealed record Line(string OrderId, string LineId, string BuyerId);
 
 /// <summary>Buyers filing claims on their own order lines over the Warranty service's HTTP API.</summary>
-internal sealed class ClaimFiling(BenchService warranty, TokenIssuer tokens) : IDisposable
+internal sealed class ClaimFiling(BenchService warranty, IssuerClient tokens) : IDisposable
 {
     private readonly HttpClient http = new() { BaseAddress = warranty.Address, Timeout = TimeSpan.FromMinutes(2) };
-    private readonly ConcurrentDictionary<string, string> buyerTokens = new();
 
     public async Task<(HttpStatusCode Status, string Body)> File(Line line, Guid claimId, FaultKind fault, Remedy remedy)
     {
@@ -257,7 +257,7 @@ internal sealed class ClaimFiling(BenchService warranty, TokenIssuer tokens) : I
                 evidenceLinks = Array.Empty<string>(),
             }),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", buyerTokens.GetOrAdd(line.BuyerId, buyer => tokens.Issue(PlatformRoles.Buyer, buyer)));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.TokenFor(PlatformRoles.Buyer, line.BuyerId, warranty.Name));
         request.Headers.Add("Idempotency-Key", claimId.ToString());
         using var response = await http.SendAsync(request);
         return (response.StatusCode, response.StatusCode == HttpStatusCode.Created ? "" : await response.Content.ReadAsStringAsync());

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Platform.Contracts.Arbitration.V1;
 using Platform.Contracts.Trade.V1;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Identity;
 using Platform.Testing;
 
 namespace Platform.EndToEnd.Tests;
@@ -61,6 +62,15 @@ public sealed class AccessMatrixFixture : IAsyncLifetime
 
     public HttpClient Anonymous(string service) => Services[service].Anonymous();
 
+    /// <summary>
+    /// Tokens no service may accept, for the caller a row permits at its service, each wrong in one way
+    /// only: expired, issued for another service, signed by a key the issuer never published, and of a
+    /// client the issuer has since revoked. All but the forged one come from the real issuer.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Unacceptable(string service, string role, string subject) => unacceptable[(service, role, subject)];
+
+    private readonly Dictionary<(string Service, string Role, string Subject), Dictionary<string, string>> unacceptable = [];
+
     public async Task<JsonElement> Refusals(string service) =>
         await Client(service, PlatformRoles.Operator, Subjects[PlatformRoles.Operator].Own).GetFromJsonAsync<JsonElement>("/operations/refusals?limit=1000");
 
@@ -96,6 +106,7 @@ public sealed class AccessMatrixFixture : IAsyncLifetime
         await SeedClaims(recent, old);
         await SeedJobs();
         await SeedAppeals(old);
+        await MakeUnacceptableTokens();
         SeedingTook = DateTimeOffset.UtcNow - started;
     }
 
@@ -125,6 +136,69 @@ public sealed class AccessMatrixFixture : IAsyncLifetime
             Assert.True(response.StatusCode == status, $"seeding: {what} answered {(int)response.StatusCode}, not {(int)status}: {body}");
             return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
         }
+    }
+
+    /// <summary>The caller a row's unacceptable tokens act as: the role it permits, as the party the matrix calls it with.</summary>
+    public (string Role, string Subject) PermittedCaller(AccessMatrixTests.Row row) =>
+        AccessMatrixTests.Permitted(row) is { } permitted
+            ? (permitted.Role, permitted.AsOwner ? Subjects[permitted.Role].Own : Subjects[permitted.Role].Other)
+            : (PlatformRoles.Operator, Subjects[PlatformRoles.Operator].Own);
+
+    private async Task MakeUnacceptableTokens()
+    {
+        var issuer = env.Issuer;
+        var callers = AccessMatrixTests.Matrix.Select(r => (r.Service, Caller: PermittedCaller(r))).Distinct().ToList();
+        var secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        string ClientId(string kind, (string Role, string Subject) caller) => $"{run}-{kind}-{caller.Role}:{caller.Subject}";
+        foreach (var caller in callers.Select(c => c.Caller).Distinct())
+        {
+            await env.Tokens.Register(ClientId("expiring", caller), new ClientRegistration(secret, caller.Role, caller.Subject, IssuerProtocol.ServiceAudiences, TimeSpan.FromSeconds(2)));
+            await env.Tokens.Register(ClientId("revoked", caller), new ClientRegistration(secret, caller.Role, caller.Subject, IssuerProtocol.ServiceAudiences));
+        }
+        var expiresBy = DateTimeOffset.MinValue;
+        foreach (var (service, caller) in callers)
+        {
+            var expiring = await env.Tokens.RequestToken(ClientId("expiring", caller), secret, service);
+            expiresBy = expiresBy > expiring.ExpiresAt ? expiresBy : expiring.ExpiresAt;
+            var otherService = IssuerProtocol.ServiceAudiences.First(a => a != service);
+            unacceptable[(service, caller.Role, caller.Subject)] = new(StringComparer.Ordinal)
+            {
+                ["expired"] = expiring.AccessToken,
+                ["for another service"] = await env.Tokens.TokenFor(caller.Role, caller.Subject, otherService),
+                ["signed by an unknown key"] = issuer.SignedByUnknownKey(service, caller.Role, caller.Subject),
+                ["of a revoked client"] = (await env.Tokens.RequestToken(ClientId("revoked", caller), secret, service)).AccessToken,
+            };
+        }
+        // The revoked client's tokens were good until now: each service takes them before the revocation.
+        foreach (var ((service, _, _), tokens) in unacceptable)
+        {
+            using var before = await Call(service, tokens["of a revoked client"]);
+            Assert.True(before.StatusCode != HttpStatusCode.Unauthorized, $"seeding: a token of the client to be revoked was refused at {service} before the revocation");
+        }
+        foreach (var caller in callers.Select(c => c.Caller).Distinct())
+        {
+            await env.Tokens.Remove(ClientId("revoked", caller));
+        }
+        // Every service has read the revocation, and every expiring token has lapsed (with the services' second of skew).
+        await Eventually.Until(async () =>
+        {
+            foreach (var ((service, _, _), tokens) in unacceptable)
+            {
+                using var answer = await Call(service, tokens["of a revoked client"]);
+                if (answer.StatusCode != HttpStatusCode.Unauthorized)
+                {
+                    return false;
+                }
+            }
+            return DateTimeOffset.UtcNow > expiresBy + TimeSpan.FromSeconds(2);
+        }, Within, "every service refuses the revoked client's tokens and the expiring tokens lapse");
+    }
+
+    private async Task<HttpResponseMessage> Call(string service, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/operations/refusals?limit=1");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return await Services[service].Anonymous().SendAsync(request);
     }
 
     private async Task SeedProviders()

@@ -18,7 +18,9 @@ namespace Platform.EndToEnd.Tests;
 /// the coverage test until it has a row) × every role × the caller's own resource or another
 /// party's, against resources made through the real services. Without credentials: 401. Another
 /// party's resource: 404, the same answer as a resource that does not exist, or 403, and never
-/// anything of the resource in the body. A role that may never call the operation: 403. The role that
+/// anything of the resource in the body. A token that is expired, for another service, signed by a key
+/// the issuer never published, or of a revoked client: 401, never anything else, for the very caller the
+/// row permits. A role that may never call the operation: 403. The role that
 /// may, on its own resource: 2xx, which proves each resource is real and in the state the operation
 /// needs; it runs after all the refusals on that same resource, so it also proves they changed nothing.
 /// </summary>
@@ -195,6 +197,14 @@ public sealed partial class AccessMatrixTests(AccessMatrixFixture world, ITestOu
 
         var anonymous = await Call(world.Anonymous(row.Service), row, pool[0], PlatformRoles.Buyer);
         Check(anonymous.Status == HttpStatusCode.Unauthorized, failures, $"without credentials: {(int)anonymous.Status}, not 401");
+        var (permittedRole, permittedSubject) = world.PermittedCaller(row);
+        foreach (var (what, token) in world.Unacceptable(row.Service, permittedRole, permittedSubject))
+        {
+            var client = world.Anonymous(row.Service);
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            var refused = await Call(client, row, pool[0], permittedRole);
+            Check(refused.Status == HttpStatusCode.Unauthorized, failures, $"{permittedRole} {permittedSubject} with a token {what}: {(int)refused.Status}, not 401: {Short(refused.Body)}");
+        }
 
         var cells = row.Roles.SelectMany(r => Cells(row, r.Role, r.Access)).ToList();
         // Every refusal first, on the very resource the permitted call then uses: its success shows they changed nothing.

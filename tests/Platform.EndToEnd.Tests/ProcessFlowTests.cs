@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Platform.ServiceDefaults;
 using Platform.Simulator;
@@ -73,7 +72,8 @@ public sealed class ProcessFlowTests(ITestOutputHelper output) : IAsyncLifetime
             WarrantyUrl = running["warranty"].Address,
             RepairDispatchUrl = running["repairdispatch"].Address,
             ArbitrationUrl = running["arbitration"].Address,
-            Settings = TestDatabase.Settings with { RabbitVirtualHost = env.VirtualHost.Name, KeysDirectory = env.KeysDirectory },
+            Settings = TestDatabase.Settings with { RabbitVirtualHost = env.VirtualHost.Name },
+            Tokens = env.Tokens,
             Clock = env.TimeProvider,
         };
         using var progress = new TestOutputWriter(output);
@@ -135,8 +135,9 @@ public sealed class ProcessFlowTests(ITestOutputHelper output) : IAsyncLifetime
 
     private HttpClient Client(string service, string role, string subject)
     {
-        var client = new HttpClient(new IdempotencyKeys { InnerHandler = new HttpClientHandler() }) { BaseAddress = running[service].Address };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", env.Tokens.Issue(role, subject));
+        var bearer = env.Tokens.Bearer(role, subject, service);
+        bearer.InnerHandler = new HttpClientHandler();
+        var client = new HttpClient(new IdempotencyKeys { InnerHandler = bearer }) { BaseAddress = running[service].Address };
         clients.Add(client);
         return client;
     }

@@ -8,25 +8,31 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.ServiceDefaults;
-
+using Platform.ServiceDefaults.Identity;
 using Platform.Testing;
 
 namespace Platform.Foundation.Tests;
 
 public sealed class ServiceDefaultsTests : IAsyncLifetime
 {
-    private readonly string keys = Path.Combine(Path.GetTempPath(), $"platform-keys-{Guid.NewGuid():N}");
     private TestDatabase database = null!;
+    private TestIssuer issuer = null!;
     private WebApplication app = null!;
     private HttpClient client = null!;
 
     public async Task InitializeAsync()
     {
         database = await TestDatabase.Create(migrate: false);
-        Environment.SetEnvironmentVariable("PLATFORM_KEYS_DIR", null);
+        issuer = await TestIssuer.Shared;
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Configuration["PLATFORM_KEYS_DIR"] = keys;
+        foreach (var (key, value) in issuer.ServiceEnvironment)
+        {
+            builder.Configuration[key] = value;
+        }
+        builder.Configuration["PLATFORM_AUTH_AUDIENCE"] = Audience;
+        builder.Configuration["PLATFORM_RATE_LIMIT_PERMITS"] = RateLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        builder.Configuration["PLATFORM_RATE_LIMIT_WINDOW_SECONDS"] = "60";
         builder.AddPlatformDefaults(new PlatformServiceOptions { ServiceName = "defaults-test", Database = database.Name });
         // Without a relay, an outbox row put in by a test stays: the lag check is what is under test.
         builder.Services.Remove(builder.Services.Single(d => d.ImplementationType == typeof(Platform.EventSourcing.OutboxRelay)));
@@ -55,8 +61,18 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         await app.StopAsync();
         await app.DisposeAsync();
         await database.DisposeAsync();
-        Directory.Delete(keys, recursive: true);
     }
+
+    /// <summary>The test host answers for one of the platform's audiences: the issuer issues tokens for those only.</summary>
+    private const string Audience = "order";
+
+    /// <summary>
+    /// Requests one caller may make a minute here: each test calls as parties of its own, and callers
+    /// without an accepted token share one partition (the address), which the revocation test polls.
+    /// </summary>
+    private const int RateLimit = 100;
+
+    private Task<string> Token(string role, string party) => issuer.Client.TokenFor(role, party, Audience);
 
     private HttpRequestMessage Get(string path, string? token)
     {
@@ -73,9 +89,8 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     [InlineData("{\"count\": \"seven\"}", "$.count")]
     public async Task A_body_the_framework_cannot_read_answers_400_with_what_could_not_be_read(string body, string expected)
     {
-        using var issuer = PlatformAuthentication.CreateIssuer(keys);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/echo") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", issuer.Issue(PlatformRoles.Buyer, "b"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await Token(PlatformRoles.Buyer, "b-echo"));
 
         using var response = await client.SendAsync(request);
 
@@ -87,8 +102,7 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     [Fact]
     public async Task A_database_that_does_not_answer_in_time_makes_a_503_with_retry_after_not_a_500()
     {
-        using var issuer = PlatformAuthentication.CreateIssuer(keys);
-        using var response = await client.SendAsync(Get("/database-away", issuer.Issue(PlatformRoles.Buyer, "b")));
+        using var response = await client.SendAsync(Get("/database-away", await Token(PlatformRoles.Buyer, "b-database")));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -103,40 +117,99 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_token_from_the_shared_key_ring_names_the_caller()
+    public async Task A_token_from_the_issuer_names_the_caller()
     {
-        using var issuer = PlatformAuthentication.CreateIssuer(keys);
-        using var response = await client.SendAsync(Get("/whoami", issuer.Issue(PlatformRoles.Buyer, "buyer-7")));
+        using var response = await client.SendAsync(Get("/whoami", await Token(PlatformRoles.Buyer, "buyer-7")));
         response.EnsureSuccessStatusCode();
         var caller = JsonSerializer.Deserialize<Caller>(await response.Content.ReadAsStringAsync(), new JsonSerializerOptions(JsonSerializerDefaults.Web));
         Assert.Equal(new Caller(PlatformRoles.Buyer, "buyer-7"), caller);
     }
 
     [Fact]
-    public async Task A_token_from_another_key_ring_an_expired_one_and_garbage_are_refused()
+    public async Task A_token_for_another_service_one_signed_by_an_unknown_key_and_garbage_are_refused_with_401()
     {
-        var otherKeys = Path.Combine(Path.GetTempPath(), $"platform-keys-{Guid.NewGuid():N}");
-        try
+        var good = await Token(PlatformRoles.Operator, "op-refused");
+        using (var accepted = await client.SendAsync(Get("/whoami", good)))
         {
-            using var stranger = PlatformAuthentication.CreateIssuer(otherKeys);
-            using var issuer = PlatformAuthentication.CreateIssuer(keys);
-            foreach (var token in new[] { stranger.Issue(PlatformRoles.Operator, "op"), issuer.Issue(PlatformRoles.Operator, "op", TimeSpan.FromSeconds(-1)), "not-a-token" })
-            {
-                using var response = await client.SendAsync(Get("/whoami", token));
-                Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-            }
+            Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         }
-        finally
+        var refused = new Dictionary<string, string>
         {
-            Directory.Delete(otherKeys, recursive: true);
+            ["for another service"] = await issuer.Client.TokenFor(PlatformRoles.Operator, "op-refused", "warranty"),
+            ["signed by an unknown key"] = issuer.SignedByUnknownKey(Audience, PlatformRoles.Operator, "op-refused"),
+            ["the right token with its signature cut"] = good[..good.LastIndexOf('.')] + ".",
+            ["garbage"] = "not-a-token",
+        };
+        foreach (var (what, token) in refused)
+        {
+            using var response = await client.SendAsync(Get("/whoami", token));
+            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"a token {what}: {(int)response.StatusCode}");
         }
+    }
+
+    [Fact]
+    public async Task A_token_is_taken_until_it_expires_and_refused_with_401_after()
+    {
+        var secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        await issuer.Client.Register("short-lived", new ClientRegistration(secret, PlatformRoles.Merchant, "m-short", [Audience], TimeSpan.FromSeconds(3)));
+        var token = await issuer.Client.RequestToken("short-lived", secret, Audience);
+
+        using (var fresh = await client.SendAsync(Get("/whoami", token.AccessToken)))
+        {
+            Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+        }
+        // The services allow a second of clock skew (TestIssuer), so the token is refused a second after it expires.
+        await Eventually.Until(() => DateTimeOffset.UtcNow > token.ExpiresAt + TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(20), "the token's lifetime passes");
+        using var expired = await client.SendAsync(Get("/whoami", token.AccessToken));
+        Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
+    }
+
+    [Fact]
+    public async Task Removing_a_client_revokes_its_unexpired_tokens_and_no_other_clients()
+    {
+        var secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        await issuer.Client.Register("to-revoke", new ClientRegistration(secret, PlatformRoles.Merchant, "m-revoked", [Audience]));
+        var revoked = (await issuer.Client.RequestToken("to-revoke", secret, Audience)).AccessToken;
+        var other = await Token(PlatformRoles.Merchant, "m-kept");
+        using (var before = await client.SendAsync(Get("/whoami", revoked)))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        await issuer.Client.Remove("to-revoke");
+
+        await Eventually.Until(async () =>
+        {
+            using var response = await client.SendAsync(Get("/whoami", revoked));
+            return response.StatusCode == HttpStatusCode.Unauthorized;
+        }, TimeSpan.FromSeconds(20), "the revoked client's token is refused before it expires");
+        using var kept = await client.SendAsync(Get("/whoami", other));
+        Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+        await Assert.ThrowsAsync<HttpRequestException>(() => issuer.Client.RequestToken("to-revoke", secret, Audience));
+    }
+
+    [Fact]
+    public async Task A_burst_over_the_callers_limit_gets_429_with_retry_after_while_calls_under_it_and_other_callers_succeed()
+    {
+        var burst = await Token(PlatformRoles.Buyer, "b-burst");
+        for (var i = 0; i < RateLimit; i++)
+        {
+            using var under = await client.SendAsync(Get("/whoami", burst));
+            Assert.True(under.StatusCode == HttpStatusCode.OK, $"call {i + 1} of {RateLimit}: {(int)under.StatusCode}");
+        }
+
+        using var over = await client.SendAsync(Get("/whoami", burst));
+        using var another = await client.SendAsync(Get("/whoami", await Token(PlatformRoles.Buyer, "b-calm")));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, over.StatusCode);
+        Assert.InRange(over.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
+        Assert.Equal(HttpStatusCode.OK, another.StatusCode);
     }
 
     [Fact]
     public async Task A_caller_in_the_wrong_role_gets_a_problem_with_the_reason()
     {
-        using var issuer = PlatformAuthentication.CreateIssuer(keys);
-        using var response = await client.SendAsync(Get("/merchants-only", issuer.Issue(PlatformRoles.Buyer, "b")));
+        using var response = await client.SendAsync(Get("/merchants-only", await Token(PlatformRoles.Buyer, "b-wrong-role")));
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("Only merchants", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);

@@ -1,9 +1,9 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Identity;
 
 namespace Platform.Simulator;
 
@@ -32,11 +32,11 @@ public sealed class UnexpectedAnswerException(string message) : Exception(messag
 /// Null: a few quick retries, for services that are up. Otherwise how long a request is tried again while the
 /// service is down, restarting, or answering 5xx because its database is.
 /// </param>
-public sealed class Api(string name, HttpClient http, TokenIssuer tokens, TimeSpan? patience = null)
+/// <param name="audience">The service's audience: each token is for this service alone.</param>
+public sealed class Api(string name, HttpClient http, IssuerClient tokens, string audience, TimeSpan? patience = null)
 {
     private static readonly TimeSpan[] Backoff = [TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3)];
     private static readonly TimeSpan PatientBackoffAtMost = TimeSpan.FromSeconds(2);
-    private readonly ConcurrentDictionary<(string Role, string Subject), string> issued = new();
 
     public string Name => name;
     public Uri? Address => http.BaseAddress;
@@ -74,7 +74,7 @@ public sealed class Api(string name, HttpClient http, TokenIssuer tokens, TimeSp
             try
             {
                 using var request = new HttpRequestMessage(method, path);
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", issued.GetOrAdd((role, subject), key => tokens.Issue(key.Role, key.Subject)));
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.TokenFor(role, subject, audience, ct));
                 if (method != HttpMethod.Get)
                 {
                     request.Headers.Add("Idempotency-Key", key);

@@ -1,9 +1,12 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Identity;
 using Platform.Simulator;
 
-var defaults = new SimulationOptions { Settings = PlatformSettings.FromEnvironment(), Clock = TimeProvider.System };
+var environment = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+using var tokens = IssuerClient.From(environment);
+var defaults = new SimulationOptions { Settings = PlatformSettings.From(environment), Tokens = tokens, Clock = TimeProvider.System };
 var orders = new Option<int>("--orders") { Description = $"Orders to play (at least {Plan.MinimumOrders}, one per story)", DefaultValueFactory = _ => defaults.Orders };
 var seed = new Option<int>("--seed") { Description = "Chooses categories, prices and plans; the same seed plays the same scenario", DefaultValueFactory = _ => defaults.Seed };
 var mix = new Option<Mix>("--mix") { Description = "What the orders beyond the first of each story repeat: Everyday (mostly quiet orders) or EveryStory (claims, cases, breaches, escalations throughout)", DefaultValueFactory = _ => defaults.Mix };
@@ -20,8 +23,8 @@ var root = new RootCommand("""
     Plays the marketplace around the four services: the trade system's orders, buyers, customer service and
     merchants, repair providers that call back in time, late or never, and an arbitrator. Then reads back from
     the services' APIs what became of it all, and exits 1 when that differs from what the scenario implies.
-    The broker, key ring and clock come from the services' own environment variables (PLATFORM_RABBITMQ_*,
-    PLATFORM_KEYS_DIR, PLATFORM_CLOCK_SPEED and PLATFORM_CLOCK_ORIGIN).
+    The broker, issuer and clock come from the services' own environment variables (PLATFORM_RABBITMQ_*,
+    PLATFORM_AUTH_AUTHORITY with PLATFORM_IDENTITY_ADMIN_SECRET, PLATFORM_CLOCK_SPEED and PLATFORM_CLOCK_ORIGIN).
     """)
 {
     orders, seed, mix, pace, chaos, badMessages, timeout, orderUrl, warrantyUrl, repairUrl, arbitrationUrl,
@@ -42,7 +45,7 @@ root.SetAction(async (parse, ct) =>
             WarrantyUrl = parse.GetValue(warrantyUrl)!,
             RepairDispatchUrl = parse.GetValue(repairUrl)!,
             ArbitrationUrl = parse.GetValue(arbitrationUrl)!,
-            Clock = AcceleratedTimeProvider.FromConfiguration(new ConfigurationBuilder().AddEnvironmentVariables().Build()),
+            Clock = AcceleratedTimeProvider.FromConfiguration(environment),
         };
         var summary = await Simulation.Run(options, Console.Out, ct);
         summary.Print(Console.Out);

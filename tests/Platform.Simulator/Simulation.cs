@@ -37,14 +37,14 @@ public static class Simulation
         var started = Stopwatch.StartNew();
         var businessStart = clock.GetUtcNow();
 
-        using var tokens = PlatformAuthentication.CreateIssuer(options.Settings.KeysDirectory);
+        var tokens = options.Tokens;
         using var orderHttp = Client(options.OrderUrl);
         using var warrantyHttp = Client(options.WarrantyUrl);
         using var repairHttp = Client(options.RepairDispatchUrl);
         using var arbitrationHttp = Client(options.ArbitrationUrl);
         var patience = chaos?.Patience;
-        var apis = new Apis(new Api("Order", orderHttp, tokens, patience), new Api("Warranty", warrantyHttp, tokens, patience),
-            new Api("RepairDispatch", repairHttp, tokens, patience), new Api("Arbitration", arbitrationHttp, tokens, patience));
+        var apis = new Apis(new Api("Order", orderHttp, tokens, "order", patience), new Api("Warranty", warrantyHttp, tokens, "warranty", patience),
+            new Api("RepairDispatch", repairHttp, tokens, "repairdispatch", patience), new Api("Arbitration", arbitrationHttp, tokens, "arbitration", patience));
         await Ready(apis, ct);
 
         var bus = Connect(options.Settings);

@@ -1,8 +1,9 @@
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Identity;
 
 namespace Platform.Simulator;
 
-/// <summary>What a run plays against: the four services, the broker and key ring they share, and their clock.</summary>
+/// <summary>What a run plays against: the four services, the broker and issuer they share, and their clock.</summary>
 public sealed record SimulationOptions
 {
     public int Orders { get; init; } = 30;
@@ -32,8 +33,11 @@ public sealed record SimulationOptions
     public Uri RepairDispatchUrl { get; init; } = new("http://127.0.0.1:5103");
     public Uri ArbitrationUrl { get; init; } = new("http://127.0.0.1:5104");
 
-    /// <summary>The broker (and its virtual host) and the key ring, as the services read them.</summary>
+    /// <summary>The broker (and its virtual host), as the services read it.</summary>
     public required PlatformSettings Settings { get; init; }
+
+    /// <summary>The issuer the services trust: every party the run plays gets its tokens there.</summary>
+    public required IssuerClient Tokens { get; init; }
 
     /// <summary>The services' shared compressed clock: trade events are stamped with it, and deadlines are waited for on it.</summary>
     public required TimeProvider Clock { get; init; }

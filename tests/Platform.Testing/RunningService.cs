@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -11,14 +10,18 @@ public sealed class RunningService : IAsyncDisposable
 {
     private readonly List<HttpClient> clients = [];
 
-    private RunningService(WebApplication app, Uri address, TestEnvironment environment)
+    private RunningService(WebApplication app, Uri address, TestEnvironment environment, string name)
     {
         App = app;
+        Name = name;
         Address = address;
         Environment = environment;
     }
 
     public WebApplication App { get; }
+
+    /// <summary>The service's name, which is also the audience of the tokens it accepts.</summary>
+    public string Name { get; }
     public Uri Address { get; }
     public TestEnvironment Environment { get; }
     public IServiceProvider Services => App.Services;
@@ -33,20 +36,24 @@ public sealed class RunningService : IAsyncDisposable
         var app = create([.. await environment.Arguments(service), .. extraArguments]);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new RunningService(app, new Uri(address), environment);
+        return new RunningService(app, new Uri(address), environment, service);
     }
 
     /// <summary>A client that calls as <paramref name="role"/> acting for <paramref name="subjectId"/>.</summary>
-    public HttpClient As(string role, string subjectId)
-    {
-        var client = Anonymous();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Environment.Tokens.Issue(role, subjectId));
-        return client;
-    }
+    /// <summary>Each request carries a current token from the issuer for the party, for this service.</summary>
+    public HttpClient As(string role, string subjectId) => Client(Environment.Tokens.Bearer(role, subjectId, Name));
 
-    public HttpClient Anonymous()
+    public HttpClient Anonymous() => Client(null);
+
+    private HttpClient Client(DelegatingHandler? bearer)
     {
-        var client = new HttpClient(new IdempotencyKeys { InnerHandler = new HttpClientHandler() }) { BaseAddress = Address };
+        HttpMessageHandler handler = new HttpClientHandler();
+        if (bearer is not null)
+        {
+            bearer.InnerHandler = handler;
+            handler = bearer;
+        }
+        var client = new HttpClient(new IdempotencyKeys { InnerHandler = handler }) { BaseAddress = Address };
         clients.Add(client);
         return client;
     }

@@ -1,37 +1,38 @@
 using System.Globalization;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Identity;
 
 namespace Platform.Testing;
 
 /// <summary>
-/// One test's world: a database per service, a broker virtual host, a key ring, and a shared
-/// clock (real time unless a speed is given). Services started in it see only each other.
+/// One test's world: a database per service, a broker virtual host, the process's issuer, and a
+/// shared clock (real time unless a speed is given). Services started in it see only each other.
 /// </summary>
 public sealed class TestEnvironment : IAsyncDisposable
 {
     private readonly Dictionary<string, TestDatabase> databases = new(StringComparer.Ordinal);
 
-    private TestEnvironment(TestVirtualHost virtualHost, string keysDirectory, AcceleratedTimeProvider? clock)
+    private TestEnvironment(TestVirtualHost virtualHost, TestIssuer issuer, AcceleratedTimeProvider? clock)
     {
         VirtualHost = virtualHost;
-        KeysDirectory = keysDirectory;
+        Issuer = issuer;
         Clock = clock;
-        Tokens = PlatformAuthentication.CreateIssuer(keysDirectory);
     }
 
     public TestVirtualHost VirtualHost { get; }
-    public string KeysDirectory { get; }
+    public TestIssuer Issuer { get; }
     public AcceleratedTimeProvider? Clock { get; }
-    public TokenIssuer Tokens { get; }
+
+    /// <summary>Tokens from the real issuer for any role and party, one audience (service) each.</summary>
+    public IssuerClient Tokens => Issuer.Client;
 
     public TimeProvider TimeProvider => (TimeProvider?)Clock ?? TimeProvider.System;
 
     /// <param name="clockSpeed">Above 1, every service of the environment runs this many times faster than real time.</param>
     public static async Task<TestEnvironment> Create(double clockSpeed = 1)
     {
-        var keys = Path.Combine(Path.GetTempPath(), $"platform-keys-{Guid.NewGuid():N}");
         var clock = clockSpeed > 1 ? new AcceleratedTimeProvider(DateTimeOffset.UtcNow, clockSpeed) : null;
-        return new TestEnvironment(await TestVirtualHost.Create(), keys, clock);
+        return new TestEnvironment(await TestVirtualHost.Create(), await TestIssuer.Shared, clock);
     }
 
     /// <summary>The database of one service, created on first use.</summary>
@@ -53,9 +54,11 @@ public sealed class TestEnvironment : IAsyncDisposable
             "--urls=http://127.0.0.1:0",
             $"--PLATFORM_PG_DATABASE={(await Database(service)).Name}",
             $"--PLATFORM_RABBITMQ_VHOST={VirtualHost.Name}",
-            $"--PLATFORM_KEYS_DIR={KeysDirectory}",
             "--Logging:LogLevel:Default=Warning",
+            // Tests call as few parties, many times a second; the limiter has a test of its own.
+            "--PLATFORM_RATE_LIMIT_PERMITS=1000000",
         };
+        arguments.AddRange(Issuer.ServiceArguments);
         if (Clock is not null)
         {
             arguments.Add($"--PLATFORM_CLOCK_SPEED={Clock.Speed.ToString(CultureInfo.InvariantCulture)}");
@@ -66,15 +69,10 @@ public sealed class TestEnvironment : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Tokens.Dispose();
         foreach (var database in databases.Values)
         {
             await database.DisposeAsync();
         }
         await VirtualHost.DisposeAsync();
-        if (Directory.Exists(KeysDirectory))
-        {
-            Directory.Delete(KeysDirectory, recursive: true);
-        }
     }
 }

@@ -22,7 +22,7 @@ public sealed class IdempotencyTests : WarrantyServiceTest
     public async Task A_state_changing_request_without_an_idempotency_key_is_a_bad_request()
     {
         using var bare = new HttpClient { BaseAddress = warranty.Address };
-        bare.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", env.Tokens.Issue(PlatformRoles.Merchant, Id("merchant")));
+        bare.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await env.Tokens.TokenFor(PlatformRoles.Merchant, Id("merchant"), warranty.Name));
 
         // Before anything else: the claim does not even exist, and the answer is still about the key.
         var missing = await (await bare.PostAsync($"/claims/{Guid.NewGuid()}/accept", null)).Problem(400);
