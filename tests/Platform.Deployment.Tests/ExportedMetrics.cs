@@ -46,7 +46,7 @@ public static class ExportedMetrics
             foreach (var create in services)
             {
                 IServiceCollection? registered = null;
-                var app = create(["--PLATFORM_KEYS_DIR=" + Path.Combine(Path.GetTempPath(), "platform-deployment-tests-keys")], builder => registered = builder.Services);
+                var app = create([], builder => registered = builder.Services);
                 apps.Add(app);
                 CreatePlatformObjects(app.Services, registered!);
             }

@@ -15,7 +15,6 @@ namespace Platform.Foundation.Tests;
 /// <summary>What the OpenTelemetry wiring traces: requests with their http.* attributes and their database commands, and not background polling.</summary>
 public sealed class TelemetryTests : IAsyncLifetime
 {
-    private readonly string keys = Path.Combine(Path.GetTempPath(), $"platform-keys-{Guid.NewGuid():N}");
     private readonly SpanCollector collector = new();
     private TestDatabase database = null!;
     private WebApplication app = null!;
@@ -26,7 +25,6 @@ public sealed class TelemetryTests : IAsyncLifetime
         database = await TestDatabase.Create(migrate: false);
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Configuration["PLATFORM_KEYS_DIR"] = keys;
         builder.AddPlatformDefaults(new PlatformServiceOptions { ServiceName = "telemetry-test", Database = database.Name });
         builder.Services.ConfigureOpenTelemetryTracerProvider(collector.AddTo);
         app = builder.Build();
@@ -47,7 +45,6 @@ public sealed class TelemetryTests : IAsyncLifetime
         await app.StopAsync();
         await app.DisposeAsync();
         await database.DisposeAsync();
-        Directory.Delete(keys, recursive: true);
     }
 
     [Fact]
