@@ -63,6 +63,8 @@ public static class Extensions
         };
         eventSourcing.Relay.BatchSize = Int(builder.Configuration, "PLATFORM_OUTBOX_BATCH_SIZE", eventSourcing.Relay.BatchSize);
         eventSourcing.Relay.Workers = Int(builder.Configuration, "PLATFORM_OUTBOX_WORKERS", eventSourcing.Relay.Workers);
+        eventSourcing.Relay.MaxAttempts = Int(builder.Configuration, "PLATFORM_OUTBOX_MAX_ATTEMPTS", eventSourcing.Relay.MaxAttempts);
+        eventSourcing.Relay.PoolSize = Int(builder.Configuration, "PLATFORM_PLUMBING_POOL_SIZE", eventSourcing.Relay.PoolSize);
         eventSourcing.Migrations.AddRange(IdempotencyMiddleware.Migrations);
         service.ConfigureEventSourcing(eventSourcing);
         services.AddEventSourcing(eventSourcing);

@@ -203,7 +203,7 @@ internal static class SchedulerBenchmark
     private static async Task<RunningRelay> StartRelay(BenchDatabase database, Microsoft.Extensions.Hosting.IHost host)
     {
         // The relay as a service configures it, from the same variables.
-        var relay = new OutboxRelay(database.DataSource, host.Services.GetRequiredService<IBus>(), BenchDatabase.Types(), TimeProvider.System,
+        var relay = new OutboxRelay(new PlumbingDataSource(database.DataSource), host.Services.GetRequiredService<IBusControl>(), BenchDatabase.Types(), TimeProvider.System,
             host.Services.GetRequiredService<OutboxRelayOptions>(), Microsoft.Extensions.Logging.Abstractions.NullLogger<OutboxRelay>.Instance);
         await relay.StartAsync(CancellationToken.None);
         return new RunningRelay(relay);
