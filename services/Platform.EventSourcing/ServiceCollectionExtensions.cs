@@ -15,6 +15,8 @@ public sealed class EventSourcingOptions
 
     public OutboxRelayOptions Relay { get; } = new();
 
+    public RetentionOptions Retention { get; } = new();
+
     /// <summary>
     /// Idle time after which the kernel probes a connection, and the interval between probes: a
     /// database that vanished without a FIN (a failover, a dropped NAT entry) is noticed in about a
@@ -68,6 +70,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(options);
         services.AddSingleton(options.Types);
         services.AddSingleton(options.Relay);
+        services.AddSingleton(options.Retention);
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(options.Connection().ConnectionString).Build());
         services.AddSingleton(_ => new PlumbingDataSource(
             new NpgsqlDataSourceBuilder(options.Connection(options.Relay.PoolSize, "platform-plumbing").ConnectionString).Build()));
@@ -78,6 +81,9 @@ public static class ServiceCollectionExtensions
     }
 
     public static IServiceCollection AddOutboxRelay(this IServiceCollection services) => services.AddHostedService<OutboxRelay>();
+
+    /// <summary>Prunes the plumbing's tables and those the service adds to <see cref="RetentionOptions.Tables"/>.</summary>
+    public static IServiceCollection AddRetention(this IServiceCollection services) => services.AddHostedService<Retention>();
 }
 
 internal sealed class MigrationsHostedService(NpgsqlDataSource dataSource, EventSourcingOptions options, EventStore store) : IHostedService
