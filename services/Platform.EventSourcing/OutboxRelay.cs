@@ -54,6 +54,7 @@ public sealed class OutboxRelayOptions
     /// <summary>
     /// Connections of the plumbing's own pool (<see cref="PlumbingDataSource"/>): one per worker,
     /// the listener's, and a few for health checks and retention, so a consumer burst cannot starve them.
+    /// The services' default is <see cref="Workers"/> + 4.
     /// </summary>
     public int PoolSize { get; set; } = 6;
 }
