@@ -139,13 +139,13 @@ public sealed class OutboxRelay(
     }
 
     /// <summary>
-    /// A broker that is away would fail every publish and spend every row's attempts: nothing is
-    /// claimed until the bus says it is connected again.
+    /// Once a whole batch has failed with the bus not healthy, the broker is taken to be away: nothing
+    /// more is claimed until the bus is healthy again, rather than every row being tried for nothing.
     /// </summary>
     private async Task WaitForBus(CancellationToken ct)
     {
         var logged = false;
-        while (bus.CheckHealth().Status == BusHealthStatus.Unhealthy)
+        while (brokerAway && !BusHealthy())
         {
             if (!logged)
             {
@@ -155,6 +155,15 @@ public sealed class OutboxRelay(
             await Task.Delay(options.RetryDelay, ct);
         }
     }
+
+    /// <remarks>
+    /// With the broker gone MassTransit reports its receive endpoints unhealthy and the bus degraded,
+    /// not unhealthy; a bus degraded by one endpoint of its own still publishes, so it is not waited
+    /// on until a whole batch has failed (<see cref="brokerAway"/>).
+    /// </remarks>
+    private bool BusHealthy() => bus.CheckHealth().Status == BusHealthStatus.Healthy;
+
+    private volatile bool brokerAway;
 
     /// <summary>Claims, publishes and settles one batch of due rows; returns how many were claimed.</summary>
     /// <param name="ct">Stops the relay from claiming; a batch once claimed is published and settled regardless.</param>
@@ -171,7 +180,9 @@ public sealed class OutboxRelay(
         // broker confirmed; cancelling them would leave confirmed rows to be published again.
         using var timeout = new CancellationTokenSource(options.PublishTimeout);
         var results = await Task.WhenAll(rows.Select(row => TryPublish(row, timeout.Token)));
-        await Settle(rows, results);
+        // A failure with the bus not healthy is the broker's, not the row's: it costs no attempt.
+        var healthy = BusHealthy();
+        await Settle(rows, results, countAttempts: healthy);
 
         var after = clock.GetUtcNow();
         var sent = 0;
@@ -185,6 +196,7 @@ public sealed class OutboxRelay(
         }
         Published.Add(sent);
         var failed = results.Count(r => r.Outcome == Outcome.Failed);
+        brokerAway = sent == 0 && failed > 0 && !healthy;
         if (sent == 0 && failed > 0)
         {
             // Every row failed: the broker is in trouble, not one row, and the worker pauses.
@@ -234,7 +246,7 @@ public sealed class OutboxRelay(
     /// attempt and backs the row off; moves rows out of attempts, or unreadable by this build, to
     /// the refusals with their destination and headers, where <c>platform outbox retry</c> finds them.
     /// </summary>
-    private async Task Settle(List<Row> rows, Result[] results)
+    private async Task Settle(List<Row> rows, Result[] results, bool countAttempts)
     {
         var sent = new List<Guid>();
         var failedIds = new List<Guid>();
@@ -267,10 +279,10 @@ public sealed class OutboxRelay(
         if (failedIds.Count > 0)
         {
             batch.BatchCommands.Add(Command("""
-                update outbox o set attempts = o.attempts + 1, last_error = f.error, locked_until = null,
+                update outbox o set attempts = o.attempts + $5, last_error = f.error, locked_until = null,
                     retry_at = now() + least($3 * power(2, least(o.attempts, 30)), $4)
                 from unnest($1::uuid[], $2::text[]) as f(id, error) where o.id = f.id
-                """, failedIds.ToArray(), errors.ToArray(), options.RetryDelay, options.MaxRetryDelay));
+                """, failedIds.ToArray(), errors.ToArray(), options.RetryDelay, options.MaxRetryDelay, countAttempts ? 1 : 0));
             batch.BatchCommands.Add(Command("""
                 with parked as (
                     delete from outbox where id = any($1) and (attempts >= $2 or id = any($3))

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Platform.EventSourcing;
@@ -60,6 +62,38 @@ public sealed class RelayTests
         Assert.True(await database.Scalar<bool>("select exists (select 1 from outbox where id = $1)", inFlight), "the broker has confirmed nothing, so the row stays");
 
         proxy.Resume();
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_broker_that_is_away_costs_no_attempts_and_the_message_goes_out_when_it_returns()
+    {
+        await using var database = await TestDatabase.Create();
+        var servers = TestServers.Current.Settings;
+        await using var proxy = new StallingProxy(servers.RabbitHost, servers.RabbitPort);
+        var deliveries = new Deliveries { RunId = Guid.NewGuid() };
+        using var host = await Hosts.Start(database, deliveries,
+            settings: new Dictionary<string, string?> { ["PLATFORM_RABBITMQ_HOST"] = "127.0.0.1", ["PLATFORM_RABBITMQ_PORT"] = proxy.Port.ToString() },
+            relay: o =>
+            {
+                o.MaxAttempts = 2;
+                o.RetryDelay = TimeSpan.FromMilliseconds(100);
+            });
+        var bus = host.Services.GetRequiredService<IBusControl>();
+
+        proxy.Sever();
+        // MassTransit calls a bus whose broker is gone degraded: its receive endpoints fail, its own does not.
+        await Eventually.Until(() => bus.CheckHealth().Status != BusHealthStatus.Healthy, Deadline, "the bus notices the broker is gone");
+        var id = await Publish(database.Store(), new TestMessage(deliveries.RunId, 1));
+        // Long enough for a relay that claimed regardless to spend both attempts several times over.
+        var away = Stopwatch.StartNew();
+        await Eventually.Until(() => away.Elapsed > TimeSpan.FromSeconds(5), Deadline, "the broker stays away for 5 s");
+        Assert.Equal(0, await database.Scalar<int>("select attempts from outbox where id = $1", id));
+
+        proxy.Restore();
+        await Eventually.Until(() => deliveries.Count == 1, TimeSpan.FromSeconds(60), "the message is delivered once the broker is back");
+        Assert.Equal(id, deliveries.All[0].MessageId);
+        Assert.Empty(await RefusalLog.Latest(database.DataSource, 10, CancellationToken.None));
         await host.StopAsync();
     }
 

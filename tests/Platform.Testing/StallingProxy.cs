@@ -5,8 +5,9 @@ namespace Platform.Testing;
 
 /// <summary>
 /// A TCP proxy in front of a server that a test can stall: while stalled it forwards nothing either
-/// way and closes nothing, as a broker that hangs does (a full disk, a stuck node), with no server
-/// of the host's touched. Only what the test connects through it is affected.
+/// way and closes nothing, as a broker that hangs does (a full disk, a stuck node); or sever: it
+/// drops every connection and refuses new ones, as a server that went down. No server of the
+/// host's is touched; only what the test connects through the proxy is affected.
 /// </summary>
 public sealed class StallingProxy : IAsyncDisposable
 {
@@ -17,6 +18,7 @@ public sealed class StallingProxy : IAsyncDisposable
     private readonly List<TcpClient> clients = [];
     private readonly Task accepting;
     private volatile TaskCompletionSource open = Opened();
+    private volatile bool severed;
 
     public StallingProxy(string targetHost, int targetPort)
     {
@@ -32,6 +34,22 @@ public sealed class StallingProxy : IAsyncDisposable
     public void Stall() => open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public void Resume() => open.TrySetResult();
+
+    /// <summary>Drops every connection and closes each new one at once, until <see cref="Restore"/>.</summary>
+    public void Sever()
+    {
+        severed = true;
+        lock (clients)
+        {
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+            clients.Clear();
+        }
+    }
+
+    public void Restore() => severed = false;
 
     private static TaskCompletionSource Opened()
     {
@@ -52,6 +70,11 @@ public sealed class StallingProxy : IAsyncDisposable
             catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
             {
                 return;
+            }
+            if (severed)
+            {
+                client.Dispose();
+                continue;
             }
             var server = new TcpClient();
             lock (clients)
