@@ -35,7 +35,7 @@ public sealed class OutboxRelayOptions
     /// <summary>
     /// Failed publishes after which a row moves to the refusals for an operator (<c>platform outbox
     /// retry</c>); with the default back-off, about a quarter of an hour of failing. A broker that is
-    /// down costs no attempts: the relay claims nothing until the bus is healthy.
+    /// down costs no attempts: a failure counts only while the bus is healthy.
     /// </summary>
     public int MaxAttempts { get; set; } = 20;
 
