@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Npgsql;
+using Platform.EventSourcing;
 using Platform.Cli;
 using Microsoft.Extensions.Configuration;
 using Platform.ServiceDefaults;
@@ -87,7 +89,43 @@ move.SetAction(async (parse, ct) =>
 });
 var errors = new Command("errors", "Dead-lettered messages: see why they failed, move them back") { list, move };
 
-var root = new RootCommand("The after-sales warranty platform's operator commands") { token, clients, health, errors };
+var database = new Option<string>("--database") { Description = "The service's database (warranty, order, repairdispatch, arbitration); by default PLATFORM_PG_DATABASE", DefaultValueFactory = _ => System.Environment.GetEnvironmentVariable("PLATFORM_PG_DATABASE") ?? "" };
+var outboxIds = new Argument<Guid[]>("message-id") { Description = "The ids of the set-aside messages to send again", Arity = ArgumentArity.ZeroOrMore };
+var all = new Option<bool>("--all") { Description = "Every set-aside message of the database" };
+var parked = new Command("list", "Lists the outbox messages the relay set aside after failing to publish them, with the last error") { database, max };
+parked.SetAction(async (parse, ct) =>
+{
+    await using var dataSource = NpgsqlDataSource.Create(PlatformSettings.FromEnvironment().ConnectionString(Required(parse.GetValue(database))));
+    foreach (var refusal in (await RefusalLog.Latest(dataSource, parse.GetValue(max), ct)).Where(r => r.Consumer == SetAsideMessages.Consumer))
+    {
+        Console.WriteLine($"{refusal.MessageId} {refusal.MessageType} at {refusal.RefusedAt:O} ({refusal.Code}): {refusal.Reason}");
+    }
+    return 0;
+});
+var retry = new Command("retry", "Sends set-aside outbox messages again, once the cause is fixed: back into the outbox, due at once") { database, outboxIds, all };
+retry.SetAction(async (parse, ct) =>
+{
+    var ids = parse.GetValue(outboxIds) ?? [];
+    if (ids.Length == 0 == !parse.GetValue(all))
+    {
+        Console.Error.WriteLine("name the messages to retry, or --all");
+        return 2;
+    }
+    await using var dataSource = NpgsqlDataSource.Create(PlatformSettings.FromEnvironment().ConnectionString(Required(parse.GetValue(database))));
+    var retried = await SetAsideMessages.Retry(dataSource, parse.GetValue(all) ? null : ids, ct);
+    Console.WriteLine($"sent {retried.Count} message(s) back to the outbox");
+    foreach (var id in ids.Except(retried))
+    {
+        Console.Error.WriteLine($"{id}: not set aside (retried already, or never)");
+    }
+    return ids.Except(retried).Any() ? 1 : 0;
+});
+var outbox = new Command("outbox", "Outbox messages the relay set aside: see why, send them again") { parked, retry };
+
+var root = new RootCommand("The after-sales warranty platform's operator commands") { token, clients, health, errors, outbox };
 return await root.Parse(args).InvokeAsync();
+
+static string Required(string? database) =>
+    string.IsNullOrWhiteSpace(database) ? throw new ArgumentException("Name the database with --database or PLATFORM_PG_DATABASE.") : database;
 
 static IConfiguration Environment() => new ConfigurationBuilder().AddEnvironmentVariables().Build();

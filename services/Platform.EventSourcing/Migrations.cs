@@ -110,5 +110,24 @@ public static class EventStoreSchema
                 reason text not null,
                 refused_at timestamptz not null);
             """),
+        // The relay's lease and attempts (OutboxRelay), the refusals' copy of what a retry needs, and
+        // the indexes that keep claiming and pruning (Retention) cheap.
+        new(Component, 3, """
+            alter table outbox
+                add column if not exists attempts int not null default 0,
+                add column if not exists locked_until timestamptz,
+                add column if not exists retry_at timestamptz,
+                add column if not exists last_error text;
+            create index if not exists outbox_immediate on outbox (due_at) where not scheduled;
+            create index if not exists outbox_held on outbox (id) where locked_until is not null or retry_at is not null;
+
+            alter table refusals
+                add column if not exists destination text,
+                add column if not exists headers jsonb;
+            create index if not exists refusals_refused_at on refusals (refused_at);
+            create index if not exists refusals_outbox on refusals (message_id) where consumer = 'outbox-relay';
+
+            create index if not exists inbox_processed_at on inbox (processed_at);
+            """),
     ];
 }

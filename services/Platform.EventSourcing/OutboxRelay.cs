@@ -11,39 +11,63 @@ namespace Platform.EventSourcing;
 
 public sealed class OutboxRelayOptions
 {
-    /// <summary>Rows taken per transaction; the transaction stays short so vacuum is not held back.</summary>
+    /// <summary>Rows claimed at once; the claim is one short statement, so vacuum is not held back.</summary>
     public int BatchSize { get; set; } = 200;
 
     /// <summary>The longest the relay sleeps without a notification (real time).</summary>
     public TimeSpan MaxIdle { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long one publish may wait for the broker's confirm before the batch is retried.</summary>
+    /// <summary>How long one publish may wait for the broker's confirm before it counts as a failed attempt.</summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The pause after a failed batch (broker or database down).</summary>
+    /// <summary>
+    /// How long a claim keeps other relays off its rows (database time). Longer than a batch's
+    /// publishing (<see cref="PublishTimeout"/>), so a row is taken over only from a relay that died.
+    /// </summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The pause after a failed batch, and the first back-off of a row that failed (doubling per attempt).</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest a failed row waits before its next attempt.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Failed publishes after which a row moves to the refusals for an operator (<c>platform outbox
+    /// retry</c>); with the default back-off, about a quarter of an hour of failing. A broker that is
+    /// down costs no attempts: a failure counts only while the bus is healthy.
+    /// </summary>
+    public int MaxAttempts { get; set; } = 20;
 
     /// <summary>
     /// Batches in flight at once in one process. A batch mostly waits (on confirms, on round
-    /// trips); SKIP LOCKED gives each its own rows, as it does to relays in other processes.
+    /// trips); SKIP LOCKED and the lease give each its own rows, as they do to relays in other processes.
     /// </summary>
     public int Workers { get; set; } = 2;
 
     /// <summary>
-    /// How long a relay that found rows due but every one of them held by another relay waits
+    /// How long a relay that found rows due but every one of them being claimed by another relay waits
     /// before it looks again (woken sooner by a notification).
     /// </summary>
     public TimeSpan HeldRowsBackoff { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// Connections of the plumbing's own pool (<see cref="PlumbingDataSource"/>): one per worker,
+    /// the listener's, and a few for health checks and retention, so a consumer burst cannot starve them.
+    /// The services' default is <see cref="Workers"/> + 4.
+    /// </summary>
+    public int PoolSize { get; set; } = 6;
 }
 
 /// <summary>
-/// Publishes due outbox rows and deletes them. Rows are claimed with FOR UPDATE SKIP LOCKED, so any
-/// number of relays can share a database; a crash between publish and delete publishes the row
-/// again under the same MessageId, which the receiver's inbox turns into a no-op.
+/// Publishes due outbox rows and deletes them. A short statement claims rows (FOR UPDATE SKIP LOCKED
+/// and a lease, <c>locked_until</c>), so any number of relays can share a database and no transaction
+/// is open while the broker is slow; a crash between publish and delete publishes the row again, once
+/// its lease has run out, under the same MessageId, which the receiver's inbox turns into a no-op.
 /// </summary>
 public sealed class OutboxRelay(
-    NpgsqlDataSource dataSource,
-    IBus bus,
+    PlumbingDataSource plumbing,
+    IBusControl bus,
     MessageTypeRegistry types,
     TimeProvider clock,
     OutboxRelayOptions options,
@@ -52,7 +76,13 @@ public sealed class OutboxRelay(
     public static readonly ActivitySource ActivitySource = new("Platform.EventSourcing");
     private static readonly Meter Meter = new("Platform.EventSourcing");
     private static readonly Counter<long> Published = Meter.CreateCounter<long>("platform.outbox.published", description: "Outbox rows published");
+    private static readonly Counter<long> Parked = Meter.CreateCounter<long>("platform.outbox.parked", description: "Outbox rows moved to the refusals after failing to publish");
     private static readonly Histogram<double> Lateness = Meter.CreateHistogram<double>("platform.outbox.lateness", "ms", "How long after its due time a row was published, by the service clock");
+
+    /// <summary>A row no relay holds: not claimed (or its claimer died), not backing off after a failure.</summary>
+    private const string Free = "(locked_until is null or locked_until <= now()) and (retry_at is null or retry_at <= now())";
+
+    private readonly NpgsqlDataSource dataSource = plumbing.DataSource;
 
     private readonly Channel<bool>[] wakes = Enumerable.Range(0, Math.Max(1, options.Workers))
         .Select(_ => Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite }))
@@ -79,21 +109,22 @@ public sealed class OutboxRelay(
         {
             try
             {
-                var published = await RelayBatch(stoppingToken);
-                if (published == options.BatchSize)
+                await WaitForBus(stoppingToken);
+                var claimed = await RelayBatch(stoppingToken);
+                if (claimed == options.BatchSize)
                 {
                     continue;
                 }
-                var nextDue = await NextDue(stoppingToken);
-                if (published == 0 && nextDue <= clock.GetUtcNow())
+                var next = await NextDue(stoppingToken);
+                if (claimed == 0 && next.DueNow)
                 {
-                    // Rows are due but another relay holds them: looking again at once would only
-                    // spin on its locks and take the CPU it needs to finish them.
+                    // Rows are due but another relay's claim holds them this instant: looking again at
+                    // once would only spin on its locks and take the CPU it needs to finish them.
                     await Task.WhenAny(Task.Delay(options.HeldRowsBackoff, stoppingToken), wake.Reader.WaitToReadAsync(stoppingToken).AsTask());
                     wake.Reader.TryRead(out _);
                     continue;
                 }
-                await Sleep(wake, nextDue, stoppingToken);
+                await Sleep(wake, next, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -107,73 +138,192 @@ public sealed class OutboxRelay(
         }
     }
 
-    /// <summary>Publishes one batch of due rows; returns how many were published.</summary>
+    /// <summary>
+    /// Once a whole batch has failed with the bus not healthy, the broker is taken to be away: nothing
+    /// more is claimed until the bus is healthy again, rather than every row being tried for nothing.
+    /// </summary>
+    private async Task WaitForBus(CancellationToken ct)
+    {
+        var logged = false;
+        while (brokerAway && !BusHealthy())
+        {
+            if (!logged)
+            {
+                logger.LogWarning("Outbox relay waits for the bus to be healthy before it claims rows");
+                logged = true;
+            }
+            await Task.Delay(options.RetryDelay, ct);
+        }
+    }
+
+    /// <remarks>
+    /// With the broker gone MassTransit reports its receive endpoints unhealthy and the bus degraded,
+    /// not unhealthy; a bus degraded by one endpoint of its own still publishes, so it is not waited
+    /// on until a whole batch has failed (<see cref="brokerAway"/>).
+    /// </remarks>
+    private bool BusHealthy() => bus.CheckHealth().Status == BusHealthStatus.Healthy;
+
+    private volatile bool brokerAway;
+
+    /// <summary>Claims, publishes and settles one batch of due rows; returns how many were claimed.</summary>
+    /// <param name="ct">Stops the relay from claiming; a batch once claimed is published and settled regardless.</param>
     public async Task<int> RelayBatch(CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        var rows = new List<Row>();
-        await using (var select = new NpgsqlCommand(
-            "select id, due_at, destination, message_type, body, headers from outbox where due_at <= $1 order by due_at limit $2 for update skip locked",
-            connection, tx))
-        {
-            select.Parameters.Add(new() { Value = now });
-            select.Parameters.Add(new() { Value = options.BatchSize });
-            await using var reader = await select.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                rows.Add(new Row(reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1), reader.IsDBNull(2) ? null : reader.GetString(2),
-                    reader.GetString(3), reader.GetString(4), reader.GetString(5)));
-            }
-        }
+        ct.ThrowIfCancellationRequested();
+        var rows = await Claim();
         if (rows.Count == 0)
         {
             return 0;
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(options.PublishTimeout);
+        // Not the stopping token: a shutdown lets the publishes in flight finish and deletes what the
+        // broker confirmed; cancelling them would leave confirmed rows to be published again.
+        using var timeout = new CancellationTokenSource(options.PublishTimeout);
         var results = await Task.WhenAll(rows.Select(row => TryPublish(row, timeout.Token)));
-        var sent = rows.Where((_, i) => results[i] == Outcome.Published).Select(r => r.Id).ToArray();
-        var poison = rows.Where((_, i) => results[i] == Outcome.Unpublishable).ToList();
-        if (sent.Length > 0 || poison.Count > 0)
-        {
-            await using var delete = new NpgsqlCommand("delete from outbox where id = any($1)", connection, tx);
-            delete.Parameters.Add(new() { Value = sent.Concat(poison.Select(p => p.Id)).ToArray() });
-            await delete.ExecuteNonQueryAsync(ct);
-        }
-        foreach (var row in poison)
-        {
-            // Retrying cannot help a row whose type or body this build cannot read: it is kept for
-            // operators with the reason instead of blocking the relay forever.
-            await using var keep = new NpgsqlCommand(
-                "insert into refusals (message_id, consumer, message_type, body, code, reason, refused_at) values ($1, 'outbox-relay', $2, $3::jsonb, 'Unpublishable', $4, $5)",
-                connection, tx);
-            keep.Parameters.Add(new() { Value = row.Id });
-            keep.Parameters.Add(new() { Value = row.MessageType });
-            keep.Parameters.Add(new() { Value = row.Body });
-            keep.Parameters.Add(new() { Value = $"The outbox row cannot be turned into a message by this build ({row.MessageType})." });
-            keep.Parameters.Add(new() { Value = clock.GetUtcNow() });
-            await keep.ExecuteNonQueryAsync(ct);
-        }
-        await tx.CommitAsync(ct);
+        // A failure with the bus not healthy is the broker's, not the row's: it costs no attempt.
+        var healthy = BusHealthy();
+        await Settle(rows, results, countAttempts: healthy);
 
         var after = clock.GetUtcNow();
-        foreach (var row in rows.Where((_, i) => results[i] == Outcome.Published))
+        var sent = 0;
+        for (var i = 0; i < rows.Count; i++)
         {
-            Lateness.Record((after - row.DueAt).TotalMilliseconds);
+            if (results[i].Outcome == Outcome.Published)
+            {
+                sent++;
+                Lateness.Record((after - rows[i].DueAt).TotalMilliseconds);
+            }
         }
-        Published.Add(sent.Length);
-        var failed = rows.Count - sent.Length - poison.Count;
-        if (failed > 0)
+        Published.Add(sent);
+        var failed = results.Count(r => r.Outcome == Outcome.Failed);
+        brokerAway = sent == 0 && failed > 0 && !healthy;
+        if (sent == 0 && failed > 0)
         {
+            // Every row failed: the broker is in trouble, not one row, and the worker pauses.
             throw new OutboxPublishException(failed);
         }
-        return sent.Length;
+        return rows.Count;
     }
 
-    private async Task<Outcome> TryPublish(Row row, CancellationToken ct)
+    /// <summary>
+    /// Takes up to a batch of due rows in one statement, which commits on its own: immediate rows
+    /// whatever their due time says (it is the writer's clock, not this relay's), scheduled rows
+    /// due by the service clock; neither while another relay's lease on them runs.
+    /// </summary>
+    /// <remarks>Not cancellable: a claim cut off after it committed would leave its rows to wait out the lease.</remarks>
+    private async Task<List<Row>> Claim()
+    {
+        await using var claim = dataSource.CreateCommand($"""
+            with immediate as (
+                select id, due_at from outbox
+                where not scheduled and {Free}
+                order by due_at limit $2 for update skip locked),
+            due as (
+                select id, due_at from outbox
+                where scheduled and due_at <= $1 and {Free}
+                order by due_at limit $2 for update skip locked),
+            chosen as (
+                select id from (select * from immediate union all select * from due) candidates order by due_at limit $2)
+            update outbox o set locked_until = now() + $3
+            from chosen where o.id = chosen.id
+            returning o.id, o.due_at, o.destination, o.message_type, o.body::text, o.headers::text
+            """);
+        claim.Parameters.Add(new() { Value = clock.GetUtcNow() });
+        claim.Parameters.Add(new() { Value = options.BatchSize });
+        claim.Parameters.Add(new() { Value = options.Lease });
+        await using var reader = await claim.ExecuteReaderAsync(CancellationToken.None);
+        var rows = new List<Row>();
+        while (await reader.ReadAsync(CancellationToken.None))
+        {
+            rows.Add(new Row(reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetString(3), reader.GetString(4), reader.GetString(5)));
+        }
+        return rows;
+    }
+
+    /// <summary>
+    /// One implicit transaction, after the publishing: deletes what was confirmed; counts a failed
+    /// attempt and backs the row off; moves rows out of attempts, or unreadable by this build, to
+    /// the refusals with their destination and headers, where <c>platform outbox retry</c> finds them.
+    /// </summary>
+    private async Task Settle(List<Row> rows, Result[] results, bool countAttempts)
+    {
+        var sent = new List<Guid>();
+        var failedIds = new List<Guid>();
+        var errors = new List<string>();
+        var unpublishable = new List<Guid>();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            switch (results[i].Outcome)
+            {
+                case Outcome.Published:
+                    sent.Add(rows[i].Id);
+                    break;
+                case Outcome.Unpublishable:
+                    unpublishable.Add(rows[i].Id);
+                    failedIds.Add(rows[i].Id);
+                    errors.Add(results[i].Error!);
+                    break;
+                default:
+                    failedIds.Add(rows[i].Id);
+                    errors.Add(results[i].Error!);
+                    break;
+            }
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
+        await using var batch = new NpgsqlBatch(connection);
+        if (sent.Count > 0)
+        {
+            batch.BatchCommands.Add(Command("delete from outbox where id = any($1)", sent.ToArray()));
+        }
+        if (failedIds.Count > 0)
+        {
+            batch.BatchCommands.Add(Command("""
+                update outbox o set attempts = o.attempts + $5, last_error = f.error, locked_until = null,
+                    retry_at = now() + least($3 * power(2, least(o.attempts, 30)), $4)
+                from unnest($1::uuid[], $2::text[]) as f(id, error) where o.id = f.id
+                """, failedIds.ToArray(), errors.ToArray(), options.RetryDelay, options.MaxRetryDelay, countAttempts ? 1 : 0));
+            batch.BatchCommands.Add(Command("""
+                with parked as (
+                    delete from outbox where id = any($1) and (attempts >= $2 or id = any($3))
+                    returning id, destination, message_type, body, headers, attempts, last_error)
+                insert into refusals (message_id, consumer, message_type, body, code, reason, refused_at, destination, headers)
+                select id, 'outbox-relay', message_type, body,
+                    case when id = any($3) then 'Unpublishable' else 'PublishFailed' end,
+                    case when id = any($3) then last_error else format('Not published after %s attempts; the last: %s', attempts, last_error) end,
+                    $4, destination, headers
+                from parked
+                returning code
+                """, failedIds.ToArray(), options.MaxAttempts, unpublishable.ToArray(), clock.GetUtcNow()));
+        }
+        await using var reader = await batch.ExecuteReaderAsync(CancellationToken.None);
+        var parked = 0;
+        do
+        {
+            while (await reader.ReadAsync(CancellationToken.None))
+            {
+                parked++;
+            }
+        }
+        while (await reader.NextResultAsync(CancellationToken.None));
+        if (parked > 0)
+        {
+            Parked.Add(parked);
+            logger.LogError("{Count} outbox message(s) moved to the refusals; `platform outbox retry` sends them again", parked);
+        }
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new() { Value = value });
+        }
+        return command;
+    }
+
+    private async Task<Result> TryPublish(Row row, CancellationToken ct)
     {
         object message;
         Type type;
@@ -184,8 +334,10 @@ public sealed class OutboxRelay(
         }
         catch (Exception e) when (e is UnknownMessageTypeException or JsonException or NotSupportedException)
         {
+            // Retrying cannot help a row whose type or body this build cannot read: it is kept for
+            // operators with the reason instead of blocking the relay.
             logger.LogError(e, "Outbox message {MessageId} ({MessageType}) cannot be read; it moves to the refusals", row.Id, row.MessageType);
-            return Outcome.Unpublishable;
+            return new(Outcome.Unpublishable, $"The outbox row cannot be turned into a message by this build ({row.MessageType}): {e.Message}");
         }
         try
         {
@@ -214,16 +366,13 @@ public sealed class OutboxRelay(
                 var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{row.Destination}"));
                 await endpoint.Send(message, type, Pipe.Execute<SendContext>(Stamp), ct);
             }
-            return Outcome.Published;
+            return new(Outcome.Published, null);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        catch (Exception e)
         {
-            logger.LogWarning(e, "Outbox message {MessageId} ({MessageType}) was not published; it stays for the next batch", row.Id, row.MessageType);
-            return Outcome.Failed;
-        }
-        catch (OperationCanceledException)
-        {
-            return Outcome.Failed;
+            var error = e is OperationCanceledException ? $"No confirm from the broker within {options.PublishTimeout}." : $"{e.GetType().Name}: {e.Message}";
+            logger.LogWarning(e, "Outbox message {MessageId} ({MessageType}) was not published; it is tried again later", row.Id, row.MessageType);
+            return new(Outcome.Failed, error);
         }
     }
 
@@ -234,33 +383,48 @@ public sealed class OutboxRelay(
         Unpublishable,
     }
 
-    private async Task<DateTimeOffset?> NextDue(CancellationToken ct)
+    private readonly record struct Result(Outcome Outcome, string? Error);
+
+    /// <summary>
+    /// When the next row falls due: an unclaimed immediate row at once; else the earliest unclaimed
+    /// scheduled row, by the service clock; and a lease running out (a failed row's back-off, or a
+    /// dead relay's claim), in real time.
+    /// </summary>
+    private async Task<NextRow> NextDue(CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand("select min(due_at) from outbox");
-        return await command.ExecuteScalarAsync(ct) is DateTimeOffset due ? due : null;
+        await using var command = dataSource.CreateCommand($"""
+            select exists (select 1 from outbox where not scheduled and {Free}),
+                (select min(due_at) from outbox where scheduled and {Free}),
+                (select extract(epoch from min(greatest(locked_until, retry_at)) - now())::float8 from outbox
+                 where (locked_until is not null or retry_at is not null) and greatest(locked_until, retry_at) > now())
+            """);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var scheduled = reader.IsDBNull(1) ? (DateTimeOffset?)null : reader.GetFieldValue<DateTimeOffset>(1);
+        var leaseEnds = reader.IsDBNull(2) ? (TimeSpan?)null : TimeSpan.FromSeconds(reader.GetDouble(2));
+        return new NextRow(reader.GetBoolean(0) || scheduled <= clock.GetUtcNow(), scheduled, leaseEnds);
     }
 
-    private async Task Sleep(Channel<bool> wake, DateTimeOffset? nextDue, CancellationToken ct)
+    private readonly record struct NextRow(bool DueNow, DateTimeOffset? Scheduled, TimeSpan? LeaseEnds);
+
+    private async Task Sleep(Channel<bool> wake, NextRow next, CancellationToken ct)
     {
-        // The idle bound is real time; the wait for a due row is in clock time, so a compressed
-        // clock brings scheduled messages forward too.
-        var idle = options.MaxIdle;
-        if (nextDue is { } due)
+        if (next.DueNow)
         {
-            var untilDue = due - clock.GetUtcNow();
-            if (untilDue <= TimeSpan.Zero)
-            {
-                return;
-            }
-            using var dueTimer = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var dueTask = Task.Delay(untilDue, clock, dueTimer.Token);
-            var idleTask = Task.Delay(idle, ct);
-            await Task.WhenAny(dueTask, idleTask, wake.Reader.WaitToReadAsync(ct).AsTask());
-            await dueTimer.CancelAsync();
-            wake.Reader.TryRead(out _);
             return;
         }
-        await Task.WhenAny(Task.Delay(idle, ct), wake.Reader.WaitToReadAsync(ct).AsTask());
+        // The idle bound and leases are real time; the wait for a scheduled row is in clock time, so a
+        // compressed clock brings scheduled messages forward too.
+        var idle = next.LeaseEnds is { } lease && lease < options.MaxIdle ? lease : options.MaxIdle;
+        using var timers = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var waits = new List<Task> { Task.Delay(idle, timers.Token), wake.Reader.WaitToReadAsync(timers.Token).AsTask() };
+        if (next.Scheduled is { } due)
+        {
+            var untilDue = due - clock.GetUtcNow();
+            waits.Add(Task.Delay(untilDue > TimeSpan.Zero ? untilDue : TimeSpan.Zero, clock, timers.Token));
+        }
+        await Task.WhenAny(waits);
+        await timers.CancelAsync();
         wake.Reader.TryRead(out _);
     }
 

@@ -14,6 +14,48 @@ public sealed class EventSourcingOptions
     public List<IStreamSnapshot> Snapshots { get; } = [];
 
     public OutboxRelayOptions Relay { get; } = new();
+
+    public RetentionOptions Retention { get; } = new();
+
+    /// <summary>
+    /// Idle time after which the kernel probes a connection, and the interval between probes: a
+    /// database that vanished without a FIN (a failover, a dropped NAT entry) is noticed in about a
+    /// minute, rather than when the listener's next wait ends or never.
+    /// </summary>
+    public TimeSpan TcpKeepAliveTime { get; set; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan TcpKeepAliveInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    internal NpgsqlConnectionStringBuilder Connection(int? maxPoolSize = null, string? applicationName = null)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(ConnectionString)
+        {
+            TcpKeepAlive = true,
+            TcpKeepAliveTime = (int)TcpKeepAliveTime.TotalSeconds,
+            TcpKeepAliveInterval = (int)TcpKeepAliveInterval.TotalSeconds,
+        };
+        if (maxPoolSize is { } size)
+        {
+            builder.MaxPoolSize = size;
+            builder.MinPoolSize = 0;
+        }
+        if (applicationName is not null)
+        {
+            builder.ApplicationName = applicationName;
+        }
+        return builder;
+    }
+}
+
+/// <summary>
+/// The plumbing's own small pool: the relay, its listener, health checks and retention. The
+/// consumers' pool can be wholly taken by a burst of messages; these must still get a connection.
+/// </summary>
+public sealed class PlumbingDataSource(NpgsqlDataSource dataSource) : IAsyncDisposable
+{
+    public NpgsqlDataSource DataSource { get; } = dataSource;
+
+    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
 }
 
 public static class ServiceCollectionExtensions
@@ -28,7 +70,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(options);
         services.AddSingleton(options.Types);
         services.AddSingleton(options.Relay);
-        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(options.ConnectionString).Build());
+        services.AddSingleton(options.Retention);
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(options.Connection().ConnectionString).Build());
+        services.AddSingleton(_ => new PlumbingDataSource(
+            new NpgsqlDataSourceBuilder(options.Connection(options.Relay.PoolSize, "platform-plumbing").ConnectionString).Build()));
         services.AddSingleton(provider => new EventStore(
             provider.GetRequiredService<NpgsqlDataSource>(), options.Types, provider.GetRequiredService<TimeProvider>(), options.Snapshots));
         services.AddHostedService<MigrationsHostedService>();
@@ -36,6 +81,9 @@ public static class ServiceCollectionExtensions
     }
 
     public static IServiceCollection AddOutboxRelay(this IServiceCollection services) => services.AddHostedService<OutboxRelay>();
+
+    /// <summary>Prunes the plumbing's tables and those the service adds to <see cref="RetentionOptions.Tables"/>.</summary>
+    public static IServiceCollection AddRetention(this IServiceCollection services) => services.AddHostedService<Retention>();
 }
 
 internal sealed class MigrationsHostedService(NpgsqlDataSource dataSource, EventSourcingOptions options, EventStore store) : IHostedService

@@ -140,7 +140,10 @@ public sealed class Session : IAsyncDisposable
     /// </summary>
     public Guid Schedule(DateTimeOffset dueAt, object message, string? queue = null) => Enqueue(message, queue, dueAt);
 
-    /// <summary>Removes a scheduled message not yet sent; false when it was sent already or never existed.</summary>
+    /// <summary>
+    /// Removes a scheduled message not yet sent; false when it was sent already, a relay is sending it
+    /// now (it is not waited for), or it never existed.
+    /// </summary>
     public async Task<bool> CancelScheduled(Guid id, CancellationToken ct)
     {
         var pending = outgoing.FindIndex(m => m.Id == id);
@@ -149,7 +152,7 @@ public sealed class Session : IAsyncDisposable
             outgoing.RemoveAt(pending);
             return true;
         }
-        await using var command = new NpgsqlCommand("delete from outbox where id = $1", work.Connection, work.Transaction);
+        await using var command = new NpgsqlCommand("delete from outbox where id = $1 and (locked_until is null or locked_until <= now())", work.Connection, work.Transaction);
         command.Parameters.Add(new() { Value = id });
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }

@@ -56,6 +56,11 @@ public static class Extensions
         };
         eventSourcing.Relay.BatchSize = Int(builder.Configuration, "PLATFORM_OUTBOX_BATCH_SIZE", eventSourcing.Relay.BatchSize);
         eventSourcing.Relay.Workers = Int(builder.Configuration, "PLATFORM_OUTBOX_WORKERS", eventSourcing.Relay.Workers);
+        eventSourcing.Relay.MaxAttempts = Int(builder.Configuration, "PLATFORM_OUTBOX_MAX_ATTEMPTS", eventSourcing.Relay.MaxAttempts);
+        eventSourcing.Relay.PoolSize = Int(builder.Configuration, "PLATFORM_PLUMBING_POOL_SIZE", eventSourcing.Relay.Workers + 4);
+        eventSourcing.Retention.InboxWindow = TimeSpan.FromDays(Int(builder.Configuration, "PLATFORM_RETENTION_INBOX_DAYS", (int)eventSourcing.Retention.InboxWindow.TotalDays));
+        eventSourcing.Retention.RefusalWindow = TimeSpan.FromDays(Int(builder.Configuration, "PLATFORM_RETENTION_REFUSALS_DAYS", (int)eventSourcing.Retention.RefusalWindow.TotalDays));
+        eventSourcing.Retention.Tables.Add(IdempotencyMiddleware.Retained(TimeSpan.FromDays(Int(builder.Configuration, "PLATFORM_RETENTION_IDEMPOTENCY_DAYS", 7))));
         eventSourcing.Migrations.AddRange(IdempotencyMiddleware.Migrations);
         service.ConfigureEventSourcing(eventSourcing);
         services.AddEventSourcing(eventSourcing);
@@ -121,7 +126,7 @@ public static class Extensions
             o.StopTimeout = TimeSpan.FromSeconds(30);
         });
         services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
-        services.AddOutboxRelay();
+        services.AddOutboxRelay().AddRetention();
 
         builder.AddPlatformTelemetry(service.ServiceName);
         services.AddPlatformHealth((key, fallback) => Int(builder.Configuration, key, fallback));

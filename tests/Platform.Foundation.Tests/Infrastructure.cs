@@ -74,9 +74,11 @@ public static class Hosts
     /// <summary>
     /// A host with the real defaults on <paramref name="database"/>: migrations, the outbox relay,
     /// and, for a receiver, the applying consumer on a durable queue of its own that expires when unused.
-    /// <paramref name="settings"/> override the test servers' (a broker of the test's own).
+    /// <paramref name="settings"/> override the test servers' (a broker of the test's own), and
+    /// <paramref name="relay"/> the relay's test settings.
     /// </summary>
-    public static async Task<IHost> Start(TestDatabase database, Deliveries? receiver = null, TimeProvider? clock = null, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<IHost> Start(TestDatabase database, Deliveries? receiver = null, TimeProvider? clock = null,
+        IReadOnlyDictionary<string, string?>? settings = null, Action<OutboxRelayOptions>? relay = null)
     {
         var builder = Host.CreateApplicationBuilder();
         if (settings is not null)
@@ -93,6 +95,7 @@ public static class Hosts
                 o.Types.Register<TestMessage>("test-message").Register<TestMessageApplied>("test-message-applied");
                 o.Relay.MaxIdle = TimeSpan.FromMilliseconds(500);
                 o.Relay.PublishTimeout = TimeSpan.FromSeconds(3);
+                relay?.Invoke(o.Relay);
             },
             ConfigureConsumers = x =>
             {

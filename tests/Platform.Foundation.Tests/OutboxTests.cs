@@ -185,7 +185,8 @@ public sealed class OutboxTests
         await Eventually.Until(() => deliveries.Count >= 1, Deadline, "the message published before the crash arrives");
 
         await using var relay = ChildProcess.Start(database.Name, "relay");
-        await Eventually.Until(async () => await database.Scalar<long>("select count(*) from outbox") == 0, Deadline, "the restarted relay drains the outbox");
+        // The dead relay's claim keeps its rows from others until its lease runs out.
+        await Eventually.Until(async () => await database.Scalar<long>("select count(*) from outbox") == 0, new OutboxRelayOptions().Lease + Deadline, "the restarted relay drains the outbox");
         await Eventually.Until(async () => await Applied(receiverDatabase) == 3, Deadline, "each message applied");
         await Eventually.Until(() => deliveries.Count >= 4, Deadline, "a message delivered twice");
 

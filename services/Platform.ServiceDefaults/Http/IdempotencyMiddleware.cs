@@ -53,7 +53,11 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
                 primary key (caller, key))
             """),
         new("platform-idempotency", 2, "alter table idempotency_records add column if not exists claimed_until timestamptz"),
+        new("platform-idempotency", 3, "create index if not exists idempotency_records_recorded_at on idempotency_records (recorded_at)"),
     ];
+
+    /// <summary>Records are kept for <paramref name="window"/>: a client's retry after a lost answer comes within it.</summary>
+    public static RetainedTable Retained(TimeSpan window) => new("idempotency_records", "recorded_at", window);
 
     public async Task InvokeAsync(HttpContext context)
     {

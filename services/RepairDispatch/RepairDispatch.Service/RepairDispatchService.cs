@@ -43,6 +43,7 @@ public static class RepairDispatchService
                 o.Snapshots.Add(ProviderStream.Snapshots);
                 o.Types.RegisterNamespace(typeof(ClaimApproved).Assembly, "Platform.Contracts");
                 o.Migrations.AddRange(ReadModelMigrations.All);
+                o.Retention.Tables.Add(new("provider_timings", "recorded_at", settings.ProviderTimingsRetention));
             },
         });
         builder.Services.AddSingleton(settings);

@@ -19,6 +19,12 @@ public sealed class RepairDispatchSettings
     public int SuspensionBreachThreshold { get; set; } = RepairDispatchPolicy.Default.SuspensionBreachThreshold;
     public TimeSpan SuspensionWindow { get; set; } = RepairDispatchPolicy.Default.SuspensionWindow;
     public QualityScoreSettings QualityScore { get; set; } = new();
+
+    /// <summary>
+    /// How long a callback or completion time is kept for the scorecard's medians, which therefore
+    /// describe the last this-long of a provider's work (RepairDispatch__ProviderTimingsRetention=180.00:00:00).
+    /// </summary>
+    public TimeSpan ProviderTimingsRetention { get; set; } = TimeSpan.FromDays(180);
     public List<ProviderSeed> Providers { get; set; } = [];
 
     public sealed class QualityScoreSettings

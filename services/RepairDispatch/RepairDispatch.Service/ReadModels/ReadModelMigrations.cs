@@ -75,5 +75,11 @@ public static class ReadModelMigrations
             """),
         // Requests under an Idempotency-Key are the platform's idempotency_records now; version 1 made this table.
         new(Component, 2, "drop table if exists idempotent_requests;"),
+        // Timings are pruned after RepairDispatchSettings.ProviderTimingsRetention; rows from before this
+        // version count from the day it was applied.
+        new(Component, 3, """
+            alter table provider_timings add column if not exists recorded_at timestamptz not null default now();
+            create index if not exists provider_timings_recorded_at on provider_timings (recorded_at);
+            """),
     ];
 }
