@@ -34,7 +34,8 @@ public static class PlatformHealth
     internal static void AddPlatformHealth(this IServiceCollection services, Func<string, int, int> setting)
     {
         services.AddHealthChecks()
-            .AddNpgSql(name: DatabaseCheck, tags: [Extensions.ReadyTag], timeout: TimeSpan.FromSeconds(5))
+            // The plumbing's own pool: a probe must answer while consumers hold every connection of theirs.
+            .AddNpgSql(sp => sp.GetRequiredService<PlumbingDataSource>().DataSource, name: DatabaseCheck, tags: [Extensions.ReadyTag], timeout: TimeSpan.FromSeconds(5))
             .AddCheck<OutboxLagHealthCheck>(OutboxCheck);
         services.AddSingleton(new OutboxLagOptions(
             TimeSpan.FromSeconds(setting("PLATFORM_OUTBOX_MAX_LAG_SECONDS", 30)),
@@ -72,8 +73,10 @@ public sealed record OutboxLagOptions(TimeSpan MaxOutboxLag, TimeSpan MaxSchedul
 /// How long the oldest due message has waited, immediate and scheduled apart, in real seconds;
 /// degraded beyond the bounds: the relay is stuck or the broker is away.
 /// </summary>
-internal sealed class OutboxLagHealthCheck(NpgsqlDataSource dataSource, TimeProvider clock, OutboxLagOptions options) : IHealthCheck
+internal sealed class OutboxLagHealthCheck(PlumbingDataSource plumbing, TimeProvider clock, OutboxLagOptions options) : IHealthCheck
 {
+    private readonly NpgsqlDataSource dataSource = plumbing.DataSource;
+
     public const string OutboxLagKey = "outbox_lag_seconds";
     public const string SchedulerLagKey = "scheduler_lag_seconds";
 
