@@ -80,7 +80,7 @@ public sealed partial class AccessMatrixTests(AccessMatrixFixture world, ITestOu
 
     private const string RepairCase = "repair operations' case";
 
-    /// <summary>Who may do what (DOMAIN.md "Who may do what", and each service's README), one row per operation.</summary>
+    /// <summary>Who may do what (docs/domain.md "Who may do what", and each service's README), one row per operation.</summary>
     public static readonly Row[] Matrix =
     [
         //  service           operation                                                  resource party A holds                        buyer   merchant provider cs     arbitr.   operator

@@ -9,7 +9,7 @@ using RepairDispatch.Service.RepairJobs;
 namespace RepairDispatch.Service.Tests;
 
 /// <summary>
-/// The report owed on a mailed-in device (DOMAIN.md "What a provider reports"): a deadline that comes early
+/// The report owed on a mailed-in device (docs/domain.md "What a provider reports"): a deadline that comes early
 /// waits for its time, and a report after the time is refused with the deadline's code, the job escalated once.
 /// </summary>
 public sealed class FeedbackDeadlineTests : IAsyncLifetime

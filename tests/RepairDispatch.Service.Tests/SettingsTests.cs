@@ -12,7 +12,7 @@ public sealed class SettingsTests
             .Build());
 
     [Fact]
-    public void Without_configuration_the_policy_is_DOMAIN_md_s()
+    public void Without_configuration_the_policy_is_the_documented_one()
     {
         var settings = From();
 

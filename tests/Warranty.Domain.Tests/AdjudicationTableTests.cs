@@ -8,7 +8,7 @@ using R = Warranty.Domain.Remedy;
 namespace Warranty.Domain.Tests;
 
 /// <summary>
-/// DOMAIN.md "Claims" as a table. Every line is Shanghai-based. The "phone" line: d0 2024-01-10, return through
+/// docs/domain.md "Claims" as a table. Every line is Shanghai-based. The "phone" line: d0 2024-01-10, return through
 /// 01-16, replacement through 01-24, 三包 repair and 12-month national warranty through 2025-01-10, a 1-year
 /// extended plan 2025-01-11..2026-01-10. Times are written as Shanghai local (+08:00) unless a row is about UTC.
 /// </summary>

@@ -3,7 +3,7 @@ namespace Warranty.Domain.Tests;
 public sealed class PolicyTests
 {
     [Fact]
-    public void Defaults_are_the_numbers_of_DOMAIN_md()
+    public void Defaults_are_the_documented_numbers()
     {
         var policy = WarrantyPolicy.Default;
 

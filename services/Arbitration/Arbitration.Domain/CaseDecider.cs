@@ -106,7 +106,7 @@ public static class CaseDecider
         _ => Accept(new CaseEvent.ArbitratorAssigned(assign.CaseId, assign.ArbitratorId, assign.Now)),
     };
 
-    // Every arbitrator has authority over every case (DOMAIN.md, "Who may do what"); assignment
+    // Every arbitrator has authority over every case (docs/domain.md, "Who may do what"); assignment
     // shares out the work. Once a case is assigned only its arbitrator rules, so two never work on it
     // at once; before that any arbitrator may, so a failed assignment cannot leave a case stuck.
     private static Decision<CaseEvent> Rule(IssueRuling issue, CaseFile file, CaseState state)

@@ -40,7 +40,7 @@ public abstract record CaseOrigin
     }
 
     /// <summary>
-    /// The buyer appeals a rejected claim. DOMAIN.md names two respondents only, the merchant and the
+    /// The buyer appeals a rejected claim. docs/domain.md names two respondents only, the merchant and the
     /// platform's repair operations; the merchant answers, as it would carry out the remedy asked.
     /// </summary>
     public sealed record ClaimRejected(Guid ClaimId, string MerchantId, ClaimRemedy AskedRemedy, string RejectionReason) : CaseOrigin

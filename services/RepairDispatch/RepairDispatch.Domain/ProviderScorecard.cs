@@ -4,7 +4,7 @@ using static RepairDispatch.Domain.RepairJobEvent;
 namespace RepairDispatch.Domain;
 
 /// <summary>
-/// One provider's record, folded from the events of every job: the figures DOMAIN.md asks for and
+/// One provider's record, folded from the events of every job: the figures docs/domain.md asks for and
 /// what <see cref="QualityScore.Of"/> needs.
 /// </summary>
 /// <param name="TimesToCallback">From dispatch to the buyer contacted, late calls included.</param>

@@ -1,8 +1,8 @@
 namespace RepairDispatch.Domain;
 
 /// <summary>
-/// Every policy number of repair dispatch (DOMAIN.md, "Repair dispatch"). The service binds it from
-/// configuration; <see cref="Default"/> holds DOMAIN.md's values.
+/// Every policy number of repair dispatch (docs/domain.md, "Repair dispatch"). The service binds it from
+/// configuration; <see cref="Default"/> holds docs/domain.md's values.
 /// </summary>
 /// <param name="CallbackSla">How long a provider has, from dispatch, to call the buyer back.</param>
 /// <param name="MaxAttempts">How many providers a job is dispatched to before the platform takes it over.</param>

@@ -4,7 +4,7 @@ using static Warranty.Domain.WarrantyFileEvent;
 
 namespace Warranty.Domain;
 
-/// <summary>Claim adjudication (DOMAIN.md "Claims") and the claim's life after it: the merchant, escalation, resolution.</summary>
+/// <summary>Claim adjudication (docs/domain.md "Claims") and the claim's life after it: the merchant, escalation, resolution.</summary>
 public static class ClaimDecisions
 {
     public static Answerer AnswererOf(CoverageKind coverage, WarrantyFile.Activated file) => coverage switch

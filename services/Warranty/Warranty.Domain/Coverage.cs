@@ -2,7 +2,7 @@ using NodaTime;
 
 namespace Warranty.Domain;
 
-/// <summary>The coverages of DOMAIN.md's table, in the table's order: adjudication takes the first that fits.</summary>
+/// <summary>The coverages of docs/domain.md's table, in the table's order: adjudication takes the first that fits.</summary>
 public enum CoverageKind
 {
     ThreeGuaranteesReturn,
@@ -13,7 +13,7 @@ public enum CoverageKind
     ExtendedWarranty,
 
     /// <summary>
-    /// Not a row of DOMAIN.md's table: it fills the gap the seed leaves for long-discovery categories. The seed
+    /// Not a row of docs/domain.md's table: it fills the gap the seed leaves for long-discovery categories. The seed
     /// reopens the entry for a seed that never sprouted and then has the merchant take it back; without a
     /// coverage of its own such a claim would find every 三包 window long closed and be rejected, which would
     /// make the reopening pointless. It comes last so that it never displaces a table coverage.
@@ -79,7 +79,7 @@ public sealed record CoverageTerms(
     int? LongDiscoveryDays,
     int? ExtendedWarrantyYears);
 
-/// <summary>The period arithmetic of DOMAIN.md's coverage table, on local calendar dates.</summary>
+/// <summary>The period arithmetic of docs/domain.md's coverage table, on local calendar dates.</summary>
 public static class Coverage
 {
     /// <summary>Keeps the day number and clamps to the month's end (2024-01-31 + 1 month = 2024-02-29).</summary>
@@ -106,7 +106,7 @@ public static class Coverage
         nationalWarranty?.LastDay ?? threeGuaranteesRepair?.LastDay ?? d0;
 
     /// <summary>
-    /// S = baseEnd + 1 day, end = S + N years − 1 day, exactly as DOMAIN.md states it. NodaTime clamps
+    /// S = baseEnd + 1 day, end = S + N years − 1 day, exactly as docs/domain.md states it. NodaTime clamps
     /// S + N years, so a plan starting on 29 February ends on 27 February: the formula, not a slip.
     /// </summary>
     public static LocalPeriod ExtendedWarranty(BusinessCalendar calendar, DateOnly baseEnd, int years)

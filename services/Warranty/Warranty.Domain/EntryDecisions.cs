@@ -14,7 +14,7 @@ public abstract record ReopenEvaluation
             new EntryReopened(Ground, EntryDecisions.ReopenWindow(calendar, request.Now, policy), request.Request, CaseId: null, request.Now);
     }
 
-    /// <summary>Every period-based denial can be appealed to arbitration (DOMAIN.md).</summary>
+    /// <summary>Every period-based denial can be appealed to arbitration (docs/domain.md).</summary>
     public sealed record Denied(ReopenDenialReason Reason) : ReopenEvaluation
     {
         internal override WarrantyFileEvent Answer(RequestReopen request, BusinessCalendar calendar, WarrantyPolicy policy) =>
@@ -39,7 +39,7 @@ public static class EntryDecisions
         Coverage.ThroughDaysAfter(calendar, calendar.LocalDateOf(now), policy.ReopenDays);
 
     /// <summary>
-    /// DOMAIN.md's grounds in their order: within the 三包 period; beyond it but within the merchant commitment;
+    /// docs/domain.md's grounds in their order: within the 三包 period; beyond it but within the merchant commitment;
     /// beyond both, for a long-discovery category within its limit and with a long-discovery defect. In a
     /// long-discovery category the denial names which of the last two conditions failed, the defect's kind or the
     /// limit, so that the buyer, and an arbitrator hearing the appeal, see which one to argue.

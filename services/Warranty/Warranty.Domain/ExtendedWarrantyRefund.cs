@@ -2,7 +2,7 @@ namespace Warranty.Domain;
 
 public sealed record RefundQuote(decimal Amount, CancellationGround Ground, int RemainingDays, int TotalDays);
 
-/// <summary>DOMAIN.md "Extended warranty cancellation (policy)".</summary>
+/// <summary>docs/domain.md "Extended-warranty cancellation and its refund".</summary>
 public static class ExtendedWarrantyRefund
 {
     /// <summary>

@@ -1,8 +1,8 @@
 namespace Warranty.Domain;
 
 /// <summary>
-/// Every number DOMAIN.md marks "policy". The service binds it from configuration; the initialisers are
-/// the documented defaults, so an empty configuration section behaves as DOMAIN.md describes.
+/// Every number docs/domain.md marks "policy". The service binds it from configuration; the initialisers are
+/// the documented defaults, so an empty configuration section behaves as docs/domain.md describes.
 /// </summary>
 public sealed record WarrantyPolicy
 {

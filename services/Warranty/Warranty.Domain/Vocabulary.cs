@@ -126,7 +126,7 @@ public enum RepairOutcome
     Unrepairable,
 }
 
-/// <summary>What an arbitrator's final ruling orders (DOMAIN.md "Arbitration").</summary>
+/// <summary>What an arbitrator's final ruling orders (docs/domain.md "Arbitration").</summary>
 public enum RulingDecision
 {
     ForRespondent,

@@ -3,7 +3,7 @@ using Platform.ServiceDefaults;
 
 namespace Arbitration.Service.Cases;
 
-/// <summary>Who may see and act on a case ("Who may do what" in DOMAIN.md).</summary>
+/// <summary>Who may see and act on a case ("Who may do what" in docs/domain.md).</summary>
 public static class CaseAccess
 {
     /// <summary>

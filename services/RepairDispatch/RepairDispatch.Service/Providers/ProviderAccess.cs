@@ -3,7 +3,7 @@ using Platform.ServiceDefaults.Http;
 
 namespace RepairDispatch.Service.Providers;
 
-/// <summary>Who may manage and read providers (DOMAIN.md "Who may do what"): operators; a provider reads its own scorecard.</summary>
+/// <summary>Who may manage and read providers (docs/domain.md "Who may do what"): operators; a provider reads its own scorecard.</summary>
 public static class ProviderAccess
 {
     public static IResult NoProvider(string providerId) => Problems.NotFound($"No provider {providerId} that you may see.");

@@ -14,7 +14,7 @@ public sealed record ProviderView(
     int OpenJobs,
     double QualityScore);
 
-/// <summary>A provider's record (DOMAIN.md: jobs, on-time callbacks, breaches, declines, completions, medians) and its score.</summary>
+/// <summary>A provider's record (docs/domain.md: jobs, on-time callbacks, breaches, declines, completions, medians) and its score.</summary>
 public sealed record ScorecardView(
     string ProviderId,
     ProviderStatus Status,

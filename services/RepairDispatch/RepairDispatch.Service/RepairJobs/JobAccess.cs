@@ -5,7 +5,7 @@ using RepairDispatch.Domain;
 namespace RepairDispatch.Service.RepairJobs;
 
 /// <summary>
-/// Who may see and act on a job (DOMAIN.md "Who may do what"): only the provider it is with, and the one
+/// Who may see and act on a job (docs/domain.md "Who may do what"): only the provider it is with, and the one
 /// that held it last once it ended. To anyone else a job is absent, with the same answer as one that does not exist.
 /// </summary>
 public static class JobAccess

@@ -3,7 +3,7 @@ using Warranty.Domain;
 
 namespace Warranty.Service;
 
-/// <summary>Who may see a warranty file and its claims (DOMAIN.md "Who may do what").</summary>
+/// <summary>Who may see a warranty file and its claims (docs/domain.md "Who may do what").</summary>
 public static class Access
 {
     /// <summary>

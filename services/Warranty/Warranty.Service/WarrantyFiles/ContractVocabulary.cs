@@ -6,7 +6,7 @@ namespace Warranty.Service;
 
 /// <summary>
 /// The domain's words and the Warranty.V1 contract's, in both directions. The domain names things as
-/// DOMAIN.md does (三包 is "ThreeGuarantees"); the contract's names are versioned and may not change.
+/// docs/domain.md does (三包 is "ThreeGuarantees"); the contract's names are versioned and may not change.
 /// </summary>
 public static class ContractVocabulary
 {
@@ -16,7 +16,7 @@ public static class ContractVocabulary
     /// <summary>Refusal code of a new claim whose id already names a claim on another order line.</summary>
     public const string ClaimIdInUse = "ClaimIdInUse";
 
-    /// <summary>One of DOMAIN.md's table coverages; the long-discovery window is not one and has no contract kind.</summary>
+    /// <summary>One of docs/domain.md's table coverages; the long-discovery window is not one and has no contract kind.</summary>
     public static Contract.CoverageKind ToContract(CoverageKind kind) => kind switch
     {
         CoverageKind.ThreeGuaranteesReturn => Contract.CoverageKind.StatutoryReturn,

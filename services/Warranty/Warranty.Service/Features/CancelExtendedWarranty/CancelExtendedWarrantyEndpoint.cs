@@ -7,7 +7,7 @@ using Warranty.Service.Views;
 namespace Warranty.Service.Features.CancelExtendedWarranty;
 
 /// <summary>
-/// The buyer cancels the extended warranty (延保) bought with a line, refunded by DOMAIN.md's rule: in full before
+/// The buyer cancels the extended warranty (延保) bought with a line, refunded by docs/domain.md's rule: in full before
 /// it starts, pro rata by the days remaining after, nothing once a repair was paid under it.
 /// </summary>
 public static class CancelExtendedWarrantyEndpoint
