@@ -1,13 +1,15 @@
 using Platform.EventSourcing;
 using Platform.EventSourcing.Pipeline;
 using Warranty.Domain;
+using Warranty.Service.ReadModels;
+using Warranty.Service.Views;
 using static Warranty.Domain.WarrantyFileEvent;
 
 namespace Warranty.Service;
 
 /// <summary>
 /// What a warranty file's events cause besides being stored, in the same unit of work: the announcement of
-/// each event, the merchant's deadline, and the claim index. Every feature goes through the pipeline and so
+/// each event, the merchant's deadline, the claim index and the worklists' rows. Every feature goes through the pipeline and so
 /// through here, so a claim approved over HTTP and one approved from a message leave the same trace.
 /// </summary>
 public static class WarrantyFileEffects
@@ -36,6 +38,11 @@ public static class WarrantyFileEffects
             {
                 session.Publish(message);
             }
+        }
+        if (applied.After.State is WarrantyFile.Activated last)
+        {
+            var claims = applied.Steps.Select(s => ClaimView.ClaimOf(s.Event)).OfType<Guid>().ToHashSet();
+            await WorklistRows.Save(session, last, claims, ct);
         }
     }
 }
