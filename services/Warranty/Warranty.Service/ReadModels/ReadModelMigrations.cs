@@ -52,6 +52,7 @@ public static class ReadModelMigrations
                 refunded_at timestamptz,
                 primary key (order_id, line_id));
             create index if not exists warranty_list_buyer on warranty_list (buyer_id, completed_at, order_id, line_id);
+            create index if not exists warranty_list_by_completion on warranty_list (completed_at, order_id, line_id);
             """),
     ];
 }

@@ -24,8 +24,9 @@ public sealed record WarrantyListItem(
     bool Covered,
     ZonedInstant? RefundedAt);
 
+/// <param name="BuyerId">Null for customer service listing every buyer's.</param>
 /// <param name="Covered">true: only lines still covered at <paramref name="Now"/>; false: only the others; null: all.</param>
-public sealed record WarrantyFilter(string BuyerId, bool? Covered, string? OrderId, DateTimeOffset Now)
+public sealed record WarrantyFilter(string? BuyerId, bool? Covered, string? OrderId, DateTimeOffset Now)
 {
     public string Scope => PageCursor.Scope("warranties", BuyerId, Covered?.ToString(), OrderId);
 }
@@ -39,12 +40,12 @@ public static class WarrantyList
 
     private const string CoveredNow = "(refunded_at is null and covered_until > {0})";
 
-    /// <summary>The buyer's warranties, newest order completion first.</summary>
+    /// <summary>The filter's warranties, newest order completion first.</summary>
     public static async Task<Page<WarrantyListItem>> Page(NpgsqlDataSource dataSource, WarrantyFilter filter, object[]? after, int size, CancellationToken ct)
     {
         var now = filter.Now.ToUniversalTime();
         var query = new WorklistQuery(Select)
-            .Where("buyer_id = {0}", filter.BuyerId)
+            .WhereIf(filter.BuyerId is not null, "buyer_id = {0}", filter.BuyerId!)
             .WhereIf(filter.Covered == true, CoveredNow, now)
             .WhereIf(filter.Covered == false, $"not coalesce({CoveredNow}, false)", now)
             .WhereIf(filter.OrderId is not null, "order_id = {0}", filter.OrderId!)
