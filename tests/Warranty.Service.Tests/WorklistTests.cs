@@ -180,6 +180,7 @@ public sealed class WorklistTests : WarrantyServiceTest
         await Refused(shop, "/claims?filedBy=agent-1", "filedBy");
         await Refused(client, "/warranties?cursor=AAAA", "cursor");
         await (await shop.GetAsync("/claims?limit=many")).Problem(400);
+        await (await shop.GetAsync("/claims?orderId=a%00b")).Problem(400);
         Assert.Single((await Get<ClaimListItem>(shop, $"/claims?status=AwaitingMerchant&limit=1&cursor={cursor}")).Items);
         foreach (var role in new[] { PlatformRoles.Provider, PlatformRoles.Operator, PlatformRoles.Arbitrator })
         {

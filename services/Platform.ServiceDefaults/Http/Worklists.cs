@@ -130,6 +130,11 @@ public sealed class WorklistQuery(string select)
 
     public WorklistQuery Where(string condition, params object[] args)
     {
+        // PostgreSQL text cannot hold NUL: such a filter matches nothing stored, and sent on it would fail as a 500.
+        if (args.Any(a => a is string text && text.Contains('\0', StringComparison.Ordinal)))
+        {
+            throw new BadHttpRequestException("A filter or cursor holds the NUL character, which no stored text has.", StatusCodes.Status400BadRequest);
+        }
         conditions.Add(string.Format(CultureInfo.InvariantCulture, condition, [.. args.Select((_, i) => (object)$"${values.Count + i + 1}")]));
         values.AddRange(args);
         return this;
