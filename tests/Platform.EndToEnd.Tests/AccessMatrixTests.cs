@@ -119,7 +119,8 @@ public sealed partial class AccessMatrixTests(AccessMatrixFixture world, ITestOu
         new("repairdispatch", "GET /operations/refusals",                                "none",                                       Never,  Never,   Never,   Never, Never,    Any),
 
         new("arbitration",    "POST /appeals",                                           "appealable decision",                        Party,  Never,   Never,   Any,   Never,    Never),
-        new("arbitration",    "GET /cases",                                              "merchant's case",                            Lists,  Lists,   Never,   Any,   Any,      Lists.On(RepairCase)),
+        // Operators answer repair operations' cases as a team, so every operator lists all of them, and nothing else.
+        new("arbitration",    "GET /cases",                                              "merchant's case",                            Lists,  Lists,   Never,   Any,   Any,      Any),
         new("arbitration",    "GET /cases/{caseId}",                                     "merchant's case",                            Party,  Party,   Never,   Any,   Any,      Party.On(RepairCase)),
         new("arbitration",    "POST /cases/{caseId}/evidence",                           "merchant's case",                            Party,  Party,   Never,   Never, Never,    Party.On(RepairCase)),
         new("arbitration",    "POST /cases/{caseId}/ruling",                             "answered case",                              Never,  Never,   Never,   Never, Assigned, Never),
