@@ -130,9 +130,13 @@ public sealed class WorklistTests : WarrantyServiceTest
         using var stranger = warranty.As(PlatformRoles.Buyer, otherBuyer);
         var strangersClaim = await Return(stranger, strangers, 1);
 
+        // Refused outright (a claim is open on the line): the file keeps it by id alone, the worklist in full.
+        var refused = await Return(client, older, 1);
+
         var claims = await All<ClaimListItem>(client, "/claims");
-        Assert.Equal([filedForBuyer.ClaimId, own.ClaimId], claims.Select(c => c.ClaimId));
-        Assert.Equal(["CustomerService", "Buyer"], claims.Select(c => c.FiledByRole));
+        Assert.Equal([refused.ClaimId, filedForBuyer.ClaimId, own.ClaimId], claims.Select(c => c.ClaimId));
+        Assert.Equal(["Buyer", "CustomerService", "Buyer"], claims.Select(c => c.FiledByRole));
+        Assert.Equal([refused.ClaimId], (await All<ClaimListItem>(client, "/claims?status=Rejected")).Select(c => c.ClaimId));
         await (await client.GetAsync($"/claims?buyerId={otherBuyer}")).Problem(403);
         Assert.Equal([strangersClaim.ClaimId], (await All<ClaimListItem>(stranger, "/claims")).Select(c => c.ClaimId));
         Assert.Empty(await All<ClaimListItem>(client, "/claims?status=Resolved"));

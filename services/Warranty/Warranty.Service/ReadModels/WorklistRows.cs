@@ -1,6 +1,7 @@
 using Npgsql;
 using Platform.EventSourcing;
 using Warranty.Domain;
+using Warranty.Service.Views;
 using static Warranty.Service.ContractVocabulary;
 
 namespace Warranty.Service.ReadModels;
@@ -11,7 +12,7 @@ namespace Warranty.Service.ReadModels;
 /// </summary>
 public static class WorklistRows
 {
-    public static async Task Save(Session session, WarrantyFile.Activated file, IReadOnlyCollection<Guid> claims, CancellationToken ct)
+    public static async Task Save(Session session, WarrantyFile.Activated file, IReadOnlyList<WarrantyFileEvent> events, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(session.Connection, session.Transaction);
         batch.BatchCommands.Add(Command("""
@@ -23,8 +24,15 @@ public static class WorklistRows
             """,
             file.OrderId, file.LineId, file.BuyerId, file.MerchantId, file.Category, file.Details.Sku, file.Details.Title, file.TimeZoneId,
             file.TransactionSucceededAt, EntryClosesAt(file), CoveredUntil(file), file.RefundedAt));
-        foreach (var claim in claims.Select(file.ClaimById).OfType<ClaimRecord>())
+        foreach (var claimId in events.Select(ClaimView.ClaimOf).OfType<Guid>().Distinct())
         {
+            // A claim refused outright is kept in the file by its id alone; its rejection tells the rest.
+            if ((file.ClaimById(claimId) ?? events.OfType<WarrantyFileEvent.ClaimRejected>().Where(e => e.ClaimId == claimId)
+                    .Select(e => new ClaimRecord(e.ClaimId, e.Filing, ClaimStatus.Rejected, null, null, null, null, null, null)).FirstOrDefault())
+                is not { } claim)
+            {
+                continue;
+            }
             var filing = claim.Filing;
             batch.BatchCommands.Add(Command("""
                 insert into claim_list (claim_id, order_id, line_id, buyer_id, merchant_id, filed_by_role, filed_by_id, status, fault,

@@ -2,7 +2,6 @@ using Platform.EventSourcing;
 using Platform.EventSourcing.Pipeline;
 using Warranty.Domain;
 using Warranty.Service.ReadModels;
-using Warranty.Service.Views;
 using static Warranty.Domain.WarrantyFileEvent;
 
 namespace Warranty.Service;
@@ -41,8 +40,7 @@ public static class WarrantyFileEffects
         }
         if (applied.After.State is WarrantyFile.Activated last)
         {
-            var claims = applied.Steps.Select(s => ClaimView.ClaimOf(s.Event)).OfType<Guid>().ToHashSet();
-            await WorklistRows.Save(session, last, claims, ct);
+            await WorklistRows.Save(session, last, [.. applied.Steps.Select(s => s.Event)], ct);
         }
     }
 }
