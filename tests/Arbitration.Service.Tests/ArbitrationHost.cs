@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Arbitration.Service;
+using Arbitration.Service.ReadModels;
 using Arbitration.Service.Views;
 using Platform.Testing;
 
@@ -84,6 +85,10 @@ public abstract class ArbitrationTests<THost>(THost host) : IClassFixture<THost>
         }, Timeout, $"case {caseId} is opened");
         return view!;
     }
+
+    /// <summary>Every case of GET /cases with these query parameters, following the cursors; <paramref name="between"/> runs between pages.</summary>
+    protected static Task<List<CaseListItem>> ListCases(HttpClient client, string query, Func<Task>? between = null) =>
+        Worklists.All<CaseListItem>(client, $"/cases?{query}", Json, between);
 
     protected static async Task<T> Read<T>(HttpResponseMessage response)
     {

@@ -13,6 +13,10 @@ public sealed class ConfigurationTests
     [InlineData("--Arbitration:StaleAfter=-1.00:00:00", "Arbitration:StaleAfter")]
     [InlineData("--Arbitration:RespondentDeadline=three days", "Arbitration:RespondentDeadline")]
     [InlineData("--Arbitration:Arbitrators:0= ", "Arbitration:Arbitrators:0")]
+    [InlineData("--Arbitration:BusinessTimeZoneId=Asia/Atlantis", "Arbitration:BusinessTimeZoneId")]
+    [InlineData("--PLATFORM_WORKLIST_PAGE_SIZE=0", "PLATFORM_WORKLIST_PAGE_SIZE")]
+    [InlineData("--PLATFORM_WORKLIST_MAX_PAGE_SIZE=lots", "PLATFORM_WORKLIST_MAX_PAGE_SIZE")]
+    [InlineData("--PLATFORM_WORKLIST_PAGE_SIZE=600", "PLATFORM_WORKLIST_MAX_PAGE_SIZE")]
     public void The_service_refuses_to_start_on_an_invalid_policy_and_names_the_setting(string setting, string named)
     {
         var refused = Assert.ThrowsAny<InvalidOperationException>(() => ArbitrationService.Create([setting]));

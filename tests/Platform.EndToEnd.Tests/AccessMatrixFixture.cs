@@ -375,7 +375,7 @@ public sealed class AccessMatrixFixture : IAsyncLifetime
         var jobs = new Dictionary<int, Guid>();
         await Eventually.Until(async () =>
         {
-            foreach (var job in (await provider.GetFromJsonAsync<JsonElement>("/jobs")).EnumerateArray())
+            foreach (var job in (await provider.GetFromJsonAsync<JsonElement>("/jobs")).GetProperty("items").EnumerateArray())
             {
                 if (lineOfClaim.TryGetValue(job.GetProperty("claimId").GetGuid(), out var n))
                 {

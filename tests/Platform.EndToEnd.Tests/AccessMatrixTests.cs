@@ -88,12 +88,14 @@ public sealed partial class AccessMatrixTests(AccessMatrixFixture world, ITestOu
         new("order",          "GET /operations/refusals",                                "none",                                       Never,  Never,   Never,   Never, Never,    Any),
 
         new("warranty",       "POST /claims",                                            "unclaimed line",                             Party,  Never,   Never,   Any,   Never,    Never),
+        new("warranty",       "GET /claims",                                             "claim",                                      Lists,  Lists,   Never,   Any,   Never,    Never),
         new("warranty",       "GET /claims/{id}",                                        "claim",                                      Party,  Party,   Never,   Any,   Any,      Never),
         new("warranty",       "POST /claims/{id}/accept",                                "claim awaiting the merchant's acceptance",   Never,  Party,   Never,   Never, Never,    Never),
         new("warranty",       "POST /claims/{id}/refuse",                                "claim awaiting the merchant's refusal",      Never,  Party,   Never,   Never, Never,    Never),
         new("warranty",       "POST /claims/{id}/escalate",                              "refused claim",                              Party,  Never,   Never,   Never, Never,    Never),
         new("warranty",       "POST /claims/{id}/return-accepted",                       "accepted return",                            Never,  Party,   Never,   Never, Never,    Never),
         new("warranty",       "POST /claims/{id}/repair-completed",                      "accepted merchant repair",                   Never,  Party,   Never,   Never, Never,    Never),
+        new("warranty",       "GET /warranties",                                         "line",                                       Lists,  Never,   Never,   Any,   Never,    Never),
         new("warranty",       "GET /warranties/{orderId}/{lineId}",                      "line",                                       Party,  Party,   Never,   Any,   Any,      Never),
         new("warranty",       "POST /warranties/{orderId}/{lineId}/reopen",              "line with a closed entry",                   Party,  Never,   Never,   Any,   Never,    Never),
         new("warranty",       "POST /warranties/{orderId}/{lineId}/extended-warranty/cancel", "line with a plan",                      Party,  Never,   Never,   Never, Never,    Never),
@@ -117,7 +119,8 @@ public sealed partial class AccessMatrixTests(AccessMatrixFixture world, ITestOu
         new("repairdispatch", "GET /operations/refusals",                                "none",                                       Never,  Never,   Never,   Never, Never,    Any),
 
         new("arbitration",    "POST /appeals",                                           "appealable decision",                        Party,  Never,   Never,   Any,   Never,    Never),
-        new("arbitration",    "GET /cases",                                              "none",                                       Never,  Never,   Never,   Any,   Any,      Never),
+        // Operators answer repair operations' cases as a team, so every operator lists all of them, and nothing else.
+        new("arbitration",    "GET /cases",                                              "merchant's case",                            Lists,  Lists,   Never,   Any,   Any,      Any),
         new("arbitration",    "GET /cases/{caseId}",                                     "merchant's case",                            Party,  Party,   Never,   Any,   Any,      Party.On(RepairCase)),
         new("arbitration",    "POST /cases/{caseId}/evidence",                           "merchant's case",                            Party,  Party,   Never,   Never, Never,    Party.On(RepairCase)),
         new("arbitration",    "POST /cases/{caseId}/ruling",                             "answered case",                              Never,  Never,   Never,   Never, Assigned, Never),

@@ -102,7 +102,7 @@ public sealed class ProcessFlowTests(ITestOutputHelper output) : IAsyncLifetime
 
         // The environment is the run's alone, so the services' own lists must hold exactly what the run made.
         var arbitration = Client("arbitration", PlatformRoles.Arbitrator, "arb-1");
-        var ruled = await Json(arbitration, "/cases?status=Ruled");
+        var ruled = (await Json(arbitration, "/cases?status=Ruled")).GetProperty("items");
         Assert.Equal(3, ruled.GetArrayLength());
         Assert.Contains(ruled.EnumerateArray(), c => c.GetProperty("origin").GetString() == "RepairJobEscalated" && c.GetProperty("defaultRuling").GetBoolean() is false);
         Assert.Contains(ruled.EnumerateArray(), c => c.GetProperty("origin").GetString() == "ClaimEscalated" && c.GetProperty("defaultRuling").GetBoolean());

@@ -44,6 +44,27 @@ public sealed class Api(string name, HttpClient http, IssuerClient tokens, strin
     public Task<Answer> Get(string path, string role, string subject, CancellationToken ct) =>
         Send(HttpMethod.Get, path, role, subject, body: null, idempotencyKey: null, ct);
 
+    /// <summary>Every item of a worklist, following its cursors; the answer is the last page's, or the first that failed.</summary>
+    public async Task<(Answer Answer, List<JsonElement> Items)> GetAll(string path, string role, string subject, CancellationToken ct)
+    {
+        var items = new List<JsonElement>();
+        var separator = path.Contains('?', StringComparison.Ordinal) ? '&' : '?';
+        string? cursor = null;
+        while (true)
+        {
+            var answer = await Get(cursor is null ? path : $"{path}{separator}cursor={Uri.EscapeDataString(cursor)}", role, subject, ct);
+            if (answer.Status != HttpStatusCode.OK)
+            {
+                return (answer, items);
+            }
+            items.AddRange(answer.Body.Child("items").Items());
+            if ((cursor = answer.Body.Text("nextCursor")) is null)
+            {
+                return (answer, items);
+            }
+        }
+    }
+
     public Task<Answer> Post(string path, string role, string subject, object? body, CancellationToken ct, string? idempotencyKey = null) =>
         Send(HttpMethod.Post, path, role, subject, body, idempotencyKey, ct);
 

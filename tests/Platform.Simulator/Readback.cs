@@ -39,8 +39,8 @@ public static class Readback
         var caseIds = new HashSet<Guid>();
         foreach (var status in CaseStatuses)
         {
-            var listed = await apis.Arbitration.Get($"/cases?status={status}&limit=1000", PlatformRoles.Arbitrator, World.UnassignedArbitrator, ct);
-            caseIds.UnionWith(listed.Body.Items().Where(r => r.Text("orderId")?.StartsWith(prefix, StringComparison.Ordinal) == true)
+            var listed = await apis.Arbitration.GetAll($"/cases?status={status}&limit=500", PlatformRoles.Arbitrator, World.UnassignedArbitrator, ct);
+            caseIds.UnionWith(listed.Items.Where(r => r.Text("orderId")?.StartsWith(prefix, StringComparison.Ordinal) == true)
                 .Select(r => r.Id("caseId")).OfType<Guid>());
         }
         caseIds.UnionWith(claims.SelectMany(c => c.Answer.Body.Child("history").Items()).Select(h => h.Id("caseId")).OfType<Guid>());

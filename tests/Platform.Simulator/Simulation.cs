@@ -192,8 +192,8 @@ public static class Simulation
         {
             foreach (var status in new[] { "AwaitingRespondent", "AwaitingRuling" })
             {
-                var open = await world.Apis.Arbitration.Get($"/cases?status={status}&limit=1000", PlatformRoles.Arbitrator, World.UnassignedArbitrator, c);
-                if (open.Body.Items().Any(r => r.Text("orderId")?.StartsWith(prefix, StringComparison.Ordinal) == true))
+                var open = await world.Apis.Arbitration.GetAll($"/cases?status={status}&limit=500", PlatformRoles.Arbitrator, World.UnassignedArbitrator, c);
+                if (open.Items.Any(r => r.Text("orderId")?.StartsWith(prefix, StringComparison.Ordinal) == true))
                 {
                     return false;
                 }

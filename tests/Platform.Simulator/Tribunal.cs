@@ -50,12 +50,12 @@ public sealed class Tribunal(World world, Customers customers)
         {
             while (true)
             {
-                var listed = await world.Apis.Arbitration.Get("/cases?status=AwaitingRuling&limit=1000", PlatformRoles.Arbitrator, World.UnassignedArbitrator, ct);
-                if (listed.Status != HttpStatusCode.OK)
+                var listed = await world.Apis.Arbitration.GetAll("/cases?status=AwaitingRuling&limit=500", PlatformRoles.Arbitrator, World.UnassignedArbitrator, ct);
+                if (listed.Answer.Status != HttpStatusCode.OK)
                 {
-                    throw new UnexpectedAnswerException($"listing cases awaiting a ruling: {listed}");
+                    throw new UnexpectedAnswerException($"listing cases awaiting a ruling: {listed.Answer}");
                 }
-                foreach (var row in listed.Body.Items().Where(r => r.Text("orderId")?.StartsWith(prefix, StringComparison.Ordinal) == true))
+                foreach (var row in listed.Items.Where(r => r.Text("orderId")?.StartsWith(prefix, StringComparison.Ordinal) == true))
                 {
                     if (row.Id("caseId") is { } caseId && ruled.TryAdd(caseId, 0))
                     {

@@ -2,6 +2,7 @@ using System.Net;
 using Platform.Contracts.Repair.V1;
 using Platform.Contracts.Warranty.V1;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Http;
 using Platform.Testing;
 using RepairDispatch.Domain;
 using RepairDispatch.Service.Features.ProviderReports;
@@ -156,7 +157,7 @@ public sealed class DispatchTests : IAsyncLifetime
             (completed.ClaimId, completed.LineId, completed.Outcome, completed.Report));
         Assert.Empty(await store.FeedbackDeadlines(job.JobId));
         Assert.Equal(JobStatus.Completed, (await client.Get<JobView>($"/jobs/{job.JobId}")).Status);
-        Assert.DoesNotContain(await client.Get<List<JobView>>("/jobs"), j => j.JobId == job.JobId);
+        Assert.DoesNotContain((await client.Get<Page<JobView>>("/jobs")).Items, j => j.JobId == job.JobId);
 
         // The reports queue takes only what is sent to it (through its own exchange), never the
         // completion this service publishes, which goes out through the message type's exchange.
@@ -177,7 +178,7 @@ public sealed class DispatchTests : IAsyncLifetime
         var path = $"/jobs/{job.JobId}";
         var streamId = RepairJobStream.StreamId(job.JobId);
 
-        Assert.Contains(await client.Get<List<JobView>>("/jobs"), j => j.JobId == job.JobId);
+        Assert.Contains((await client.Get<Page<JobView>>("/jobs")).Items, j => j.JobId == job.JobId);
         using (var accepted = await client.Post($"{path}/accept"))
         {
             Assert.Equal(HttpStatusCode.NoContent, accepted.StatusCode);
@@ -277,7 +278,7 @@ public sealed class DispatchTests : IAsyncLifetime
             var absentProblem = await readAbsent.Problem(HttpStatusCode.NotFound);
             Assert.Equal(absentProblem.GetProperty("detail").GetString()!.Replace(absent.ToString(), "?"), problem.GetProperty("detail").GetString()!.Replace(jobA.ToString(), "?"));
         }
-        Assert.DoesNotContain(await providerB.Get<List<JobView>>("/jobs"), j => j.JobId == jobA);
+        Assert.DoesNotContain((await providerB.Get<Page<JobView>>("/jobs")).Items, j => j.JobId == jobA);
         using (var act = await providerB.Post($"/jobs/{jobA}/accept"))
         {
             await act.Problem(HttpStatusCode.NotFound);

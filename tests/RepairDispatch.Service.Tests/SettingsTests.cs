@@ -46,6 +46,7 @@ public sealed class SettingsTests
     [InlineData("RepairDispatch:SuspensionBreachThreshold", "0")]
     [InlineData("RepairDispatch:SuspensionWindow", "-1.00:00:00")]
     [InlineData("RepairDispatch:SuspensionWindow", "366.00:00:00")]
+    [InlineData("RepairDispatch:BusinessTimeZoneId", "Asia/Atlantis")]
     [InlineData("RepairDispatch:QualityScore:Breach", "-1")]
     [InlineData("RepairDispatch:QualityScore:PriorWeight", "0")]
     [InlineData("RepairDispatch:CalbackSla", "12:00:00")]

@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Contracts.Arbitration.V1;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Http;
 
 namespace Arbitration.Service;
 
@@ -38,6 +39,7 @@ public static class ArbitrationService
         builder.Services
             .AddSingleton(settings)
             .AddSingleton(settings.Policy)
+            .AddSingleton(WorklistPaging.From(builder.Configuration))
             .AddSingleton<ArbitratorRoster>()
             .AddSingleton<CaseStream>()
             .AddSingleton<CaseOpening>()

@@ -1,13 +1,16 @@
 using Arbitration.Domain;
 using Microsoft.Extensions.Configuration;
+using Platform.ServiceDefaults.Http;
 
 namespace Arbitration.Service;
 
 /// <summary>The "Arbitration" configuration section: the domain's policy and the arbitrators on duty.</summary>
 /// <param name="Arbitrators">Ids of the arbitrators cases are shared out to; empty leaves cases unassigned, for any arbitrator to rule.</param>
-public sealed record ArbitrationSettings(ArbitrationPolicy Policy, IReadOnlyList<string> Arbitrators)
+/// <param name="BusinessTimeZoneId">The IANA zone on whose clock the worklists show deadlines, beside UTC.</param>
+public sealed record ArbitrationSettings(ArbitrationPolicy Policy, IReadOnlyList<string> Arbitrators, string BusinessTimeZoneId)
 {
     public const string Section = "Arbitration";
+    public const string DefaultTimeZone = "Asia/Shanghai";
 
     /// <summary>Reads the section; refuses, naming the setting, a value the service could not run with.</summary>
     public static ArbitrationSettings From(IConfiguration configuration)
@@ -30,7 +33,9 @@ public sealed record ArbitrationSettings(ArbitrationPolicy Policy, IReadOnlyList
         {
             throw new InvalidOperationException($"{Section}:{nameof(Arbitrators)} names '{duplicate.Key}' more than once.");
         }
-        return new ArbitrationSettings(policy, arbitrators);
+        var zone = ZonedInstant.RequireZone(section[nameof(BusinessTimeZoneId)] ?? DefaultTimeZone,
+            $"{Section}:{nameof(BusinessTimeZoneId)} ({Section}__{nameof(BusinessTimeZoneId)})");
+        return new ArbitrationSettings(policy, arbitrators, zone);
     }
 
     private static void RequirePositive(TimeSpan value, string name)

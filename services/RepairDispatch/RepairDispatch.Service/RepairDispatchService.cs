@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Contracts.Warranty.V1;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Http;
 using RepairDispatch.Service.Features.ManageProviders;
 using RepairDispatch.Service.Features.ProviderJobs;
 using RepairDispatch.Service.Features.ProviderReports;
@@ -48,6 +49,7 @@ public static class RepairDispatchService
         });
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(settings.Policy);
+        builder.Services.AddSingleton(WorklistPaging.From(builder.Configuration));
         builder.Services.AddSingleton<RepairDispatchMetrics>();
         builder.Services.AddSingleton<ProviderStream>();
         builder.Services.AddSingleton<RepairJobEffects>();

@@ -18,6 +18,9 @@ public sealed class RepairDispatchSettings
     public TimeSpan DeviceFeedbackDeadline { get; set; } = RepairDispatchPolicy.Default.DeviceFeedbackDeadline;
     public int SuspensionBreachThreshold { get; set; } = RepairDispatchPolicy.Default.SuspensionBreachThreshold;
     public TimeSpan SuspensionWindow { get; set; } = RepairDispatchPolicy.Default.SuspensionWindow;
+    /// <summary>The IANA zone on whose clock the jobs show their deadlines, beside UTC.</summary>
+    public string BusinessTimeZoneId { get; set; } = "Asia/Shanghai";
+
     public QualityScoreSettings QualityScore { get; set; } = new();
 
     /// <summary>
@@ -82,6 +85,8 @@ public sealed class RepairDispatchSettings
         // A provider's state keeps only its recent breaches, which must cover the window.
         Require(settings.SuspensionWindow > TimeSpan.Zero && settings.SuspensionWindow <= Provider.Registered.BreachesKeptFor, nameof(SuspensionWindow),
             settings.SuspensionWindow, $"a positive duration (d.hh:mm:ss) of at most {Provider.Registered.BreachesKeptFor.TotalDays:0} days");
+        Require(NodaTime.DateTimeZoneProviders.Tzdb.GetZoneOrNull(settings.BusinessTimeZoneId) is not null, nameof(BusinessTimeZoneId),
+            settings.BusinessTimeZoneId, "an IANA time zone such as Asia/Shanghai");
         var weights = settings.QualityScore;
         foreach (var (key, value) in new[]
                  {

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using MassTransit;
 using Platform.Contracts.Orders.V1;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Http;
 using Warranty.Domain;
 using Warranty.Service.Features.AnswerClaim;
 using Warranty.Service.Features.CancelExtendedWarranty;
@@ -9,8 +10,11 @@ using Warranty.Service.Features.EscalateClaim;
 using Warranty.Service.Features.FileClaim;
 using Warranty.Service.Features.GetClaim;
 using Warranty.Service.Features.GetWarranty;
+using Warranty.Service.Features.ListClaims;
+using Warranty.Service.Features.ListWarranties;
 using Warranty.Service.Features.ReopenEntry;
 using Warranty.Service.Features.ResolveClaim;
+using Warranty.Service.ReadModels;
 
 namespace Warranty.Service;
 
@@ -36,9 +40,11 @@ public static class WarrantyService
                 o.Types.RegisterNamespace(typeof(OrderCompleted).Assembly, "Platform.Contracts");
                 o.Migrations.AddRange(ClaimIndex.Migrations);
                 o.Snapshots.Add(WarrantyFileStream.Snapshots);
+                o.Migrations.AddRange(ReadModelMigrations.All);
             },
         });
         builder.Services.AddSingleton(policy);
+        builder.Services.AddSingleton(WorklistPaging.From(builder.Configuration));
         builder.Services.AddSingleton<WarrantyMetrics>();
         builder.Services.AddSingleton<WarrantyFileStream>();
         builder.Services.ConfigureHttpJsonOptions(o =>
@@ -53,12 +59,14 @@ public static class WarrantyService
         app.UsePlatformDefaults();
         app.MapFileClaim();
         app.MapGetClaim();
+        app.MapListClaims();
         app.MapAnswerClaim();
         app.MapEscalateClaim();
         app.MapResolveClaim();
         app.MapReopenEntry();
         app.MapCancelExtendedWarranty();
         app.MapGetWarranty();
+        app.MapListWarranties();
         return app;
     }
 

@@ -1,11 +1,56 @@
 using Arbitration.Domain;
 using Arbitration.Service.Cases;
+using Contract = Platform.Contracts.Arbitration.V1;
 using Npgsql;
 using Platform.EventSourcing;
+using Platform.ServiceDefaults.Http;
 
 namespace Arbitration.Service.ReadModels;
 
-/// <summary>One row per case, for the queries a stream cannot answer: by status, by arbitrator, by age.</summary>
+/// <summary>A case as the worklists show it; its instants in UTC and on the business zone's clock.</summary>
+/// <param name="RespondBy">When a silent respondent loses by default.</param>
+public sealed record CaseListItem(
+    Guid CaseId,
+    string Origin,
+    string OrderId,
+    string LineId,
+    Guid? ClaimId,
+    string BuyerId,
+    string Respondent,
+    string? RespondentId,
+    string? ArbitratorId,
+    string Status,
+    ZonedInstant OpenedAt,
+    ZonedInstant RespondBy,
+    ZonedInstant? RuledAt,
+    bool? DefaultRuling);
+
+/// <summary>Whose cases a caller may list, from its token: every case, or only those it answers or brought.</summary>
+public enum CaseAudience
+{
+    /// <summary>Arbitrators and customer service.</summary>
+    Everyone,
+
+    /// <summary>A merchant: the cases it answers.</summary>
+    Merchant,
+
+    /// <summary>Operators: the cases the platform's repair operations answer.</summary>
+    RepairOperations,
+
+    /// <summary>A buyer: the cases it brought.</summary>
+    Buyer,
+}
+
+/// <param name="Party">The merchant or buyer whose cases they are; null for the audiences that are not one party.</param>
+public sealed record CaseFilter(
+    CaseAudience Audience, string? Party, CaseStatus? Status, string? ArbitratorId, Contract.RespondentKind? RespondentKind,
+    string? MerchantId, string? BuyerId, string? OrderId, Guid? ClaimId)
+{
+    public string Scope => PageCursor.Scope("cases", Audience.ToString(), Party, Status?.ToString(), ArbitratorId, RespondentKind?.ToString(),
+        MerchantId, BuyerId, OrderId, ClaimId?.ToString());
+}
+
+/// <summary>One row per case, for the queries a stream cannot answer: the worklists, by arbitrator, by age.</summary>
 public static class CaseList
 {
     public sealed record Row(
@@ -21,20 +66,21 @@ public static class CaseList
         DateTimeOffset OpenedAt,
         DateTimeOffset RespondBy,
         DateTimeOffset? RuledAt,
-        bool? DefaultRuling);
+        bool? DefaultRuling,
+        Guid? ClaimId);
 
     private const string Columns =
-        "case_id, origin, order_id, line_id, buyer_id, respondent, respondent_id, arbitrator_id, status, opened_at, respond_by, ruled_at, default_ruling";
+        "case_id, origin, order_id, line_id, buyer_id, respondent, respondent_id, arbitrator_id, status, opened_at, respond_by, ruled_at, default_ruling, claim_id";
 
     /// <summary>Writes the case's row as the state stands after this unit of work's events.</summary>
     public static async Task Save(Session session, CaseState state, CancellationToken ct)
     {
         var file = state.File ?? throw new InvalidOperationException("A case that is not open has no row.");
         await using var command = new NpgsqlCommand($"""
-            insert into case_list ({Columns}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+            insert into case_list ({Columns}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
             on conflict (case_id) do update set
                 arbitrator_id = excluded.arbitrator_id, status = excluded.status,
-                ruled_at = excluded.ruled_at, default_ruling = excluded.default_ruling
+                ruled_at = excluded.ruled_at, default_ruling = excluded.default_ruling, claim_id = excluded.claim_id
             """, session.Connection, session.Transaction);
         command.Parameters.Add(new() { Value = file.CaseId });
         command.Parameters.Add(new() { Value = ContractMapping.Origin(file.Origin).ToString() });
@@ -49,6 +95,7 @@ public static class CaseList
         command.Parameters.Add(new() { Value = file.RespondentDeadlineAt });
         command.Parameters.Add(new() { Value = (object?)state.Ruling?.RuledAt ?? DBNull.Value });
         command.Parameters.Add(new() { Value = state.Ruling is { } ruling ? ruling.ArbitratorId is null : DBNull.Value });
+        command.Parameters.Add(new() { Value = (object?)ContractMapping.Ids(file.Origin).ClaimId ?? DBNull.Value });
         await command.ExecuteNonQueryAsync(ct);
     }
 
@@ -71,19 +118,29 @@ public static class CaseList
         return loads;
     }
 
-    public static async Task<IReadOnlyList<Row>> Find(NpgsqlDataSource dataSource, CaseStatus? status, string? arbitratorId, int limit, CancellationToken ct)
+    /// <summary>One page of the filter's cases, oldest first (and so by respondent deadline), after <paramref name="after"/> or from the first.</summary>
+    public static async Task<Page<CaseListItem>> Page(NpgsqlDataSource dataSource, CaseFilter filter, object[]? after, int size, string timeZone, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand($"""
-            select {Columns} from case_list
-            where ($1::text is null or status = $1) and ($2::text is null or arbitrator_id = $2)
-            order by opened_at, case_id
-            limit $3
-            """);
-        command.Parameters.Add(new() { Value = (object?)status?.ToString() ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = (object?)arbitratorId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = limit });
-        return await Read(command, ct);
+        var query = new WorklistQuery($"select {Columns} from case_list")
+            .WhereIf(filter.Audience == CaseAudience.Merchant, "respondent = 'Merchant' and respondent_id = {0}", filter.Party!)
+            .WhereIf(filter.Audience == CaseAudience.RepairOperations, "respondent = 'PlatformRepairOperations'")
+            .WhereIf(filter.Audience == CaseAudience.Buyer, "buyer_id = {0}", filter.Party!)
+            .WhereIf(filter.Status is not null, "status = {0}", filter.Status.ToString()!)
+            .WhereIf(filter.ArbitratorId is not null, "arbitrator_id = {0}", filter.ArbitratorId!)
+            .WhereIf(filter.RespondentKind is not null, "respondent = {0}", filter.RespondentKind.ToString()!)
+            .WhereIf(filter.MerchantId is not null, "respondent_id = {0}", filter.MerchantId!)
+            .WhereIf(filter.BuyerId is not null, "buyer_id = {0}", filter.BuyerId!)
+            .WhereIf(filter.OrderId is not null, "order_id = {0}", filter.OrderId!)
+            .WhereIf(filter.ClaimId is not null, "claim_id = {0}", filter.ClaimId!)
+            .WhereIf(after is not null, "(opened_at, case_id) > ({0}, {1})", after ?? []);
+        await using var command = query.Command(dataSource, "opened_at, case_id", size);
+        return PageCursor.Page(await Read(command, ct), size, filter.Scope, r => [PageCursor.Key(r.OpenedAt), PageCursor.Key(r.CaseId)], r => new CaseListItem(
+            r.CaseId, r.Origin, r.OrderId, r.LineId, r.ClaimId, r.BuyerId, r.Respondent, r.RespondentId, r.ArbitratorId, r.Status,
+            ZonedInstant.Of(r.OpenedAt, timeZone), ZonedInstant.Of(r.RespondBy, timeZone), ZonedInstant.Of(r.RuledAt, timeZone), r.DefaultRuling));
     }
+
+    public static object[]? TryKey(string[] keys) =>
+        PageCursor.TryInstant(keys[0], out var openedAt) && Guid.TryParse(keys[1], out var caseId) ? [openedAt, caseId] : null;
 
     /// <summary>Cases without a ruling opened before <paramref name="openedBefore"/>, oldest first.</summary>
     public static async Task<IReadOnlyList<Row>> OpenSince(NpgsqlDataSource dataSource, DateTimeOffset openedBefore, int limit, CancellationToken ct)
@@ -126,7 +183,8 @@ public static class CaseList
                 reader.GetFieldValue<DateTimeOffset>(9),
                 reader.GetFieldValue<DateTimeOffset>(10),
                 reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11),
-                reader.IsDBNull(12) ? null : reader.GetBoolean(12)));
+                reader.IsDBNull(12) ? null : reader.GetBoolean(12),
+                reader.IsDBNull(13) ? null : reader.GetGuid(13)));
         }
         return rows;
     }

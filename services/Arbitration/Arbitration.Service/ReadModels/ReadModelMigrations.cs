@@ -30,5 +30,15 @@ public static class ReadModelMigrations
             create index if not exists case_list_open_by_age on case_list (opened_at) where ruled_at is null;
             create index if not exists case_list_by_status on case_list (status, opened_at);
             """),
+        new(Component, 2, """
+            -- The worklists: by the claim a case disputes, by respondent, by buyer, by order; each oldest first, as the
+            -- respondents' deadlines fall. A case opened before this version has no claim id until its next event.
+            alter table case_list add column if not exists claim_id uuid;
+            create index if not exists case_list_by_opening on case_list (opened_at, case_id);
+            create index if not exists case_list_by_respondent on case_list (respondent, respondent_id, opened_at, case_id);
+            create index if not exists case_list_by_buyer on case_list (buyer_id, opened_at, case_id);
+            create index if not exists case_list_by_order on case_list (order_id, opened_at, case_id);
+            create index if not exists case_list_by_claim on case_list (claim_id) where claim_id is not null;
+            """),
     ];
 }

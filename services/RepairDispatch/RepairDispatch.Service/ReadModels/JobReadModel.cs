@@ -1,5 +1,6 @@
 using Npgsql;
 using Platform.EventSourcing;
+using Platform.ServiceDefaults.Http;
 using RepairDispatch.Domain;
 using RepairDispatch.Service.RepairJobs;
 
@@ -13,6 +14,7 @@ public enum JobStatus
 }
 
 /// <summary>A repair job as the provider it is with sees it: what the dispatch told it, and where the job stands.</summary>
+/// <param name="AwaitingCallback">In progress and the buyer not yet called: the callback deadline still binds.</param>
 public sealed record JobView(
     Guid JobId,
     int Attempt,
@@ -34,7 +36,20 @@ public sealed record JobView(
     bool Accepted,
     DateTimeOffset? BookedFor,
     DateTimeOffset? FeedbackDueAt,
-    Platform.Contracts.Repair.V1.RepairOutcome? Outcome);
+    Platform.Contracts.Repair.V1.RepairOutcome? Outcome,
+    bool AwaitingCallback,
+    JobDeadlines Deadlines);
+
+/// <summary>The job's instants that bind the provider, in UTC and on the business zone's clock.</summary>
+/// <param name="Callback">By when the provider must have called the buyer, or the job is redispatched and counts as a breach.</param>
+/// <param name="FeedbackDue">By when a mailed-in device's next progress report is owed.</param>
+public sealed record JobDeadlines(ZonedInstant Callback, ZonedInstant? FeedbackDue, ZonedInstant? BookedFor);
+
+/// <summary>A provider's worklist filter; the provider is the caller's token's.</summary>
+public sealed record JobFilter(string ProviderId, JobStatus Status, bool? AwaitingCallback, bool? Accepted, string? OrderId)
+{
+    public string Scope => PageCursor.Scope("jobs", ProviderId, Status.ToString(), AwaitingCallback?.ToString(), Accepted?.ToString(), OrderId);
+}
 
 /// <summary>
 /// The repair_jobs table as providers query it: one row per job, rewritten from the folded state whenever the job
@@ -88,22 +103,32 @@ public static class JobReadModel
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>The jobs in progress with the provider now.</summary>
-    public static async Task<IReadOnlyList<JobView>> InProgressWith(NpgsqlDataSource dataSource, string providerId, CancellationToken ct)
+    /// <summary>
+    /// One page of the provider's jobs in the filter's status, oldest dispatch first, which is also the order their callback
+    /// deadlines fall in. A job another provider takes over leaves the list; one dispatched meanwhile comes last.
+    /// </summary>
+    public static async Task<Page<JobView>> Page(NpgsqlDataSource dataSource, JobFilter filter, object[]? after, int size, string timeZone, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand(
-            $"select {ViewColumns} from repair_jobs where provider_id = $1 and status = 'InProgress' order by dispatched_at, job_id");
-        command.Parameters.Add(new() { Value = providerId });
-        return await Read(command, ct);
+        var query = new WorklistQuery($"select {ViewColumns} from repair_jobs")
+            .Where("provider_id = {0} and status = {1}", filter.ProviderId, filter.Status.ToString())
+            .WhereIf(filter.AwaitingCallback is not null, "(status = 'InProgress' and booked_for is null) = {0}", filter.AwaitingCallback!)
+            .WhereIf(filter.Accepted is not null, "accepted = {0}", filter.Accepted!)
+            .WhereIf(filter.OrderId is not null, "order_id = {0}", filter.OrderId!)
+            .WhereIf(after is not null, "(dispatched_at, job_id) > ({0}, {1})", after ?? []);
+        await using var command = query.Command(dataSource, "dispatched_at, job_id", size);
+        return PageCursor.Page(await Read(command, timeZone, ct), size, filter.Scope, j => [PageCursor.Key(j.DispatchedAt), PageCursor.Key(j.JobId)], j => j);
     }
 
+    public static object[]? TryKey(string[] keys) =>
+        PageCursor.TryInstant(keys[0], out var dispatchedAt) && Guid.TryParse(keys[1], out var jobId) ? [dispatchedAt, jobId] : null;
+
     /// <summary>The job if its current (or last) attempt is the provider's; null for any other job, as for one that does not exist.</summary>
-    public static async Task<JobView?> Get(NpgsqlDataSource dataSource, Guid jobId, string providerId, CancellationToken ct)
+    public static async Task<JobView?> Get(NpgsqlDataSource dataSource, Guid jobId, string providerId, string timeZone, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand($"select {ViewColumns} from repair_jobs where job_id = $1 and provider_id = $2");
         command.Parameters.Add(new() { Value = jobId });
         command.Parameters.Add(new() { Value = providerId });
-        return (await Read(command, ct)).SingleOrDefault();
+        return (await Read(command, timeZone, ct)).SingleOrDefault();
     }
 
     /// <summary>The claim or case a job serves: the correlation id of its flow.</summary>
@@ -114,7 +139,7 @@ public static class JobReadModel
         return await command.ExecuteScalarAsync(ct) as Guid?;
     }
 
-    private static async Task<IReadOnlyList<JobView>> Read(NpgsqlCommand command, CancellationToken ct)
+    private static async Task<IReadOnlyList<JobView>> Read(NpgsqlCommand command, string timeZone, CancellationToken ct)
     {
         await using var reader = await command.ExecuteReaderAsync(ct);
         var jobs = new List<JobView>();
@@ -128,7 +153,9 @@ public static class JobReadModel
                 reader.GetString(9), reader.GetString(10), reader.GetString(11), reader.GetString(12), reader.GetString(13),
                 Enum.Parse<Platform.Contracts.Repair.V1.RepairCostBearer>(reader.GetString(14)), Instant(15)!.Value, Instant(16)!.Value,
                 reader.GetBoolean(17), Instant(18), Instant(19),
-                reader.IsDBNull(20) ? null : Enum.Parse<Platform.Contracts.Repair.V1.RepairOutcome>(reader.GetString(20))));
+                reader.IsDBNull(20) ? null : Enum.Parse<Platform.Contracts.Repair.V1.RepairOutcome>(reader.GetString(20)),
+                reader.GetString(2) == nameof(JobStatus.InProgress) && Instant(18) is null,
+                new JobDeadlines(ZonedInstant.Of(Instant(16)!.Value, timeZone), ZonedInstant.Of(Instant(19), timeZone), ZonedInstant.Of(Instant(18), timeZone))));
         }
         return jobs;
     }

@@ -81,5 +81,11 @@ public static class ReadModelMigrations
             alter table provider_timings add column if not exists recorded_at timestamptz not null default now();
             create index if not exists provider_timings_recorded_at on provider_timings (recorded_at);
             """),
+        // A provider's worklist by status, oldest dispatch (and so soonest callback deadline) first; it covers the
+        // in-progress list the first index served.
+        new(Component, 4, """
+            create index if not exists repair_jobs_by_provider on repair_jobs (provider_id, status, dispatched_at, job_id);
+            drop index if exists repair_jobs_provider;
+            """),
     ];
 }

@@ -79,7 +79,8 @@ public sealed record ClaimView(
             [.. events.Select(e => Entry(e, filing))]);
     }
 
-    private static Guid? ClaimOf(WarrantyFileEvent @event) => @event switch
+    /// <summary>The claim an event is about; null for the file's own events.</summary>
+    public static Guid? ClaimOf(WarrantyFileEvent @event) => @event switch
     {
         ClaimApproved e => e.ClaimId,
         ClaimRejected e => e.ClaimId,

@@ -1,13 +1,14 @@
 using Platform.EventSourcing;
 using Platform.EventSourcing.Pipeline;
 using Warranty.Domain;
+using Warranty.Service.ReadModels;
 using static Warranty.Domain.WarrantyFileEvent;
 
 namespace Warranty.Service;
 
 /// <summary>
 /// What a warranty file's events cause besides being stored, in the same unit of work: the announcement of
-/// each event, the merchant's deadline, and the claim index. Every feature goes through the pipeline and so
+/// each event, the merchant's deadline, the claim index and the worklists' rows. Every feature goes through the pipeline and so
 /// through here, so a claim approved over HTTP and one approved from a message leave the same trace.
 /// </summary>
 public static class WarrantyFileEffects
@@ -36,6 +37,10 @@ public static class WarrantyFileEffects
             {
                 session.Publish(message);
             }
+        }
+        if (applied.After.State is WarrantyFile.Activated last)
+        {
+            await WorklistRows.Save(session, last, [.. applied.Steps.Select(s => s.Event)], ct);
         }
     }
 }
