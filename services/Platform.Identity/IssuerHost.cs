@@ -37,7 +37,10 @@ public static class IssuerHost
         var settings = IssuerSettings.From(builder.Configuration);
         builder.Services.AddSingleton(settings);
         builder.Services.AddDbContext<IdentityStore>(o => o
-            .UseNpgsql(PlatformSettings.From(builder.Configuration).ConnectionString(builder.Configuration["PLATFORM_PG_DATABASE"] ?? Name))
+            // A database restart or failover drops its connections: the statement is retried on a new one
+            // rather than answered with 500.
+            .UseNpgsql(PlatformSettings.From(builder.Configuration).ConnectionString(builder.Configuration["PLATFORM_PG_DATABASE"] ?? Name),
+                npgsql => npgsql.EnableRetryOnFailure())
             .UseOpenIddict());
 
         builder.Services.AddOpenIddict()

@@ -106,12 +106,24 @@ public sealed class IssuerClient : IDisposable
     /// <summary>Shared by every caller waiting for the same token, so no one caller's cancellation ends it.</summary>
     private async Task<IssuedToken> Issue(string role, string party, string clientId, string audience)
     {
-        var secret = await secrets.GetOrAdd(clientId, _ => new Lazy<Task<string>>(async () =>
+        var registration = secrets.GetOrAdd(clientId, _ => new Lazy<Task<string>>(async () =>
         {
             var made = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
             await Register(clientId, new ClientRegistration(made, role, party, IssuerProtocol.ServiceAudiences));
             return made;
-        })).Value;
+        }));
+        string secret;
+        try
+        {
+            secret = await registration.Value;
+        }
+        catch (HttpRequestException)
+        {
+            // A registration the issuer failed (its database restarting, say) is not kept either: a
+            // kept failure would refuse this party's every later call.
+            secrets.TryRemove(KeyValuePair.Create(clientId, registration));
+            throw;
+        }
         return await RequestToken(clientId, secret, audience);
     }
 
