@@ -87,6 +87,12 @@ public sealed class EventStore : IDisposable
     private static void Configure(StoreOptions options, NpgsqlDataSource dataSource, MessageTypeRegistry types, IReadOnlyList<IStreamSnapshot> snapshots)
     {
         options.Connection(dataSource);
+        // No statement retries inside Marten: every session joins the unit of work's transaction, and
+        // a statement retried after its connection broke meets a completed transaction, which hides the
+        // transient fault ("Transaction is already completed") from the bus's back-off and the 503.
+        // The whole unit of work is retried instead, on a new connection.
+        options.ConfigurePolly(_ => { });
+        options.ConfigureWritePolly(_ => { });
         options.Events.StreamIdentity = StreamIdentity.AsString;
         // Quick: the version check and the append are one call to Marten's function, with no read
         // before it; it leaves holes in the global sequence when writers race, which nothing here

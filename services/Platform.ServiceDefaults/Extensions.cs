@@ -102,8 +102,7 @@ public static class Extensions
                 // is retried at once from a fresh load. Anything else goes to _error as it is.
                 cfg.UseMessageRetry(r =>
                 {
-                    r.Handle<NpgsqlException>(e => e.IsTransient);
-                    r.Handle<TimeoutException>();
+                    r.Handle<Exception>(DatabaseFaults.IsTransient);
                     r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300));
                 });
                 cfg.UseMessageRetry(r =>

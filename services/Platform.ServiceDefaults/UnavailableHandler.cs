@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Npgsql;
+using Platform.EventSourcing;
 
 namespace Platform.ServiceDefaults;
 
@@ -15,7 +15,7 @@ internal sealed class UnavailableHandler(IProblemDetailsService problems, ILogge
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not (NpgsqlException { IsTransient: true } or TimeoutException))
+        if (!DatabaseFaults.IsTransient(exception))
         {
             return false;
         }
