@@ -66,4 +66,10 @@ public sealed record ClaimApproved
 
     /// <summary>When the claim was approved (UTC).</summary>
     public required DateTimeOffset ApprovedAt { get; init; }
+
+    /// <summary>The phone number the claim gave for the buyer; null when it gave none. Never sent to a provider.</summary>
+    public string? BuyerPhone { get; init; }
+
+    /// <summary>The service address the claim gave; null when it gave none. Never sent to a provider.</summary>
+    public string? ServiceAddress { get; init; }
 }

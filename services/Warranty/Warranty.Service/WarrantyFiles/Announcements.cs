@@ -144,6 +144,8 @@ public static class Announcements
         ShippingPaidBy = ToContract(approved.ShippingPaidBy),
         // Adjudication decides as of the filing, so that is when the claim was approved.
         ApprovedAt = approved.Filing.FiledAt,
+        BuyerPhone = approved.Filing.Contact?.Phone,
+        ServiceAddress = approved.Filing.Contact?.Address,
     };
 
     private static Contract.ClaimRejected Rejected(ClaimRejected rejected, WarrantyFile.Activated file)
