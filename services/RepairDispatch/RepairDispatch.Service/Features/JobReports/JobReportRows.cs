@@ -50,15 +50,15 @@ public static class JobReportRows
     {
         foreach (var @event in events)
         {
-            var row = @event switch
+            var report = @event switch
             {
-                RepairJobDeclined d => (d.JobId, d.Attempt, d.ProviderId, JobReportKind.Decline, (d.Code ?? DeclineReasonCode.Other).ToString(), d.Reason,
-                    (IReadOnlyList<string>)[], d.DeclinedAt),
-                RepairProgressReported p => (p.JobId, p.Attempt, p.ProviderId, JobReportKind.Progress, (p.Code ?? ProgressCode.Other).ToString(), p.Note,
-                    p.Attachments ?? [], p.ReportedAt),
-                _ => ((Guid, int, string, JobReportKind, string, string, IReadOnlyList<string>, DateTimeOffset)?)null,
+                RepairJobDeclined d => new JobReportView(d.JobId, d.Attempt, d.ProviderId, JobReportKind.Decline,
+                    (d.Code ?? DeclineReasonCode.Other).ToString(), d.Reason, [], d.DeclinedAt),
+                RepairProgressReported p => new JobReportView(p.JobId, p.Attempt, p.ProviderId, JobReportKind.Progress,
+                    (p.Code ?? ProgressCode.Other).ToString(), p.Note, p.Attachments ?? [], p.ReportedAt),
+                _ => null,
             };
-            if (row is not { } r)
+            if (report is null)
             {
                 continue;
             }
@@ -66,7 +66,11 @@ public static class JobReportRows
                 insert into job_reports (job_id, attempt, provider_id, kind, code, note, attachments, reported_at)
                 values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict do nothing
                 """, session.Connection, session.Transaction);
-            foreach (var value in new object[] { r.Item1, r.Item2, r.Item3, r.Item4.ToString(), r.Item5, r.Item6, r.Item7.ToArray(), r.Item8 })
+            foreach (var value in new object[]
+                     {
+                         report.JobId, report.Attempt, report.ProviderId, report.Kind.ToString(), report.Code, report.Note,
+                         report.AttachmentLinks.ToArray(), report.ReportedAt,
+                     })
             {
                 command.Parameters.Add(new() { Value = value });
             }
