@@ -131,7 +131,7 @@ public sealed class RepairDispatchSettings
         Require(numbers.Provider is VirtualNumberSettings.Simulated or VirtualNumberSettings.Http, "VirtualNumbers:Provider", numbers.Provider,
             $"{VirtualNumberSettings.Simulated} or {VirtualNumberSettings.Http}");
         Require(numbers.Provider != VirtualNumberSettings.Http || (Uri.TryCreate(numbers.Url, UriKind.Absolute, out var url) && url.Scheme is "https" or "http"),
-            "VirtualNumbers:Url", numbers.Url ?? "", "the vendor's absolute http(s) address when the provider is Http");
+            "VirtualNumbers:Url", numbers.Url ?? "", "the vendor's absolute http(s) address when VirtualNumbers:Provider is Http");
         Require(numbers.Timeout > TimeSpan.Zero, "VirtualNumbers:Timeout", numbers.Timeout, "a positive duration (d.hh:mm:ss)");
         Require(numbers.ReleaseInterval > TimeSpan.Zero, "VirtualNumbers:ReleaseInterval", numbers.ReleaseInterval, "a positive duration (d.hh:mm:ss)");
 
