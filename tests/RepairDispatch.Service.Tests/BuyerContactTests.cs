@@ -122,14 +122,27 @@ public sealed class BuyerContactTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_job_whose_claim_gave_no_contact_answers_neither_and_binds_no_number()
+    public async Task A_job_whose_claim_gave_no_contact_answers_neither_and_a_coded_decline_by_message_needs_no_note()
     {
-        var (provider, _, jobId) = await OneDispatchedJob();
+        var (provider, claim, jobId) = await OneDispatchedJob();
         using var client = service.As(PlatformRoles.Provider, provider);
 
         var contact = await client.Get<BuyerContactView>($"/jobs/{jobId}/contact");
         Assert.Equal((1, null, null), (contact.Attempt, contact.VirtualNumber, contact.ServiceAddress));
         Assert.Empty(vendor.Bound);
+
+        // A decline by message with a listed code needs no words, and keeps its code.
+        var messageId = Guid.NewGuid();
+        var reports = await probe.Bus.GetSendEndpoint(new Uri($"queue:{ProviderReportConsumer.Queue}"));
+        await reports.Send(new JobDeclined
+        {
+            JobId = jobId, Attempt = 1, ProviderId = provider, OrderId = claim.OrderId, Reason = "",
+            ReasonCode = Platform.Contracts.Repair.V1.DeclineReasonCode.BrandNotServiced, DeclinedAt = DateTimeOffset.UtcNow,
+        }, Pipe.Execute<SendContext>(c => c.MessageId = messageId));
+        await consumed.WaitFor<JobDeclined>(messageId);
+        using var op = service.As(PlatformRoles.Operator, "operator-1");
+        var decline = Assert.Single(await op.Get<List<JobReportView>>($"/jobs/{jobId}/reports"));
+        Assert.Equal((JobReportKind.Decline, "BrandNotServiced", ""), (decline.Kind, decline.Code, decline.Note));
     }
 
     [Fact]
