@@ -166,6 +166,8 @@ internal static class ExampleMessages
             RemedyAsked = W.Remedy.Return,
             EvidenceLinks = [FlickerVideo, FlickerPhoto],
             FiledAt = At("2026-03-09T01:20:00Z"),
+            BuyerPhone = "+8613800000000",
+            ServiceAddress = "Flat 1203, Block A, 1 Keji Road, Nanshan District, Shenzhen",
         },
         new W.ClaimApproved
         {
@@ -370,6 +372,7 @@ internal static class ExampleMessages
             ProviderId = FirstProvider,
             OrderId = OrderId,
             Reason = "No Huawei-certified technician is free before 20 March.",
+            ReasonCode = R.DeclineReasonCode.NoCapacity,
             DeclinedAt = At("2026-03-12T09:10:00Z"),
         },
         new R.RepairJobRedispatched
@@ -411,6 +414,8 @@ internal static class ExampleMessages
             ProviderId = SecondProvider,
             OrderId = OrderId,
             Progress = "Display assembly replaced; running a 24-hour burn-in test before shipping back.",
+            ProgressCode = R.ProgressCode.Testing,
+            AttachmentLinks = [new Uri("https://files.example.com/repairs/gd-huarui-02/burn-in-start.jpg")],
             ExpectedCompletionAt = At("2026-03-17T10:00:00Z"),
             ReportedAt = At("2026-03-15T08:00:00Z"),
         },

@@ -6,6 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Platform.Contracts.Warranty.V1;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Http;
+using RepairDispatch.Service.Features.BuyerContact;
+using RepairDispatch.Service.Features.JobReports;
 using RepairDispatch.Service.Features.ManageProviders;
 using RepairDispatch.Service.Features.ProviderJobs;
 using RepairDispatch.Service.Features.ProviderReports;
@@ -44,6 +46,8 @@ public static class RepairDispatchService
                 o.Snapshots.Add(ProviderStream.Snapshots);
                 o.Types.RegisterNamespace(typeof(ClaimApproved).Assembly, "Platform.Contracts");
                 o.Migrations.AddRange(ReadModelMigrations.All);
+                o.Migrations.AddRange(BuyerContacts.Migrations);
+                o.Migrations.AddRange(JobReportRows.Migrations);
                 o.Retention.Tables.Add(new("provider_timings", "recorded_at", settings.ProviderTimingsRetention));
             },
         });
@@ -57,6 +61,15 @@ public static class RepairDispatchService
         builder.Services.AddSingleton<ProviderActions>();
         builder.Services.AddSingleton<ProviderAdministration>();
         ProviderSeeding.AddFirst(builder.Services);
+        if (settings.VirtualNumbers.Provider == RepairDispatchSettings.VirtualNumberSettings.Http)
+        {
+            builder.Services.AddHttpClient<IVirtualNumbers, HttpVirtualNumbers>(http => HttpVirtualNumbers.Configure(http, settings.VirtualNumbers));
+        }
+        else
+        {
+            builder.Services.AddSingleton<IVirtualNumbers, SimulatedVirtualNumbers>();
+        }
+        builder.Services.AddHostedService<VirtualNumberReleaser>();
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         configure?.Invoke(builder);
 
@@ -66,6 +79,8 @@ public static class RepairDispatchService
         app.MapProviderScorecard();
         app.MapProviderJobs();
         app.MapProviderReports();
+        app.MapBuyerContact();
+        app.MapJobReports();
         return app;
     }
 }

@@ -38,7 +38,7 @@ public static class ClaimDecisions
         }
 
         var filing = new ClaimFiling(command.Claimant, command.Fault, command.Description, command.RemedyAsked, command.Evidence, command.Now,
-            command.ReceivedAt);
+            command.ReceivedAt, command.Contact);
         if (command.Claimant.BuyerId != file.BuyerId)
             return Decide<WarrantyFileEvent>.Accept(Refuse(command, filing, RejectionReason.NotBuyer));
         if (file.RefundedAt is not null)

@@ -39,7 +39,8 @@ public abstract record WarrantyFileCommand
         Remedy RemedyAsked,
         IReadOnlyList<string> Evidence,
         DateTimeOffset Now,
-        DateTimeOffset? ReceivedAt = null) : WarrantyFileCommand;
+        DateTimeOffset? ReceivedAt = null,
+        BuyerContact? Contact = null) : WarrantyFileCommand;
 
     public sealed record AcceptClaim(Guid ClaimId, DateTimeOffset Now) : WarrantyFileCommand;
 

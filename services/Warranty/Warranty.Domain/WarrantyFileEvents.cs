@@ -15,7 +15,8 @@ public sealed record ClaimFiling(
     IReadOnlyList<string> Evidence,
     DateTimeOffset FiledAt,
     // Left out when null, so filings stored before it read and write back as they were.
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? ReceivedAt = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? ReceivedAt = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BuyerContact? Contact = null);
 
 public abstract record WarrantyFileEvent
 {

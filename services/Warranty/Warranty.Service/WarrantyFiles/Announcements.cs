@@ -144,7 +144,16 @@ public static class Announcements
         ShippingPaidBy = ToContract(approved.ShippingPaidBy),
         // Adjudication decides as of the filing, so that is when the claim was approved.
         ApprovedAt = approved.Filing.FiledAt,
+        BuyerPhone = ForAProvider(approved)?.Phone,
+        ServiceAddress = ForAProvider(approved)?.Address,
     };
+
+    /// <summary>
+    /// The buyer's contact goes out only with an approval a repair provider will carry out (RepairDispatch opens a job
+    /// from it), so that no other subscriber learns it.
+    /// </summary>
+    private static BuyerContact? ForAProvider(ClaimApproved approved) =>
+        approved is { Remedy: Remedy.Repair, Answerer: Answerer.Brand or Answerer.ExtendedWarrantyProgramme } ? approved.Filing.Contact : null;
 
     private static Contract.ClaimRejected Rejected(ClaimRejected rejected, WarrantyFile.Activated file)
     {

@@ -12,11 +12,16 @@ using static RepairDispatch.Domain.RepairJobCommand;
 
 namespace RepairDispatch.Service.Features.ProviderReports;
 
-public sealed record DeclineRequest(string? Reason);
+/// <param name="ReasonCode">From the published list (DeclineReasonCode); absent is Other, which needs <paramref name="Reason"/>.</param>
+/// <param name="Reason">A note in the provider's words; optional unless the code is Other.</param>
+public sealed record DeclineRequest(string? Reason, string? ReasonCode = null);
 
 public sealed record CustomerContactedRequest(DateTimeOffset? BookedFor);
 
-public sealed record ProgressRequest(string? Progress);
+/// <param name="ProgressCode">From the published list (ProgressCode); absent is Other, which needs <paramref name="Progress"/>.</param>
+/// <param name="Progress">A note in the provider's words; optional unless the code is Other.</param>
+/// <param name="AttachmentLinks">Absolute https links to photos or documents; optional.</param>
+public sealed record ProgressRequest(string? Progress, string? ProgressCode = null, IReadOnlyList<string?>? AttachmentLinks = null);
 
 /// <param name="Outcome">Repaired, Replaced or Unrepairable.</param>
 public sealed record CompletionRequest(string? Outcome, string? Report);
@@ -39,9 +44,16 @@ public static class ProviderReportEndpoints
             .WithName("AcceptJob").WithSummary("The provider takes the job dispatched to it");
 
         jobs.MapPost("/decline", (Guid id, DeclineRequest? body, HttpContext http, ProviderActions actions, CancellationToken ct) =>
-                actions.Run(http, id, "decline",
-                    string.IsNullOrWhiteSpace(body?.Reason) ? ("reason", "Say why the job is declined.") : null,
-                    (provider, job) => new DeclineJob(id, provider, body!.Reason!.Trim(), job.Providers, job.Now), ct))
+            {
+                var code = ReportCodes.Parse<DeclineReasonCode>(body?.ReasonCode);
+                var note = body?.Reason?.Trim() ?? "";
+                var invalid = code is null ? ("reasonCode", ReportCodes.Unknown<DeclineReasonCode>("reasonCode", body?.ReasonCode))
+                    : code == DeclineReasonCode.Other && note.Length == 0 ? ("reason", "Say why the job is declined, or give a reasonCode from the published list.")
+                    : ((string, string)?)null;
+                return actions.Run(http, id, "decline", invalid,
+                    (provider, job) => new DeclineJob(id, provider, note, job.Providers, job.Now, code!.Value), ct,
+                    code is null ? nameof(RepairDispatchRefusalCode.UnknownReasonCode) : null);
+            })
             .WithName("DeclineJob").WithSummary("The provider declines the job; it is dispatched to the next provider at once");
 
         jobs.MapPost("/customer-contacted", (Guid id, CustomerContactedRequest? body, HttpContext http, ProviderActions actions, CancellationToken ct) =>
@@ -54,10 +66,18 @@ public static class ProviderReportEndpoints
                 actions.Run(http, id, "device-received", null, (provider, job) => new ReportDeviceReceived(id, provider, job.Now), ct))
             .WithName("ReportDeviceReceived").WithSummary("A mailed-in device reached the provider; progress is owed within the feedback period");
 
-        jobs.MapPost("/progress", (Guid id, ProgressRequest? body, HttpContext http, ProviderActions actions, CancellationToken ct) =>
-                actions.Run(http, id, "progress",
-                    string.IsNullOrWhiteSpace(body?.Progress) ? ("progress", "Say how the repair is going.") : null,
-                    (provider, job) => new ReportProgress(id, provider, body!.Progress!.Trim(), job.Now), ct))
+        jobs.MapPost("/progress", (Guid id, ProgressRequest? body, HttpContext http, ProviderActions actions, RepairDispatchSettings settings, CancellationToken ct) =>
+            {
+                var code = ReportCodes.Parse<ProgressCode>(body?.ProgressCode);
+                var note = body?.Progress?.Trim() ?? "";
+                var invalid = code is null ? ("progressCode", ReportCodes.Unknown<ProgressCode>("progressCode", body?.ProgressCode))
+                    : code == ProgressCode.Other && note.Length == 0 ? ("progress", "Say how the repair is going, or give a progressCode from the published list.")
+                    : ReportCodes.AttachmentProblem(body?.AttachmentLinks, settings.MaxAttachmentLinks) is { } bad ? ("attachmentLinks", bad)
+                    : ((string, string)?)null;
+                return actions.Run(http, id, "progress", invalid,
+                    (provider, job) => new ReportProgress(id, provider, note, job.Now, code!.Value, [.. body?.AttachmentLinks?.OfType<string>() ?? []]), ct,
+                    code is null ? nameof(RepairDispatchRefusalCode.UnknownReasonCode) : null);
+            })
             .WithName("ReportProgress").WithSummary("The provider reports how the repair is going");
 
         jobs.MapPost("/complete", (Guid id, CompletionRequest? body, HttpContext http, ProviderActions actions, CancellationToken ct) =>
@@ -87,7 +107,8 @@ public sealed class ProviderActions(RequestPipeline pipeline, RepairJobStream jo
         string action,
         (string Field, string Message)? invalid,
         Func<string, JobToDecide, RepairJobCommand> command,
-        CancellationToken ct)
+        CancellationToken ct,
+        string? invalidCode = null)
     {
         var caller = http.GetCaller();
         if (!caller.Is(PlatformRoles.Provider))
@@ -96,7 +117,10 @@ public sealed class ProviderActions(RequestPipeline pipeline, RepairJobStream jo
         }
         if (invalid is { } error)
         {
-            return Problems.Invalid(error.Field, error.Message);
+            // A code a program can act on, beside the field, where the input is wrong in a way the list names.
+            return invalidCode is null ? Problems.Invalid(error.Field, error.Message)
+                : Results.ValidationProblem(new Dictionary<string, string[]> { [error.Field] = [error.Message] },
+                    extensions: new Dictionary<string, object?> { [Problems.CodeExtension] = invalidCode });
         }
         var flow = await JobReadModel.FlowOf(store.DataSource, jobId, ct) ?? jobId;
         return await pipeline.Run($"provider-report-{action}", async (work, ct) =>

@@ -9,6 +9,8 @@ using Contract = Platform.Contracts.Warranty.V1;
 namespace Warranty.Service.Features.FileClaim;
 
 /// <param name="BuyerId">The buyer served, when customer service files; a buyer files for themselves and may leave it out.</param>
+/// <param name="BuyerPhone">Where the buyer wants to be called about the claim; optional. A repair provider reaches it only through a virtual number.</param>
+/// <param name="ServiceAddress">Where a repair visit or collection takes place; optional.</param>
 public sealed record FileClaimRequest(
     string? OrderId,
     string? LineId,
@@ -16,7 +18,9 @@ public sealed record FileClaimRequest(
     string? Fault,
     string? FaultDescription,
     string? RemedyAsked,
-    IReadOnlyList<string?>? EvidenceLinks);
+    IReadOnlyList<string?>? EvidenceLinks,
+    string? BuyerPhone = null,
+    string? ServiceAddress = null);
 
 public static class FileClaimEndpoint
 {
@@ -53,6 +57,7 @@ public static class FileClaimEndpoint
         var remedy = check.Name<Contract.Remedy>("remedyAsked", request.RemedyAsked);
         var evidence = check.Links("evidenceLinks", request.EvidenceLinks);
         var requester = Requester(caller, request.BuyerId, check);
+        var contact = check.Contact(request.BuyerPhone, request.ServiceAddress);
         if (!check.IsValid)
         {
             return check.Problem();
@@ -65,7 +70,8 @@ public static class FileClaimEndpoint
                 return Problems.Conflict(ContractVocabulary.ClaimIdInUse, $"Claim {claimId} was filed on another order line; use a new Idempotency-Key for a new claim.");
             }
             IResult? notFound = null;
-            var command = new WarrantyFileCommand.FileClaim(claimId, requester, ToDomain(fault), description, ToDomain(remedy), evidence, clock.GetUtcNow());
+            var command = new WarrantyFileCommand.FileClaim(claimId, requester, ToDomain(fault), description, ToDomain(remedy), evidence, clock.GetUtcNow(),
+                Contact: contact);
             var handled = await work.Handle(files.Aggregate, WarrantyFileStream.StreamId(orderId, lineId), file =>
             {
                 // A buyer's claim on an order that is not theirs is answered as if the order did not exist.
