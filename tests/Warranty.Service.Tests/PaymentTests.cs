@@ -1,3 +1,4 @@
+using Platform.Contracts.Arbitration.V1;
 using Platform.Contracts.Payments.V1;
 using Platform.ServiceDefaults;
 using Platform.Testing;
@@ -126,5 +127,34 @@ public sealed class PaymentTests : WarrantyServiceTest
         await probe.Send(PaymentResultConsumer.Queue, Confirmation(instruction));
         await Eventually.Until(async () => (await (await buyer.GetAsync($"/warranties/{orderId}/line-1")).Read<WarrantyView>()).Payments[0].Status == PaymentStatus.Paid,
             Wait, "a later attempt paid it");
+    }
+
+    [Fact]
+    public async Task A_refund_ruled_against_the_platform_is_instructed_at_its_cost_and_a_second_case_gives_the_price_back_no_more()
+    {
+        var (orderId, buyer, merchant) = (Id("order"), Id("buyer"), Id("merchant"));
+        await Complete(probe, Order(orderId, buyer, merchant, DateTimeOffset.UtcNow.AddDays(-30), Line("line-1")));
+        using var client = warranty.As(PlatformRoles.Buyer, buyer);
+        var claim = await (await client.FileClaim(Claim(orderId, "line-1"))).Read<ClaimView>();
+        // The brand's repair was escalated, and the platform's repair operations lost the case.
+        var first = ClaimTests.Ruling(Guid.NewGuid(), orderId, "line-1", claim.ClaimId, buyer, merchant, CaseParty.Buyer, RulingRemedy.Refund) with
+        {
+            Origin = CaseOrigin.RepairJobEscalated, Respondent = RespondentKind.PlatformRepairOperations, RespondentId = null, JobId = Guid.NewGuid(),
+        };
+        await probe.Publish(first);
+
+        var instruction = await probe.WaitFor<RefundInstructed>(m => m.OrderId == orderId, Wait, "the ruling's refund is instructed");
+        Assert.Equal((3999m, PaymentReason.RulingRefund, Payer.Platform, null, first.CaseId, claim.ClaimId),
+            (instruction.Amount, instruction.Reason, instruction.PaidBy, instruction.MerchantId, instruction.CaseId, instruction.ClaimId));
+        var database = await env.Database(WarrantyService.Name);
+        var stream = WarrantyFileStream.StreamId(orderId, "line-1");
+        var events = await database.Scalar<long>("select count(*) from mt_events where stream_id = $1", stream);
+
+        var second = Guid.NewGuid();
+        await probe.Publish(first with { CaseId = Guid.NewGuid(), JobId = Guid.NewGuid() }, second);
+        await Eventually.Until(async () => await database.Scalar<long>("select count(*) from inbox where message_id = $1", second) == 1,
+            Wait, "the second case's ruling is consumed");
+        Assert.Equal(events, await database.Scalar<long>("select count(*) from mt_events where stream_id = $1", stream));
+        Assert.Single((await (await client.GetAsync($"/warranties/{orderId}/line-1")).Read<WarrantyView>()).Payments);
     }
 }
