@@ -177,6 +177,9 @@ public static class JsonReading
     public static int Int(this JsonElement element, string property) =>
         element.Child(property) is { ValueKind: JsonValueKind.Number } value ? value.GetInt32() : 0;
 
+    public static decimal Amount(this JsonElement element, string property) =>
+        element.Child(property) is { ValueKind: JsonValueKind.Number } value ? value.GetDecimal() : 0;
+
     public static bool Flag(this JsonElement element, string property) =>
         element.Child(property).ValueKind == JsonValueKind.True;
 

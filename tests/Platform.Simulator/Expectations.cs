@@ -53,6 +53,12 @@ public static class Expectations
             new("  ruled", found.Rulings, cases),
             new("  by default: the respondent silent for 72 h", found.DefaultRulings, silent),
             new("  by the arbitrator", found.ArbitratorRulings, answered + sichuan),
+            new("refunds instructed (returns, refund rulings, plans)", found.RefundsInstructed, orders.Count(o => o.ExpectedRefund > 0)),
+            new("  confirmed paid by the trade system", found.RefundsPaid, orders.Count(o => o.ExpectedRefund > 0)),
+            new("  their amount, in fen", found.RefundFen, (int)(orders.Sum(o => o.ExpectedRefund) * 100)),
+            new("compensations instructed (rulings)", found.CompensationsInstructed, orders.Count(o => o.HasCompensation)),
+            new("  confirmed paid by the trade system", found.CompensationsPaid, orders.Count(o => o.HasCompensation)),
+            new("  their amount, in fen", found.CompensationFen, (int)(orders.Count(o => o.HasCompensation) * Tribunal.Compensation * 100)),
         ]);
         return checks;
     }

@@ -63,6 +63,8 @@ public static class Readback
         var cardViews = Found(scorecards);
         var caseViews = Found(cases);
         var rulings = caseViews.Where(c => c.Text("status") == "Ruled").Select(c => c.Child("ruling")).ToList();
+        var refunds = warrantyViews.SelectMany(w => w.Child("payments").Items()).ToList();
+        var compensations = caseViews.Select(c => c.Child("compensation")).Where(c => c.ValueKind == JsonValueKind.Object).ToList();
 
         var summary = new SimulationSummary
         {
@@ -90,6 +92,12 @@ public static class Readback
             Rulings = rulings.Count,
             DefaultRulings = rulings.Count(r => r.Flag("defaultRuling")),
             ArbitratorRulings = rulings.Count(r => !r.Flag("defaultRuling")),
+            RefundsInstructed = refunds.Count,
+            RefundsPaid = refunds.Count(r => r.Text("status") == "Paid"),
+            RefundFen = Fen(refunds),
+            CompensationsInstructed = compensations.Count,
+            CompensationsPaid = compensations.Count(c => c.Text("status") == "Paid"),
+            CompensationFen = Fen(compensations),
             Checks = [],
             Problems = [],
             OrderIds = [.. plan.Orders.Select(o => o.OrderId)],
@@ -99,6 +107,8 @@ public static class Readback
         };
         return summary with { Checks = Expectations.For(plan, summary, underFaults), Problems = [.. problems] };
     }
+
+    private static int Fen(IEnumerable<JsonElement> payments) => (int)(payments.Sum(p => p.Amount("amount")) * 100);
 
     private static string OutcomeOf(JsonElement claim) => claim.Text("status") switch
     {

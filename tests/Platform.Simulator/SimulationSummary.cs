@@ -55,6 +55,14 @@ public sealed record SimulationSummary
     public required IReadOnlyList<Guid> CaseIds { get; init; }
     public required IReadOnlyList<string> ProviderIds { get; init; }
 
+    /// <summary>Refunds and compensation the services instructed, those the trade system confirmed paid, and their amounts in fen.</summary>
+    public required int RefundsInstructed { get; init; }
+    public required int RefundsPaid { get; init; }
+    public required int RefundFen { get; init; }
+    public required int CompensationsInstructed { get; init; }
+    public required int CompensationsPaid { get; init; }
+    public required int CompensationFen { get; init; }
+
     public IEnumerable<Check> Disagreements => Checks.Where(c => !c.Holds);
 
     public bool Agrees => Problems.Count == 0 && !Disagreements.Any();
