@@ -41,6 +41,11 @@ public static class FileAppealEndpoint
             return pipeline.Run("file-appeal", (work, ct) => File(work, appeal, caller, opening, policy, clock, ct), ct, decisionId);
         })
         .WithName("FileAppeal")
+        .Produces<CaseView>(StatusCodes.Status201Created)
+        .Produces<CaseView>()
+        .ProducesProblem(StatusCodes.Status403Forbidden)
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status409Conflict)
         .WithSummary("Appeal a rejected claim or a denied reopen request to arbitration (buyer, or customer service for the buyer)");
         return app;
     }

@@ -1,3 +1,4 @@
+using Arbitration.Service.Views;
 using Arbitration.Domain;
 using Arbitration.Service.Cases;
 using Microsoft.AspNetCore.Builder;
@@ -44,6 +45,10 @@ public static class IssueRulingEndpoint
                 ct);
         })
         .WithName("IssueRuling")
+        .Produces<CaseView>()
+        .ProducesProblem(StatusCodes.Status403Forbidden)
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status409Conflict)
         .WithSummary("Rule on a case, for the buyer with a remedy or for the respondent, with a rationale (arbitrators); final");
         return app;
     }

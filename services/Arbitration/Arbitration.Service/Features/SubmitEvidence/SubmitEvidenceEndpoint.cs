@@ -1,3 +1,4 @@
+using Arbitration.Service.Views;
 using Arbitration.Domain;
 using Arbitration.Service.Cases;
 using Microsoft.AspNetCore.Builder;
@@ -41,6 +42,10 @@ public static class SubmitEvidenceEndpoint
                 ct);
         })
         .WithName("SubmitEvidence")
+        .Produces<CaseView>()
+        .ProducesProblem(StatusCodes.Status403Forbidden)
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status409Conflict)
         .WithSummary("Add a statement and evidence links to a case (its buyer, or its respondent: the merchant, or operators for repair operations)");
         return app;
     }

@@ -32,33 +32,58 @@ public static class ProviderReportEndpoints
 {
     public static WebApplication MapProviderReports(this WebApplication app)
     {
-        var jobs = app.MapGroup("/jobs/{id:guid}").WithTags("Provider reports");
+        var jobs = app.MapGroup("/jobs/{id:guid}");
 
         jobs.MapPost("/accept", (Guid id, HttpContext http, ProviderActions actions, CancellationToken ct) =>
                 actions.Run(http, id, "accept", null, (provider, job) => new AcceptJob(id, provider, job.Now), ct))
-            .WithName("AcceptJob").WithSummary("The provider takes the job dispatched to it");
+            .WithName("AcceptJob")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("The provider takes the job dispatched to it");
 
         jobs.MapPost("/decline", (Guid id, DeclineRequest? body, HttpContext http, ProviderActions actions, CancellationToken ct) =>
                 actions.Run(http, id, "decline",
                     string.IsNullOrWhiteSpace(body?.Reason) ? ("reason", "Say why the job is declined.") : null,
                     (provider, job) => new DeclineJob(id, provider, body!.Reason!.Trim(), job.Providers, job.Now), ct))
-            .WithName("DeclineJob").WithSummary("The provider declines the job; it is dispatched to the next provider at once");
+            .WithName("DeclineJob")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("The provider declines the job; it is dispatched to the next provider at once");
 
         jobs.MapPost("/customer-contacted", (Guid id, CustomerContactedRequest? body, HttpContext http, ProviderActions actions, CancellationToken ct) =>
                 actions.Run(http, id, "customer-contacted",
                     body?.BookedFor is null ? ("bookedFor", "Give the visit or collection time booked with the buyer (ISO 8601).") : null,
                     (provider, job) => new ReportCustomerContacted(id, provider, body!.BookedFor!.Value, job.Now), ct))
-            .WithName("ReportCustomerContacted").WithSummary("The provider called the buyer back and booked the service");
+            .WithName("ReportCustomerContacted")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("The provider called the buyer back and booked the service");
 
         jobs.MapPost("/device-received", (Guid id, HttpContext http, ProviderActions actions, CancellationToken ct) =>
                 actions.Run(http, id, "device-received", null, (provider, job) => new ReportDeviceReceived(id, provider, job.Now), ct))
-            .WithName("ReportDeviceReceived").WithSummary("A mailed-in device reached the provider; progress is owed within the feedback period");
+            .WithName("ReportDeviceReceived")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("A mailed-in device reached the provider; progress is owed within the feedback period");
 
         jobs.MapPost("/progress", (Guid id, ProgressRequest? body, HttpContext http, ProviderActions actions, CancellationToken ct) =>
                 actions.Run(http, id, "progress",
                     string.IsNullOrWhiteSpace(body?.Progress) ? ("progress", "Say how the repair is going.") : null,
                     (provider, job) => new ReportProgress(id, provider, body!.Progress!.Trim(), job.Now), ct))
-            .WithName("ReportProgress").WithSummary("The provider reports how the repair is going");
+            .WithName("ReportProgress")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("The provider reports how the repair is going");
 
         jobs.MapPost("/complete", (Guid id, CompletionRequest? body, HttpContext http, ProviderActions actions, CancellationToken ct) =>
             {
@@ -72,7 +97,12 @@ public static class ProviderReportEndpoints
                 return actions.Run(http, id, "complete", invalid,
                     (provider, job) => new ReportCompletion(id, provider, outcome!.Value, body!.Report!.Trim(), job.Now), ct);
             })
-            .WithName("CompleteJob").WithSummary("The provider reports the job ended: repaired, replaced or unrepairable");
+            .WithName("CompleteJob")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("The provider reports the job ended: repaired, replaced or unrepairable");
 
         return app;
     }

@@ -1,3 +1,4 @@
+using Warranty.Service.Views;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults;
 using Warranty.Domain;
@@ -13,9 +14,17 @@ public static class AnswerClaimEndpoints
     {
         app.MapPost("/claims/{id}/accept", Accept)
             .WithName("AcceptClaim")
+            .Produces<ClaimView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("The order's merchant accepts a claim that waits for it");
         app.MapPost("/claims/{id}/refuse", Refuse)
             .WithName("RefuseClaim")
+            .Produces<ClaimView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("The order's merchant refuses a claim that waits for it, with its reason and evidence");
         return app;
     }

@@ -1,3 +1,4 @@
+using Warranty.Service.Views;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults;
 using Warranty.Domain;
@@ -13,6 +14,10 @@ public static class EscalateClaimEndpoint
     {
         app.MapPost("/claims/{id}/escalate", Handle)
             .WithName("EscalateClaim")
+            .Produces<ClaimView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("The order's buyer escalates a claim the merchant refused to arbitration, with a statement and evidence");
         return app;
     }

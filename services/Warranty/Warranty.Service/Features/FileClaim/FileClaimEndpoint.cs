@@ -24,6 +24,11 @@ public static class FileClaimEndpoint
     {
         app.MapPost("/claims", Handle)
             .WithName("FileClaim")
+            .Produces<ClaimView>(StatusCodes.Status201Created)
+            .Produces<ClaimView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("File a claim on an order line (the buyer, or customer service for the buyer); Idempotency-Key is the claim id");
         return app;
     }

@@ -33,6 +33,10 @@ public static class ReopenEntryEndpoint
     {
         app.MapPost("/warranties/{orderId}/{lineId}/reopen", Handle)
             .WithName("ReopenEntry")
+            .Produces<ReopenAnswer>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Ask to reopen the line's closed after-sales entry (the buyer, or customer service for the buyer); Idempotency-Key is the request id");
         return app;
     }

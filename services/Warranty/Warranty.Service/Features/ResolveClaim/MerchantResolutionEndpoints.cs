@@ -1,3 +1,4 @@
+using Warranty.Service.Views;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults;
 using Warranty.Domain;
@@ -16,9 +17,17 @@ public static class MerchantResolutionEndpoints
     {
         app.MapPost("/claims/{id}/return-accepted", ReturnAccepted)
             .WithName("AcceptReturn")
+            .Produces<ClaimView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("The order's merchant took the item back, for a return or a replacement: the claim is resolved");
         app.MapPost("/claims/{id}/repair-completed", RepairCompleted)
             .WithName("CompleteMerchantRepair")
+            .Produces<ClaimView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("The order's merchant finished a repair it answers for: the claim is resolved");
         return app;
     }

@@ -1,0 +1,90 @@
+using System.ComponentModel.DataAnnotations;
+using System.Reflection;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+using Platform.ServiceDefaults.Http;
+
+namespace Platform.ServiceDefaults.OpenApi;
+
+/// <summary>
+/// Schemas as the services really write and read JSON:
+/// - strings are strings: the services read every string through <see cref="StorableTextConverter"/>, a converter
+///   the schema generator cannot see through, and would describe as anything (<c>{}</c>);
+/// - a property is required when its C# type says it is never null (the services write every such property), or
+///   when it is marked [Required]: a request property that the endpoint checks itself, to answer a 400 naming it, is
+///   nullable in C# and says it is required with the attribute (nothing validates the attribute; the endpoint does);
+/// - arrays of strings say their items are strings, and numbers are numbers (the services also read them from
+///   strings, which a client need not know);
+/// - problem details carry the platform's <c>code</c> and, for a refusal that came early, <c>retryAt</c>.
+/// </summary>
+internal sealed class SchemaConventions : IOpenApiSchemaTransformer
+{
+    private readonly NullabilityInfoContext nullability = new();
+
+    public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        var type = context.JsonTypeInfo.Type;
+        if (type == typeof(string) && schema.Type is null)
+        {
+            schema.Type = context.JsonPropertyInfo is { } property && IsNullable(property) ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String;
+        }
+        if (context.JsonTypeInfo.Kind == JsonTypeInfoKind.Enumerable && context.JsonTypeInfo.ElementType == typeof(string) && schema.Items is null or OpenApiSchema { Type: null })
+        {
+            schema.Items = new OpenApiSchema { Type = JsonSchemaType.String };
+        }
+        if (context.JsonTypeInfo.Kind == JsonTypeInfoKind.Dictionary && context.JsonTypeInfo.ElementType == typeof(string[]))
+        {
+            schema.AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } };
+        }
+        // The services read numbers from strings too (the web defaults); a client writes numbers, and should be told so.
+        if (schema.Type is { } numeric && (numeric.HasFlag(JsonSchemaType.Integer) || numeric.HasFlag(JsonSchemaType.Number)) && numeric.HasFlag(JsonSchemaType.String))
+        {
+            schema.Type = numeric & ~JsonSchemaType.String;
+            schema.Pattern = null;
+        }
+        var isProblem = typeof(Microsoft.AspNetCore.Mvc.ProblemDetails).IsAssignableFrom(type);
+        // A problem's members are all optional: a 400 the framework could not bind has no errors.
+        if (context.JsonPropertyInfo is null && context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object && !isProblem)
+        {
+            var required = context.JsonTypeInfo.Properties
+                .Where(p => !p.IsExtensionData && (!IsNullable(p) || p.AttributeProvider?.IsDefined(typeof(RequiredAttribute), inherit: true) == true))
+                .Select(p => p.Name)
+                .ToHashSet(StringComparer.Ordinal);
+            schema.Required = required.Count > 0 ? required : null;
+        }
+        if (context.JsonPropertyInfo is null && isProblem)
+        {
+            schema.Properties ??= new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal);
+            schema.Properties[Problems.CodeExtension] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String | JsonSchemaType.Null,
+                Description = "What went wrong, for a program to act on: a refusal's code from the domain (ClaimAlreadyAnswered), or the platform's (IdempotencyKeyReused, ConcurrentChange).",
+            };
+            schema.Properties["retryAt"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String | JsonSchemaType.Null,
+                Format = "date-time",
+                Description = "For a refusal that came before its time: when the same request may succeed.",
+            };
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Whether the property may be missing or null in the JSON: a nullable type, or a member marked so by its C# annotations.</summary>
+    private bool IsNullable(JsonPropertyInfo property)
+    {
+        if (property.PropertyType.IsValueType)
+        {
+            return Nullable.GetUnderlyingType(property.PropertyType) is not null;
+        }
+        var state = property.AttributeProvider switch
+        {
+            PropertyInfo member => nullability.Create(member).ReadState,
+            FieldInfo member => nullability.Create(member).ReadState,
+            _ => NullabilityState.Unknown,
+        };
+        return state != NullabilityState.NotNull;
+    }
+}
