@@ -10,7 +10,7 @@ namespace Platform.ApiClients.Tests;
 /// needs: a tag, an operation id, a typed success body, the bearer requirement and 401, problem details on every
 /// error, the Idempotency-Key where the middleware asks for it, and no schema left untyped.
 /// </summary>
-public sealed class DocumentTests(Platform platform) : IClassFixture<Platform>
+public sealed class DocumentTests(RunningPlatform platform) : IClassFixture<RunningPlatform>
 {
     private static readonly string[] Methods = ["get", "put", "post", "delete", "patch"];
 

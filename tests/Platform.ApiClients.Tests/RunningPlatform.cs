@@ -10,7 +10,7 @@ namespace Platform.ApiClients.Tests;
 /// The four services in-process on one test world (real PostgreSQL, RabbitMQ and issuer), talking to each
 /// other over the bus as in production, with a probe that plays the trade system. One per test class.
 /// </summary>
-public sealed class Platform : IAsyncLifetime
+public sealed class RunningPlatform : IAsyncLifetime
 {
     public const string Arbitrator = "arbitrator-1";
 
