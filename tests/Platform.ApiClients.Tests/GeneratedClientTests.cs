@@ -154,7 +154,7 @@ public sealed class GeneratedClientTests(RunningPlatform platform) : IClassFixtu
         var asBuyer = Warranty(PlatformRoles.Buyer, buyer);
         var asMerchant = Warranty(PlatformRoles.Merchant, merchant);
 
-        var returned = await FileClaim(asBuyer, orderId, "L1", "Return");
+        var returned = await FileClaim(asBuyer, orderId, "L1", WarrantyModels.FileClaimRequest_remedyAsked.Return);
         Assert.Equal((WarrantyModels.ClaimStatus.AwaitingMerchant, WarrantyModels.Remedy.Return), (returned.Status, returned.RemedyAsked));
         var page = await asMerchant.Claims.GetAsync(q => q.QueryParameters.OrderId = orderId);
         Assert.Contains(page!.Items!, c => c.ClaimId == returned.ClaimId && c.AwaitingMerchant == true);
@@ -165,7 +165,7 @@ public sealed class GeneratedClientTests(RunningPlatform platform) : IClassFixtu
         var taken = await asMerchant.Claims[returned.ClaimId.Value].ReturnAccepted.PostAsync(Idempotent.Key());
         Assert.Equal(WarrantyModels.ClaimStatus.Resolved, taken!.Status);
 
-        var disputed = await FileClaim(asBuyer, orderId, "L2", "Return");
+        var disputed = await FileClaim(asBuyer, orderId, "L2", WarrantyModels.FileClaimRequest_remedyAsked.Return);
         var refused = await asMerchant.Claims[disputed.ClaimId!.Value].Refuse.PostAsync(
             new WarrantyModels.RefuseClaimRequest { Reason = "The phone was dropped; the screen is cracked.", EvidenceLinks = ["https://evidence.example/drop.jpg"] }, Idempotent.Key());
         Assert.Equal(WarrantyModels.ClaimStatus.RefusedByMerchant, refused!.Status);
@@ -186,12 +186,12 @@ public sealed class GeneratedClientTests(RunningPlatform platform) : IClassFixtu
         return disputed.ClaimId.Value;
     }
 
-    private static async Task<WarrantyModels.ClaimView> FileClaim(WarrantyClient client, string orderId, string lineId, string remedy)
+    private static async Task<WarrantyModels.ClaimView> FileClaim(WarrantyClient client, string orderId, string lineId, WarrantyModels.FileClaimRequest_remedyAsked remedy)
     {
         var claimId = Guid.NewGuid();
         var filed = await client.Claims.PostAsync(new WarrantyModels.FileClaimRequest
         {
-            OrderId = orderId, LineId = lineId, Fault = "QualityFault", FaultDescription = "The screen flickers from the first day.", RemedyAsked = remedy,
+            OrderId = orderId, LineId = lineId, Fault = WarrantyModels.FileClaimRequest_fault.QualityFault, FaultDescription = "The screen flickers from the first day.", RemedyAsked = remedy,
         }, Idempotent.Key(claimId));
         Assert.Equal((claimId, orderId, lineId), (filed!.ClaimId, filed.OrderId, filed.LineId));
         return filed;
@@ -200,7 +200,7 @@ public sealed class GeneratedClientTests(RunningPlatform platform) : IClassFixtu
     /// <summary>The older phone: a repair the brand answers, dispatched to a provider that declines it, then taken and carried out by the other.</summary>
     private async Task<Guid> RepairOperations(string orderId, string[] providers)
     {
-        var claim = await FileClaim(Warranty(PlatformRoles.Buyer, buyer), orderId, "L1", "Repair");
+        var claim = await FileClaim(Warranty(PlatformRoles.Buyer, buyer), orderId, "L1", WarrantyModels.FileClaimRequest_remedyAsked.Repair);
         Assert.Equal(WarrantyModels.ClaimStatus.InService, claim.Status);
 
         var (first, job) = await DispatchedJob(providers, orderId);
@@ -216,7 +216,7 @@ public sealed class GeneratedClientTests(RunningPlatform platform) : IClassFixtu
         await provider.Jobs[job].CustomerContacted.PostAsync(new RepairModels.CustomerContactedRequest { BookedFor = platform.Env.TimeProvider.GetUtcNow().AddDays(1) }, Idempotent.Key());
         await provider.Jobs[job].DeviceReceived.PostAsync(Idempotent.Key());
         await provider.Jobs[job].Progress.PostAsync(new RepairModels.ProgressRequest { Progress = "Screen ordered from the brand." }, Idempotent.Key());
-        await provider.Jobs[job].Complete.PostAsync(new RepairModels.CompletionRequest { Outcome = "Repaired", Report = "Screen replaced; flicker gone." }, Idempotent.Key());
+        await provider.Jobs[job].Complete.PostAsync(new RepairModels.CompletionRequest { Outcome = RepairModels.CompletionRequest_outcome.Repaired, Report = "Screen replaced; flicker gone." }, Idempotent.Key());
         var done = await provider.Jobs[job].GetAsync();
         Assert.Equal((RepairModels.JobStatus.Completed, RepairModels.RepairOutcome.Repaired), (done!.Status, done.Outcome));
 
@@ -256,10 +256,10 @@ public sealed class GeneratedClientTests(RunningPlatform platform) : IClassFixtu
         Assert.Equal(["L1", "L2", "L3", "L4"], mine!.Items!.Select(w => w.LineId!).Order(StringComparer.Ordinal));
 
         // L3: a repair within the merchant's days, accepted and carried out by the merchant itself.
-        var repair = await FileClaim(asBuyer, orderId, "L3", "Repair");
+        var repair = await FileClaim(asBuyer, orderId, "L3", WarrantyModels.FileClaimRequest_remedyAsked.Repair);
         var asMerchant = Warranty(PlatformRoles.Merchant, merchant);
         await asMerchant.Claims[repair.ClaimId!.Value].Accept.PostAsync(Idempotent.Key());
-        var repaired = await asMerchant.Claims[repair.ClaimId.Value].RepairCompleted.PostAsync(new WarrantyModels.RepairCompletedRequest { Outcome = "Repaired" }, Idempotent.Key());
+        var repaired = await asMerchant.Claims[repair.ClaimId.Value].RepairCompleted.PostAsync(new WarrantyModels.RepairCompletedRequest { Outcome = WarrantyModels.RepairCompletedRequest_outcome.Repaired }, Idempotent.Key());
         Assert.Equal(WarrantyModels.ClaimStatus.Resolved, repaired!.Status);
 
         var plan = await asBuyer.Warranties[orderId]["L4"].ExtendedWarranty.Cancel.PostAsync(Idempotent.Key());
@@ -268,7 +268,7 @@ public sealed class GeneratedClientTests(RunningPlatform platform) : IClassFixtu
 
         // The merchant reports its own repair on a claim the brand's provider repairs: the documented 409.
         var notMine = await Assert.ThrowsAsync<WarrantyModels.ProblemDetails>(() =>
-            asMerchant.Claims[repairClaim].RepairCompleted.PostAsync(new WarrantyModels.RepairCompletedRequest { Outcome = "Repaired" }, Idempotent.Key()));
+            asMerchant.Claims[repairClaim].RepairCompleted.PostAsync(new WarrantyModels.RepairCompletedRequest { Outcome = WarrantyModels.RepairCompletedRequest_outcome.Repaired }, Idempotent.Key()));
         Assert.Equal((409, "RepairedByProvider"), (notMine.ResponseStatusCode, notMine.Code));
     }
 
@@ -286,11 +286,11 @@ public sealed class GeneratedClientTests(RunningPlatform platform) : IClassFixtu
             new ArbitrationModels.EvidenceRequest { Statement = "The drop is on the courier's photo.", Links = ["https://evidence.example/courier.jpg"] }, Idempotent.Key());
         Assert.Equal(ArbitrationModels.CaseStatus.AwaitingRuling, answered!.Status);
         var ruled = await Arbitration(PlatformRoles.Arbitrator, RunningPlatform.Arbitrator).Cases[caseId].Ruling.PostAsync(
-            new ArbitrationModels.RulingRequest { InFavourOf = "Buyer", Remedy = "Refund", Rationale = "The flicker predates the drop." }, Idempotent.Key());
+            new ArbitrationModels.RulingRequest { InFavourOf = ArbitrationModels.RulingRequest_inFavourOf.Buyer, Remedy = ArbitrationModels.RulingRequest_remedy.Refund, Rationale = "The flicker predates the drop." }, Idempotent.Key());
         Assert.Equal((ArbitrationModels.CaseStatus.Ruled, ArbitrationModels.CaseParty.Buyer), (ruled!.Status, ruled.Ruling!.InFavourOf));
 
         var denial = await Warranty(PlatformRoles.Buyer, buyer).Warranties[seedsOrderId]["L1"].Reopen.PostAsync(
-            new WarrantyModels.ReopenEntryRequest { Fault = "QualityFault", FaultDescription = "The seeds look mouldy." }, Idempotent.Key());
+            new WarrantyModels.ReopenEntryRequest { Fault = WarrantyModels.ReopenEntryRequest_fault.QualityFault, FaultDescription = "The seeds look mouldy." }, Idempotent.Key());
         Assert.Equal("Denied", denial!.Outcome);
         var appellant = Arbitration(PlatformRoles.Buyer, buyer);
         ArbitrationModels.CaseView? appeal = null;
@@ -300,7 +300,7 @@ public sealed class GeneratedClientTests(RunningPlatform platform) : IClassFixtu
             {
                 appeal = await appellant.Appeals.PostAsync(new ArbitrationModels.AppealRequest
                 {
-                    Subject = "ReopenDenied", ReopenRequestId = denial.RequestId, Statement = "The mould is why they never sprouted.",
+                    Subject = ArbitrationModels.AppealRequest_subject.ReopenDenied, ReopenRequestId = denial.RequestId, Statement = "The mould is why they never sprouted.",
                 }, Idempotent.Key());
                 return true;
             }
@@ -313,7 +313,7 @@ public sealed class GeneratedClientTests(RunningPlatform platform) : IClassFixtu
 
         // A ruling by a buyer: the documented 403.
         var forbidden = await Assert.ThrowsAsync<ArbitrationModels.ProblemDetails>(() => appellant.Cases[appeal.CaseId!.Value].Ruling.PostAsync(
-            new ArbitrationModels.RulingRequest { InFavourOf = "Buyer", Remedy = "ReopenEntry", Rationale = "Mine." }, Idempotent.Key()));
+            new ArbitrationModels.RulingRequest { InFavourOf = ArbitrationModels.RulingRequest_inFavourOf.Buyer, Remedy = ArbitrationModels.RulingRequest_remedy.ReopenEntry, Rationale = "Mine." }, Idempotent.Key()));
         Assert.Equal(403, forbidden.ResponseStatusCode);
     }
 

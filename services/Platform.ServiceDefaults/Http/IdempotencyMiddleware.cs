@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Npgsql;
 using Platform.EventSourcing;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Platform.ServiceDefaults.Http;
 

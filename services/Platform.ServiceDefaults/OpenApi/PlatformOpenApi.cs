@@ -52,6 +52,7 @@ public static class PlatformOpenApi
                     any.Type = JsonSchemaType.Object;
                     any.Description = "A message as it was sent: any JSON object.";
                 }
+                SchemaConventions.RequiredIsNeverNull(document);
                 // Operations are tagged by resource (OperationConventions); the document lists exactly those tags, sorted.
                 document.Tags = new HashSet<OpenApiTag>(
                     (document.Paths ?? [])

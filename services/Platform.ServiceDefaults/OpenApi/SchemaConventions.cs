@@ -17,6 +17,7 @@ namespace Platform.ServiceDefaults.OpenApi;
 ///   nullable in C# and says it is required with the attribute (nothing validates the attribute; the endpoint does);
 /// - arrays of strings say their items are strings, and numbers are numbers (the services also read them from
 ///   strings, which a client need not know);
+/// - a request string marked <see cref="EnumNamesAttribute"/> lists the names it takes;
 /// - problem details carry the platform's <c>code</c> and, for a refusal that came early, <c>retryAt</c>.
 /// </summary>
 internal sealed class SchemaConventions : IOpenApiSchemaTransformer
@@ -44,6 +45,10 @@ internal sealed class SchemaConventions : IOpenApiSchemaTransformer
             schema.Type = numeric & ~JsonSchemaType.String;
             schema.Pattern = null;
         }
+        if (context.JsonPropertyInfo?.AttributeProvider?.GetCustomAttributes(typeof(EnumNamesAttribute), inherit: true) is [EnumNamesAttribute names, ..])
+        {
+            schema.Enum = [.. names.Names.Select(name => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(name))];
+        }
         var isProblem = typeof(Microsoft.AspNetCore.Mvc.ProblemDetails).IsAssignableFrom(type);
         // A problem's members are all optional: a 400 the framework could not bind has no errors.
         if (context.JsonPropertyInfo is null && context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object && !isProblem)
@@ -70,6 +75,24 @@ internal sealed class SchemaConventions : IOpenApiSchemaTransformer
             };
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A required property is sent with a value: null is what an endpoint refuses for a [Required] request field. Run
+    /// over the finished document, as the generator marks a nullable C# member's schema nullable after the transformers.
+    /// </summary>
+    internal static void RequiredIsNeverNull(OpenApiDocument document)
+    {
+        foreach (var schema in document.Components?.Schemas?.Values.OfType<OpenApiSchema>() ?? [])
+        {
+            foreach (var name in schema.Required ?? new HashSet<string>())
+            {
+                if (schema.Properties?.TryGetValue(name, out var property) == true && property is OpenApiSchema { Type: { } type } own)
+                {
+                    own.Type = type & ~JsonSchemaType.Null;
+                }
+            }
+        }
     }
 
     /// <summary>Whether the property may be missing or null in the JSON: a nullable type, or a member marked so by its C# annotations.</summary>

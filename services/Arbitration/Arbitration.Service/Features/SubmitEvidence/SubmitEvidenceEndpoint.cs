@@ -1,4 +1,3 @@
-using Arbitration.Service.Views;
 using Arbitration.Domain;
 using Arbitration.Service.Cases;
 using Microsoft.AspNetCore.Builder;
@@ -6,10 +5,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Http;
+using Arbitration.Service.Views;
+using System.ComponentModel.DataAnnotations;
 
 namespace Arbitration.Service.Features.SubmitEvidence;
 
-public sealed record EvidenceRequest(string? Statement, IReadOnlyList<string>? Links);
+public sealed record EvidenceRequest([property: Required] string? Statement, IReadOnlyList<string>? Links);
 
 public static class SubmitEvidenceEndpoint
 {

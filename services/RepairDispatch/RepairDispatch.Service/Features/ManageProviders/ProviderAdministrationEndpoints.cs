@@ -7,14 +7,22 @@ using Platform.ServiceDefaults.Http;
 using RepairDispatch.Domain;
 using RepairDispatch.Service.Providers;
 using RepairDispatch.Service.ReadModels;
+using System.ComponentModel.DataAnnotations;
 
 namespace RepairDispatch.Service.Features.ManageProviders;
 
-public sealed record RegisterProviderRequest(string? Id, IReadOnlyList<string>? Regions, IReadOnlyList<string>? Categories, int? Capacity);
+public sealed record RegisterProviderRequest(
+    [property: Required] string? Id,
+    [property: Required] IReadOnlyList<string>? Regions,
+    [property: Required] IReadOnlyList<string>? Categories,
+    [property: Required] int? Capacity);
 
-public sealed record UpdateProviderRequest(IReadOnlyList<string>? Regions, IReadOnlyList<string>? Categories, int? Capacity);
+public sealed record UpdateProviderRequest(
+    [property: Required] IReadOnlyList<string>? Regions,
+    [property: Required] IReadOnlyList<string>? Categories,
+    [property: Required] int? Capacity);
 
-public sealed record SuspendProviderRequest(string? Reason);
+public sealed record SuspendProviderRequest([property: Required] string? Reason);
 
 /// <summary>Operators register, change, suspend and reactivate the repair providers, and list them.</summary>
 public static class ProviderAdministrationEndpoints

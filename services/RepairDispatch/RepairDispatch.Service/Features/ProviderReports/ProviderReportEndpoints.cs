@@ -9,17 +9,19 @@ using RepairDispatch.Domain;
 using RepairDispatch.Service.ReadModels;
 using RepairDispatch.Service.RepairJobs;
 using static RepairDispatch.Domain.RepairJobCommand;
+using Platform.ServiceDefaults.OpenApi;
+using System.ComponentModel.DataAnnotations;
 
 namespace RepairDispatch.Service.Features.ProviderReports;
 
-public sealed record DeclineRequest(string? Reason);
+public sealed record DeclineRequest([property: Required] string? Reason);
 
-public sealed record CustomerContactedRequest(DateTimeOffset? BookedFor);
+public sealed record CustomerContactedRequest([property: Required] DateTimeOffset? BookedFor);
 
-public sealed record ProgressRequest(string? Progress);
+public sealed record ProgressRequest([property: Required] string? Progress);
 
 /// <param name="Outcome">Repaired, Replaced or Unrepairable.</param>
-public sealed record CompletionRequest(string? Outcome, string? Report);
+public sealed record CompletionRequest([property: Required, EnumNames(typeof(RepairOutcome))] string? Outcome, [property: Required] string? Report);
 
 /// <summary>What the refusal log keeps of a provider's request on a job that is not theirs.</summary>
 public sealed record RefusedProviderRequest(Guid JobId, string ProviderId, string Action);

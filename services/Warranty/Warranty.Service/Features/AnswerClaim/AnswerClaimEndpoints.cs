@@ -1,11 +1,12 @@
-using Warranty.Service.Views;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults;
 using Warranty.Domain;
+using System.ComponentModel.DataAnnotations;
+using Warranty.Service.Views;
 
 namespace Warranty.Service.Features.AnswerClaim;
 
-public sealed record RefuseClaimRequest(string? Reason, IReadOnlyList<string?>? EvidenceLinks);
+public sealed record RefuseClaimRequest([property: Required] string? Reason, IReadOnlyList<string?>? EvidenceLinks);
 
 /// <summary>The merchant's answer to a claim waiting for it: accept, or refuse with a reason the buyer may escalate.</summary>
 public static class AnswerClaimEndpoints

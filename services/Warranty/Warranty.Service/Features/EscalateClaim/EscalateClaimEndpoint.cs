@@ -1,11 +1,12 @@
-using Warranty.Service.Views;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults;
 using Warranty.Domain;
+using System.ComponentModel.DataAnnotations;
+using Warranty.Service.Views;
 
 namespace Warranty.Service.Features.EscalateClaim;
 
-public sealed record EscalateClaimRequest(string? Statement, IReadOnlyList<string?>? EvidenceLinks);
+public sealed record EscalateClaimRequest([property: Required] string? Statement, IReadOnlyList<string?>? EvidenceLinks);
 
 /// <summary>The buyer takes a claim the merchant refused to arbitration; ClaimEscalated opens the case.</summary>
 public static class EscalateClaimEndpoint

@@ -5,17 +5,19 @@ using Warranty.Domain;
 using Warranty.Service.Views;
 using static Warranty.Service.ContractVocabulary;
 using Contract = Platform.Contracts.Warranty.V1;
+using Platform.ServiceDefaults.OpenApi;
+using System.ComponentModel.DataAnnotations;
 
 namespace Warranty.Service.Features.FileClaim;
 
 /// <param name="BuyerId">The buyer served, when customer service files; a buyer files for themselves and may leave it out.</param>
 public sealed record FileClaimRequest(
-    string? OrderId,
-    string? LineId,
+    [property: Required] string? OrderId,
+    [property: Required] string? LineId,
     string? BuyerId,
-    string? Fault,
-    string? FaultDescription,
-    string? RemedyAsked,
+    [property: Required, EnumNames(typeof(Contract.FaultKind))] string? Fault,
+    [property: Required] string? FaultDescription,
+    [property: Required, EnumNames(typeof(Contract.Remedy))] string? RemedyAsked,
     IReadOnlyList<string?>? EvidenceLinks);
 
 public static class FileClaimEndpoint

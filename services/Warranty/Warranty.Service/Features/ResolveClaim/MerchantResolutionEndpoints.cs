@@ -1,11 +1,13 @@
-using Warranty.Service.Views;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults;
 using Warranty.Domain;
+using Platform.ServiceDefaults.OpenApi;
+using System.ComponentModel.DataAnnotations;
+using Warranty.Service.Views;
 
 namespace Warranty.Service.Features.ResolveClaim;
 
-public sealed record RepairCompletedRequest(string? Outcome);
+public sealed record RepairCompletedRequest([property: Required, EnumNames(typeof(RepairOutcome))] string? Outcome);
 
 /// <summary>
 /// The merchant reports that it gave the remedy of a claim it answers. Repairs by a brand or the extended-warranty
