@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.OpenApi;
@@ -18,11 +19,33 @@ namespace Platform.ServiceDefaults.OpenApi;
 /// - arrays of strings say their items are strings, and numbers are numbers (the services also read them from
 ///   strings, which a client need not know);
 /// - a request string marked <see cref="EnumNamesAttribute"/> lists the names it takes;
+/// - the platform's common fields (ids, reasons, statements, regions) carry an example;
 /// - problem details carry the platform's <c>code</c> and, for a refusal that came early, <c>retryAt</c>.
 /// </summary>
 internal sealed class SchemaConventions : IOpenApiSchemaTransformer
 {
     private readonly NullabilityInfoContext nullability = new();
+
+    /// <summary>Examples by JSON property name, the same in every service, so that the reference pages show requests that read true.</summary>
+    private static readonly Dictionary<string, Func<JsonNode>> Examples = new(StringComparer.Ordinal)
+    {
+        ["orderId"] = () => "O-20260601-0001",
+        ["lineId"] = () => "L1",
+        ["buyerId"] = () => "buyer-1001",
+        ["merchantId"] = () => "merchant-42",
+        ["providerId"] = () => "acme-repairs-sh",
+        ["faultDescription"] = () => "The screen flickers from the first day.",
+        ["reason"] = () => "The phone was dropped; the screen is cracked.",
+        ["statement"] = () => "It flickered before any drop; see the unboxing video.",
+        ["rationale"] = () => "The flicker predates the drop.",
+        ["progress"] = () => "Screen ordered from the brand.",
+        ["report"] = () => "Screen replaced; the flicker is gone.",
+        ["regions"] = () => new JsonArray("310000", "320000"),
+        ["categories"] = () => new JsonArray("phones"),
+        ["capacity"] = () => 5,
+        ["evidenceLinks"] = () => new JsonArray("https://evidence.example/unboxing.mp4"),
+        ["links"] = () => new JsonArray("https://evidence.example/courier-photo.jpg"),
+    };
 
     public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
@@ -49,6 +72,10 @@ internal sealed class SchemaConventions : IOpenApiSchemaTransformer
         {
             schema.Enum = [.. names.Names.Select(name => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(name))];
         }
+        if (context.JsonPropertyInfo is { Name: var jsonName } && Examples.TryGetValue(jsonName, out var example) && schema.Examples is null or { Count: 0 })
+        {
+            schema.Examples = [example()];
+        }
         var isProblem = typeof(Microsoft.AspNetCore.Mvc.ProblemDetails).IsAssignableFrom(type);
         // A problem's members are all optional: a 400 the framework could not bind has no errors.
         if (context.JsonPropertyInfo is null && context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object && !isProblem)
@@ -65,7 +92,7 @@ internal sealed class SchemaConventions : IOpenApiSchemaTransformer
             schema.Properties[Problems.CodeExtension] = new OpenApiSchema
             {
                 Type = JsonSchemaType.String | JsonSchemaType.Null,
-                Description = "What went wrong, for a program to act on: a refusal's code from the domain (ClaimAlreadyAnswered), or the platform's (IdempotencyKeyReused, ConcurrentChange).",
+                Description = "What went wrong, for a program to act on: a refusal's code from the domain (MerchantResponseDeadlinePassed), or the platform's (IdempotencyKeyReused, ConcurrentChange).",
             };
             schema.Properties["retryAt"] = new OpenApiSchema
             {
@@ -73,6 +100,17 @@ internal sealed class SchemaConventions : IOpenApiSchemaTransformer
                 Format = "date-time",
                 Description = "For a refusal that came before its time: when the same request may succeed.",
             };
+            schema.Examples =
+            [
+                new JsonObject
+                {
+                    ["type"] = "https://tools.ietf.org/html/rfc9110#section-15.5.10",
+                    ["title"] = "Refused",
+                    ["status"] = 409,
+                    ["detail"] = "The merchant answered after its 48-hour deadline: silence had already accepted the claim.",
+                    [Problems.CodeExtension] = "MerchantResponseDeadlinePassed",
+                },
+            ];
         }
         return Task.CompletedTask;
     }
