@@ -57,14 +57,18 @@ internal sealed class OperationConventions : IOpenApiOperationTransformer
         var requiresKey = IdempotencyMiddleware.RequiresKey(method, metadata);
         if (requiresKey)
         {
+            var isId = metadata.OfType<IdempotencyKeyIsId>().Any();
             operation.Parameters ??= [];
             operation.Parameters.Add(new OpenApiParameter
             {
                 Name = IdempotencyMiddleware.Header,
                 In = ParameterLocation.Header,
                 Required = true,
-                Description = "Names this request: a retry after a lost answer sends the same key and gets the first answer again, acting nothing twice.",
-                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = IdempotencyMiddleware.MaxKeyLength },
+                Description = "Names this request: a retry after a lost answer sends the same key and gets the first answer again, acting nothing twice."
+                    + (isId ? " Here it is also the id of what the request creates: a UUID." : ""),
+                Schema = isId
+                    ? new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid" }
+                    : new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = IdempotencyMiddleware.MaxKeyLength },
                 Example = JsonValue.Create("7d3f6a52-2f3e-4c55-9b1e-0a9f4be1c2d1"),
             });
             Answer(operation, StatusCodes.Status409Conflict, problem,

@@ -26,6 +26,7 @@ public static class FileClaimEndpoint
     {
         app.MapPost("/claims", Handle)
             .WithName("FileClaim")
+            .IdempotencyKeyIsId()
             .Produces<ClaimView>(StatusCodes.Status201Created)
             .Produces<ClaimView>()
             .ProducesProblem(StatusCodes.Status403Forbidden)

@@ -38,6 +38,7 @@ public static class ReopenEntryEndpoint
     {
         app.MapPost("/warranties/{orderId}/{lineId}/reopen", Handle)
             .WithName("ReopenEntry")
+            .IdempotencyKeyIsId()
             .Produces<ReopenAnswer>()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
