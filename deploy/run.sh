@@ -68,7 +68,7 @@ cat <<NEXT
 The platform and its issuer keep running; its business clock still runs ${PLATFORM_CLOCK_SPEED}x real time. To explore:
   APIs           Order http://127.0.0.1:${ports[Order]}   Warranty http://127.0.0.1:${ports[Warranty]}
                  RepairDispatch http://127.0.0.1:${ports[RepairDispatch]}   Arbitration http://127.0.0.1:${ports[Arbitration]}
-                 each describes itself at /openapi/v1.json (with any token)
+                 each describes itself at /openapi/v1.json, browsable at /scalar (no token needed)
   a token        source deploy/env.sh   (the development issuer's administrator secret)
                  dotnet run --project services/Platform.Cli -- token --role customer-service --subject cs-1 --service order
                  (roles: buyer, merchant, provider, customer-service, arbitrator, operator; the subject is the party's id;

@@ -9,22 +9,24 @@ using RepairDispatch.Domain;
 using RepairDispatch.Service.ReadModels;
 using RepairDispatch.Service.RepairJobs;
 using static RepairDispatch.Domain.RepairJobCommand;
+using Platform.ServiceDefaults.OpenApi;
+using System.ComponentModel.DataAnnotations;
 
 namespace RepairDispatch.Service.Features.ProviderReports;
 
 /// <param name="ReasonCode">From the published list (DeclineReasonCode); absent is Other, which needs <paramref name="Reason"/>.</param>
 /// <param name="Reason">A note in the provider's words; optional unless the code is Other.</param>
-public sealed record DeclineRequest(string? Reason, string? ReasonCode = null);
+public sealed record DeclineRequest(string? Reason, [property: EnumNames(typeof(DeclineReasonCode))] string? ReasonCode = null);
 
-public sealed record CustomerContactedRequest(DateTimeOffset? BookedFor);
+public sealed record CustomerContactedRequest([property: Required] DateTimeOffset? BookedFor);
 
 /// <param name="ProgressCode">From the published list (ProgressCode); absent is Other, which needs <paramref name="Progress"/>.</param>
 /// <param name="Progress">A note in the provider's words; optional unless the code is Other.</param>
 /// <param name="AttachmentLinks">Absolute https links to photos or documents; optional.</param>
-public sealed record ProgressRequest(string? Progress, string? ProgressCode = null, IReadOnlyList<string?>? AttachmentLinks = null);
+public sealed record ProgressRequest(string? Progress, [property: EnumNames(typeof(ProgressCode))] string? ProgressCode = null, IReadOnlyList<string?>? AttachmentLinks = null);
 
 /// <param name="Outcome">Repaired, Replaced or Unrepairable.</param>
-public sealed record CompletionRequest(string? Outcome, string? Report);
+public sealed record CompletionRequest([property: Required, EnumNames(typeof(RepairOutcome))] string? Outcome, [property: Required] string? Report);
 
 /// <summary>What the refusal log keeps of a provider's request on a job that is not theirs.</summary>
 public sealed record RefusedProviderRequest(Guid JobId, string ProviderId, string Action);
@@ -37,11 +39,16 @@ public static class ProviderReportEndpoints
 {
     public static WebApplication MapProviderReports(this WebApplication app)
     {
-        var jobs = app.MapGroup("/jobs/{id:guid}").WithTags("Provider reports");
+        var jobs = app.MapGroup("/jobs/{id:guid}");
 
         jobs.MapPost("/accept", (Guid id, HttpContext http, ProviderActions actions, CancellationToken ct) =>
                 actions.Run(http, id, "accept", null, (provider, job) => new AcceptJob(id, provider, job.Now), ct))
-            .WithName("AcceptJob").WithSummary("The provider takes the job dispatched to it");
+            .WithName("AcceptJob")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("The provider takes the job dispatched to it");
 
         jobs.MapPost("/decline", (Guid id, DeclineRequest? body, HttpContext http, ProviderActions actions, CancellationToken ct) =>
             {
@@ -54,17 +61,32 @@ public static class ProviderReportEndpoints
                     (provider, job) => new DeclineJob(id, provider, note, job.Providers, job.Now, code!.Value), ct,
                     code is null ? nameof(RepairDispatchRefusalCode.UnknownReasonCode) : null);
             })
-            .WithName("DeclineJob").WithSummary("The provider declines the job; it is dispatched to the next provider at once");
+            .WithName("DeclineJob")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("The provider declines the job; it is dispatched to the next provider at once");
 
         jobs.MapPost("/customer-contacted", (Guid id, CustomerContactedRequest? body, HttpContext http, ProviderActions actions, CancellationToken ct) =>
                 actions.Run(http, id, "customer-contacted",
                     body?.BookedFor is null ? ("bookedFor", "Give the visit or collection time booked with the buyer (ISO 8601).") : null,
                     (provider, job) => new ReportCustomerContacted(id, provider, body!.BookedFor!.Value, job.Now), ct))
-            .WithName("ReportCustomerContacted").WithSummary("The provider called the buyer back and booked the service");
+            .WithName("ReportCustomerContacted")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("The provider called the buyer back and booked the service");
 
         jobs.MapPost("/device-received", (Guid id, HttpContext http, ProviderActions actions, CancellationToken ct) =>
                 actions.Run(http, id, "device-received", null, (provider, job) => new ReportDeviceReceived(id, provider, job.Now), ct))
-            .WithName("ReportDeviceReceived").WithSummary("A mailed-in device reached the provider; progress is owed within the feedback period");
+            .WithName("ReportDeviceReceived")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("A mailed-in device reached the provider; progress is owed within the feedback period");
 
         jobs.MapPost("/progress", (Guid id, ProgressRequest? body, HttpContext http, ProviderActions actions, RepairDispatchSettings settings, CancellationToken ct) =>
             {
@@ -78,7 +100,12 @@ public static class ProviderReportEndpoints
                     (provider, job) => new ReportProgress(id, provider, note, job.Now, code!.Value, [.. body?.AttachmentLinks?.OfType<string>() ?? []]), ct,
                     code is null ? nameof(RepairDispatchRefusalCode.UnknownReasonCode) : null);
             })
-            .WithName("ReportProgress").WithSummary("The provider reports how the repair is going");
+            .WithName("ReportProgress")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("The provider reports how the repair is going");
 
         jobs.MapPost("/complete", (Guid id, CompletionRequest? body, HttpContext http, ProviderActions actions, CancellationToken ct) =>
             {
@@ -92,7 +119,12 @@ public static class ProviderReportEndpoints
                 return actions.Run(http, id, "complete", invalid,
                     (provider, job) => new ReportCompletion(id, provider, outcome!.Value, body!.Report!.Trim(), job.Now), ct);
             })
-            .WithName("CompleteJob").WithSummary("The provider reports the job ended: repaired, replaced or unrepairable");
+            .WithName("CompleteJob")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("The provider reports the job ended: repaired, replaced or unrepairable");
 
         return app;
     }

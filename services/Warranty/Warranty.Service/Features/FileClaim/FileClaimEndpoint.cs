@@ -5,6 +5,8 @@ using Warranty.Domain;
 using Warranty.Service.Views;
 using static Warranty.Service.ContractVocabulary;
 using Contract = Platform.Contracts.Warranty.V1;
+using Platform.ServiceDefaults.OpenApi;
+using System.ComponentModel.DataAnnotations;
 
 namespace Warranty.Service.Features.FileClaim;
 
@@ -12,12 +14,12 @@ namespace Warranty.Service.Features.FileClaim;
 /// <param name="BuyerPhone">Where the buyer wants to be called about the claim; optional. A repair provider reaches it only through a virtual number.</param>
 /// <param name="ServiceAddress">Where a repair visit or collection takes place; optional.</param>
 public sealed record FileClaimRequest(
-    string? OrderId,
-    string? LineId,
+    [property: Required] string? OrderId,
+    [property: Required] string? LineId,
     string? BuyerId,
-    string? Fault,
-    string? FaultDescription,
-    string? RemedyAsked,
+    [property: Required, EnumNames(typeof(Contract.FaultKind))] string? Fault,
+    [property: Required] string? FaultDescription,
+    [property: Required, EnumNames(typeof(Contract.Remedy))] string? RemedyAsked,
     IReadOnlyList<string?>? EvidenceLinks,
     string? BuyerPhone = null,
     string? ServiceAddress = null);
@@ -28,6 +30,12 @@ public static class FileClaimEndpoint
     {
         app.MapPost("/claims", Handle)
             .WithName("FileClaim")
+            .IdempotencyKeyIsId()
+            .Produces<ClaimView>(StatusCodes.Status201Created)
+            .Produces<ClaimView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("File a claim on an order line (the buyer, or customer service for the buyer); Idempotency-Key is the claim id");
         return app;
     }
