@@ -11,6 +11,7 @@ using RepairDispatch.Service.Features.ProviderJobs;
 using RepairDispatch.Service.Features.ProviderReports;
 using RepairDispatch.Service.Features.Scorecards;
 using RepairDispatch.Service.Features.SeedProviders;
+using RepairDispatch.Service.Features.Webhooks;
 using RepairDispatch.Service.Providers;
 using RepairDispatch.Service.ReadModels;
 using RepairDispatch.Service.RepairJobs;
@@ -45,6 +46,8 @@ public static class RepairDispatchService
                 o.Types.RegisterNamespace(typeof(ClaimApproved).Assembly, "Platform.Contracts");
                 o.Migrations.AddRange(ReadModelMigrations.All);
                 o.Retention.Tables.Add(new("provider_timings", "recorded_at", settings.ProviderTimingsRetention));
+                o.Migrations.AddRange(WebhookMigrations.All);
+                o.Retention.Tables.Add(new("webhook_deliveries", "settled_at", settings.Webhooks.LogRetention));
             },
         });
         builder.Services.AddSingleton(settings);
@@ -57,6 +60,7 @@ public static class RepairDispatchService
         builder.Services.AddSingleton<ProviderActions>();
         builder.Services.AddSingleton<ProviderAdministration>();
         ProviderSeeding.AddFirst(builder.Services);
+        builder.Services.AddHostedService<WebhookDeliveryWorker>();
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         configure?.Invoke(builder);
 
@@ -66,6 +70,8 @@ public static class RepairDispatchService
         app.MapProviderScorecard();
         app.MapProviderJobs();
         app.MapProviderReports();
+        app.MapWebhookRegistration();
+        app.MapWebhookLog();
         return app;
     }
 }

@@ -30,6 +30,9 @@ public sealed class RepairDispatchSettings
     public TimeSpan ProviderTimingsRetention { get; set; } = TimeSpan.FromDays(180);
     public List<ProviderSeed> Providers { get; set; } = [];
 
+    /// <summary>Deliveries of job events to providers' HTTPS endpoints (RepairDispatch__Webhooks__AttemptTimeout=00:00:10, …).</summary>
+    public Features.Webhooks.WebhookSettings Webhooks { get; set; } = new();
+
     public sealed class QualityScoreSettings
     {
         public double OnTimeCallback { get; set; } = QualityScoreWeights.Default.OnTimeCallback;
@@ -98,6 +101,11 @@ public sealed class RepairDispatchSettings
         }
         // The prior keeps the score's denominator above zero for a provider with no record.
         Require(weights.PriorWeight > 0 && double.IsFinite(weights.PriorWeight), "QualityScore:PriorWeight", weights.PriorWeight, "a finite number above 0");
+
+        foreach (var (ok, key, value, rule) in settings.Webhooks.Check())
+        {
+            Require(ok, key, value, rule);
+        }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < settings.Providers.Count; i++)
