@@ -64,8 +64,10 @@ public static class Readback
         var caseViews = Found(cases);
         var rulings = caseViews.Where(c => c.Text("status") == "Ruled").Select(c => c.Child("ruling")).ToList();
 
+        var webhooks = providers.Webhooks is { } endpoint ? await endpoint.Figures(world, [.. providers.Jobs.Keys], ct) : null;
         var summary = new SimulationSummary
         {
+            Webhooks = webhooks,
             RunId = plan.RunId,
             Elapsed = elapsed,
             BusinessTime = business,
