@@ -93,6 +93,12 @@ public sealed class WebhookTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, await first.Replay(sample));
         first.ClockSkew = TimeSpan.Zero;
 
+        // The guide's other recipes, run as written, on the same delivery.
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        Assert.Equal("True", await GuidePython(sample, first.Secret, now));
+        Assert.Equal("False", await GuidePython(sample, first.Secret, now + (long)WebhookReceiver.Tolerance.TotalSeconds + 2));
+        Assert.Equal(sample.Signature, await GuideOpenssl(sample, first.Secret));
+
         using var provider = service.As(PlatformRoles.Provider, a);
         var log = await provider.Get<Page<WebhookDeliveryView>>($"/providers/{a}/webhook/deliveries");
         Assert.Equal([WebhookEvents.RedispatchedAwayType, WebhookEvents.Dispatched], log.Items.Select(d => d.Type));
@@ -258,6 +264,51 @@ public sealed class WebhookTests : IAsyncLifetime
         var source = File.ReadAllText(Path.Combine(RepositoryRoot(), "tests", "RepairDispatch.Service.Tests", "WebhookReceiver.cs"));
         var from = source.IndexOf("// BEGIN GUIDE RECIPE", StringComparison.Ordinal) + "// BEGIN GUIDE RECIPE".Length;
         Assert.Equal(recipe, source[from..source.IndexOf("// END GUIDE RECIPE", StringComparison.Ordinal)].Trim());
+    }
+
+    private static string GuideBlock(string language)
+    {
+        var guide = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "integrating", "webhooks.md"));
+        var start = guide.IndexOf($"```{language}\n", StringComparison.Ordinal) + language.Length + 4;
+        return guide[start..guide.IndexOf("```", start, StringComparison.Ordinal)];
+    }
+
+    /// <summary>The guide's Python function on a delivery, checked at <paramref name="now"/> (Unix seconds) with the guide's 300 s tolerance.</summary>
+    private static Task<string> GuidePython(WebhookReceiver.Received delivery, string secret, long now) =>
+        Run("python3", GuideBlock("python") + """
+
+            import os, sys
+            print(verify(os.environ["SECRET"], os.environ["TIMESTAMP"], os.environ["SIGNATURE"], open("body.json", "rb").read(), now=int(os.environ["NOW"])))
+            """, delivery, secret, ("NOW", now.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    private static Task<string> GuideOpenssl(WebhookReceiver.Received delivery, string secret) => Run("sh", GuideBlock("sh"), delivery, secret);
+
+    /// <summary>Runs a script in a directory holding the delivery's body as body.json, with its headers and the secret as variables.</summary>
+    private static async Task<string> Run(string program, string script, WebhookReceiver.Received delivery, string secret, params (string Name, string Value)[] more)
+    {
+        var directory = Directory.CreateTempSubdirectory("webhook-recipe-");
+        try
+        {
+            await File.WriteAllBytesAsync(Path.Combine(directory.FullName, "body.json"), delivery.Body);
+            var start = new ProcessStartInfo(program) { WorkingDirectory = directory.FullName, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+            start.ArgumentList.Add("-");
+            foreach (var (name, value) in new[] { ("SECRET", secret), ("secret", secret), ("TIMESTAMP", delivery.Timestamp!), ("timestamp", delivery.Timestamp!), ("SIGNATURE", delivery.Signature!) }.Concat(more))
+            {
+                start.Environment[name] = value;
+            }
+            using var process = Process.Start(start)!;
+            await process.StandardInput.WriteAsync(script);
+            process.StandardInput.Close();
+            var output = process.StandardOutput.ReadToEndAsync();
+            var errors = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.True(process.ExitCode == 0, $"{program} exited {process.ExitCode}: {await errors}");
+            return (await output).Trim();
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
     }
 
     private static string RepositoryRoot()
