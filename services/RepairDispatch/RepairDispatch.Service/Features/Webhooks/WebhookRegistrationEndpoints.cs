@@ -112,7 +112,7 @@ public static class WebhookRegistrationEndpoints
     /// <summary>Why a URL cannot be a webhook endpoint; null when it can.</summary>
     public static string? UrlProblem(string? url, bool allowHttp)
     {
-        if (string.IsNullOrWhiteSpace(url) || url.Length > 2000 || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.IsFile || uri.IsUnc)
+        if (string.IsNullOrWhiteSpace(url) || url.Length > 2000 || url.Any(char.IsControl) || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.IsFile || uri.IsUnc)
         {
             return "url must be an absolute https URL of at most 2,000 characters.";
         }
