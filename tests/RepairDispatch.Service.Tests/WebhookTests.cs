@@ -186,6 +186,11 @@ public sealed class WebhookTests : IAsyncLifetime
             Assert.True(started.Elapsed < AttemptTimeout / 2, $"the other provider waited {started.Elapsed} behind the hanging endpoint");
             var stuckLog = await op.Get<Page<WebhookDeliveryView>>($"/providers/{stuck}/webhook/deliveries");
             Assert.All(stuckLog.Items, d => Assert.Equal((DeliveryStatus.Pending, 0), (d.Status, d.Attempts)));
+
+            // Each attempt ends at the timeout, as a failure with no status code, and is tried again.
+            await Eventually.Until(async () => (await op.Get<Page<WebhookDeliveryView>>($"/providers/{stuck}/webhook/deliveries")).Items
+                .Count(d => d is { Status: DeliveryStatus.Pending, Attempts: >= 1, LastStatusCode: null } && d.LastError == $"No answer within {AttemptTimeout}.") >= 2,
+                AttemptTimeout + Wait, "the hanging endpoint's attempts time out");
         }
         finally
         {
@@ -255,20 +260,9 @@ public sealed class WebhookTests : IAsyncLifetime
         await gone.Problem(HttpStatusCode.NotFound);
     }
 
-    [Fact]
-    public void The_receivers_recipe_is_the_guides_word_for_word()
-    {
-        var guide = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "integrating", "webhooks.md"));
-        var start = guide.IndexOf("public static class PlatformWebhook", StringComparison.Ordinal);
-        var recipe = guide[start..guide.IndexOf("```", start, StringComparison.Ordinal)].Trim();
-        var source = File.ReadAllText(Path.Combine(RepositoryRoot(), "tests", "RepairDispatch.Service.Tests", "WebhookReceiver.cs"));
-        var from = source.IndexOf("// BEGIN GUIDE RECIPE", StringComparison.Ordinal) + "// BEGIN GUIDE RECIPE".Length;
-        Assert.Equal(recipe, source[from..source.IndexOf("// END GUIDE RECIPE", StringComparison.Ordinal)].Trim());
-    }
-
     private static string GuideBlock(string language)
     {
-        var guide = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "integrating", "webhooks.md"));
+        var guide = File.ReadAllText(Path.Combine(WebhookGuideTests.RepositoryRoot(), "docs", "integrating", "webhooks.md"));
         var start = guide.IndexOf($"```{language}\n", StringComparison.Ordinal) + language.Length + 4;
         return guide[start..guide.IndexOf("```", start, StringComparison.Ordinal)];
     }
@@ -311,16 +305,6 @@ public sealed class WebhookTests : IAsyncLifetime
         }
     }
 
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory.FullName, "Platform.sln")))
-        {
-            directory = directory.Parent ?? throw new InvalidOperationException("The repository root is not above the test's directory.");
-        }
-        return directory.FullName;
-    }
-
     private static string[] Types(WebhookReceiver receiver, Guid job) =>
         [.. receiver.Verified.Where(r => r.JobId == job).OrderBy(r => r.Json.GetProperty("attempt").GetInt32()).ThenBy(r => r.Type == WebhookEvents.Dispatched ? 0 : 1)
             .Select(r => r.Type)];
@@ -336,5 +320,44 @@ public sealed class WebhookTests : IAsyncLifetime
         var view = await response.Read<WebhookRegistrationView>();
         Assert.StartsWith("whsec_", view.Secret);
         return view.Secret!;
+    }
+}
+
+/// <summary>The parts of webhooks that need no service: which URLs are endpoints, and the guide's recipe kept in step with the receiver's.</summary>
+public sealed class WebhookGuideTests
+{
+    [Theory]
+    [InlineData("https://hooks.example/repairs", false, true)]
+    [InlineData("https://127.0.0.1:8443/hooks?provider=7", false, true)]
+    [InlineData("http://hooks.example/repairs", false, false)]
+    [InlineData("http://127.0.0.1:8080/hooks", true, true)]
+    [InlineData("ftp://hooks.example/repairs", true, false)]
+    [InlineData("https://user:secret@hooks.example/repairs", false, false)]
+    [InlineData("https://hooks.example/repairs#top", false, false)]
+    [InlineData("/hooks", false, false)]
+    [InlineData("https://hooks.example/a\u0000b", false, false)]
+    [InlineData("", false, false)]
+    public void Only_an_https_url_is_an_endpoint_unless_http_is_allowed_for_development(string url, bool allowHttp, bool accepted) =>
+        Assert.Equal(accepted, WebhookRegistrationEndpoints.UrlProblem(url, allowHttp) is null);
+
+    [Fact]
+    public void The_receivers_recipe_is_the_guides_word_for_word()
+    {
+        var guide = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "integrating", "webhooks.md"));
+        var start = guide.IndexOf("public static class PlatformWebhook", StringComparison.Ordinal);
+        var recipe = guide[start..guide.IndexOf("```", start, StringComparison.Ordinal)].Trim();
+        var source = File.ReadAllText(Path.Combine(RepositoryRoot(), "tests", "RepairDispatch.Service.Tests", "WebhookReceiver.cs"));
+        var from = source.IndexOf("// BEGIN GUIDE RECIPE", StringComparison.Ordinal) + "// BEGIN GUIDE RECIPE".Length;
+        Assert.Equal(recipe, source[from..source.IndexOf("// END GUIDE RECIPE", StringComparison.Ordinal)].Trim());
+    }
+
+    internal static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(directory.FullName, "Platform.sln")))
+        {
+            directory = directory.Parent ?? throw new InvalidOperationException("The repository root is not above the test's directory.");
+        }
+        return directory.FullName;
     }
 }
