@@ -46,6 +46,12 @@ build "the simulator" tests/Platform.Simulator/Platform.Simulator.csproj
 share_clock "$speed"
 trap stop_services EXIT
 trap 'echo; echo "run: interrupted"; exit 130' INT TERM
+# The repair providers' webhook endpoint in the simulator: a certificate made for this run, trusted by RepairDispatch alone.
+webhooks="$root/artifacts/webhooks"
+mkdir -p "$webhooks"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj "/CN=simulator-webhooks" \
+  -addext "subjectAltName=IP:127.0.0.1" -keyout "$webhooks/receiver.key" -out "$webhooks/receiver.pem" 2>/dev/null
+export RepairDispatch__Webhooks__TrustedCertificateFiles__0="$webhooks/receiver.pem"
 start_issuer
 start_services
 
@@ -54,6 +60,7 @@ set +e
 dotnet tests/Platform.Simulator/bin/Release/net10.0/Platform.Simulator.dll --orders "$orders" \
   --order-url "http://127.0.0.1:${ports[Order]}" --warranty-url "http://127.0.0.1:${ports[Warranty]}" \
   --repair-dispatch-url "http://127.0.0.1:${ports[RepairDispatch]}" --arbitration-url "http://127.0.0.1:${ports[Arbitration]}" \
+  --webhook-certificate "$webhooks/receiver.pem" --webhook-key "$webhooks/receiver.key" \
   2>&1 | tee "$logs/simulator.log"
 status=${PIPESTATUS[0]}
 set -e

@@ -119,6 +119,14 @@ public sealed partial class AccessMatrixTests(AccessMatrixFixture world, ITestOu
         new("repairdispatch", "POST /jobs/{id}/progress",                                "contacted job to report progress",           Never,  Never,   Party,   Never, Never,    Never),
         new("repairdispatch", "POST /jobs/{id}/complete",                                "contacted job to complete",                  Never,  Never,   Party,   Never, Never,    Never),
         new("repairdispatch", "GET /operations/refusals",                                "none",                                       Never,  Never,   Never,   Never, Never,    Any),
+        // A provider's webhook is its own; another provider is refused outright (403), as the provider id is in the path.
+        new("repairdispatch", "PUT /providers/{id}/webhook",                             "provider",                                   Never,  Never,   Assigned, Never, Never,   Any),
+        new("repairdispatch", "GET /providers/{id}/webhook",                             "provider",                                   Never,  Never,   Assigned, Never, Never,   Any),
+        new("repairdispatch", "DELETE /providers/{id}/webhook",                          "provider",                                   Never,  Never,   Assigned, Never, Never,   Any),
+        new("repairdispatch", "POST /providers/{id}/webhook/secret",                     "provider",                                   Never,  Never,   Assigned, Never, Never,   Any),
+        new("repairdispatch", "GET /providers/{id}/webhook/deliveries",                  "provider",                                   Never,  Never,   Assigned, Never, Never,   Any),
+        new("repairdispatch", "GET /providers/{id}/webhook/deliveries/{deliveryId}",     "webhook delivery",                           Never,  Never,   Assigned, Never, Never,   Any),
+        new("repairdispatch", "POST /providers/{id}/webhook/deliveries/{deliveryId}/redeliver", "webhook delivery",                    Never,  Never,   Assigned, Never, Never,   Any),
 
         new("arbitration",    "POST /appeals",                                           "appealable decision",                        Party,  Never,   Never,   Any,   Never,    Never),
         // Operators answer repair operations' cases as a team, so every operator lists all of them, and nothing else.
@@ -151,6 +159,7 @@ public sealed partial class AccessMatrixTests(AccessMatrixFixture world, ITestOu
         "POST /providers" => new { id = $"new-{Guid.NewGuid():N}", regions = new[] { "990000" }, categories = new[] { "phones" }, capacity = 1 },
         "PUT /providers/{id}" => new { regions = new[] { "990001" }, categories = new[] { "phones" }, capacity = 2 },
         "POST /providers/{id}/suspend" => new { reason = "Complaints under review" },
+        "PUT /providers/{id}/webhook" => new { url = AccessMatrixFixture.WebhookUrl },
         "POST /jobs/{id}/decline" => new { reasonCode = "NoCapacity", reason = "No technician this week" },
         "POST /jobs/{id}/customer-contacted" => new { bookedFor = DateTimeOffset.UtcNow.AddDays(1) },
         "POST /jobs/{id}/progress" => new { progressCode = "AwaitingParts", progress = "Waiting for a part" },
@@ -232,6 +241,11 @@ public sealed partial class AccessMatrixTests(AccessMatrixFixture world, ITestOu
             }
             Check(ok, failures, $"{cell}: {(int)answer.Status}, not 2xx{(cell.ListsOwn ? " listing its own" : "")}: {Short(answer.Body)}");
             output.WriteLine($"{cell}: {(int)answer.Status}");
+            if (row.Operation == "DELETE /providers/{id}/webhook")
+            {
+                // The provider and operators may each remove it: put back for the next caller and the other rows.
+                await world.RegisterWebhook(resources[index]["id"]);
+            }
         }
         output.WriteLine($"{cells.Count + 1} cells in {clock.ElapsedMilliseconds} ms");
         Assert.True(failures.Count == 0, $"{key}:\n{string.Join('\n', failures)}");

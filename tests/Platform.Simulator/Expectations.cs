@@ -60,6 +60,20 @@ public static class Expectations
             new("  confirmed paid by the trade system", found.CompensationsPaid, orders.Count(o => o.HasCompensation)),
             new("  their amount, in fen", found.CompensationFen, (int)(orders.Count(o => o.HasCompensation) * Tribunal.Compensation * 100)),
         ]);
+        if (found.Webhooks is { } hooks)
+        {
+            // Every provider has a webhook: each dispatch, each job taken away by a breach (none is declined) and each
+            // Sichuan job escalated from the provider holding it reaches an endpoint, once, as the logs say.
+            checks.AddRange(
+            [
+                new("webhook deliveries received and verified", hooks.Received, hooks.DeliveredInLogs),
+                new("  job dispatched", hooks.Dispatched, found.JobsDispatched),
+                new("  job redispatched away (a breach)", hooks.RedispatchedAway, found.Redispatches),
+                new("  job cancelled (escalated from its provider)", hooks.Cancelled, sichuan),
+                new("  received again after a 2xx", hooks.ReceivedTwice, 0),
+                new("  refused by the signature check", hooks.Rejected, 0),
+            ]);
+        }
         return checks;
     }
 }

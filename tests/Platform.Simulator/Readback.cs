@@ -66,8 +66,10 @@ public static class Readback
         var refunds = warrantyViews.SelectMany(w => w.Child("payments").Items()).ToList();
         var compensations = caseViews.Select(c => c.Child("compensation")).Where(c => c.ValueKind == JsonValueKind.Object).ToList();
 
+        var webhooks = providers.Webhooks is { } endpoint ? await endpoint.Figures(world, [.. providers.Jobs.Keys], ct) : null;
         var summary = new SimulationSummary
         {
+            Webhooks = webhooks,
             RunId = plan.RunId,
             Elapsed = elapsed,
             BusinessTime = business,

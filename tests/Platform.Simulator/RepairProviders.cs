@@ -21,6 +21,12 @@ public sealed class RepairProviders(World world)
     /// <summary>Each of the run's jobs, with the provider of its latest attempt: the one that may read it back.</summary>
     public IReadOnlyDictionary<Guid, (string ProviderId, int Attempt)> Jobs => holders;
 
+    /// <summary>
+    /// Set when the providers register webhooks (deploy/run.sh): then all but the one that works by message learn of
+    /// their jobs from their endpoint, and their queues' dispatches are left to the queue.
+    /// </summary>
+    public ProviderWebhooks? Webhooks { get; init; }
+
     /// <summary>Open jobs a provider takes at once: enough for every repair of the run, so none is escalated for want of room.</summary>
     private int Capacity => Math.Max(100, world.Plan.Orders.Count(o => o.HasRepairJob));
 
@@ -66,14 +72,24 @@ public sealed class RepairProviders(World world)
             await api.Expect("/providers", PlatformRoles.Operator, world.Operator,
                 new { id = provider.Id, regions = new[] { provider.Region }, categories = Plan.RepairCategories, capacity = Capacity }, ct);
         }
+        if (Webhooks is { } webhooks)
+        {
+            webhooks.Dispatched = (id, job) => Dispatched(world.Plan.Providers.Single(p => p.Id == id), job, viaWebhook: true);
+            await webhooks.Register(world, world.Plan.Providers, ct);
+        }
     }
 
     /// <summary>
     /// A provider serves whatever job it is sent. A job left open by an earlier run that was stopped half-way may
     /// reach this run's providers once its own ones are suspended; it is served, but neither awaited nor counted.
     /// </summary>
-    private void Dispatched(SimulatedProvider provider, RepairJobDispatched job)
+    private void Dispatched(SimulatedProvider provider, RepairJobDispatched job, bool viaWebhook = false)
     {
+        // Each dispatch is served from one path: the webhook for the providers that use it, the queue for the others.
+        if (viaWebhook != (Webhooks is not null && provider.Conduct != Conduct.PromptByMessage))
+        {
+            return;
+        }
         if (job.OrderId.StartsWith($"sim-{world.Plan.RunId}-", StringComparison.Ordinal))
         {
             holders.AddOrUpdate(job.JobId, (provider.Id, job.Attempt), (_, held) => job.Attempt > held.Attempt ? (provider.Id, job.Attempt) : held);

@@ -56,7 +56,8 @@ public static class Simulation
             var world = new World(plan, apis, bus, clock, new Progress(), deadline.Token, chaos?.PollAtMost, patience);
             var saboteur = chaos is null ? null : new Saboteur(world, chaos, options.Settings);
             var customers = new Customers(world);
-            var providers = new RepairProviders(world);
+            await using var webhooks = options.Webhooks is { } endpoint ? await ProviderWebhooks.Start(endpoint) : null;
+            var providers = new RepairProviders(world) { Webhooks = webhooks };
             var tribunal = new Tribunal(world, customers);
             var trade = new TradeSystem(world, saboteur);
             await providers.Listen();

@@ -44,6 +44,9 @@ public sealed record SimulationSummary
     public required int DefaultRulings { get; init; }
     public required int ArbitratorRulings { get; init; }
 
+    /// <summary>What the providers' webhook endpoint received, when they used one (deploy/run.sh).</summary>
+    public WebhookFigures? Webhooks { get; init; }
+
     public required IReadOnlyList<Check> Checks { get; init; }
 
     /// <summary>What an actor could not do, or was still waiting for at the deadline.</summary>

@@ -13,6 +13,7 @@ using RepairDispatch.Service.Features.ProviderJobs;
 using RepairDispatch.Service.Features.ProviderReports;
 using RepairDispatch.Service.Features.Scorecards;
 using RepairDispatch.Service.Features.SeedProviders;
+using RepairDispatch.Service.Features.Webhooks;
 using RepairDispatch.Service.Providers;
 using RepairDispatch.Service.ReadModels;
 using RepairDispatch.Service.RepairJobs;
@@ -49,6 +50,8 @@ public static class RepairDispatchService
                 o.Migrations.AddRange(BuyerContacts.Migrations);
                 o.Migrations.AddRange(JobReportRows.Migrations);
                 o.Retention.Tables.Add(new("provider_timings", "recorded_at", settings.ProviderTimingsRetention));
+                o.Migrations.AddRange(WebhookMigrations.All);
+                o.Retention.Tables.Add(new("webhook_deliveries", "settled_at", settings.Webhooks.LogRetention));
             },
         });
         builder.Services.AddSingleton(settings);
@@ -70,6 +73,7 @@ public static class RepairDispatchService
             builder.Services.AddSingleton<IVirtualNumbers, SimulatedVirtualNumbers>();
         }
         builder.Services.AddHostedService<VirtualNumberReleaser>();
+        builder.Services.AddHostedService<WebhookDeliveryWorker>();
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         configure?.Invoke(builder);
 
@@ -81,6 +85,8 @@ public static class RepairDispatchService
         app.MapProviderReports();
         app.MapBuyerContact();
         app.MapJobReports();
+        app.MapWebhookRegistration();
+        app.MapWebhookLog();
         return app;
     }
 }

@@ -57,6 +57,9 @@ public sealed class RepairDispatchSettings
         public TimeSpan ReleaseInterval { get; set; } = TimeSpan.FromSeconds(5);
     }
 
+    /// <summary>Deliveries of job events to providers' HTTPS endpoints (RepairDispatch__Webhooks__AttemptTimeout=00:00:10, …).</summary>
+    public Features.Webhooks.WebhookSettings Webhooks { get; set; } = new();
+
     public sealed class QualityScoreSettings
     {
         public double OnTimeCallback { get; set; } = QualityScoreWeights.Default.OnTimeCallback;
@@ -134,6 +137,10 @@ public sealed class RepairDispatchSettings
             "VirtualNumbers:Url", numbers.Url ?? "", "the vendor's absolute http(s) address when VirtualNumbers:Provider is Http");
         Require(numbers.Timeout > TimeSpan.Zero, "VirtualNumbers:Timeout", numbers.Timeout, "a positive duration (d.hh:mm:ss)");
         Require(numbers.ReleaseInterval > TimeSpan.Zero, "VirtualNumbers:ReleaseInterval", numbers.ReleaseInterval, "a positive duration (d.hh:mm:ss)");
+        foreach (var (ok, key, value, rule) in settings.Webhooks.Check())
+        {
+            Require(ok, key, value, rule);
+        }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < settings.Providers.Count; i++)
