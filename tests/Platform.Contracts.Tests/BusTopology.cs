@@ -55,8 +55,8 @@ internal static class BusTopology
         [typeof(R.JobAccepted), typeof(R.JobDeclined), typeof(R.CustomerContacted), typeof(R.DeviceReceived), typeof(R.RepairProgressReported), typeof(R.RepairJobCompleted)],
         "Providers' reports on their jobs. Bound to no message exchange: it takes only what is sent to it, never the RepairJobCompleted that RepairDispatch publishes once it has verified a completion.");
 
-    public static readonly QueueInfo ProviderJobs = new(ProviderQueue, RepairProvider, Bound: false, [typeof(R.RepairJobDispatched)],
-        "One provider's own queue: RepairDispatch sends each job dispatched to that provider here, and nowhere else.");
+    public static readonly QueueInfo ProviderJobs = new(ProviderQueue, RepairProvider, Bound: false, [typeof(R.RepairJobDispatched), typeof(R.ReportRefused)],
+        "One provider's own queue: RepairDispatch sends each job dispatched to that provider here, and nowhere else, and the answer to each report by message of that provider that it refused.");
 
     public static IReadOnlyList<QueueInfo> Queues { get; } =
     [
@@ -136,6 +136,7 @@ internal static class BusTopology
     public static IReadOnlyList<DirectSend> Sends { get; } =
     [
         new(typeof(R.RepairJobDispatched), RepairDispatch, ProviderJobs),
+        new(typeof(R.ReportRefused), RepairDispatch, ProviderJobs),
         .. ProviderReports.Messages.Select(m => new DirectSend(m, RepairProvider, ProviderReports)),
     ];
 
