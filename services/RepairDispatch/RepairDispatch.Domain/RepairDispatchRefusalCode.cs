@@ -43,4 +43,13 @@ public enum RepairDispatchRefusalCode
 
     /// <summary>A provider's report by message lacks what its kind of report needs.</summary>
     InvalidReport,
+
+    /// <summary>A report by message that does not carry the sender's broker user (the AMQP user_id property, which the broker checks).</summary>
+    ReportSenderUnidentified,
+
+    /// <summary>A report by message whose broker user is no provider's.</summary>
+    ReportSenderNotAProvider,
+
+    /// <summary>A report by message naming another provider than the one whose broker user sent it.</summary>
+    ReportForAnotherProvider,
 }

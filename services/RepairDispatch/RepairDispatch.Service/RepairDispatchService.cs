@@ -56,6 +56,8 @@ public static class RepairDispatchService
         builder.Services.AddSingleton<RepairJobStream>();
         builder.Services.AddSingleton<ProviderActions>();
         builder.Services.AddSingleton<ProviderAdministration>();
+        builder.Services.AddSingleton(services => new ProviderBrokerUsers(
+            new HttpClient { Timeout = TimeSpan.FromSeconds(10) }, settings, services.GetRequiredService<PlatformSettings>()));
         ProviderSeeding.AddFirst(builder.Services);
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         configure?.Invoke(builder);
