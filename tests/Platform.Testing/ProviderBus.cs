@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using MassTransit;
+using Xunit;
+
+namespace Platform.Testing;
+
+/// <summary>A provider's broker login, as RepairDispatch's admin API shows it once.</summary>
+public sealed record ProviderLogin(string ProviderId, string User, string Password, string Queue, string ReportsExchange);
+
+/// <summary>
+/// A repair provider's own MassTransit bus, connected as its own broker user, as a provider's .NET client
+/// would be: it listens on the provider's queue and sends reports to the provider's reports exchange,
+/// each carrying the AMQP user_id the broker checks against the connection.
+/// </summary>
+public sealed class ProviderBus : IAsyncDisposable
+{
+    private readonly IBusControl bus;
+    private readonly ConcurrentQueue<object> received = new();
+    private HostReceiveEndpointHandle? queue;
+
+    private ProviderBus(IBusControl bus, ProviderLogin login)
+    {
+        this.bus = bus;
+        Login = login;
+    }
+
+    public ProviderLogin Login { get; }
+
+    /// <summary>Connects as <paramref name="login"/>; <paramref name="listen"/> names what the provider's queue takes (nothing: it does not listen).</summary>
+    public static async Task<ProviderBus> Start(TestEnvironment environment, ProviderLogin login, Action<Listener>? listen = null)
+    {
+        var settings = TestDatabase.Settings;
+        var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg =>
+        {
+            cfg.Host(settings.RabbitHost, (ushort)settings.RabbitPort, environment.VirtualHost.Name, h =>
+            {
+                h.Username(login.User);
+                h.Password(login.Password);
+            });
+            // The broker refuses a message whose user_id is not the connection's user, and the platform one without it.
+            cfg.ConfigureSend(send => send.UseExecute(context =>
+            {
+                if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
+                {
+                    rabbit.BasicProperties.UserId = login.User;
+                }
+            }));
+        });
+        await bus.StartAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        var provider = new ProviderBus(bus, login);
+        if (listen is not null)
+        {
+            provider.queue = bus.ConnectReceiveEndpoint(login.Queue, e =>
+            {
+                // Only what is sent to this queue; and no permission to declare anything else.
+                e.ConfigureConsumeTopology = false;
+                e.PublishFaults = false;
+                listen(new Listener(e, provider.received));
+            });
+            // A permission missing leaves MassTransit retrying the topology for ever: a test fails instead of waiting with it.
+            await provider.queue.Ready.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        return provider;
+    }
+
+    /// <summary>What the provider's queue takes.</summary>
+    public sealed class Listener(IReceiveEndpointConfigurator endpoint, ConcurrentQueue<object> received)
+    {
+        public Listener Take<T>() where T : class
+        {
+            endpoint.Handler<T>(context =>
+            {
+                received.Enqueue(context.Message);
+                return Task.CompletedTask;
+            });
+            return this;
+        }
+    }
+
+    public IReadOnlyList<T> Received<T>() => [.. received.OfType<T>()];
+
+    public async Task<T> WaitFor<T>(Func<T, bool> match, string description, int seconds = 30)
+    {
+        T? found = default;
+        await Eventually.Until(() => (found = Received<T>().FirstOrDefault(match)) is not null, TimeSpan.FromSeconds(seconds), description);
+        Assert.NotNull(found);
+        return found;
+    }
+
+    /// <summary>Sends a report as this provider, with <paramref name="messageId"/> when given.</summary>
+    public async Task Report<T>(T report, Guid? messageId = null) where T : class
+    {
+        var endpoint = await bus.GetSendEndpoint(new Uri($"exchange:{Login.ReportsExchange}"));
+        await endpoint.Send(report, context =>
+        {
+            if (messageId is { } id)
+            {
+                context.MessageId = id;
+            }
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (queue is not null)
+        {
+            await queue.StopAsync();
+        }
+        await bus.StopAsync();
+    }
+}
