@@ -56,12 +56,12 @@ public static class Simulation
             var world = new World(plan, apis, bus, clock, new Progress(), deadline.Token, chaos?.PollAtMost, patience);
             var saboteur = chaos is null ? null : new Saboteur(world, chaos, options.Settings);
             var customers = new Customers(world);
-            var providers = new RepairProviders(world);
+            await using var providers = new RepairProviders(world, options.Settings);
             var tribunal = new Tribunal(world, customers);
             var trade = new TradeSystem(world, saboteur);
-            await providers.Listen();
             await Newsfeed.Subscribe(world, tribunal, saboteur);
             await providers.Register(ct);
+            await providers.Listen(ct);
             Introduce(output, plan, clock, options);
 
             using var stopReporting = new CancellationTokenSource();
