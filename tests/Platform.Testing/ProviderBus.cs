@@ -37,14 +37,7 @@ public sealed class ProviderBus : IAsyncDisposable
                 h.Username(login.User);
                 h.Password(login.Password);
             });
-            // The broker refuses a message whose user_id is not the connection's user, and the platform one without it.
-            cfg.ConfigureSend(send => send.UseExecute(context =>
-            {
-                if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
-                {
-                    rabbit.BasicProperties.UserId = login.User;
-                }
-            }));
+            SignAs(cfg, login.User);
         });
         await bus.StartAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
         var provider = new ProviderBus(bus, login);
@@ -61,6 +54,26 @@ public sealed class ProviderBus : IAsyncDisposable
             await provider.queue.Ready.WaitAsync(TimeSpan.FromSeconds(30));
         }
         return provider;
+    }
+
+    /// <summary>
+    /// Every message the bus sends carries <paramref name="user"/> as its AMQP user_id: the broker refuses one that is
+    /// not the connection's user, and RepairDispatch a report without one.
+    /// </summary>
+    public static void SignAs(IRabbitMqBusFactoryConfigurator cfg, string user) =>
+        cfg.ConfigureSend(send => send.UseExecute(context =>
+        {
+            if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
+            {
+                rabbit.BasicProperties.UserId = user;
+            }
+        }));
+
+    /// <summary>A password as RabbitMQ stores it (rabbit_password_hashing_sha256: a 4-byte salt, then SHA-256 of salt and password), for a seeded provider.</summary>
+    public static string RabbitMqPasswordHash(string password)
+    {
+        var salt = System.Security.Cryptography.RandomNumberGenerator.GetBytes(4);
+        return Convert.ToBase64String([.. salt, .. System.Security.Cryptography.SHA256.HashData([.. salt, .. System.Text.Encoding.UTF8.GetBytes(password)])]);
     }
 
     /// <summary>What the provider's queue takes.</summary>
