@@ -35,7 +35,7 @@ public static class RepairDispatchService
                 // Only what providers send here: bound to no exchange, so the RepairJobCompleted this
                 // service publishes once it has verified a completion never comes back to it.
                 e.ConfigureConsumeTopology = false;
-                context.GetRequiredService<EndpointDefaults>().Apply(e);
+                context.GetRequiredService<EndpointDefaults>().Apply(e, ReportErrorTransport.MoveToError());
                 e.ConfigureConsumer<ProviderReportConsumer>(context);
             }),
             ConfigureEventSourcing = o =>
