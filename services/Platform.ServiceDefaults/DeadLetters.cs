@@ -16,13 +16,14 @@ public static class DeadLetters
     private static readonly Meter Meter = new(MeterName);
     private static readonly Counter<long> Counter = Meter.CreateCounter<long>("platform.messages.dead_lettered", description: "Messages moved to an _error or _skipped queue");
 
-    public static void Count(IReceiveEndpointConfigurator endpoint)
+    /// <param name="moveToError">What moves a message to _error in place of MassTransit's own move (RepairDispatch's reports').</param>
+    public static void Count(IReceiveEndpointConfigurator endpoint, IFilter<ExceptionReceiveContext>? moveToError = null)
     {
         endpoint.ConfigureError(x =>
         {
             x.UseFilter(new CountingFilter<ExceptionReceiveContext>("error"));
             x.UseFilter(new GenerateFaultFilter());
-            x.UseFilter(new ErrorTransportFilter());
+            x.UseFilter(moveToError ?? new ErrorTransportFilter());
         });
         endpoint.ConfigureDeadLetter(x =>
         {

@@ -21,11 +21,11 @@ public sealed class EndpointDefaults(bool quorumQueues, long maxMessageBytes = E
     /// <summary>The queues of the endpoints configured so far: whose _error queues <see cref="ErrorQueueDepth"/> watches.</summary>
     public IReadOnlyCollection<string> Queues => [.. queues.Keys];
 
-    public void Apply(IReceiveEndpointConfigurator endpoint)
+    public void Apply(IReceiveEndpointConfigurator endpoint, IFilter<ExceptionReceiveContext>? moveToError = null)
     {
         queues.TryAdd(endpoint.InputAddress.AbsolutePath.Split('/')[^1], true);
         ReceiveGuards.Apply(endpoint, maxMessageBytes);
-        DeadLetters.Count(endpoint);
+        DeadLetters.Count(endpoint, moveToError);
         if (quorumQueues && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
         {
             rabbit.SetQuorumQueue();

@@ -56,8 +56,8 @@ internal static class BusTopology
         [typeof(R.JobAccepted), typeof(R.JobDeclined), typeof(R.CustomerContacted), typeof(R.DeviceReceived), typeof(R.RepairProgressReported), typeof(R.RepairJobCompleted)],
         "Providers' reports on their jobs. Bound to no message exchange: it takes only what is sent to it, never the RepairJobCompleted that RepairDispatch publishes once it has verified a completion.");
 
-    public static readonly QueueInfo ProviderJobs = new(ProviderQueue, RepairProvider, Bound: false, [typeof(R.RepairJobDispatched)],
-        "One provider's own queue: RepairDispatch sends each job dispatched to that provider here, and nowhere else.");
+    public static readonly QueueInfo ProviderJobs = new(ProviderQueue, RepairProvider, Bound: false, [typeof(R.RepairJobDispatched), typeof(R.ReportRefused)],
+        "One provider's own queue: RepairDispatch sends each job dispatched to that provider here, and nowhere else, and the answer to each report by message of that provider that it refused.");
 
     public static readonly QueueInfo WarrantyPaymentResults = new("warranty-payment-results", Warranty, Bound: false,
         [typeof(P.PaymentConfirmed), typeof(P.PaymentFailed)],
@@ -155,6 +155,7 @@ internal static class BusTopology
     public static IReadOnlyList<DirectSend> Sends { get; } =
     [
         new(typeof(R.RepairJobDispatched), RepairDispatch, ProviderJobs),
+        new(typeof(R.ReportRefused), RepairDispatch, ProviderJobs),
         .. ProviderReports.Messages.Select(m => new DirectSend(m, RepairProvider, ProviderReports)),
         .. WarrantyPaymentResults.Messages.Select(m => new DirectSend(m, TradeSystem, WarrantyPaymentResults)),
         .. ArbitrationPaymentResults.Messages.Select(m => new DirectSend(m, TradeSystem, ArbitrationPaymentResults)),

@@ -369,6 +369,17 @@ internal static class ExampleMessages
         },
         new R.ProviderCallbackDeadline { JobId = JobId, Attempt = 2, ProviderId = SecondProvider, OrderId = OrderId, DueAt = At("2026-03-13T09:10:01Z") },
         new R.JobAccepted { JobId = JobId, Attempt = 2, ProviderId = SecondProvider, OrderId = OrderId, AcceptedAt = At("2026-03-12T09:25:00Z") },
+        new R.ReportRefused
+        {
+            ReportMessageId = new("0b6f3c1e-5a7d-4e2b-9c41-2f8e6d1a7b90"),
+            ReportType = "JobAccepted",
+            JobId = JobId,
+            OrderId = OrderId,
+            ProviderId = FirstProvider,
+            Code = "NotYourJob",
+            Reason = "The job is no longer dispatched to this provider.",
+            RefusedAt = At("2026-03-12T09:25:01Z"),
+        },
         new R.JobDeclined
         {
             JobId = JobId,

@@ -74,7 +74,10 @@ public sealed class AccessMatrixFixture : IAsyncLifetime
     public async Task<JsonElement> Refusals(string service) =>
         await Client(service, PlatformRoles.Operator, Subjects[PlatformRoles.Operator].Own).GetFromJsonAsync<JsonElement>("/operations/refusals?limit=1000");
 
-    public Task Send<T>(string queue, T message) where T : class => probe.Send(queue, message);
+    /// <summary>Sends a report by message as provider B, with B's own broker user.</summary>
+    public Task ReportAsProviderB<T>(T report) where T : class => providerB.Report(report);
+
+    private ProviderBus providerB = null!;
 
     /// <summary>Publishes as the trade system, or any other publisher, does.</summary>
     public Task Publish<T>(T message) where T : class => probe.Publish(message);
@@ -112,6 +115,7 @@ public sealed class AccessMatrixFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        await providerB.DisposeAsync();
         await probe.DisposeAsync();
         await PlatformServices.Stop(Services.Values);
         await env.DisposeAsync();
@@ -205,15 +209,17 @@ public sealed class AccessMatrixFixture : IAsyncLifetime
     {
         var ops = As("repairdispatch", PlatformRoles.Operator);
         var region = RegionA;
-        async Task Register(string id, string serves) =>
+        async Task<JsonElement> Register(string id, string serves) =>
             await Expect(await ops.PostAsJsonAsync("/providers", new { id, regions = new[] { serves }, categories = new[] { "phones" }, capacity = 50 }),
                 HttpStatusCode.Created, $"registering {id}");
         await Register(ProviderA, region);
         // Before any job: each of A's jobs then has a delivery, pending, as nothing answers there.
         await RegisterWebhook(ProviderA);
         // B is a provider like A, serving a region where none of A's orders ship, so it is never sent A's jobs.
-        await Register(ProviderB, $"{run}-region-b");
-        foreach (var spare in new[] { "update", "suspend", "reactivate" })
+        var broker = (await Register(ProviderB, $"{run}-region-b")).GetProperty("brokerCredentials");
+        string Text(string name) => broker.GetProperty(name).GetString()!;
+        providerB = await ProviderBus.Start(env, new ProviderLogin(ProviderB, Text("user"), Text("password"), Text("queue"), Text("reportsExchange")));
+        foreach (var spare in new[] { "update", "suspend", "reactivate", "remove" })
         {
             var id = $"{run}-spare-{spare}";
             await Register(id, $"{run}-region-{spare}");

@@ -106,6 +106,8 @@ public sealed partial class AccessMatrixTests(AccessMatrixFixture world, ITestOu
         new("repairdispatch", "PUT /providers/{id}",                                     "provider to update",                         Never,  Never,   Never,   Never, Never,    Any),
         new("repairdispatch", "POST /providers/{id}/suspend",                            "provider to suspend",                        Never,  Never,   Never,   Never, Never,    Any),
         new("repairdispatch", "POST /providers/{id}/reactivate",                         "suspended provider",                         Never,  Never,   Never,   Never, Never,    Any),
+        new("repairdispatch", "DELETE /providers/{id}",                                  "provider to remove",                         Never,  Never,   Never,   Never, Never,    Any),
+        new("repairdispatch", "POST /providers/{id}/broker-credentials",                 "provider",                                   Never,  Never,   Party,   Never, Never,    Any),
         new("repairdispatch", "GET /providers/{id}",                                     "provider",                                   Never,  Never,   Never,   Never, Never,    Any),
         new("repairdispatch", "GET /providers/{id}/scorecard",                           "provider",                                   Never,  Never,   Party,   Never, Never,    Any),
         new("repairdispatch", "GET /jobs",                                               "job",                                        Never,  Never,   Lists,   Never, Never,    Never),
@@ -261,21 +263,20 @@ public sealed partial class AccessMatrixTests(AccessMatrixFixture world, ITestOu
         var lineId = before.GetProperty("lineId").GetString()!;
         var b = world.ProviderB;
         var now = DateTimeOffset.UtcNow;
-        var queue = RepairDispatch.Service.Features.ProviderReports.ProviderReportConsumer.Queue;
         Func<Task>[] reports =
         [
-            () => world.Send(queue, new JobAccepted { JobId = job, Attempt = 1, ProviderId = b, OrderId = orderId, AcceptedAt = now }),
-            () => world.Send(queue, new CustomerContacted
+            () => world.ReportAsProviderB(new JobAccepted { JobId = job, Attempt = 1, ProviderId = b, OrderId = orderId, AcceptedAt = now }),
+            () => world.ReportAsProviderB(new CustomerContacted
             {
                 JobId = job, Attempt = 1, ProviderId = b, OrderId = orderId, ContactedAt = now, ServiceMode = ServiceMode.OnSite, BookedFor = now.AddDays(1),
             }),
-            () => world.Send(queue, new DeviceReceived { JobId = job, Attempt = 1, ProviderId = b, OrderId = orderId, ReceivedAt = now }),
-            () => world.Send(queue, new RepairProgressReported { JobId = job, Attempt = 1, ProviderId = b, OrderId = orderId, Progress = "Fixed it", ReportedAt = now }),
-            () => world.Send(queue, new RepairJobCompleted
+            () => world.ReportAsProviderB(new DeviceReceived { JobId = job, Attempt = 1, ProviderId = b, OrderId = orderId, ReceivedAt = now }),
+            () => world.ReportAsProviderB(new RepairProgressReported { JobId = job, Attempt = 1, ProviderId = b, OrderId = orderId, Progress = "Fixed it", ReportedAt = now }),
+            () => world.ReportAsProviderB(new RepairJobCompleted
             {
                 JobId = job, Attempt = 1, ProviderId = b, OrderId = orderId, LineId = lineId, Outcome = RepairOutcome.Repaired, Report = "Done", CompletedAt = now,
             }),
-            () => world.Send(queue, new JobDeclined { JobId = job, Attempt = 1, ProviderId = b, OrderId = orderId, Reason = "Not mine", DeclinedAt = now }),
+            () => world.ReportAsProviderB(new JobDeclined { JobId = job, Attempt = 1, ProviderId = b, OrderId = orderId, Reason = "Not mine", DeclinedAt = now }),
         ];
         foreach (var send in reports)
         {

@@ -87,6 +87,18 @@ public sealed class HostileMessageTests(ITestOutputHelper output) : IAsyncLifeti
         };
         await using var connection = await factory.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        // Reports come as a hostile provider sends them: as its own broker user, to its own reports exchange.
+        using var op = services["repairdispatch"].As(Platform.ServiceDefaults.PlatformRoles.Operator, "ops-1");
+        using var registered = await op.PostAsJsonAsync("/providers", new { id = "hostile-provider", regions = new[] { "990000" }, categories = new[] { "phones" }, capacity = 1 });
+        Assert.True(registered.IsSuccessStatusCode, $"registering the hostile provider: {(int)registered.StatusCode}");
+        var broker = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("brokerCredentials");
+        var provider = (User: broker.GetProperty("user").GetString()!, Exchange: broker.GetProperty("reportsExchange").GetString()!);
+        await using var providerConnection = await new ConnectionFactory
+        {
+            HostName = settings.RabbitHost, Port = settings.RabbitPort, UserName = provider.User,
+            Password = broker.GetProperty("password").GetString()!, VirtualHost = settings.RabbitVirtualHost,
+        }.CreateConnectionAsync();
+        await using var providerChannel = await providerConnection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
         var sent = new Dictionary<string, (string Queue, Hostile Kind)>(StringComparer.Ordinal);
         foreach (var queue in queues)
         {
@@ -104,7 +116,15 @@ public sealed class HostileMessageTests(ITestOutputHelper output) : IAsyncLifeti
             {
                 var properties = Properties();
                 sent[properties.MessageId!] = (queue, kind);
-                await channel.BasicPublishAsync(string.Empty, queue, mandatory: true, properties, Encoding.UTF8.GetBytes(body));
+                if (queue == "repairdispatch-provider-reports")
+                {
+                    properties.UserId = provider.User;
+                    await providerChannel.BasicPublishAsync(provider.Exchange, string.Empty, mandatory: true, properties, Encoding.UTF8.GetBytes(body));
+                }
+                else
+                {
+                    await channel.BasicPublishAsync(string.Empty, queue, mandatory: true, properties, Encoding.UTF8.GetBytes(body));
+                }
             }
         }
 
@@ -189,7 +209,8 @@ public sealed class HostileMessageTests(ITestOutputHelper output) : IAsyncLifeti
             using var ready = await service.Anonymous().GetAsync("/health/ready");
             Assert.True(ready.IsSuccessStatusCode, $"{name} is not ready after the hostile messages");
             var database = await env.Database(name);
-            Assert.Equal(0L, await database.Scalar<long>("select count(*) from mt_events where type <> 'tombstone'"));
+            // The hostile provider's registration is the one event.
+            Assert.Equal(0L, await database.Scalar<long>("select count(*) from mt_events where type not in ('tombstone', 'repairdispatch.provider-registered')"));
             Assert.Equal(0L, await database.Scalar<long>("select count(*) from inbox"));
             Assert.Equal(0L, await database.Scalar<long>("select count(*) from outbox"));
             Assert.Equal(0L, await database.Scalar<long>("select count(*) from refusals"));

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;
@@ -19,6 +20,7 @@ namespace Platform.EndToEnd.Tests;
 public sealed class TraceTests : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    private const string ProviderPassword = "the trace provider's own password";
     private readonly SpanCollector collector = new();
     private TestEnvironment env = null!;
     private RunningService order = null!;
@@ -35,7 +37,9 @@ public sealed class TraceTests : IAsyncLifetime
         warranty = await RunningService.Start(WarrantyService.Create, env, "warranty", Traced);
         repair = await RunningService.Start(RepairDispatchService.Create, env, "repairdispatch", Traced,
             "--RepairDispatch:Providers:0:Id=prov-trace", "--RepairDispatch:Providers:0:Regions:0=310000",
-            "--RepairDispatch:Providers:0:Categories:0=phones", "--RepairDispatch:Providers:0:Capacity=5");
+            "--RepairDispatch:Providers:0:Categories:0=phones", "--RepairDispatch:Providers:0:Capacity=5",
+            // A seeded provider's broker user gets its password from a hash: the clear one is the provider's alone.
+            $"--RepairDispatch:Providers:0:BrokerPasswordHash={ProviderBus.RabbitMqPasswordHash(ProviderPassword)}");
         probe = await BusProbe.Start(env);
     }
 
@@ -77,28 +81,40 @@ public sealed class TraceTests : IAsyncLifetime
                 FiledAt = env.TimeProvider.GetUtcNow(),
             });
         }));
-        // The provider calls the buyer back as soon as the job reaches its own queue, inside the job's trace.
-        var provider = bus.ConnectReceiveEndpoint("repair-provider-prov-trace", e =>
+        // The provider, on its own broker user, calls the buyer back as soon as the job reaches its own queue, inside the job's trace.
+        var settings = TestDatabase.Settings;
+        var providerUser = $"{env.VirtualHost.UserPrefix}prov-trace";
+        var provider = Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
-            e.ConfigureConsumeTopology = false;
-            e.Handler<RepairJobDispatched>(async context =>
+            cfg.Host(settings.RabbitHost, (ushort)settings.RabbitPort, env.VirtualHost.Name, h =>
             {
-                var now = env.TimeProvider.GetUtcNow();
-                await context.Send(new Uri("queue:repairdispatch-provider-reports"), new CustomerContacted
+                h.Username(providerUser);
+                h.Password(ProviderPassword);
+            });
+            ProviderBus.SignAs(cfg, providerUser);
+            cfg.ReceiveEndpoint("repair-provider-prov-trace", e =>
+            {
+                e.ConfigureConsumeTopology = false;
+                e.PublishFaults = false;
+                e.Handler<RepairJobDispatched>(async context =>
                 {
-                    JobId = context.Message.JobId,
-                    Attempt = context.Message.Attempt,
-                    ProviderId = "prov-trace",
-                    OrderId = context.Message.OrderId,
-                    ContactedAt = now,
-                    ServiceMode = ServiceMode.OnSite,
-                    BookedFor = now.AddDays(1),
+                    var now = env.TimeProvider.GetUtcNow();
+                    await context.Send(new Uri("exchange:repairdispatch-provider-reports.prov-trace"), new CustomerContacted
+                    {
+                        JobId = context.Message.JobId,
+                        Attempt = context.Message.Attempt,
+                        ProviderId = "prov-trace",
+                        OrderId = context.Message.OrderId,
+                        ContactedAt = now,
+                        ServiceMode = ServiceMode.OnSite,
+                        BookedFor = now.AddDays(1),
+                    });
+                    contacted.TrySetResult(context.Message.JobId);
                 });
-                contacted.TrySetResult(context.Message.JobId);
             });
         });
         await customerService.Ready;
-        await provider.Ready;
+        await provider.StartAsync(new CancellationTokenSource(Deadline).Token);
         await probe.Observe<WarrantyActivated>();
         await probe.Observe<ClaimApproved>();
         await probe.Observe<ClaimRejected>();
@@ -114,9 +130,10 @@ public sealed class TraceTests : IAsyncLifetime
             // Completed a month ago: past the merchant's return and replacement windows, a repair is the brand's.
             await TradeSystem.CompleteOrder(probe, orderId, "buyer-1", "merchant-1", env.TimeProvider.GetUtcNow().AddDays(-30), TradeSystem.Phone("L1"));
         }
+        Guid jobId = default;
         try
         {
-            await contacted.Task.WaitAsync(Deadline);
+            jobId = await contacted.Task.WaitAsync(Deadline);
         }
         catch (TimeoutException)
         {
@@ -135,6 +152,10 @@ public sealed class TraceTests : IAsyncLifetime
             Assert.True(trace.Any(s => Mentions(s, queue)), $"no span of the trace mentions {queue}; spans: {string.Join(", ", trace.Select(s => s.Name))}");
         }
         Assert.Contains(trace, s => s.Name == "outbox relay");
+        // Taken as the provider's own report: the broker vouched for its sender.
+        using var asProvider = repair.As(PlatformRoles.Provider, "prov-trace");
+        await Eventually.Until(async () => (await asProvider.GetFromJsonAsync<System.Text.Json.JsonElement>($"/jobs/{jobId}")).GetProperty("bookedFor").ValueKind != System.Text.Json.JsonValueKind.Null,
+            Deadline, "the seeded provider's callback, sent as its own broker user, is applied");
         await customerService.StopAsync();
         await provider.StopAsync();
     }

@@ -71,6 +71,9 @@ public sealed class Api(string name, HttpClient http, IssuerClient tokens, strin
     public Task<Answer> Put(string path, string role, string subject, object? body, CancellationToken ct, string? idempotencyKey = null) =>
         Send(HttpMethod.Put, path, role, subject, body, idempotencyKey, ct);
 
+    public Task<Answer> Delete(string path, string role, string subject, CancellationToken ct) =>
+        Send(HttpMethod.Delete, path, role, subject, body: null, idempotencyKey: null, ct);
+
     /// <summary>Posts and demands a success; anything else is a finding of the run.</summary>
     public async Task<Answer> Expect(string path, string role, string subject, object? body, CancellationToken ct, string? idempotencyKey = null)
     {

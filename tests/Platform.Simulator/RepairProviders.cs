@@ -7,11 +7,21 @@ using Platform.ServiceDefaults;
 namespace Platform.Simulator;
 
 /// <summary>
-/// Plays the repair providers: each listens on its own queue, where RepairDispatch sends it its jobs and no
-/// other provider's, and reports over HTTP or by message as its conduct says.
+/// Plays the repair providers: each connects to the broker as its own user, with the password RepairDispatch
+/// showed once when it was registered, listens on its own queue, where RepairDispatch sends it its jobs and
+/// no other provider's, and reports over HTTP or by message as its conduct says.
 /// </summary>
-public sealed class RepairProviders(World world)
+public sealed class RepairProviders(World world, PlatformSettings settings) : IAsyncDisposable
 {
+    /// <summary>Refusals that say a provider's own identity on the bus is wrong: a fault of the run, never the scenario's.</summary>
+    private static readonly HashSet<string> IdentityRefusals = new(StringComparer.Ordinal)
+    {
+        "ReportSenderUnidentified", "ReportSenderNotAProvider", "ReportForAnotherProvider",
+    };
+
+    private readonly ConcurrentDictionary<string, BrokerLogin> logins = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IBusControl> buses = new(StringComparer.Ordinal);
+
     /// <summary>A callback this long after the deadline is late by any reckoning, yet comes before the buyer gives up.</summary>
     private static readonly TimeSpan LateBy = TimeSpan.FromHours(6);
 
@@ -30,27 +40,69 @@ public sealed class RepairProviders(World world)
     /// <summary>Open jobs a provider takes at once: enough for every repair of the run, so none is escalated for want of room.</summary>
     private int Capacity => Math.Max(100, world.Plan.Orders.Count(o => o.HasRepairJob));
 
-    public async Task Listen()
+    /// <summary>Each provider on a bus of its own, as its own broker user: after <see cref="Register"/>, which gives the logins.</summary>
+    public async Task Listen(CancellationToken ct)
     {
         foreach (var provider in world.Plan.Providers)
         {
-            var handle = world.Bus.ConnectReceiveEndpoint($"repair-provider-{provider.Id}", e =>
+            var login = logins[provider.Id];
+            var bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
             {
-                // Dispatches are sent to this queue, never published: it is bound to nothing else.
-                e.ConfigureConsumeTopology = false;
-                e.Handler<RepairJobDispatched>(context =>
+                cfg.Host(settings.RabbitHost, (ushort)settings.RabbitPort, login.VirtualHost, h =>
                 {
-                    Dispatched(provider, context.Message);
-                    return Task.CompletedTask;
+                    h.Username(login.User);
+                    h.Password(login.Password);
+                });
+                // The broker checks user_id against the connection; RepairDispatch refuses a report without it.
+                cfg.ConfigureSend(send => send.UseExecute(context =>
+                {
+                    if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
+                    {
+                        rabbit.BasicProperties.UserId = login.User;
+                    }
+                }));
+                cfg.ReceiveEndpoint(login.Queue, e =>
+                {
+                    // Dispatches are sent to this queue, never published: it is bound to nothing else, and the
+                    // provider's user may declare nothing else.
+                    e.ConfigureConsumeTopology = false;
+                    e.PublishFaults = false;
+                    e.Handler<RepairJobDispatched>(context =>
+                    {
+                        Dispatched(provider, context.Message);
+                        return Task.CompletedTask;
+                    });
+                    e.Handler<ReportRefused>(context =>
+                    {
+                        var refused = context.Message;
+                        if (IdentityRefusals.Contains(refused.Code))
+                        {
+                            world.Problem($"provider {provider.Id}'s {refused.ReportType} on job {refused.JobId} was refused for its sender: {refused.Code}: {refused.Reason}");
+                        }
+                        return Task.CompletedTask;
+                    });
                 });
             });
-            await handle.Ready;
+            buses[provider.Id] = bus;
+            await bus.StartAsync(ct);
         }
     }
 
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var bus in buses.Values)
+        {
+            using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await bus.StopAsync(stopping.Token);
+        }
+    }
+
+    private sealed record BrokerLogin(string User, string Password, string VirtualHost, string Queue, string ReportsExchange);
+
     /// <summary>
-    /// Registers this run's providers through the operators' API. Providers an earlier run registered are
-    /// suspended first: nobody answers their queues any more, and their records would win this run's jobs.
+    /// Registers this run's providers through the operators' API, keeping the broker login each answer shows. Providers
+    /// an earlier run registered are removed first (suspended, their broker users deleted): nobody answers their queues
+    /// any more, and their records would win this run's jobs.
     /// </summary>
     public async Task Register(CancellationToken ct)
     {
@@ -64,13 +116,24 @@ public sealed class RepairProviders(World world)
         foreach (var stale in listed.Body.Items().Where(p => p.Text("providerId") is { } id && id.StartsWith("sim-", StringComparison.Ordinal)
                      && !own.Contains(id) && p.Text("status") == "Active"))
         {
-            await api.Expect($"/providers/{stale.Text("providerId")}/suspend", PlatformRoles.Operator, world.Operator,
-                new { reason = "Played by an earlier simulation run; nobody answers its queue now." }, ct);
+            var removed = await api.Delete($"/providers/{stale.Text("providerId")}", PlatformRoles.Operator, world.Operator, ct);
+            if (!removed.IsSuccess)
+            {
+                throw new UnexpectedAnswerException($"removing provider {stale.Text("providerId")} of an earlier run: {removed}");
+            }
         }
         foreach (var provider in world.Plan.Providers)
         {
-            await api.Expect("/providers", PlatformRoles.Operator, world.Operator,
+            var registered = await api.Expect("/providers", PlatformRoles.Operator, world.Operator,
                 new { id = provider.Id, regions = new[] { provider.Region }, categories = Plan.RepairCategories, capacity = Capacity }, ct);
+            // The password is shown once; a registration whose answer was lost shows none, and a new one is issued.
+            var credentials = registered.Body.Child("brokerCredentials");
+            if (credentials.Text("password") is null)
+            {
+                credentials = (await api.Expect($"/providers/{provider.Id}/broker-credentials", PlatformRoles.Operator, world.Operator, null, ct)).Body;
+            }
+            logins[provider.Id] = new BrokerLogin(credentials.Text("user")!, credentials.Text("password")!, credentials.Text("virtualHost")!,
+                credentials.Text("queue")!, credentials.Text("reportsExchange")!);
         }
         if (Webhooks is { } webhooks)
         {
@@ -149,7 +212,7 @@ public sealed class RepairProviders(World world)
     private async Task ByMessage(SimulatedProvider provider, RepairJobDispatched job)
     {
         var ct = world.Stopping;
-        var reports = await world.Bus.GetSendEndpoint(new Uri("queue:repairdispatch-provider-reports"));
+        var reports = await buses[provider.Id].GetSendEndpoint(new Uri($"exchange:{logins[provider.Id].ReportsExchange}"));
         async Task Report<T>(T report) where T : class
         {
             var messageId = NewId.NextGuid();

@@ -57,13 +57,13 @@ public static class Simulation
             var saboteur = chaos is null ? null : new Saboteur(world, chaos, options.Settings);
             var customers = new Customers(world);
             await using var webhooks = options.Webhooks is { } endpoint ? await ProviderWebhooks.Start(endpoint) : null;
-            var providers = new RepairProviders(world) { Webhooks = webhooks };
+            await using var providers = new RepairProviders(world, options.Settings) { Webhooks = webhooks };
             var tribunal = new Tribunal(world, customers);
             var trade = new TradeSystem(world, saboteur);
-            await providers.Listen();
             await trade.ListenForPayments();
             await Newsfeed.Subscribe(world, tribunal, saboteur);
             await providers.Register(ct);
+            await providers.Listen(ct);
             Introduce(output, plan, clock, options);
 
             using var stopReporting = new CancellationTokenSource();

@@ -57,6 +57,9 @@ public sealed class TestEnvironment : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
             // Tests call as few parties, many times a second; the limiter has a test of its own.
             "--PLATFORM_RATE_LIMIT_PERMITS=1000000",
+            // RepairDispatch's providers get broker users; users are the broker's, not the virtual host's, so theirs carry its name.
+            $"--RepairDispatch:BrokerUsers:ManagementUrl=http://{TestDatabase.Settings.RabbitHost}:{TestServers.Current.ManagementPort}/",
+            $"--RepairDispatch:BrokerUsers:UserPrefix={VirtualHost.UserPrefix}",
         };
         arguments.AddRange(Issuer.ServiceArguments);
         if (Clock is not null)

@@ -1,5 +1,7 @@
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using Platform.ServiceDefaults;
 
 namespace Platform.Testing;
@@ -30,7 +32,19 @@ public sealed class TestVirtualHost : IAsyncDisposable
         return new TestVirtualHost(name);
     }
 
-    public async ValueTask DisposeAsync() => await Management.Value.DeleteAsync($"api/vhosts/{Name}");
+    /// <summary>What the names of the broker users made for this host start with (RepairDispatch's providers').</summary>
+    public string UserPrefix => $"{Name}.";
+
+    /// <summary>Deletes the host, and with it every queue it made, and the users made for it, which outlive it otherwise.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Management.Value.DeleteAsync($"api/vhosts/{Name}");
+        var users = await Management.Value.GetFromJsonAsync<JsonElement>("api/users");
+        foreach (var user in users.EnumerateArray().Select(u => u.GetProperty("name").GetString()!).Where(u => u.StartsWith(UserPrefix, StringComparison.Ordinal)))
+        {
+            await Management.Value.DeleteAsync($"api/users/{Uri.EscapeDataString(user)}");
+        }
+    }
 
     /// <summary>A client of RabbitMQ's management API on the tests' broker, as the platform's user.</summary>
     public static HttpClient CreateManagementClient()

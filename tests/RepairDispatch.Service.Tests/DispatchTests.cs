@@ -117,8 +117,9 @@ public sealed class DispatchTests : IAsyncLifetime
     {
         var region = Repair.Unique("js");
         var provider = Repair.Unique("p");
-        await service.RegisterProvider(provider, region);
+        var login = await service.RegisterProvider(provider, region);
         await using var queue = await ProviderQueue.Listen(probe, provider);
+        await using var reporter = await ProviderBus.Start(env, login);
         var claim = Repair.Claim(region);
         await probe.Publish(claim);
         var job = await queue.WaitFor(d => d.ClaimId == claim.ClaimId, "the job is dispatched");
@@ -126,28 +127,28 @@ public sealed class DispatchTests : IAsyncLifetime
         var now = DateTimeOffset.UtcNow;
 
         // Reports on one queue may be handled concurrently, so each waits for the one before it.
-        await probe.Send(ReportsQueue, new JobAccepted { JobId = job.JobId, Attempt = 1, ProviderId = provider, OrderId = job.OrderId, AcceptedAt = now });
+        await reporter.Report(new JobAccepted { JobId = job.JobId, Attempt = 1, ProviderId = provider, OrderId = job.OrderId, AcceptedAt = now });
         await Eventually.Until(async () => (await client.Get<JobView>($"/jobs/{job.JobId}")).Accepted, Wait, "the acceptance is applied");
-        await probe.Send(ReportsQueue, new Platform.Contracts.Repair.V1.CustomerContacted
+        await reporter.Report(new Platform.Contracts.Repair.V1.CustomerContacted
         {
             JobId = job.JobId, Attempt = 1, ProviderId = provider, OrderId = job.OrderId, ContactedAt = now, ServiceMode = ServiceMode.MailIn, BookedFor = now.AddDays(1),
         });
         await Eventually.Until(async () => (await client.Get<JobView>($"/jobs/{job.JobId}")).BookedFor is not null, Wait, "the contact is applied");
         Assert.Empty(await store.CallbackDeadlines(job.JobId));
 
-        await probe.Send(ReportsQueue, new Platform.Contracts.Repair.V1.DeviceReceived { JobId = job.JobId, Attempt = 1, ProviderId = provider, OrderId = job.OrderId, ReceivedAt = now });
+        await reporter.Report(new Platform.Contracts.Repair.V1.DeviceReceived { JobId = job.JobId, Attempt = 1, ProviderId = provider, OrderId = job.OrderId, ReceivedAt = now });
         await Eventually.Until(async () => (await client.Get<JobView>($"/jobs/{job.JobId}")).FeedbackDueAt is not null, Wait, "the device's receipt is applied");
         var firstDue = Assert.Single(await store.FeedbackDeadlines(job.JobId));
         Assert.InRange(firstDue.DueAt - DateTimeOffset.UtcNow, TimeSpan.FromDays(29), TimeSpan.FromDays(30));
 
-        await probe.Send(ReportsQueue, new Platform.Contracts.Repair.V1.RepairProgressReported
+        await reporter.Report(new Platform.Contracts.Repair.V1.RepairProgressReported
         {
             JobId = job.JobId, Attempt = 1, ProviderId = provider, OrderId = job.OrderId, Progress = "Waiting for a display", ReportedAt = now,
         });
         await Eventually.Until(async () => (await client.Get<JobView>($"/jobs/{job.JobId}")).FeedbackDueAt > firstDue.DueAt, Wait, "the progress moves the next report's due time");
         Assert.NotEqual(firstDue.Id, Assert.Single(await store.FeedbackDeadlines(job.JobId)).Id);
 
-        await probe.Send(ReportsQueue, new Platform.Contracts.Repair.V1.RepairJobCompleted
+        await reporter.Report(new Platform.Contracts.Repair.V1.RepairJobCompleted
         {
             JobId = job.JobId, Attempt = 1, ProviderId = provider, OrderId = job.OrderId, LineId = job.LineId, ClaimId = job.ClaimId,
             Outcome = Platform.Contracts.Repair.V1.RepairOutcome.Replaced, Report = "Display replaced", CompletedAt = now,
@@ -159,9 +160,10 @@ public sealed class DispatchTests : IAsyncLifetime
         Assert.Equal(JobStatus.Completed, (await client.Get<JobView>($"/jobs/{job.JobId}")).Status);
         Assert.DoesNotContain((await client.Get<Page<JobView>>("/jobs")).Items, j => j.JobId == job.JobId);
 
-        // The reports queue takes only what is sent to it (through its own exchange), never the
-        // completion this service publishes, which goes out through the message type's exchange.
-        Assert.Equal(new[] { ReportsQueue }, (await Broker.SourcesOf(env, ReportsQueue)).ToArray());
+        // The reports queue takes only what is sent to it (through its own exchange, to which each provider's
+        // reports exchange is bound), never the completion this service publishes, which goes out through the
+        // message type's exchange.
+        Assert.Equal(new[] { ReportsQueue, login.ReportsExchange }.Order(), (await Broker.SourcesOf(env, ReportsQueue)).Order());
     }
 
     [Fact]
@@ -260,9 +262,9 @@ public sealed class DispatchTests : IAsyncLifetime
         var p = Repair.Unique("p");
         var (a, b) = ($"{p}-a", $"{p}-b");
         await service.RegisterProvider(a, regionA);
-        await service.RegisterProvider(b, regionB);
+        var loginB = await service.RegisterProvider(b, regionB);
         await using var queueA = await ProviderQueue.Listen(probe, a);
-        await using var queueB = await ProviderQueue.Listen(probe, b);
+        await using var providerBus = await ProviderBus.Start(env, loginB, q => q.Take<RepairJobDispatched>().Take<ReportRefused>());
         var claimA = Repair.Claim(regionA);
         await probe.Publish(claimA);
         var jobA = (await queueA.WaitFor(d => d.ClaimId == claimA.ClaimId, "A's job reaches A")).JobId;
@@ -284,9 +286,13 @@ public sealed class DispatchTests : IAsyncLifetime
             await act.Problem(HttpStatusCode.NotFound);
         }
 
-        // By message: refused, and kept.
+        // By message, with B's own broker user: refused, kept, and answered on B's queue.
         var sent = new JobAccepted { JobId = jobA, Attempt = 1, ProviderId = b, OrderId = claimA.OrderId, AcceptedAt = DateTimeOffset.UtcNow };
-        await probe.Send(ProviderReportConsumer.Queue, sent);
+        var sentId = Guid.NewGuid();
+        await providerBus.Report(sent, sentId);
+        var answer = await providerBus.WaitFor<ReportRefused>(r => r.ReportMessageId == sentId, "B is answered on its own queue");
+        Assert.Equal((nameof(RepairDispatchRefusalCode.NotYourJob), nameof(JobAccepted), jobA, b, claimA.OrderId),
+            (answer.Code, answer.ReportType, answer.JobId, answer.ProviderId, answer.OrderId));
         await Eventually.Until(async () => await store.Events(streamA, "repairdispatch.unauthorised-provider-action-recorded") == 2, Wait,
             "both of B's attempts are recorded on A's job");
         using var op = service.As(PlatformRoles.Operator, "operator-1");
@@ -305,7 +311,7 @@ public sealed class DispatchTests : IAsyncLifetime
         // B's queue: a later job of B's own arrives there, and it is the only thing that ever did.
         var claimB = Repair.Claim(regionB);
         await probe.Publish(claimB);
-        await queueB.WaitFor(d => d.ClaimId == claimB.ClaimId, "B's own job reaches B");
-        Assert.Equal([claimB.ClaimId], queueB.Received.Select(d => d.ClaimId));
+        await providerBus.WaitFor<RepairJobDispatched>(d => d.ClaimId == claimB.ClaimId, "B's own job reaches B");
+        Assert.Equal([claimB.ClaimId], providerBus.Received<RepairJobDispatched>().Select(d => d.ClaimId));
     }
 }

@@ -12,6 +12,7 @@ using Platform.Contracts.Warranty.V1;
 using Platform.ServiceDefaults;
 using Platform.Testing;
 using RepairDispatch.Service;
+using RepairDispatch.Service.ReadModels;
 
 namespace RepairDispatch.Service.Tests;
 
@@ -76,11 +77,15 @@ internal static class Repair
         RuledAt = DateTimeOffset.UtcNow,
     };
 
-    public static async Task RegisterProvider(this RunningService service, string id, string region, string category = "phone", int capacity = 5)
+    /// <summary>Registers a provider; its broker login, which the answer shows this once.</summary>
+    public static async Task<ProviderLogin> RegisterProvider(this RunningService service, string id, string region, string category = "phone", int capacity = 5)
     {
         using var op = service.As(PlatformRoles.Operator, "operator-1");
-        using var response = await op.PostAsJsonAsync("/providers", new { id, regions = new[] { region }, categories = new[] { category }, capacity });
+        using var response = await op.Post("/providers", new { id, regions = new[] { region }, categories = new[] { category }, capacity }, $"register-{id}");
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"registering {id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        var broker = (await response.Read<ProviderView>()).BrokerCredentials;
+        Assert.NotNull(broker?.Password);
+        return new ProviderLogin(id, broker.User, broker.Password, broker.Queue, broker.ReportsExchange);
     }
 
     public static async Task<HttpResponseMessage> Post(this HttpClient client, string path, object? body = null, string? idempotencyKey = null)

@@ -13,7 +13,8 @@ namespace Platform.ServiceDefaults.Http;
 /// (status and body) and acts nothing twice; the same key sent with another request is a client's
 /// mistake (422). The first request claims the key with a row of its own before it runs; a second
 /// request under the key meanwhile waits for that answer, without holding a connection. Answers
-/// 5xx are not kept: those ask to be sent again.
+/// 5xx are not kept: those ask to be sent again; nor are those of endpoints marked
+/// <see cref="AnswerNotKept"/>.
 /// </summary>
 /// <remarks>
 /// No connection is held while the request runs: holding one (as an advisory lock did) while the
@@ -119,7 +120,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
         {
             context.Response.Body = original;
         }
-        if (context.Response.StatusCode < StatusCodes.Status500InternalServerError)
+        if (context.Response.StatusCode < StatusCodes.Status500InternalServerError && context.GetEndpoint()?.Metadata.GetMetadata<AnswerNotKept>() is null)
         {
             await Record(who, key, context.Response, buffer.ToArray(), ct);
         }
@@ -238,6 +239,12 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         await context.Response.Body.WriteAsync(first.Body, context.RequestAborted);
     }
+
+    /// <summary>
+    /// Endpoint metadata: the answer shows a secret once (a password), which must not be stored in clear, so it
+    /// is not kept; a retry under the key runs the request again, and gets what a repeated command answers.
+    /// </summary>
+    public sealed class AnswerNotKept;
 
     private sealed record FirstAnswer(byte[] RequestHash, int Status, string? ContentType, string? Location, byte[] Body);
 }

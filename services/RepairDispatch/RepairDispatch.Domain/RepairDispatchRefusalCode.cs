@@ -52,4 +52,13 @@ public enum RepairDispatchRefusalCode
 
     /// <summary>The provider asked for the buyer's contact on a job that is no longer theirs.</summary>
     ContactWithdrawn,
+
+    /// <summary>A report by message that does not carry the sender's broker user (the AMQP user_id property, which the broker checks).</summary>
+    ReportSenderUnidentified,
+
+    /// <summary>A report by message whose broker user is no provider's.</summary>
+    ReportSenderNotAProvider,
+
+    /// <summary>A report by message naming another provider than the one whose broker user sent it.</summary>
+    ReportForAnotherProvider,
 }

@@ -38,7 +38,7 @@ public static class RepairDispatchService
                 // Only what providers send here: bound to no exchange, so the RepairJobCompleted this
                 // service publishes once it has verified a completion never comes back to it.
                 e.ConfigureConsumeTopology = false;
-                context.GetRequiredService<EndpointDefaults>().Apply(e);
+                context.GetRequiredService<EndpointDefaults>().Apply(e, ReportErrorTransport.MoveToError());
                 e.ConfigureConsumer<ProviderReportConsumer>(context);
             }),
             ConfigureEventSourcing = o =>
@@ -63,6 +63,8 @@ public static class RepairDispatchService
         builder.Services.AddSingleton<RepairJobStream>();
         builder.Services.AddSingleton<ProviderActions>();
         builder.Services.AddSingleton<ProviderAdministration>();
+        builder.Services.AddSingleton(services => new ProviderBrokerUsers(
+            new HttpClient { Timeout = TimeSpan.FromSeconds(10) }, settings, services.GetRequiredService<PlatformSettings>()));
         ProviderSeeding.AddFirst(builder.Services);
         if (settings.VirtualNumbers.Provider == RepairDispatchSettings.VirtualNumberSettings.Http)
         {

@@ -60,6 +60,25 @@ public sealed class RepairDispatchSettings
     /// <summary>Deliveries of job events to providers' HTTPS endpoints (RepairDispatch__Webhooks__AttemptTimeout=00:00:10, …).</summary>
     public Features.Webhooks.WebhookSettings Webhooks { get; set; } = new();
 
+    /// <summary>Where and as whom each provider's own broker user is managed.</summary>
+    public BrokerUserSettings BrokerUsers { get; set; } = new();
+
+    /// <summary>RabbitMQ's management HTTP API (RepairDispatch__BrokerUsers__ManagementUrl=http://rabbitmq:15672/, …).</summary>
+    public sealed class BrokerUserSettings
+    {
+        /// <summary>Default: port 15672 of PLATFORM_RABBITMQ_HOST.</summary>
+        public Uri? ManagementUrl { get; set; }
+
+        /// <summary>A user tagged administrator; default: PLATFORM_RABBITMQ_USER.</summary>
+        public string? ManagementUser { get; set; }
+
+        /// <summary>Default: PLATFORM_RABBITMQ_PASSWORD.</summary>
+        public string? ManagementPassword { get; set; }
+
+        /// <summary>A provider's broker user is this followed by its id; a report's sender is read back the same way.</summary>
+        public string UserPrefix { get; set; } = "repair-provider-";
+    }
+
     public sealed class QualityScoreSettings
     {
         public double OnTimeCallback { get; set; } = QualityScoreWeights.Default.OnTimeCallback;
@@ -76,6 +95,13 @@ public sealed class RepairDispatchSettings
         public List<string> Regions { get; set; } = [];
         public List<string> Categories { get; set; } = [];
         public int Capacity { get; set; }
+
+        /// <summary>
+        /// The provider's broker password as RabbitMQ hashes it (salted SHA-256, base64: <c>rabbitmqctl hash_password</c>),
+        /// so the clear password is never in the platform's configuration; without it the user has no password until an
+        /// operator issues one.
+        /// </summary>
+        public string? BrokerPasswordHash { get; set; }
     }
 
     public RepairDispatchPolicy Policy => new(
@@ -141,6 +167,9 @@ public sealed class RepairDispatchSettings
         {
             Require(ok, key, value, rule);
         }
+        Require(!string.IsNullOrWhiteSpace(settings.BrokerUsers.UserPrefix), "BrokerUsers:UserPrefix", settings.BrokerUsers.UserPrefix, "a non-empty prefix");
+        Require(settings.BrokerUsers.ManagementUrl is null || settings.BrokerUsers.ManagementUrl.IsAbsoluteUri, "BrokerUsers:ManagementUrl",
+            settings.BrokerUsers.ManagementUrl?.OriginalString ?? "", "an absolute URL such as http://rabbitmq:15672/");
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < settings.Providers.Count; i++)

@@ -1,10 +1,12 @@
+using System.Text.Json.Serialization;
 using Npgsql;
 using Platform.EventSourcing;
 using RepairDispatch.Domain;
+using RepairDispatch.Service.Providers;
 
 namespace RepairDispatch.Service.ReadModels;
 
-/// <summary>A provider as operators see it.</summary>
+/// <summary>A provider as operators see it; when its broker user was just created, with the credentials, shown this once.</summary>
 public sealed record ProviderView(
     string ProviderId,
     IReadOnlyList<string> Regions,
@@ -12,7 +14,8 @@ public sealed record ProviderView(
     int Capacity,
     ProviderStatus Status,
     int OpenJobs,
-    double QualityScore);
+    double QualityScore,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BrokerCredentials? BrokerCredentials = null);
 
 /// <summary>A provider's record (docs/domain.md: jobs, on-time callbacks, breaches, declines, completions, medians) and its score.</summary>
 public sealed record ScorecardView(

@@ -31,7 +31,7 @@ public static class ProviderAdministrationEndpoints
     {
         var providers = app.MapGroup("/providers").WithTags("Providers");
 
-        providers.MapPost("/", (RegisterProviderRequest? body, HttpContext http, ProviderAdministration admin, CancellationToken ct) =>
+        providers.MapPost("/", (RegisterProviderRequest? body, HttpContext http, ProviderAdministration admin, ProviderBrokerUsers brokerUsers, CancellationToken ct) =>
             {
                 if (NotOperator(http) is { } forbidden)
                 {
@@ -45,14 +45,50 @@ public static class ProviderAdministrationEndpoints
                 return errors.Count > 0
                     ? Task.FromResult<IResult>(Results.ValidationProblem(errors))
                     : admin.Run("register-provider", body!.Id!, now => new ProviderCommand.RegisterProvider(body.Id!, body.Regions!, body.Categories!, body.Capacity!.Value, now),
-                        created: true, ct);
+                        created: true, ct, async (view, ct) => view with { BrokerCredentials = await brokerUsers.Ensure(view.ProviderId, ct) });
             })
+            .WithMetadata(new IdempotencyMiddleware.AnswerNotKept())
             .WithName("RegisterProvider")
             .Produces<ProviderView>(StatusCodes.Status201Created)
             .Produces<ProviderView>()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .WithSummary("Registers a provider (operators); registering the same terms again changes nothing");
+            .WithSummary("Registers a provider (operators) with its own broker user, whose password the answer shows this once; registering the same terms again changes nothing");
+
+        providers.MapDelete("/{id}", (string id, HttpContext http, ProviderAdministration admin, ProviderBrokerUsers brokerUsers, CancellationToken ct) =>
+                NotOperator(http) is { } forbidden ? Task.FromResult(forbidden)
+                : admin.Run("remove-provider", id, now => new ProviderCommand.SuspendProvider(id, RemovedReason, now), created: false, ct,
+                    async (view, ct) =>
+                    {
+                        await brokerUsers.Remove(view.ProviderId, ct);
+                        return view;
+                    }))
+            .WithName("RemoveProvider")
+            .Produces<ProviderView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Removes a provider (operators): suspended, so it gets no new job, and its broker user deleted, which closes its connections");
+
+        providers.MapPost("/{id}/broker-credentials", async (string id, HttpContext http, NpgsqlDataSource dataSource, RepairDispatchPolicy policy,
+                ProviderBrokerUsers brokerUsers, CancellationToken ct) =>
+            {
+                var caller = http.GetCaller();
+                if (!caller.Is(PlatformRoles.Operator) && !caller.IsParty(PlatformRoles.Provider, id))
+                {
+                    return caller.Is(PlatformRoles.Provider) ? ProviderAccess.NoProvider(id) : Problems.Forbidden("Only operators and the provider itself issue its broker password.");
+                }
+                if (!ProviderIds.IsValid(id) || await ProviderReadModel.Get(dataSource, id, policy.QualityScore, ct) is not { Status: ProviderStatus.Active })
+                {
+                    return ProviderAccess.NoProvider(id);
+                }
+                return await ProviderAdministration.OnBroker(async () => Results.Ok(await brokerUsers.IssuePassword(id, ct)));
+            })
+            .WithMetadata(new IdempotencyMiddleware.AnswerNotKept())
+            .WithName("IssueBrokerPassword")
+            .Produces<BrokerCredentials>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("A new password for the provider's broker user, shown this once (operators, or the provider itself): how a provider rotates it");
 
         providers.MapPut("/{id}", (string id, UpdateProviderRequest? body, HttpContext http, ProviderAdministration admin, CancellationToken ct) =>
             {
@@ -113,6 +149,9 @@ public static class ProviderAdministrationEndpoints
         return app;
     }
 
+    /// <summary>Why a removed provider is suspended: reactivating it gives it jobs again, but no broker user until a password is issued.</summary>
+    public const string RemovedReason = "Removed by an operator: its broker user is deleted.";
+
     private static IResult? NotOperator(HttpContext http) => ProviderAccess.NotOperator(http.GetCaller());
 
     /// <summary>The terms of service named field by field, before the decider sees them.</summary>
@@ -138,24 +177,52 @@ public static class ProviderAdministrationEndpoints
 /// <summary>Runs an operator's command on a provider's stream and answers with the provider as it now stands.</summary>
 public sealed class ProviderAdministration(RequestPipeline pipeline, ProviderStream providers, RepairDispatchPolicy policy, TimeProvider clock)
 {
-    public Task<IResult> Run(string handler, string providerId, Func<DateTimeOffset, ProviderCommand> command, bool created, CancellationToken ct)
+    /// <param name="onBroker">What the provider's broker user needs once the command is committed; every step of it is idempotent, so
+    /// a retry after the broker failed does it again.</param>
+    public async Task<IResult> Run(string handler, string providerId, Func<DateTimeOffset, ProviderCommand> command, bool created, CancellationToken ct,
+        Func<ProviderView, CancellationToken, Task<ProviderView>>? onBroker = null)
     {
         if (!ProviderIds.IsValid(providerId))
         {
-            return Task.FromResult(ProviderAccess.NoProvider(providerId));
+            return ProviderAccess.NoProvider(providerId);
         }
-        return pipeline.Run(handler, async (work, ct) =>
+        ProviderView? committed = null;
+        var isNew = false;
+        var answer = await pipeline.Run(handler, async (work, ct) =>
         {
+            committed = null;
             var handled = await work.Handle(providers.Aggregate, ProviderStream.StreamId(providerId),
                 provider => ProviderDecider.Decide(command(clock.GetUtcNow()), provider, policy), ct);
             if (handled.Refusal is { } refusal)
             {
                 return refusal.Is(RepairDispatchRefusalCode.ProviderNotFound) ? ProviderAccess.NoProvider(providerId) : Problems.Refused(refusal);
             }
-            var view = await ProviderReadModel.Get(work.Session, providerId, policy.QualityScore, ct);
-            return created && handled.Decision.Events.Count > 0
-                ? Results.Created($"/providers/{providerId}", view)
-                : Results.Ok(view);
+            committed = await ProviderReadModel.Get(work.Session, providerId, policy.QualityScore, ct);
+            isNew = created && handled.Decision.Events.Count > 0;
+            return Answer(committed, isNew);
         }, ct);
+        if (onBroker is null || committed is null || answer is not IStatusCodeHttpResult { StatusCode: StatusCodes.Status200OK or StatusCodes.Status201Created })
+        {
+            return answer;
+        }
+        var view = committed;
+        return await OnBroker(async () => Answer(await onBroker(view, ct), isNew));
+    }
+
+    private static IResult Answer(ProviderView? view, bool isNew) =>
+        isNew ? Results.Created($"/providers/{view?.ProviderId}", view) : Results.Ok(view);
+
+    /// <summary>The broker's management API down or refusing is the platform's trouble, not the caller's: 503, to be sent again.</summary>
+    public static async Task<IResult> OnBroker(Func<Task<IResult>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception e) when (e is BrokerManagementException or HttpRequestException)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Broker unavailable",
+                detail: $"The provider is recorded, but its broker user could not be brought up to date; send the request again. ({e.Message})");
+        }
     }
 }

@@ -2,6 +2,7 @@ using MassTransit;
 using Platform.Domain;
 using Platform.EventSourcing.Pipeline;
 using RepairDispatch.Domain;
+using RepairDispatch.Service.Providers;
 using RepairDispatch.Service.RepairJobs;
 using static RepairDispatch.Domain.RepairJobCommand;
 using C = Platform.Contracts.Repair.V1;
@@ -13,7 +14,7 @@ namespace RepairDispatch.Service.Features.ProviderReports;
 /// only what is sent to it, never the RepairJobCompleted this service publishes itself.
 /// </summary>
 [ExcludeFromConfigureEndpoints]
-public sealed class ProviderReportConsumer(MessagePipeline pipeline, RepairJobStream jobs, RepairDispatchSettings settings) :
+public sealed class ProviderReportConsumer(MessagePipeline pipeline, RepairJobStream jobs, RepairDispatchSettings settings, ProviderBrokerUsers brokerUsers, TimeProvider clock) :
     IConsumer<C.JobAccepted>,
     IConsumer<C.JobDeclined>,
     IConsumer<C.CustomerContacted>,
@@ -74,14 +75,52 @@ public sealed class ProviderReportConsumer(MessagePipeline pipeline, RepairJobSt
 
     /// <remarks>
     /// The time that counts is this service's clock when the report arrives, not the time written in
-    /// the report: a provider must not be able to call itself on time.
+    /// the report: a provider must not be able to call itself on time. Who reports is the broker user the
+    /// broker validated (the AMQP user_id property), never the body, which must only agree with it. A
+    /// refusal is answered on the sender's own queue in the unit of work that keeps it; a report whose
+    /// sender is not known gets no answer, there being no queue of its own to answer on.
     /// </remarks>
     private Task Report<T>(ConsumeContext<T> context, Guid jobId, string? providerId, string? invalid, Func<JobToDecide, RepairJobCommand> command,
         RepairDispatchRefusalCode invalidCode = RepairDispatchRefusalCode.InvalidReport)
         where T : class =>
-        pipeline.Consume(context, Queue, async (work, _, ct) =>
-            string.IsNullOrWhiteSpace(providerId) ? Refusal.Of(RepairDispatchRefusalCode.MissingProviderId, "A report must name the reporting provider.")
-            : invalid is not null ? Refusal.Of(invalidCode, invalid)
-            // Kept with the report as sent; for an action on another provider's job the job's stream also records who tried.
-            : (await jobs.Handle(work, jobId, opening: null, command, ct)).Refusal);
+        pipeline.Consume(context, Queue, async (work, report, ct) =>
+        {
+            var user = context.ReceiveContext is RabbitMqBasicConsumeContext { Properties: var properties } && properties.IsUserIdPresent() ? properties.UserId : null;
+            var sender = brokerUsers.ProviderOf(user);
+            var refusal = string.IsNullOrEmpty(user) ? Refusal.Of(RepairDispatchRefusalCode.ReportSenderUnidentified,
+                    "A report must carry its sender's broker user in the AMQP user_id property.")
+                : sender is null ? Refusal.Of(RepairDispatchRefusalCode.ReportSenderNotAProvider, $"Broker user '{user}' is no provider's.")
+                : string.IsNullOrWhiteSpace(providerId) ? Refusal.Of(RepairDispatchRefusalCode.MissingProviderId, "A report must name the reporting provider.")
+                : providerId != sender ? Refusal.Of(RepairDispatchRefusalCode.ReportForAnotherProvider,
+                    $"Provider {sender} sent a report naming provider {providerId}; a provider reports for itself only.")
+                : invalid is not null ? Refusal.Of(invalidCode, invalid)
+                // Kept with the report as sent; for an action on another provider's job the job's stream also records who tried.
+                : (await jobs.Handle(work, jobId, opening: null, command, ct)).Refusal;
+            if (refusal is { RetryAt: null } && sender is not null)
+            {
+                work.Session.Send(RepairJobStream.ProviderQueue(sender), new C.ReportRefused
+                {
+                    ReportMessageId = context.MessageId ?? Guid.Empty,
+                    ReportType = typeof(T).Name,
+                    JobId = jobId,
+                    OrderId = OrderOf(report) ?? "",
+                    ProviderId = sender,
+                    Code = refusal.Code,
+                    Reason = refusal.Reason,
+                    RefusedAt = clock.GetUtcNow(),
+                });
+            }
+            return refusal;
+        });
+
+    private static string? OrderOf(object report) => report switch
+    {
+        C.JobAccepted m => m.OrderId,
+        C.JobDeclined m => m.OrderId,
+        C.CustomerContacted m => m.OrderId,
+        C.DeviceReceived m => m.OrderId,
+        C.RepairProgressReported m => m.OrderId,
+        C.RepairJobCompleted m => m.OrderId,
+        _ => null,
+    };
 }

@@ -10,7 +10,7 @@ using RepairDispatch.Service.Providers;
 namespace RepairDispatch.Service.Features.SeedProviders;
 
 /// <summary>
-/// Registers the providers of RepairDispatch:Providers at start. A provider already registered with
+/// Registers the providers of RepairDispatch:Providers at start, each with its broker user. A provider already registered with
 /// the same terms is left as it is; one registered with other terms keeps them, since operators may
 /// have changed them through the API since.
 /// </summary>
@@ -26,6 +26,7 @@ public sealed class ProviderSeeding(
     ProviderStream providers,
     RepairDispatchPolicy policy,
     TimeProvider clock,
+    ProviderBrokerUsers brokerUsers,
     ILogger<ProviderSeeding> logger) : IHostedService
 {
     public static void AddFirst(IServiceCollection services) =>
@@ -55,6 +56,15 @@ public sealed class ProviderSeeding(
             if (outcome.Refusal is { } refusal)
             {
                 logger.LogWarning("Provider {ProviderId} from configuration was not registered: {Reason} Its registered terms stand.", id, refusal.Reason);
+            }
+            try
+            {
+                await brokerUsers.Seed(id, seed.BrokerPasswordHash, cancellationToken);
+            }
+            catch (Exception e) when (e is BrokerManagementException or HttpRequestException)
+            {
+                // The provider is dispatched to either way; its queue waits for it, and the next start tries again.
+                logger.LogError(e, "Provider {ProviderId} from configuration has no broker user yet", id);
             }
         }
     }
