@@ -14,7 +14,6 @@ using Platform.Testing;
 using RepairDispatch.Domain;
 using RepairDispatch.Service.Features.BuyerContact;
 using RepairDispatch.Service.Features.JobReports;
-using RepairDispatch.Service.Features.ProviderReports;
 using RepairDispatch.Service.ReadModels;
 using RepairDispatch.Service.RepairJobs;
 
@@ -124,7 +123,7 @@ public sealed class BuyerContactTests : IAsyncLifetime
     [Fact]
     public async Task A_job_whose_claim_gave_no_contact_answers_neither_and_a_coded_decline_by_message_needs_no_note()
     {
-        var (provider, claim, jobId) = await OneDispatchedJob();
+        var (provider, claim, jobId, login) = await OneDispatchedJob();
         using var client = service.As(PlatformRoles.Provider, provider);
 
         var contact = await client.Get<BuyerContactView>($"/jobs/{jobId}/contact");
@@ -133,12 +132,12 @@ public sealed class BuyerContactTests : IAsyncLifetime
 
         // A decline by message with a listed code needs no words, and keeps its code.
         var messageId = Guid.NewGuid();
-        var reports = await probe.Bus.GetSendEndpoint(new Uri($"queue:{ProviderReportConsumer.Queue}"));
-        await reports.Send(new JobDeclined
+        await using var reports = await ProviderBus.Start(env, login);
+        await reports.Report(new JobDeclined
         {
             JobId = jobId, Attempt = 1, ProviderId = provider, OrderId = claim.OrderId, Reason = "",
             ReasonCode = Platform.Contracts.Repair.V1.DeclineReasonCode.BrandNotServiced, DeclinedAt = DateTimeOffset.UtcNow,
-        }, Pipe.Execute<SendContext>(c => c.MessageId = messageId));
+        }, messageId);
         await consumed.WaitFor<JobDeclined>(messageId);
         using var op = service.As(PlatformRoles.Operator, "operator-1");
         var decline = Assert.Single(await op.Get<List<JobReportView>>($"/jobs/{jobId}/reports"));
@@ -148,7 +147,7 @@ public sealed class BuyerContactTests : IAsyncLifetime
     [Fact]
     public async Task A_report_with_a_code_off_the_list_is_refused_and_one_with_a_code_is_recorded_with_its_attachments()
     {
-        var (provider, claim, jobId) = await OneDispatchedJob();
+        var (provider, claim, jobId, login) = await OneDispatchedJob();
         using var client = service.As(PlatformRoles.Provider, provider);
 
         using (var unknown = await client.Post($"/jobs/{jobId}/decline", new { reasonCode = "TooFarAway", reason = "Far" }))
@@ -171,8 +170,8 @@ public sealed class BuyerContactTests : IAsyncLifetime
             JobId = jobId, Attempt = 1, ProviderId = provider, OrderId = claim.OrderId, Reason = "", ReasonCode = (Platform.Contracts.Repair.V1.DeclineReasonCode)42, DeclinedAt = DateTimeOffset.UtcNow,
         };
         var messageId = Guid.NewGuid();
-        var reports = await probe.Bus.GetSendEndpoint(new Uri($"queue:{ProviderReportConsumer.Queue}"));
-        await reports.Send(message, Pipe.Execute<SendContext>(c => c.MessageId = messageId));
+        await using var reports = await ProviderBus.Start(env, login);
+        await reports.Report(message, messageId);
         await consumed.WaitFor<JobDeclined>(messageId);
         using var op = service.As(PlatformRoles.Operator, "operator-1");
         var refusals = await op.Get<List<JsonElement>>("/operations/refusals");
@@ -198,17 +197,17 @@ public sealed class BuyerContactTests : IAsyncLifetime
     }
 
     /// <summary>A provider of its own, and a claim without contact whose job it holds.</summary>
-    private async Task<(string Provider, Platform.Contracts.Warranty.V1.ClaimApproved Claim, Guid JobId)> OneDispatchedJob()
+    private async Task<(string Provider, Platform.Contracts.Warranty.V1.ClaimApproved Claim, Guid JobId, ProviderLogin Login)> OneDispatchedJob()
     {
         var region = Repair.Unique("sc");
         var provider = Repair.Unique("p");
-        await service.RegisterProvider(provider, region);
+        var login = await service.RegisterProvider(provider, region);
         var claim = Repair.Claim(region);
         await probe.Publish(claim);
         var jobId = NameBasedIds.JobForClaim(claim.ClaimId);
         using var client = service.As(PlatformRoles.Provider, provider);
         await WaitUntilHeld(client, jobId, 1);
-        return (provider, claim, jobId);
+        return (provider, claim, jobId, login);
     }
 
     private static Task WaitUntilHeld(HttpClient provider, Guid jobId, int attempt) =>
