@@ -325,16 +325,14 @@ public sealed class OutboxRelay(
 
     private async Task<Result> TryPublish(Row row, CancellationToken ct)
     {
-        object message;
         Type type;
         try
         {
             type = types.TypeOf(row.MessageType);
-            message = JsonSerializer.Deserialize(row.Body, type, Json.Options)!;
         }
-        catch (Exception e) when (e is UnknownMessageTypeException or JsonException or NotSupportedException)
+        catch (UnknownMessageTypeException e)
         {
-            // Retrying cannot help a row whose type or body this build cannot read: it is kept for
+            // Retrying cannot help a row whose type this build does not know: it is kept for
             // operators with the reason instead of blocking the relay.
             logger.LogError(e, "Outbox message {MessageId} ({MessageType}) cannot be read; it moves to the refusals", row.Id, row.MessageType);
             return new(Outcome.Unpublishable, $"The outbox row cannot be turned into a message by this build ({row.MessageType}): {e.Message}");
@@ -345,9 +343,11 @@ public sealed class OutboxRelay(
             ActivityContext.TryParse(metadata.TraceParent, metadata.TraceState, out var parent);
             using var activity = ActivitySource.StartActivity("outbox relay", ActivityKind.Producer, parent);
             activity?.SetTag("messaging.message.id", row.Id);
+            var message = StoredMessageBody.Placeholder(type);
 
             void Stamp(SendContext context)
             {
+                context.Serializer = new StoredMessageBody(row.Body);
                 context.MessageId = row.Id;
                 context.CorrelationId = metadata.CorrelationId;
                 context.InitiatorId = metadata.MessageId;

@@ -232,7 +232,7 @@ public sealed class Session : IAsyncDisposable
             var due = message.DueAt ?? now;
             notify |= due <= now || message.DueAt is not null;
             rows.Outbox(message.Id, due, message.DueAt is not null, message.Destination, work.Store.Types.NameOf(message.Message.GetType()),
-                JsonSerializer.Serialize(message.Message, message.Message.GetType(), Json.Options), metadataJson!, now);
+                WireJson.Serialize(message.Message), metadataJson!, now);
         }
         return notify;
     }
