@@ -36,6 +36,13 @@ public sealed class Session : IAsyncDisposable
         this.batch = batch;
     }
 
+    /// <summary>
+    /// A statement (<c>?</c> for each value) sent with the commit, in the same batch as the events: a read
+    /// model's write that nothing in this unit of work reads back costs no round trip of its own, which
+    /// in a batch of units of work is one round trip per message fewer. It must return no rows.
+    /// </summary>
+    public void Queue(string sql, params object?[] values) => work.Sql(sql, values);
+
     /// <summary>The session's connection and transaction, for read models written in the same unit of work.</summary>
     public NpgsqlConnection Connection => work.Connection;
 
