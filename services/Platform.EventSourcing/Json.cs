@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Platform.EventSourcing;
 
-/// <summary>The one JSON shape of stored events and outbox bodies: web defaults, enums by name.</summary>
+/// <summary>The one JSON shape of stored events, refusals and outgoing messages' metadata: web defaults, enums by name. Outbox bodies are in <see cref="WireJson"/>.</summary>
 public static class Json
 {
     public static readonly JsonSerializerOptions Options = Create();

@@ -110,12 +110,11 @@ public sealed class OutboxRelay(
             try
             {
                 await WaitForBus(stoppingToken);
-                var claimed = await RelayBatch(stoppingToken);
+                var (claimed, next) = await RelayBatch(stoppingToken);
                 if (claimed == options.BatchSize)
                 {
                     continue;
                 }
-                var next = await NextDue(stoppingToken);
                 if (claimed == 0 && next.DueNow)
                 {
                     // Rows are due but another relay's claim holds them this instant: looking again at
@@ -165,15 +164,18 @@ public sealed class OutboxRelay(
 
     private volatile bool brokerAway;
 
-    /// <summary>Claims, publishes and settles one batch of due rows; returns how many were claimed.</summary>
+    /// <summary>
+    /// Claims, publishes and settles one batch of due rows; returns how many were claimed, and what
+    /// was due next once they were (read with the claim, in the same round trip).
+    /// </summary>
     /// <param name="ct">Stops the relay from claiming; a batch once claimed is published and settled regardless.</param>
-    public async Task<int> RelayBatch(CancellationToken ct)
+    private async Task<(int Claimed, NextRow Next)> RelayBatch(CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        var rows = await Claim();
+        var (rows, next) = await Claim();
         if (rows.Count == 0)
         {
-            return 0;
+            return (0, next);
         }
 
         // Not the stopping token: a shutdown lets the publishes in flight finish and deletes what the
@@ -202,7 +204,7 @@ public sealed class OutboxRelay(
             // Every row failed: the broker is in trouble, not one row, and the worker pauses.
             throw new OutboxPublishException(failed);
         }
-        return rows.Count;
+        return (rows.Count, next);
     }
 
     /// <summary>
@@ -210,10 +212,16 @@ public sealed class OutboxRelay(
     /// whatever their due time says (it is the writer's clock, not this relay's), scheduled rows
     /// due by the service clock; neither while another relay's lease on them runs.
     /// </summary>
-    /// <remarks>Not cancellable: a claim cut off after it committed would leave its rows to wait out the lease.</remarks>
-    private async Task<List<Row>> Claim()
+    /// <remarks>
+    /// Not cancellable: a claim cut off after it committed would leave its rows to wait out the lease.
+    /// What falls due next is asked in the same batch, after the claim, so it already leaves out the
+    /// rows just claimed: one round trip per batch fewer, which at a steady trickle of due rows is a
+    /// third of the relay's round trips.
+    /// </remarks>
+    private async Task<(List<Row> Rows, NextRow Next)> Claim()
     {
-        await using var claim = dataSource.CreateCommand($"""
+        await using var batch = dataSource.CreateBatch();
+        var claim = new NpgsqlBatchCommand($"""
             with immediate as (
                 select id, due_at from outbox
                 where not scheduled and {Free}
@@ -231,14 +239,17 @@ public sealed class OutboxRelay(
         claim.Parameters.Add(new() { Value = clock.GetUtcNow() });
         claim.Parameters.Add(new() { Value = options.BatchSize });
         claim.Parameters.Add(new() { Value = options.Lease });
-        await using var reader = await claim.ExecuteReaderAsync(CancellationToken.None);
+        batch.BatchCommands.Add(claim);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(NextDueSql));
+        await using var reader = await batch.ExecuteReaderAsync(CancellationToken.None);
         var rows = new List<Row>();
         while (await reader.ReadAsync(CancellationToken.None))
         {
             rows.Add(new Row(reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1), reader.IsDBNull(2) ? null : reader.GetString(2),
                 reader.GetString(3), reader.GetString(4), reader.GetString(5)));
         }
-        return rows;
+        await reader.NextResultAsync(CancellationToken.None);
+        return (rows, await ReadNext(reader, CancellationToken.None));
     }
 
     /// <summary>
@@ -325,16 +336,14 @@ public sealed class OutboxRelay(
 
     private async Task<Result> TryPublish(Row row, CancellationToken ct)
     {
-        object message;
         Type type;
         try
         {
             type = types.TypeOf(row.MessageType);
-            message = JsonSerializer.Deserialize(row.Body, type, Json.Options)!;
         }
-        catch (Exception e) when (e is UnknownMessageTypeException or JsonException or NotSupportedException)
+        catch (UnknownMessageTypeException e)
         {
-            // Retrying cannot help a row whose type or body this build cannot read: it is kept for
+            // Retrying cannot help a row whose type this build does not know: it is kept for
             // operators with the reason instead of blocking the relay.
             logger.LogError(e, "Outbox message {MessageId} ({MessageType}) cannot be read; it moves to the refusals", row.Id, row.MessageType);
             return new(Outcome.Unpublishable, $"The outbox row cannot be turned into a message by this build ({row.MessageType}): {e.Message}");
@@ -345,9 +354,11 @@ public sealed class OutboxRelay(
             ActivityContext.TryParse(metadata.TraceParent, metadata.TraceState, out var parent);
             using var activity = ActivitySource.StartActivity("outbox relay", ActivityKind.Producer, parent);
             activity?.SetTag("messaging.message.id", row.Id);
+            var message = StoredMessageBody.Placeholder(type);
 
             void Stamp(SendContext context)
             {
+                context.Serializer = new StoredMessageBody(row.Body);
                 context.MessageId = row.Id;
                 context.CorrelationId = metadata.CorrelationId;
                 context.InitiatorId = metadata.MessageId;
@@ -390,15 +401,15 @@ public sealed class OutboxRelay(
     /// scheduled row, by the service clock; and a lease running out (a failed row's back-off, or a
     /// dead relay's claim), in real time.
     /// </summary>
-    private async Task<NextRow> NextDue(CancellationToken ct)
+    private const string NextDueSql = $"""
+        select exists (select 1 from outbox where not scheduled and {Free}),
+            (select min(due_at) from outbox where scheduled and {Free}),
+            (select extract(epoch from min(greatest(locked_until, retry_at)) - now())::float8 from outbox
+             where (locked_until is not null or retry_at is not null) and greatest(locked_until, retry_at) > now())
+        """;
+
+    private async Task<NextRow> ReadNext(NpgsqlDataReader reader, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand($"""
-            select exists (select 1 from outbox where not scheduled and {Free}),
-                (select min(due_at) from outbox where scheduled and {Free}),
-                (select extract(epoch from min(greatest(locked_until, retry_at)) - now())::float8 from outbox
-                 where (locked_until is not null or retry_at is not null) and greatest(locked_until, retry_at) > now())
-            """);
-        await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         var scheduled = reader.IsDBNull(1) ? (DateTimeOffset?)null : reader.GetFieldValue<DateTimeOffset>(1);
         var leaseEnds = reader.IsDBNull(2) ? (TimeSpan?)null : TimeSpan.FromSeconds(reader.GetDouble(2));

@@ -104,7 +104,7 @@ internal static class RelayBenchmark
             Console.WriteLine("|---|---|");
             Console.WriteLine($"| direct MassTransit Publish (64 in flight) | {directRate:N0} |");
             Console.WriteLine($"| outbox: commit (100 per transaction) + relay + consume | {outboxRate:N0} |");
-            Console.WriteLine($"| ratio outbox / direct (target >= 0.7) | {outboxRate / directRate:F2} |");
+            Console.WriteLine($"| ratio outbox / direct (kept at 0.93 or near: >= 0.9) | {outboxRate / directRate:F2}: {Target.Verdict(outboxRate / directRate >= 0.9)} |");
             Console.WriteLine();
             Console.WriteLine($"## Outbox latency, commit to consumed, one message per transaction at {achieved:N0}/s for {latencySeconds} s");
             Console.WriteLine($"| p50 | {p50:F1} ms |");
@@ -135,27 +135,36 @@ internal static class SchedulerBenchmark
         };
         listener.SetMeasurementEventCallback<double>((_, value, _, _) => relayLateness.Enqueue(value));
         listener.Start();
-        var (schedulingRate, lateness) = await Spread(pending, spreadSeconds);
+        var (schedulingRate, lateness, windows) = await Spread(pending, spreadSeconds, relayLateness);
         listener.Dispose();
         var relaySide = Stats.Summary(relayLateness);
-        var drainRate = await Drain(burst);
+        var (drainRate, directRate) = await Drain(burst);
         var (p50, p99, max) = Stats.Summary(lateness);
         Console.WriteLine();
         Console.WriteLine($"## Scheduler: {pending:N0} pending schedules, due evenly over {spreadSeconds} s ({pending / (double)spreadSeconds:N0}/s); then {burst:N0} due at once");
         Console.WriteLine($"| scheduling rate (500 per transaction) | {schedulingRate:N0}/s |");
         Console.WriteLine("|---|---|");
         Console.WriteLine($"| lateness p50, due to consumed | {p50:F1} ms |");
-        Console.WriteLine($"| lateness p99 (target < 250 ms) | {p99:F1} ms |");
+        Console.WriteLine($"| lateness p99 (target < 250 ms) | {p99:F1} ms: {Target.Verdict(p99 < 250)} |");
         Console.WriteLine($"| lateness max | {max:F1} ms |");
         Console.WriteLine($"| of which the relay's: due to published and committed, p50 / p99 | {relaySide.P50:F1} / {relaySide.P99:F1} ms |");
+        Console.WriteLine($"| p99 by 10 s of due time: {string.Join(", ", windows.Select(w => w.ToString("F0", CultureInfo.InvariantCulture)))} ms | |");
         Console.WriteLine($"| firing throughput, {burst:N0} due at one instant, drained | {drainRate:N0}/s |");
+        Console.WriteLine($"| baseline: the same number published directly (64 in flight), consumed | {directRate:N0}/s |");
+        Console.WriteLine($"| firing / direct (target >= 0.9) | {drainRate / directRate:F2}: {Target.Verdict(drainRate / directRate >= 0.9)} |");
     }
 
-    private static async Task<(double SchedulingRate, IReadOnlyList<double> Lateness)> Spread(int pending, int spreadSeconds)
+    private static async Task<(double SchedulingRate, IReadOnlyList<double> Lateness, IReadOnlyList<double> Windows)> Spread(int pending, int spreadSeconds, System.Collections.Concurrent.ConcurrentQueue<double> relayLateness)
     {
         await using var database = await BenchDatabase.Create();
         var arrivals = new Arrivals(Guid.NewGuid(), pending);
         using var host = await BenchHosts.Start(database, arrivals, relay: false);
+        // The relay is measured warm, as in a service that has run for a while: rows due at once go
+        // through it first, so the first measured rows do not pay for compiling the publishing path.
+        const int warmUp = 2_000;
+        var warm = new Arrivals(Guid.NewGuid(), warmUp);
+        var warmDue = DateTimeOffset.UtcNow;
+        await Schedule(database, warmUp, _ => warmDue, warm.RunId);
         // Scheduling must finish before the first row falls due, or the lateness measures a backlog the
         // relay started with: on a loaded machine scheduling ran at 5,500-8,000/s, so 4,000/s is assumed.
         var lead = TimeSpan.FromSeconds(10 + pending / 4_000.0);
@@ -167,21 +176,41 @@ internal static class SchedulerBenchmark
             Console.WriteLine($"(scheduling took longer than the {lead.TotalSeconds} s lead: early rows were due before the relay started)");
         }
         await using var relay = await StartRelay(database, host);
+        await warm.All.WaitAsync(lead);
+        relayLateness.Clear();
+        if (DateTimeOffset.UtcNow > first)
+        {
+            Console.WriteLine("(the relay's warm-up ran past the lead: early rows were due before it ended)");
+        }
         await arrivals.All.WaitAsync(TimeSpan.FromSeconds(spreadSeconds) + lead + TimeSpan.FromMinutes(5));
-        return (pending / scheduling.TotalSeconds, arrivals.Values.Select(v => (v.At - v.SentAt).TotalMilliseconds).ToList());
+        var windows = arrivals.Values
+            .GroupBy(v => (int)((v.SentAt - first).TotalSeconds / 10))
+            .OrderBy(g => g.Key)
+            .Select(g => Stats.Summary(g.Select(v => (v.At - v.SentAt).TotalMilliseconds)).P99)
+            .ToList();
+        return (pending / scheduling.TotalSeconds, arrivals.Values.Select(v => (v.At - v.SentAt).TotalMilliseconds).ToList(), windows);
     }
 
-    private static async Task<double> Drain(int burst)
+    /// <summary>The firing rate of <paramref name="burst"/> rows due at once, and of the same number published straight to the broker by the same host.</summary>
+    private static async Task<(double Firing, double Direct)> Drain(int burst)
     {
         await using var database = await BenchDatabase.Create();
         var arrivals = new Arrivals(Guid.NewGuid(), burst);
         using var host = await BenchHosts.Start(database, arrivals, relay: false);
+        var direct = new Arrivals(Guid.NewGuid(), burst);
+        var bus = host.Services.GetRequiredService<IBus>();
+        var watch = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, burst), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, ct) =>
+            await bus.Publish(new BenchMessage(direct.RunId, i, DateTimeOffset.UtcNow), ct));
+        await direct.All.WaitAsync(TimeSpan.FromMinutes(5));
+        var directRate = burst / watch.Elapsed.TotalSeconds;
+
         var due = DateTimeOffset.UtcNow;
         await Schedule(database, burst, _ => due, arrivals.RunId);
-        var watch = Stopwatch.StartNew();
+        watch.Restart();
         await using var relay = await StartRelay(database, host);
         await arrivals.All.WaitAsync(TimeSpan.FromMinutes(5));
-        return burst / watch.Elapsed.TotalSeconds;
+        return (burst / watch.Elapsed.TotalSeconds, directRate);
     }
 
     private static async Task<TimeSpan> Schedule(BenchDatabase database, int count, Func<int, DateTimeOffset> dueAt, Guid runId)

@@ -288,3 +288,9 @@ public sealed record CpuSample(TimeSpan Process, TimeSpan Postgres, TimeSpan Rab
     public string PerItem(int items) =>
         $"{Process.TotalMilliseconds / items:F2} / {Postgres.TotalMilliseconds / items:F2} / {RabbitMq.TotalMilliseconds / items:F2} / {(Process + Postgres + RabbitMq).TotalMilliseconds / items:F2}";
 }
+
+/// <summary>How a figure printed beside its target reads.</summary>
+public static class Target
+{
+    public static string Verdict(bool met) => met ? "met" : "missed";
+}

@@ -15,9 +15,12 @@ public static class TestDatabases
 {
     public static EventStore Store(this TestDatabase database, TimeProvider? clock = null) => new(database.DataSource, Types(), clock ?? TimeProvider.System);
 
-    public static MessageTypeRegistry Types() => new MessageTypeRegistry()
+    public static MessageTypeRegistry Types() => Register(new MessageTypeRegistry());
+
+    public static MessageTypeRegistry Register(MessageTypeRegistry types) => types
         .Register<TestMessage>("test-message")
-        .Register<TestMessageApplied>("test-message-applied");
+        .Register<TestMessageApplied>("test-message-applied")
+        .Register<WireSample>("wire-sample");
 }
 
 /// <summary>What a receiver saw: every delivery, including the ones its inbox turned away.</summary>
@@ -92,7 +95,7 @@ public static class Hosts
             Database = database.Name,
             ConfigureEventSourcing = o =>
             {
-                o.Types.Register<TestMessage>("test-message").Register<TestMessageApplied>("test-message-applied");
+                TestDatabases.Register(o.Types);
                 o.Relay.MaxIdle = TimeSpan.FromMilliseconds(500);
                 o.Relay.PublishTimeout = TimeSpan.FromSeconds(3);
                 relay?.Invoke(o.Relay);

@@ -40,7 +40,7 @@ public static class WarrantyFileEffects
         }
         if (applied.After.State is WarrantyFile.Activated last)
         {
-            await WorklistRows.Save(session, last, [.. applied.Steps.Select(s => s.Event)], ct);
+            WorklistRows.Save(session, last, [.. applied.Steps.Select(s => s.Event)]);
         }
     }
 }

@@ -2,21 +2,26 @@ using System.Globalization;
 using MassTransit;
 using Order.Domain;
 using Platform.EventSourcing.Pipeline;
+using Platform.ServiceDefaults;
 using Trade = Platform.Contracts.Trade.V1;
 
 namespace Order.Service.Features.RecordTradeEvents;
 
 /// <summary>
 /// The trade system's events, each applied to its order's stream: one queue for all of them, since
-/// they arrive in any order anyway and the stream's version settles every race.
+/// they arrive in any order anyway and the stream's version settles every race. They come in bursts
+/// and each costs little more than its round trips, so each kind is taken in batches as Warranty takes
+/// completed orders: one load and one commit for a batch, a message that cannot be decided refused
+/// alone, and a batch that cannot commit whole (two events of one order in it) handled one by one
+/// (see <see cref="MessagePipeline.ConsumeBatch{TMessage}"/>).
 /// </summary>
 public sealed class TradeEventsConsumer(MessagePipeline pipeline, OrderStream orders, OrderPolicy policy, OrderMetrics metrics) :
-    IConsumer<Trade.OrderPlaced>,
-    IConsumer<Trade.OrderPaid>,
-    IConsumer<Trade.OrderShipped>,
-    IConsumer<Trade.OrderDelivered>,
-    IConsumer<Trade.OrderReceiptConfirmed>,
-    IConsumer<Trade.OrderLineRefunded>
+    IConsumer<Batch<Trade.OrderPlaced>>,
+    IConsumer<Batch<Trade.OrderPaid>>,
+    IConsumer<Batch<Trade.OrderShipped>>,
+    IConsumer<Batch<Trade.OrderDelivered>>,
+    IConsumer<Batch<Trade.OrderReceiptConfirmed>>,
+    IConsumer<Batch<Trade.OrderLineRefunded>>
 {
     /// <summary>
     /// The inbox key of these messages: the queue's name today, but fixed here, because a key that
@@ -24,10 +29,8 @@ public sealed class TradeEventsConsumer(MessagePipeline pipeline, OrderStream or
     /// </summary>
     public const string Name = "order-trade-events";
 
-    public Task Consume(ConsumeContext<Trade.OrderPlaced> context)
-    {
-        var placed = context.Message;
-        return Record(context, new TradeEvent.OrderPlaced(
+    public Task Consume(ConsumeContext<Batch<Trade.OrderPlaced>> context) =>
+        Record(context, m => m.OrderId, placed => new TradeEvent.OrderPlaced(
             placed.OrderId,
             placed.BuyerId,
             placed.MerchantId,
@@ -36,40 +39,38 @@ public sealed class TradeEventsConsumer(MessagePipeline pipeline, OrderStream or
             // Required on the wire, yet a producer can still send null: the decider refuses an order
             // without lines, or with an empty one, and says which.
             placed.Lines is null ? [] : [.. placed.Lines.Select(line => line is null ? null! : Line(line))]));
-    }
 
-    public Task Consume(ConsumeContext<Trade.OrderPaid> context) =>
-        Record(context, new TradeEvent.OrderPaid(context.Message.OrderId, context.Message.PaidAt));
+    public Task Consume(ConsumeContext<Batch<Trade.OrderPaid>> context) =>
+        Record(context, m => m.OrderId, m => new TradeEvent.OrderPaid(m.OrderId, m.PaidAt));
 
-    public Task Consume(ConsumeContext<Trade.OrderShipped> context) =>
-        Record(context, new TradeEvent.OrderShipped(context.Message.OrderId, context.Message.ShippedAt));
+    public Task Consume(ConsumeContext<Batch<Trade.OrderShipped>> context) =>
+        Record(context, m => m.OrderId, m => new TradeEvent.OrderShipped(m.OrderId, m.ShippedAt));
 
-    public Task Consume(ConsumeContext<Trade.OrderDelivered> context) =>
-        Record(context, new TradeEvent.OrderDelivered(context.Message.OrderId, context.Message.DeliveredAt));
+    public Task Consume(ConsumeContext<Batch<Trade.OrderDelivered>> context) =>
+        Record(context, m => m.OrderId, m => new TradeEvent.OrderDelivered(m.OrderId, m.DeliveredAt));
 
-    public Task Consume(ConsumeContext<Trade.OrderReceiptConfirmed> context) =>
-        Record(context, new TradeEvent.OrderReceiptConfirmed(context.Message.OrderId, context.Message.ConfirmedAt));
+    public Task Consume(ConsumeContext<Batch<Trade.OrderReceiptConfirmed>> context) =>
+        Record(context, m => m.OrderId, m => new TradeEvent.OrderReceiptConfirmed(m.OrderId, m.ConfirmedAt));
 
-    public Task Consume(ConsumeContext<Trade.OrderLineRefunded> context)
-    {
-        var refund = context.Message;
-        return Record(context,
-            new TradeEvent.OrderLineRefunded(refund.OrderId, RefundId(refund), refund.LineId, refund.RefundAmount, refund.RefundedAt));
-    }
+    public Task Consume(ConsumeContext<Batch<Trade.OrderLineRefunded>> context) =>
+        Record(context, m => m.OrderId, refund => new TradeEvent.OrderLineRefunded(refund.OrderId, RefundId(refund), refund.LineId, refund.RefundAmount, refund.RefundedAt));
 
-    /// <summary>Decides the trade event on its order's stream; a refused one is also counted, by its code, once kept.</summary>
-    private Task Record<TMessage>(ConsumeContext<TMessage> context, TradeEvent trade)
+    /// <summary>Decides each trade event on its order's stream; a refused one is also counted, by its code, once kept.</summary>
+    private Task Record<TMessage>(ConsumeContext<Batch<TMessage>> context, Func<TMessage, string?> orderId, Func<TMessage, TradeEvent> trade)
         where TMessage : class =>
-        pipeline.Consume(context, Name, async (work, _, ct) =>
-        {
-            var handled = await work.Handle(orders.Aggregate, OrderStream.StreamId(trade.OrderId),
-                order => OrderDecider.Decide(trade, order, policy), ct);
-            if (handled.Refusal is { } refusal)
+        pipeline.ConsumeBatch(context, Name,
+            message => orderId(message) is { } id ? [OrderStream.StreamId(id)] : [],
+            async (work, message, ct) =>
             {
-                work.AfterCommit(() => metrics.Refused(refusal.Code));
-            }
-            return handled.Refusal;
-        });
+                var decided = trade(message);
+                var handled = await work.Handle(orders.Aggregate, OrderStream.StreamId(decided.OrderId),
+                    order => OrderDecider.Decide(decided, order, policy), ct);
+                if (handled.Refusal is { } refusal)
+                {
+                    work.AfterCommit(() => metrics.Refused(refusal.Code));
+                }
+                return handled.Refusal;
+            });
 
     /// <summary>
     /// A line may be refunded in parts, and the decider tells a second part from a redelivery of the
@@ -96,4 +97,12 @@ public sealed class TradeEventsConsumer(MessagePipeline pipeline, OrderStream or
         line.ManufacturerWarrantyMonths,
         line.MerchantWarrantyMonths,
         line.ExtendedWarranty is { } plan ? new ExtendedWarrantyPurchase(plan.PlanYears, plan.PricePaid, plan.IncludesAccidentalDamage) : null);
+}
+
+/// <summary>Batches as the platform's settings say (PLATFORM_CONSUMER_BATCH_SIZE, PLATFORM_CONSUMER_BATCH_WAIT_MS).</summary>
+public sealed class TradeEventsConsumerDefinition : ConsumerDefinition<TradeEventsConsumer>
+{
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<TradeEventsConsumer> consumerConfigurator,
+        IRegistrationContext context) =>
+        context.GetRequiredService<ConsumerBatching>().Apply(consumerConfigurator);
 }
