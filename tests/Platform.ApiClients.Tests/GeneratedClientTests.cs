@@ -16,8 +16,8 @@ namespace Platform.ApiClients.Tests;
 /// Every operation of every service's document, called through the client Kiota generated from that document,
 /// against the four services running on real PostgreSQL and RabbitMQ with tokens from the real issuer, in the
 /// order a marketplace would: providers registered, an order completed by the trade system, claims filed,
-/// answered, escalated and ruled on, a job declined, taken and carried out, an entry's reopening denied and
-/// appealed. Each answer is read back through the generated models, and each service also answers a bad call
+/// answered, escalated and ruled on, a job declined, taken and carried out (the buyer reached through a virtual number,
+/// the providers told by webhook), an entry's reopening denied and appealed. Each answer is read back through the generated models, and each service also answers a bad call
 /// with the problem its document promises. The last step checks that no operation of any document was left out,
 /// so an endpoint added without a call here fails this test.
 /// </summary>
@@ -26,6 +26,8 @@ public sealed class GeneratedClientTests(RunningPlatform platform) : IClassFixtu
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
     private const string Region = "310000";
     private const string Category = "phones";
+    private const string BuyerPhone = "+8613800138000";
+    private const string ServiceAddress = "Room 502, 18 Tianhe Road, Guangzhou";
 
     private readonly ApiCallers callers = new(platform);
     private readonly string buyer = Unique("buyer");
@@ -47,7 +49,8 @@ public sealed class GeneratedClientTests(RunningPlatform platform) : IClassFixtu
         var (orderId, olderOrderId, seedsOrderId) = await CompleteOrders();
         await OrderOperations(orderId);
         var escalatedClaim = await ClaimOperations(orderId);
-        var repairClaim = await RepairOperations(olderOrderId, providers);
+        var (repairClaim, repairJob) = await RepairOperations(olderOrderId, providers);
+        await WebhookOperations(providers[0], repairJob);
         await WarrantyOperations(orderId, repairClaim);
         await ArbitrationOperations(seedsOrderId, escalatedClaim);
         await OperatorReads();
@@ -84,6 +87,22 @@ public sealed class GeneratedClientTests(RunningPlatform platform) : IClassFixtu
 
         var missing = await Assert.ThrowsAsync<RepairModels.ProblemDetails>(() => admin.Providers["no-such-provider"].GetAsync());
         Assert.Equal(404, missing.ResponseStatusCode);
+
+        // The two that take jobs are told of them by webhook. Nothing listens on port 1: every attempt fails, and the log says so.
+        foreach (var id in ids[..2])
+        {
+            var own = Repair(PlatformRoles.Provider, id).Providers[id].Webhook;
+            var registered = await own.PutAsync(new RepairModels.RegisterWebhookRequest { Url = "https://127.0.0.1:1/hooks" }, Idempotent.Key());
+            Assert.Equal((id, "https://127.0.0.1:1/hooks"), (registered!.ProviderId, registered.Url));
+            Assert.False(string.IsNullOrEmpty(registered.Secret), "a first registration answers the signing secret");
+            var changed = await own.PutAsync(new RepairModels.RegisterWebhookRequest { Url = "https://127.0.0.1:1/webhook" }, Idempotent.Key());
+            Assert.Equal(("https://127.0.0.1:1/webhook", null), (changed!.Url, changed.Secret));
+        }
+        var plainHttp = await Assert.ThrowsAsync<RepairModels.HttpValidationProblemDetails>(() =>
+            Repair(PlatformRoles.Provider, ids[0]).Providers[ids[0]].Webhook.PutAsync(new RepairModels.RegisterWebhookRequest { Url = "http://127.0.0.1:1/webhook" }, Idempotent.Key()));
+        Assert.Contains("url", plainHttp.Errors!.AdditionalData.Keys);
+        var othersWebhook = await Assert.ThrowsAsync<RepairModels.ProblemDetails>(() => Repair(PlatformRoles.Provider, ids[1]).Providers[ids[0]].Webhook.GetAsync());
+        Assert.Equal(403, othersWebhook.ResponseStatusCode);
         return ids[..2];
     }
 
@@ -164,6 +183,9 @@ public sealed class GeneratedClientTests(RunningPlatform platform) : IClassFixtu
         Assert.NotNull(accepted.Approval);
         var taken = await asMerchant.Claims[returned.ClaimId.Value].ReturnAccepted.PostAsync(Idempotent.Key());
         Assert.Equal(WarrantyModels.ClaimStatus.Resolved, taken!.Status);
+        // The goods taken back, their price goes back to the buyer at the merchant's cost, instructed to the trade system.
+        Assert.Equal((WarrantyModels.PaymentReason.ReturnAccepted, 4999d, "CNY", WarrantyModels.Payer.Merchant, returned.ClaimId, WarrantyModels.PaymentStatus.Instructed),
+            (taken.Refund!.Reason, taken.Refund.Amount, taken.Refund.Currency, taken.Refund.PaidBy, taken.Refund.ClaimId, taken.Refund.Status));
 
         var disputed = await FileClaim(asBuyer, orderId, "L2", WarrantyModels.FileClaimRequest_remedyAsked.Return);
         var refused = await asMerchant.Claims[disputed.ClaimId!.Value].Refuse.PostAsync(
@@ -186,36 +208,55 @@ public sealed class GeneratedClientTests(RunningPlatform platform) : IClassFixtu
         return disputed.ClaimId.Value;
     }
 
-    private static async Task<WarrantyModels.ClaimView> FileClaim(WarrantyClient client, string orderId, string lineId, WarrantyModels.FileClaimRequest_remedyAsked remedy)
+    private static async Task<WarrantyModels.ClaimView> FileClaim(WarrantyClient client, string orderId, string lineId, WarrantyModels.FileClaimRequest_remedyAsked remedy,
+        string? phone = null, string? address = null)
     {
         var claimId = Guid.NewGuid();
         var filed = await client.Claims.PostAsync(new WarrantyModels.FileClaimRequest
         {
             OrderId = orderId, LineId = lineId, Fault = WarrantyModels.FileClaimRequest_fault.QualityFault, FaultDescription = "The screen flickers from the first day.", RemedyAsked = remedy,
+            BuyerPhone = phone, ServiceAddress = address,
         }, Idempotent.Key(claimId));
         Assert.Equal((claimId, orderId, lineId), (filed!.ClaimId, filed.OrderId, filed.LineId));
         return filed;
     }
 
-    /// <summary>The older phone: a repair the brand answers, dispatched to a provider that declines it, then taken and carried out by the other.</summary>
-    private async Task<Guid> RepairOperations(string orderId, string[] providers)
+    /// <summary>
+    /// The older phone: a repair the brand answers, dispatched to a provider that declines it, then taken and carried out
+    /// by the other, who alone reaches the buyer. Answers the claim and the job.
+    /// </summary>
+    private async Task<(Guid Claim, Guid Job)> RepairOperations(string orderId, string[] providers)
     {
-        var claim = await FileClaim(Warranty(PlatformRoles.Buyer, buyer), orderId, "L1", WarrantyModels.FileClaimRequest_remedyAsked.Repair);
+        var claim = await FileClaim(Warranty(PlatformRoles.Buyer, buyer), orderId, "L1", WarrantyModels.FileClaimRequest_remedyAsked.Repair, BuyerPhone, ServiceAddress);
         Assert.Equal(WarrantyModels.ClaimStatus.InService, claim.Status);
 
         var (first, job) = await DispatchedJob(providers, orderId);
-        await Repair(PlatformRoles.Provider, first).Jobs[job].Decline.PostAsync(new RepairModels.DeclineRequest { Reason = "No technician free this week." }, Idempotent.Key());
+        var declining = Repair(PlatformRoles.Provider, first);
+        await declining.Jobs[job].Decline.PostAsync(
+            new RepairModels.DeclineRequest { ReasonCode = RepairModels.DeclineRequest_reasonCode.NoCapacity, Reason = "No technician free this week." }, Idempotent.Key());
         var (second, again) = await DispatchedJob(providers.Where(p => p != first).ToArray(), orderId);
         Assert.Equal(job, again);
+        var declined = Assert.Single((await declining.Jobs[job].Reports.GetAsync())!);
+        Assert.Equal((job, 1, RepairModels.JobReportKind.Decline, "NoCapacity", "No technician free this week."),
+            (declined.JobId, declined.Attempt, declined.Kind, declined.Code, declined.Note));
+        // The number is the second provider's now: the first is told it is gone.
+        var withdrawn = await Assert.ThrowsAsync<RepairModels.ProblemDetails>(() => declining.Jobs[job].Contact.GetAsync());
+        Assert.Equal((410, "ContactWithdrawn"), (withdrawn.ResponseStatusCode, withdrawn.Code));
 
         var provider = Repair(PlatformRoles.Provider, second);
         var view = await provider.Jobs[job].GetAsync();
         Assert.Equal((claim.ClaimId, orderId, "L1", RepairModels.JobStatus.InProgress), (view!.ClaimId, view.OrderId, view.LineId, view.Status));
         Assert.Equal(2, view.Attempt);
+        var contact = await provider.Jobs[job].Contact.GetAsync();
+        Assert.Equal((job, 2, ServiceAddress), (contact!.JobId, contact.Attempt, contact.ServiceAddress));
+        Assert.False(string.IsNullOrEmpty(contact.VirtualNumber) || contact.VirtualNumber == BuyerPhone, $"a virtual number, not the buyer's own: {contact.VirtualNumber}");
         await provider.Jobs[job].Accept.PostAsync(Idempotent.Key());
         await provider.Jobs[job].CustomerContacted.PostAsync(new RepairModels.CustomerContactedRequest { BookedFor = platform.Env.TimeProvider.GetUtcNow().AddDays(1) }, Idempotent.Key());
         await provider.Jobs[job].DeviceReceived.PostAsync(Idempotent.Key());
-        await provider.Jobs[job].Progress.PostAsync(new RepairModels.ProgressRequest { Progress = "Screen ordered from the brand." }, Idempotent.Key());
+        await provider.Jobs[job].Progress.PostAsync(new RepairModels.ProgressRequest
+        {
+            ProgressCode = RepairModels.ProgressRequest_progressCode.AwaitingParts, Progress = "Screen ordered from the brand.", AttachmentLinks = ["https://evidence.example/order.pdf"],
+        }, Idempotent.Key());
         await provider.Jobs[job].Complete.PostAsync(new RepairModels.CompletionRequest { Outcome = RepairModels.CompletionRequest_outcome.Repaired, Report = "Screen replaced; flicker gone." }, Idempotent.Key());
         var done = await provider.Jobs[job].GetAsync();
         Assert.Equal((RepairModels.JobStatus.Completed, RepairModels.RepairOutcome.Repaired), (done!.Status, done.Outcome));
@@ -224,7 +265,46 @@ public sealed class GeneratedClientTests(RunningPlatform platform) : IClassFixtu
         var late = await Assert.ThrowsAsync<RepairModels.ProblemDetails>(() => provider.Jobs[job].Progress.PostAsync(new RepairModels.ProgressRequest { Progress = "Again." }, Idempotent.Key()));
         Assert.Equal(409, late.ResponseStatusCode);
         Assert.False(string.IsNullOrEmpty(late.Code));
-        return claim.ClaimId!.Value;
+
+        var reports = await Repair(PlatformRoles.Operator, "op-1").Jobs[job].Reports.GetAsync();
+        Assert.Equal([(RepairModels.JobReportKind.Decline, first, "NoCapacity"), (RepairModels.JobReportKind.Progress, second, "AwaitingParts")],
+            reports!.OrderBy(r => r.ReportedAt).Select(r => (r.Kind, r.ProviderId, r.Code)));
+        Assert.Equal("https://evidence.example/order.pdf", reports!.Single(r => r.Kind == RepairModels.JobReportKind.Progress).AttachmentLinks!.Single());
+        return (claim.ClaimId!.Value, job);
+    }
+
+    /// <summary>
+    /// The provider's webhook log: the job's dispatch recorded as a delivery (attempted, never delivered: nothing listens),
+    /// read, sent again, the secret rotated, and the webhook removed.
+    /// </summary>
+    private async Task WebhookOperations(string providerId, Guid job)
+    {
+        var webhook = Repair(PlatformRoles.Provider, providerId).Providers[providerId].Webhook;
+        RepairModels.WebhookDeliveryView? delivery = null;
+        await Eventually.Until(async () => (delivery = (await webhook.Deliveries.GetAsync())!.Items!.FirstOrDefault(d => d.JobId == job)) is not null,
+            Deadline, $"the job's dispatch is recorded as a webhook delivery to {providerId}");
+        Assert.Equal("job.dispatched", delivery!.Type);
+        var detail = await webhook.Deliveries[delivery.Id!.Value].GetAsync();
+        Assert.Equal((delivery.Id, job), (detail!.Delivery!.Id, detail.Delivery.JobId));
+        Assert.Equal(job.ToString(), detail.Body!.AdditionalData["jobId"]?.ToString());
+        var badStatus = await Assert.ThrowsAsync<RepairModels.HttpValidationProblemDetails>(() => webhook.Deliveries.GetAsync(q => q.QueryParameters.Status = "Lost"));
+        Assert.Contains("status", badStatus.Errors!.AdditionalData.Keys);
+
+        var queued = await webhook.Deliveries[delivery.Id.Value].Redeliver.PostAsync(Idempotent.Key());
+        Assert.Equal((delivery.Id, RepairModels.DeliveryStatus.Pending), (queued!.Id, queued.Status));
+
+        var before = await webhook.GetAsync();
+        Assert.Equal(("https://127.0.0.1:1/webhook", null), (before!.Url, before.Secret));
+        var rotated = await webhook.Secret.PostAsync(Idempotent.Key());
+        Assert.False(string.IsNullOrEmpty(rotated!.Secret), "a rotation answers the new secret");
+        Assert.True(rotated.SecretRotatedAt >= before.SecretRotatedAt);
+
+        await webhook.DeleteAsync(Idempotent.Key());
+        var gone = await Assert.ThrowsAsync<RepairModels.ProblemDetails>(() => webhook.GetAsync());
+        Assert.Equal(404, gone.ResponseStatusCode);
+        // The log stays; sending to a webhook that is no longer there is the documented 409.
+        var nowhere = await Assert.ThrowsAsync<RepairModels.ProblemDetails>(() => webhook.Deliveries[delivery.Id.Value].Redeliver.PostAsync(Idempotent.Key()));
+        Assert.Equal((409, "NoWebhookRegistered"), (nowhere.ResponseStatusCode, nowhere.Code));
     }
 
     /// <summary>Which of <paramref name="providers"/> holds the order's job now, as its worklist says.</summary>
@@ -252,6 +332,7 @@ public sealed class GeneratedClientTests(RunningPlatform platform) : IClassFixtu
         var asBuyer = Warranty(PlatformRoles.Buyer, buyer);
         var file = await asBuyer.Warranties[orderId]["L1"].GetAsync();
         Assert.Equal((orderId, "L1"), (file!.OrderId, file.LineId));
+        Assert.Equal(WarrantyModels.PaymentReason.ReturnAccepted, Assert.Single(file.Payments!).Reason);
         var mine = await asBuyer.Warranties.GetAsync(q => q.QueryParameters.OrderId = orderId);
         Assert.Equal(["L1", "L2", "L3", "L4"], mine!.Items!.Select(w => w.LineId!).Order(StringComparer.Ordinal));
 
@@ -265,6 +346,8 @@ public sealed class GeneratedClientTests(RunningPlatform platform) : IClassFixtu
         var plan = await asBuyer.Warranties[orderId]["L4"].ExtendedWarranty.Cancel.PostAsync(Idempotent.Key());
         Assert.Equal(2, plan!.PlanYears);
         Assert.NotNull(plan.Cancellation);
+        var planRefund = Assert.Single((await asBuyer.Warranties[orderId]["L4"].GetAsync())!.Payments!);
+        Assert.Equal((WarrantyModels.PaymentReason.ExtendedWarrantyCancelled, WarrantyModels.Payer.ExtendedWarrantyPlan), (planRefund.Reason, planRefund.PaidBy));
 
         // The merchant reports its own repair on a claim the brand's provider repairs: the documented 409.
         var notMine = await Assert.ThrowsAsync<WarrantyModels.ProblemDetails>(() =>
@@ -286,8 +369,14 @@ public sealed class GeneratedClientTests(RunningPlatform platform) : IClassFixtu
             new ArbitrationModels.EvidenceRequest { Statement = "The drop is on the courier's photo.", Links = ["https://evidence.example/courier.jpg"] }, Idempotent.Key());
         Assert.Equal(ArbitrationModels.CaseStatus.AwaitingRuling, answered!.Status);
         var ruled = await Arbitration(PlatformRoles.Arbitrator, RunningPlatform.Arbitrator).Cases[caseId].Ruling.PostAsync(
-            new ArbitrationModels.RulingRequest { InFavourOf = ArbitrationModels.RulingRequest_inFavourOf.Buyer, Remedy = ArbitrationModels.RulingRequest_remedy.Refund, Rationale = "The flicker predates the drop." }, Idempotent.Key());
+            new ArbitrationModels.RulingRequest
+            {
+                InFavourOf = ArbitrationModels.RulingRequest_inFavourOf.Buyer, Remedy = ArbitrationModels.RulingRequest_remedy.Compensation, Amount = 300, Rationale = "The flicker predates the drop.",
+            }, Idempotent.Key());
         Assert.Equal((ArbitrationModels.CaseStatus.Ruled, ArbitrationModels.CaseParty.Buyer), (ruled!.Status, ruled.Ruling!.InFavourOf));
+        // The compensation is instructed for the trade system to pay, at the losing merchant's cost, under the case's id.
+        Assert.Equal((caseId, 300d, "CNY", ArbitrationModels.RespondentKind.Merchant, ArbitrationModels.PaymentStatus.Instructed),
+            (ruled.Compensation!.InstructionId, ruled.Compensation.Amount, ruled.Compensation.Currency, ruled.Compensation.PaidBy, ruled.Compensation.Status));
 
         var denial = await Warranty(PlatformRoles.Buyer, buyer).Warranties[seedsOrderId]["L1"].Reopen.PostAsync(
             new WarrantyModels.ReopenEntryRequest { Fault = WarrantyModels.ReopenEntryRequest_fault.QualityFault, FaultDescription = "The seeds look mouldy." }, Idempotent.Key());

@@ -72,13 +72,16 @@ internal sealed class SchemaConventions : IOpenApiSchemaTransformer
         {
             schema.Enum = [.. names.Names.Select(name => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(name))];
         }
-        if (context.JsonPropertyInfo is { Name: var jsonName } && Examples.TryGetValue(jsonName, out var example) && schema.Examples is null or { Count: 0 })
+        // An enum's schema is one component shared by every property of its type: a property's example would land on all of them.
+        if (context.JsonPropertyInfo is { Name: var jsonName } && !(Nullable.GetUnderlyingType(type) ?? type).IsEnum
+            && Examples.TryGetValue(jsonName, out var example) && schema.Examples is null or { Count: 0 })
         {
             schema.Examples = [example()];
         }
         var isProblem = typeof(Microsoft.AspNetCore.Mvc.ProblemDetails).IsAssignableFrom(type);
-        // A problem's members are all optional: a 400 the framework could not bind has no errors.
-        if (context.JsonPropertyInfo is null && context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object && !isProblem)
+        // A problem's members are all optional: a 400 the framework could not bind has no errors. An object first met as a
+        // property's type (ClaimView.Refund) is described here too: that schema becomes the type's one component.
+        if (context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object && !isProblem)
         {
             var required = context.JsonTypeInfo.Properties
                 .Where(p => !p.IsExtensionData && (!IsNullable(p) || p.AttributeProvider?.IsDefined(typeof(RequiredAttribute), inherit: true) == true))

@@ -50,6 +50,10 @@ public static class BuyerContactEndpoint
                 }, ct, flow);
             })
             .WithName("GetBuyerContact")
+            .Produces<BuyerContactView>()
+            // A job that is not the caller's, absent ones included, is refused (NotYourJob), not hidden as a 404.
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status410Gone)
             .WithSummary("A virtual number that reaches the buyer and the service address, for the provider the job is dispatched to while it is")
             .WithTags("Provider jobs");
         return app;

@@ -28,6 +28,9 @@ public static class JobReportsEndpoint
                     : Results.Ok(reports);
             })
             .WithName("GetJobReports")
+            .Produces<IReadOnlyList<JobReportView>>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("A job's decline and progress reports with their codes, notes and attachment links (operators: all; a provider: its own)")
             .WithTags("Provider reports");
         return app;

@@ -80,6 +80,9 @@ public static class WebhookLogEndpoints
                     d => [PageCursor.Key(d.CreatedAt), PageCursor.Key(d.Id)], d => d));
             })
             .WithName("ListWebhookDeliveries")
+            .Produces<Page<WebhookDeliveryView>>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The provider's webhook deliveries, newest first, optionally of one status (Pending, Delivered, Abandoned)");
 
         deliveries.MapGet("/{deliveryId:guid}", async (string id, Guid deliveryId, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct) =>
@@ -111,7 +114,11 @@ public static class WebhookLogEndpoints
                 }
                 return Results.Ok(new WebhookDeliveryDetail(view, body, list));
             })
-            .WithName("GetWebhookDelivery").WithSummary("One delivery: its body and every attempt (time, status code, error)");
+            .WithName("GetWebhookDelivery")
+            .Produces<WebhookDeliveryDetail>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("One delivery: its body and every attempt (time, status code, error)");
 
         deliveries.MapPost("/{deliveryId:guid}/redeliver", async (string id, Guid deliveryId, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct) =>
             {
@@ -146,6 +153,10 @@ public static class WebhookLogEndpoints
                 return Results.Accepted($"/providers/{id}/webhook/deliveries/{deliveryId}", View(reader, offset: 3));
             })
             .WithName("RedeliverWebhookDelivery")
+            .Produces<WebhookDeliveryView>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Sends one delivery again, delivered or not: the same id and body, a fresh signature; answers 202 with it queued");
 
         return app;

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -9,7 +10,7 @@ using RepairDispatch.Service.Providers;
 
 namespace RepairDispatch.Service.Features.Webhooks;
 
-public sealed record RegisterWebhookRequest(string? Url);
+public sealed record RegisterWebhookRequest([property: Required] string? Url);
 
 /// <summary>A provider's webhook endpoint. The secret appears once: in the answer that made it (registration, rotation).</summary>
 public sealed record WebhookRegistrationView(
@@ -56,6 +57,10 @@ public static class WebhookRegistrationEndpoints
                 return created ? Results.Created($"/providers/{id}/webhook", view) : Results.Ok(view with { Secret = null });
             })
             .WithName("RegisterWebhook")
+            .Produces<WebhookRegistrationView>(StatusCodes.Status201Created)
+            .Produces<WebhookRegistrationView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Registers or changes the provider's webhook endpoint (the provider itself, or operators); a first registration answers 201 with the signing secret, shown this once");
 
         webhook.MapGet("/", async (string id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct) =>
@@ -68,7 +73,11 @@ public static class WebhookRegistrationEndpoints
                 command.Parameters.Add(new() { Value = id });
                 return await Read(command, ct) is { } found ? Results.Ok(found.View with { Secret = null }) : WebhookAccess.NoWebhook(id);
             })
-            .WithName("GetWebhook").WithSummary("The provider's webhook endpoint, without its secret");
+            .WithName("GetWebhook")
+            .Produces<WebhookRegistrationView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("The provider's webhook endpoint, without its secret");
 
         webhook.MapPost("/secret", async (string id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct) =>
             {
@@ -85,6 +94,9 @@ public static class WebhookRegistrationEndpoints
                 return await Read(command, ct) is { } rotated ? Results.Ok(rotated.View) : WebhookAccess.NoWebhook(id);
             })
             .WithName("RotateWebhookSecret")
+            .Produces<WebhookRegistrationView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Replaces the signing secret at once and answers the new one, shown this once; every attempt from now on is signed with it");
 
         webhook.MapDelete("/", async (string id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct) =>
@@ -104,7 +116,11 @@ public static class WebhookRegistrationEndpoints
                 command.Parameters.Add(new() { Value = id });
                 return (long)(await command.ExecuteScalarAsync(ct))! > 0 ? Results.NoContent() : WebhookAccess.NoWebhook(id);
             })
-            .WithName("RemoveWebhook").WithSummary("Removes the provider's webhook endpoint; deliveries still pending are abandoned");
+            .WithName("RemoveWebhook")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Removes the provider's webhook endpoint; deliveries still pending are abandoned");
 
         return app;
     }
