@@ -11,6 +11,7 @@ using RepairDispatch.Service.Features.ProviderJobs;
 using RepairDispatch.Service.Features.ProviderReports;
 using RepairDispatch.Service.Features.Scorecards;
 using RepairDispatch.Service.Features.SeedProviders;
+using RepairDispatch.Service.Features.WatchJobs;
 using RepairDispatch.Service.Providers;
 using RepairDispatch.Service.ReadModels;
 using RepairDispatch.Service.RepairJobs;
@@ -66,6 +67,7 @@ public static class RepairDispatchService
         app.MapProviderScorecard();
         app.MapProviderJobs();
         app.MapProviderReports();
+        app.MapWatchJobs();
         return app;
     }
 }
