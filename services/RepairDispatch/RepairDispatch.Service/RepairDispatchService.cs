@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Platform.Contracts.Warranty.V1;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Http;
+using RepairDispatch.Service.Features.BreachHistory;
 using RepairDispatch.Service.Features.ManageProviders;
 using RepairDispatch.Service.Features.ProviderJobs;
 using RepairDispatch.Service.Features.ProviderReports;
@@ -68,6 +69,7 @@ public static class RepairDispatchService
         app.MapProviderJobs();
         app.MapProviderReports();
         app.MapWatchJobs();
+        app.MapBreachHistory();
         return app;
     }
 }
