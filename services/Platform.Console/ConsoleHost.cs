@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.FileProviders;
 using Platform.ServiceDefaults;
 
 namespace Platform.Console;
@@ -9,7 +10,10 @@ public static class ConsoleHost
 {
     public static WebApplication Create(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Named after this assembly, not the process's entry one, so its Razor Pages are found when a test hosts it.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(ConsoleHost).Assembly.GetName().Name });
+        // The stylesheet and the script are compiled in: the console serves them wherever it runs, a test's output directory included.
+        builder.Environment.WebRootFileProvider = new EmbeddedFileProvider(typeof(ConsoleHost).Assembly, "Platform.Console.wwwroot");
         var settings = ConsoleSettings.From(builder.Configuration);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(AcceleratedTimeProvider.FromConfiguration(builder.Configuration));
