@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.FileProviders;
 using Platform.ServiceDefaults;
 
@@ -18,6 +19,8 @@ public static class ConsoleHost
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(AcceleratedTimeProvider.FromConfiguration(builder.Configuration));
         builder.Services.AddMemoryCache();
+        // Its cookies are worth no more than the sessions they name, which live in this process: keys that live as long.
+        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
         builder.Services.AddSingleton<ConsoleSessions>();
         builder.Services.AddSingleton<Terms>();
         builder.Services.AddHttpContextAccessor();
@@ -69,7 +72,9 @@ public static class ConsoleHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapRazorPages();
+        // The console holds no state a probe could check beyond answering: the services' health is on its Operations screen.
         app.MapGet("/health/live", () => Results.Ok(new { status = "Healthy" })).AllowAnonymous();
+        app.MapGet("/health/ready", () => Results.Ok(new { status = "Healthy" })).AllowAnonymous();
         return app;
     }
 }
