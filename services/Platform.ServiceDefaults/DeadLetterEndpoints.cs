@@ -59,7 +59,9 @@ public static class DeadLetterEndpoints
                 {
                     return Problems.Invalid("max", $"max must be 1 to {MaxMove}.");
                 }
-                var moved = await new ErrorQueues(settings).MoveBack(queue, max ?? MaxMove, ct);
+                var queues = new ErrorQueues(settings);
+                // A dead-letter queue MassTransit has not declared yet holds nothing to move.
+                var moved = (await queues.Depths([queue], ct)).Count == 0 ? 0 : await queues.MoveBack(queue, max ?? MaxMove, ct);
                 return Results.Ok(new { queue, movedTo = queue[..queue.LastIndexOf('_')], moved });
             })
             .WithName("MoveDeadLettersBack")
