@@ -17,7 +17,9 @@ public static class ConsoleHost
         builder.Environment.WebRootFileProvider = new EmbeddedFileProvider(typeof(ConsoleHost).Assembly, "Platform.Console.wwwroot");
         var settings = ConsoleSettings.From(builder.Configuration);
         builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton(AcceleratedTimeProvider.FromConfiguration(builder.Configuration));
+        // The platform's business clock for "time left", kept out of DI's TimeProvider: under a compressed clock the
+        // cookie's and the sessions' lifetimes would otherwise pass thousands of times too fast.
+        builder.Services.AddSingleton(new BusinessClock(AcceleratedTimeProvider.FromConfiguration(builder.Configuration)));
         builder.Services.AddMemoryCache();
         // Its cookies are worth no more than the sessions they name, which live in this process: keys that live as long.
         builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();

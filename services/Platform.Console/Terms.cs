@@ -4,11 +4,14 @@ using Platform.ServiceDefaults.Http;
 
 namespace Platform.Console;
 
+/// <summary>The platform's clock (compressed in runs and tests), by which deadlines pass.</summary>
+public sealed record BusinessClock(TimeProvider Time);
+
 /// <summary>
 /// The words the console shows: the policy terms in Chinese and English (docs/domain.md's names), instants on the
 /// business zone's clock, and an API's refusal in plain words.
 /// </summary>
-public sealed class Terms(ConsoleSettings settings, TimeProvider clock)
+public sealed class Terms(ConsoleSettings settings, BusinessClock clock)
 {
     private static readonly Dictionary<string, string> Labels = new(StringComparer.Ordinal)
     {
@@ -59,7 +62,7 @@ public sealed class Terms(ConsoleSettings settings, TimeProvider clock)
 
     public string Label(string? term) => term is null ? "" : Labels.GetValueOrDefault(term, term);
 
-    public DateTimeOffset Now => clock.GetUtcNow();
+    public DateTimeOffset Now => clock.Time.GetUtcNow();
 
     /// <summary>An instant on the business zone's clock, with the zone's offset.</summary>
     public string Time(DateTimeOffset? instant) => instant is { } at

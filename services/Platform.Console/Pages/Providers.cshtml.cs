@@ -58,29 +58,33 @@ public sealed class ProvidersModel(PlatformApi api, ConsoleSettings settings, Te
             }
             ids.AddRange(list.Body.EnumerateArray().Select(p => (p.S("providerId")!, p.Prop("openJobs")?.GetInt32() ?? 0)));
         }
-        foreach (var (id, openJobs) in ids)
+        var rows = new System.Collections.Concurrent.ConcurrentBag<ProviderRow>();
+        ApiAnswer? refused = null;
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (provider, token) =>
         {
-            var escaped = Uri.EscapeDataString(id);
-            var card = await api.Get(settings.RepairDispatch, $"/providers/{escaped}/scorecard", ct);
+            var escaped = Uri.EscapeDataString(provider.Id);
+            var card = await api.Get(settings.RepairDispatch, $"/providers/{escaped}/scorecard", token);
             if (!card.Ok)
             {
-                Refused = card;
-                continue;
+                refused = card;
+                return;
             }
-            var breaches = await api.Get(settings.RepairDispatch, $"/providers/{escaped}/breaches", ct);
             var perWeek = new int[Weeks];
-            if (breaches.Ok)
+            // Only a provider with breaches has any to chart: one call fewer for every other.
+            var breaches = card.Body.Prop("breaches")?.GetInt32() > 0 ? await api.Get(settings.RepairDispatch, $"/providers/{escaped}/breaches", token) : null;
+            foreach (var breach in breaches is { Ok: true } ? breaches.Body.EnumerateArray() : [])
             {
-                foreach (var breach in breaches.Body.EnumerateArray())
+                var weeksAgo = (int)Math.Floor((terms.Now - (breach.At("breachedAt") ?? terms.Now)).TotalDays / 7);
+                if (weeksAgo is >= 0 and < Weeks)
                 {
-                    var weeksAgo = (int)Math.Floor((terms.Now - (breach.At("breachedAt") ?? terms.Now)).TotalDays / 7);
-                    if (weeksAgo is >= 0 and < Weeks)
-                    {
-                        perWeek[Weeks - 1 - weeksAgo]++;
-                    }
+                    perWeek[Weeks - 1 - weeksAgo]++;
                 }
             }
-            Rows.Add(new ProviderRow(id, card.Body, perWeek, openJobs, breaches.Ok ? null : breaches));
-        }
+            rows.Add(new ProviderRow(provider.Id, card.Body, perWeek, provider.OpenJobs, breaches is { Ok: false } ? breaches : null));
+        });
+        Refused ??= refused;
+        // The providers most in trouble first: the most breaches, then the most jobs.
+        Rows.AddRange(rows.OrderByDescending(r => r.Scorecard.Prop("breaches")?.GetInt32() ?? 0)
+            .ThenByDescending(r => r.Scorecard.Prop("jobsDispatched")?.GetInt32() ?? 0).ThenBy(r => r.ProviderId, StringComparer.Ordinal));
     }
 }
