@@ -23,7 +23,7 @@ public sealed class Terms(ConsoleSettings settings, BusinessClock clock)
         ["ExtendedWarranty"] = "延保 · extended warranty",
         ["LongDiscovery"] = "售后保 特殊类目 · long discovery",
         ["Entry"] = "售后入口 · after-sales entry",
-        ["Entry+Protection"] = "售后入口 (售后保) · after-sales entry, held open by after-sales protection",
+        ["Entry+Protection"] = "售后入口 (售后保) · entry, protected",
         ["Reopening"] = "售后入口 重开 · entry reopened",
         ["AfterSalesProtection"] = "售后保 · after-sales protection",
         ["Return"] = "退货 · return", ["Replacement"] = "换货 · replacement", ["Repair"] = "维修 · repair",
@@ -43,6 +43,7 @@ public sealed class Terms(ConsoleSettings settings, BusinessClock clock)
         ["ReceiptConfirmed"] = "确认收货 · receipt confirmed", ["Completed"] = "交易成功 · transaction succeeded",
         ["Active"] = "正常 · active", ["Suspended"] = "已暂停 · suspended",
         ["InProgress"] = "进行中 · in progress",
+        ["JobInProgress"] = "维修中 · in progress", ["JobCompleted"] = "维修完成 · completed", ["JobEscalated"] = "已升级平台 · escalated to the platform",
     };
 
     /// <summary>Plain words for the refusal codes a console action can meet; any other code shows the API's own reason.</summary>

@@ -52,9 +52,10 @@ public sealed partial class RunScreenshots
         await Save(service, "timeline-repair");
 
         await Shown(operatorPage, "/providers", async p => (await p.GetByTestId("provider-breaches").AllInnerTextsAsync()).Count(t => t != "0"), "a provider was charged a breach");
-        await Save(operatorPage, "providers");
+        // The providers most in trouble come first; the rest of a long list adds nothing to the picture.
+        await Save(operatorPage, "providers", fullPage: false);
         await Shown(operatorPage, "/operations", p => p.GetByTestId("lag").CountAsync(), "the services report their lags");
-        await Save(operatorPage, "operations");
+        await Save(operatorPage, "operations", fullPage: false);
 
         var run = RunId().Match(await File.ReadAllTextAsync(Path.Combine(Root(), "artifacts", "logs", "simulator.log"))).Groups[1].Value;
         var arbitrator = await SignIn(browser, "console-arbitrator");
@@ -90,8 +91,8 @@ public sealed partial class RunScreenshots
             return await count(page) > 0;
         }, RunTime, description);
 
-    private Task Save(IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(docs, $"{name}.png"), FullPage = true });
+    private Task Save(IPage page, string name, bool fullPage = true) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(docs, $"{name}.png"), FullPage = fullPage });
 
     private static string Root()
     {
