@@ -25,7 +25,8 @@ namespace Platform.Console.Tests;
 /// </summary>
 public sealed class ConsoleWorld : IAsyncLifetime
 {
-    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    // Generous: the machine is shared, and seeding waits on four services and the broker.
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
     public const string Secret = "console-test-secret-0123456789";
     public const string Provider = "acme-repairs";
 
