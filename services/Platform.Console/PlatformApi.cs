@@ -59,7 +59,16 @@ public sealed class PlatformApi(IHttpClientFactory clients, ConsoleSessions sess
 
     private async Task<ApiAnswer> Send(PlatformService service, HttpMethod method, string path, object? body, string? idempotencyKey, CancellationToken ct)
     {
-        var token = await sessions.Token(Session, service, ct);
+        string? token;
+        try
+        {
+            token = await sessions.Token(Session, service, ct);
+        }
+        catch (HttpRequestException)
+        {
+            // The issuer would not renew the token: the client was revoked, or the issuer is away.
+            return new ApiAnswer(401, default);
+        }
         if (token is null)
         {
             return ApiAnswer.NoToken;
