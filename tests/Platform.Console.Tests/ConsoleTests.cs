@@ -226,6 +226,29 @@ public sealed class ConsoleTests(ConsoleWorld world) : IClassFixture<ConsoleWorl
         await Assertions.Expect(provider.GetByRole(AriaRole.Button, new() { Name = "Suspend 暂停" })).ToHaveCountAsync(0);
     }
 
+    [Fact]
+    public async Task A_revoked_client_is_told_its_sign_in_lapsed_and_sees_nothing_more()
+    {
+        var clientId = $"console-revoked-{Guid.NewGuid():N}";
+        await world.Env.Tokens.Register(clientId, new Platform.ServiceDefaults.Identity.ClientRegistration(ConsoleWorld.Secret, PlatformRoles.Operator, "ops-2",
+            Platform.ServiceDefaults.Identity.IssuerProtocol.ServiceAudiences));
+        var page = await world.Browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = world.ConsoleAddress.ToString() });
+        await page.GotoAsync("/");
+        await page.GetByLabel("Client id").FillAsync(clientId);
+        await page.GetByLabel("Secret").FillAsync(ConsoleWorld.Secret);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GotoAsync("/providers");
+        await Assertions.Expect(page.GetByTestId("provider").First).ToBeVisibleAsync();
+
+        await world.Env.Tokens.Remove(clientId);
+        await Eventually.Until(async () =>
+        {
+            await page.GotoAsync("/providers");
+            return await page.GetByText("Your sign-in has lapsed or was revoked").CountAsync() > 0;
+        }, ConsoleWorld.Deadline, "the services refuse the revoked client's tokens and the console says so");
+        await Assertions.Expect(page.GetByTestId("provider")).ToHaveCountAsync(0);
+    }
+
     private static async Task<int> Count(HttpClient client, string path)
     {
         var count = 0;
