@@ -227,6 +227,31 @@ public sealed class ConsoleTests(ConsoleWorld world) : IClassFixture<ConsoleWorl
     }
 
     [Fact]
+    public async Task A_person_signs_in_and_reaches_a_screen_by_keyboard_alone()
+    {
+        var page = await world.Browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = world.ConsoleAddress.ToString() });
+        await page.GotoAsync("/signin");
+        await page.Keyboard.PressAsync("Tab");
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Skip to content" })).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Tab");
+        await Assertions.Expect(page.GetByLabel("Client id")).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync(world.ClientId(PlatformRoles.Operator));
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync(ConsoleWorld.Secret);
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToContainTextAsync(PlatformRoles.Operator);
+
+        // The skip link, then Search, Deadlines, Providers and Operations.
+        foreach (var _ in Enumerable.Range(0, 5))
+        {
+            await page.Keyboard.PressAsync("Tab");
+        }
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "运维 Operations" })).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "运维 Operations" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task A_revoked_client_is_told_its_sign_in_lapsed_and_sees_nothing_more()
     {
         var clientId = $"console-revoked-{Guid.NewGuid():N}";
