@@ -52,6 +52,12 @@ build "the simulator, the console and the CLI" tests/Platform.Simulator/Platform
 share_clock "$speed"
 trap stop_services EXIT
 trap 'echo; echo "run: interrupted"; exit 130' INT TERM
+# The repair providers' webhook endpoint in the simulator: a certificate made for this run, trusted by RepairDispatch alone.
+webhooks="$root/artifacts/webhooks"
+mkdir -p "$webhooks"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj "/CN=simulator-webhooks" \
+  -addext "subjectAltName=IP:127.0.0.1" -keyout "$webhooks/receiver.key" -out "$webhooks/receiver.pem" 2>/dev/null
+export RepairDispatch__Webhooks__TrustedCertificateFiles__0="$webhooks/receiver.pem"
 start_issuer
 start_services
 
@@ -80,6 +86,7 @@ set +e
 dotnet tests/Platform.Simulator/bin/Release/net10.0/Platform.Simulator.dll --orders "$orders" \
   --order-url "http://127.0.0.1:${ports[Order]}" --warranty-url "http://127.0.0.1:${ports[Warranty]}" \
   --repair-dispatch-url "http://127.0.0.1:${ports[RepairDispatch]}" --arbitration-url "http://127.0.0.1:${ports[Arbitration]}" \
+  --webhook-certificate "$webhooks/receiver.pem" --webhook-key "$webhooks/receiver.key" \
   2>&1 | tee "$logs/simulator.log"
 status=${PIPESTATUS[0]}
 set -e
@@ -96,7 +103,7 @@ cat <<NEXT
 The platform and its issuer keep running; its business clock still runs ${PLATFORM_CLOCK_SPEED}x real time. To explore:
   APIs           Order http://127.0.0.1:${ports[Order]}   Warranty http://127.0.0.1:${ports[Warranty]}
                  RepairDispatch http://127.0.0.1:${ports[RepairDispatch]}   Arbitration http://127.0.0.1:${ports[Arbitration]}
-                 each describes itself at /openapi/v1.json (with any token)
+                 each describes itself at /openapi/v1.json, browsable at /scalar (no token needed)
   a token        source deploy/env.sh   (the development issuer's administrator secret)
                  dotnet run --project services/Platform.Cli -- token --role customer-service --subject cs-1 --service order
                  (roles: buyer, merchant, provider, customer-service, arbitrator, operator; the subject is the party's id;

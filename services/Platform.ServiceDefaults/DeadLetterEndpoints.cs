@@ -8,6 +8,9 @@ namespace Platform.ServiceDefaults;
 /// <summary>One dead-letter queue of this service: how many messages wait there, and the first few with their reasons.</summary>
 public sealed record DeadLetterQueue(string Queue, string SourceQueue, long Messages, IReadOnlyList<FaultedMessage> Sample);
 
+/// <summary>What a move did: how many messages went from the dead-letter queue back to the queue they came from.</summary>
+public sealed record DeadLettersMoved(string Queue, string MovedTo, int Moved);
+
 /// <summary>
 /// The `platform errors` command over HTTP, for operators (the console): each service lists and moves back
 /// only the dead letters of its own queues, so a caller needs no broker credentials and no access to
@@ -41,6 +44,7 @@ public static class DeadLetterEndpoints
                 }
                 return Results.Ok(listed);
             })
+            .Produces<List<DeadLetterQueue>>()
             .WithName("ListDeadLetters")
             .WithSummary("This service's dead-letter queues (operators): each with its depth and its first messages, with the reason each failed")
             .WithTags("Operations");
@@ -62,8 +66,9 @@ public static class DeadLetterEndpoints
                 var queues = new ErrorQueues(settings);
                 // A dead-letter queue MassTransit has not declared yet holds nothing to move.
                 var moved = (await queues.Depths([queue], ct)).Count == 0 ? 0 : await queues.MoveBack(queue, max ?? MaxMove, ct);
-                return Results.Ok(new { queue, movedTo = queue[..queue.LastIndexOf('_')], moved });
+                return Results.Ok(new DeadLettersMoved(queue, queue[..queue.LastIndexOf('_')], moved));
             })
+            .Produces<DeadLettersMoved>()
             .WithName("MoveDeadLettersBack")
             .WithSummary("Moves the messages a dead-letter queue holds now back to the queue they came from (operators), after the fault is fixed")
             .WithTags("Operations");

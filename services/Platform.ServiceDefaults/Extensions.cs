@@ -9,6 +9,7 @@ using Npgsql;
 using Platform.EventSourcing;
 using Platform.EventSourcing.Pipeline;
 using Platform.ServiceDefaults.Http;
+using Platform.ServiceDefaults.OpenApi;
 
 namespace Platform.ServiceDefaults;
 
@@ -44,6 +45,7 @@ public static class Extensions
         var services = builder.Services;
         var clock = AcceleratedTimeProvider.FromConfiguration(builder.Configuration);
         services.AddSingleton(settings);
+        services.AddSingleton(service);
         services.AddSingleton(clock);
 
         builder.Logging.ClearProviders();
@@ -139,7 +141,7 @@ public static class Extensions
         services.AddExceptionHandler<BadRequestHandler>();
         services.AddExceptionHandler<UnavailableHandler>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new StorableTextConverter()));
-        services.AddOpenApi();
+        services.AddPlatformOpenApi(service.ServiceName);
         return builder;
     }
 
@@ -151,13 +153,16 @@ public static class Extensions
         app.UsePlatformAccess();
         app.UseMiddleware<IdempotencyMiddleware>();
         app.MapPlatformHealth();
-        app.MapOpenApi();
+        app.MapPlatformOpenApi(app.Services.GetRequiredService<PlatformServiceOptions>().ServiceName);
         app.MapDeadLetters();
         app.MapGet("/operations/refusals", async (HttpContext context, NpgsqlDataSource dataSource, int? limit, CancellationToken ct) =>
                 context.GetCaller().Is(PlatformRoles.Operator)
                     ? Results.Ok(await RefusalLog.Latest(dataSource, Math.Clamp(limit ?? 100, 1, 1000), ct))
                     : Results.Problem(statusCode: StatusCodes.Status403Forbidden, detail: "Only operators may read refused messages."))
-            .WithSummary("Messages this service refused, newest first, with the reason and what was sent");
+            .WithName("ListRefusals")
+            .WithSummary("Messages this service refused, newest first, with the reason and what was sent")
+            .Produces<IReadOnlyList<RefusedMessage>>()
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         return app;
     }
 

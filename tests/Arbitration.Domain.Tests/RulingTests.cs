@@ -40,7 +40,10 @@ public class RulingTests
     [MemberData(nameof(BuyerRemedies))]
     public void Every_remedy_for_the_buyer_may_be_ruled(string remedy) =>
         Given(MerchantCase, Assigned, Answered).When(Rule(Arbitrator, new Verdict.ForBuyer(Remedies[remedy]), RuledAt))
-            .Then(Ruled(new Verdict.ForBuyer(Remedies[remedy])));
+            .Then([
+                Ruled(new Verdict.ForBuyer(Remedies[remedy])),
+                .. Remedies[remedy] is Remedy.Compensation { Amount: var amount } ? [new CaseEvent.CompensationInstructed(CaseId, amount, Merchant, RuledAt)] : Array.Empty<CaseEvent>(),
+            ]);
 
     [Theory]
     [InlineData(0)]

@@ -29,6 +29,7 @@ public abstract class ArbitrationHost(double clockSpeed, params string[] setting
         await Probe.Observe<Platform.Contracts.Arbitration.V1.CaseOpened>();
         await Probe.Observe<Platform.Contracts.Arbitration.V1.EvidenceSubmitted>();
         await Probe.Observe<Platform.Contracts.Arbitration.V1.RulingIssued>();
+        await Probe.Observe<Platform.Contracts.Payments.V1.CompensationInstructed>();
     }
 
     public async Task DisposeAsync()

@@ -113,20 +113,16 @@ public sealed class OrderQueryTests : OrderServiceTest
     }
 
     [Fact]
-    public async Task The_OpenAPI_document_describes_the_endpoint_to_a_caller_only()
+    public async Task The_OpenAPI_document_describes_the_endpoint_to_anyone()
     {
-        using (var anonymous = await Service.Anonymous().GetAsync("/openapi/v1.json"))
-        {
-            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
-        }
-
-        using var response = await Service.As(PlatformRoles.Merchant, "merchant-1").GetAsync("/openapi/v1.json");
+        // The document describes the API and holds no data; the reference page at /scalar reads it from a browser without a token.
+        using var response = await Service.Anonymous().GetAsync("/openapi/v1.json");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         var get = document.GetProperty("paths").GetProperty("/orders/{id}").GetProperty("get");
         Assert.Equal("GetOrder", get.GetProperty("operationId").GetString());
-        Assert.Equal(["200", "400", "403", "404"], get.GetProperty("responses").EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(["200", "400", "401", "403", "404", "429", "503"], get.GetProperty("responses").EnumerateObject().Select(p => p.Name).Order());
     }
 
     private async Task<(int, string?, string?)> Problem(string orderId, string role, string subject)

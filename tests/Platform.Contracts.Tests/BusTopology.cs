@@ -1,5 +1,6 @@
 using A = Platform.Contracts.Arbitration.V1;
 using O = Platform.Contracts.Orders.V1;
+using P = Platform.Contracts.Payments.V1;
 using R = Platform.Contracts.Repair.V1;
 using T = Platform.Contracts.Trade.V1;
 using W = Platform.Contracts.Warranty.V1;
@@ -30,7 +31,7 @@ internal sealed record DirectSend(Type Message, Party Sender, QueueInfo Queue);
 internal static class BusTopology
 {
     public static readonly Party TradeSystem = new("tradeSystem", "trade system",
-        "The marketplace's order system: publishes the order's life (placed, paid, shipped, delivered, receipt confirmed, line refunded).");
+        "The marketplace's order system: publishes the order's life (placed, paid, shipped, delivered, receipt confirmed, line refunded); pays the refunds and compensation the platform instructs, and sends back whether each was paid.");
 
     public static readonly Party CustomerServiceSystem = new("customerServiceSystem", "customer-service system",
         "Files claims on a buyer's behalf by message, as an alternative to POST /claims.");
@@ -58,6 +59,19 @@ internal static class BusTopology
     public static readonly QueueInfo ProviderJobs = new(ProviderQueue, RepairProvider, Bound: false, [typeof(R.RepairJobDispatched)],
         "One provider's own queue: RepairDispatch sends each job dispatched to that provider here, and nowhere else.");
 
+    public static readonly QueueInfo WarrantyPaymentResults = new("warranty-payment-results", Warranty, Bound: false,
+        [typeof(P.PaymentConfirmed), typeof(P.PaymentFailed)],
+        "The trade system's answers to the Warranty service's RefundInstructed. Bound to no exchange: the trade system sends each answer to the queue of the service that instructed it.");
+
+    public static readonly QueueInfo ArbitrationPaymentResults = new("arbitration-payment-results", Arbitration, Bound: false,
+        [typeof(P.PaymentConfirmed), typeof(P.PaymentFailed)],
+        "The trade system's answers to the Arbitration service's CompensationInstructed. Bound to no exchange, like warranty-payment-results.");
+
+    /// <summary>The queue the trade system declares and binds to the two instruction exchanges; the name is its own to choose.</summary>
+    public static readonly QueueInfo TradePaymentInstructions = new("trade-payment-instructions", TradeSystem, Bound: true,
+        [typeof(P.RefundInstructed), typeof(P.CompensationInstructed)],
+        "The trade system's own queue (any name it likes), bound to the exchanges of the two instructions: every refund and compensation the platform decided.");
+
     public static IReadOnlyList<QueueInfo> Queues { get; } =
     [
         new("order-trade-events", Order, Bound: true,
@@ -81,6 +95,9 @@ internal static class BusTopology
         new("arbitration-reopen-denied", Arbitration, Bound: true, [typeof(W.ReopenDenied)], "Denied reopen requests, kept so that the buyer may appeal them."),
         new("arbitration-respondent-deadline", Arbitration, Bound: true, [typeof(A.RespondentDeadline)], "The Arbitration service's own deadline."),
         ProviderJobs,
+        WarrantyPaymentResults,
+        ArbitrationPaymentResults,
+        TradePaymentInstructions,
     ];
 
     /// <summary>Who publishes each message to its type's exchange.</summary>
@@ -120,6 +137,8 @@ internal static class BusTopology
         [typeof(A.EvidenceSubmitted)] = Arbitration,
         [typeof(A.RulingIssued)] = Arbitration,
         [typeof(A.RespondentDeadline)] = Arbitration,
+        [typeof(P.RefundInstructed)] = Warranty,
+        [typeof(P.CompensationInstructed)] = Arbitration,
     };
 
     /// <summary>Messages a service publishes for itself at a due time (an outbox row); no one else should.</summary>
@@ -137,6 +156,8 @@ internal static class BusTopology
     [
         new(typeof(R.RepairJobDispatched), RepairDispatch, ProviderJobs),
         .. ProviderReports.Messages.Select(m => new DirectSend(m, RepairProvider, ProviderReports)),
+        .. WarrantyPaymentResults.Messages.Select(m => new DirectSend(m, TradeSystem, WarrantyPaymentResults)),
+        .. ArbitrationPaymentResults.Messages.Select(m => new DirectSend(m, TradeSystem, ArbitrationPaymentResults)),
     ];
 
     /// <summary>Messages of the contracts that no party publishes or sends today, with why.</summary>

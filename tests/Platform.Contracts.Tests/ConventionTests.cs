@@ -21,7 +21,7 @@ public partial class ConventionTests
     {
         var contexts = ContractCatalog.Messages.Select(ContractCatalog.ContextOf).Distinct().Order(StringComparer.Ordinal);
 
-        Assert.Equal(["Arbitration.V1", "Orders.V1", "Repair.V1", "Trade.V1", "Warranty.V1"], contexts);
+        Assert.Equal(["Arbitration.V1", "Orders.V1", "Payments.V1", "Repair.V1", "Trade.V1", "Warranty.V1"], contexts);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using A = Platform.Contracts.Arbitration.V1;
 using O = Platform.Contracts.Orders.V1;
+using P = Platform.Contracts.Payments.V1;
 using R = Platform.Contracts.Repair.V1;
 using T = Platform.Contracts.Trade.V1;
 using W = Platform.Contracts.Warranty.V1;
@@ -11,7 +12,9 @@ namespace Platform.Contracts.Tests;
 /// teaches an integrator nothing. They tell one story, so that ids and times agree across messages:
 /// an order of a phone and a microwave in Guangdong; the microwave refunded; a flickering screen
 /// claimed, refused by the merchant, escalated, ruled a repair at the platform's cost, declined by
-/// one provider and repaired by the next. A field that does not apply to its message in that story
+/// one provider and repaired by the next;
+/// the microwave's extended warranty refunded and the refund paid, and a second case's compensation failing
+/// at first. A field that does not apply to its message in that story
 /// is null, as on the wire: ExampleTests holds every property present, as a value or as null.
 /// </summary>
 internal static class ExampleMessages
@@ -59,6 +62,7 @@ internal static class ExampleMessages
         .. Warranty(),
         .. Repair(),
         .. Arbitration(),
+        .. Payments(),
     ];
 
     private static IEnumerable<object> Trade() =>
@@ -166,6 +170,8 @@ internal static class ExampleMessages
             RemedyAsked = W.Remedy.Return,
             EvidenceLinks = [FlickerVideo, FlickerPhoto],
             FiledAt = At("2026-03-09T01:20:00Z"),
+            BuyerPhone = "+8613800000000",
+            ServiceAddress = "Flat 1203, Block A, 1 Keji Road, Nanshan District, Shenzhen",
         },
         new W.ClaimApproved
         {
@@ -370,6 +376,7 @@ internal static class ExampleMessages
             ProviderId = FirstProvider,
             OrderId = OrderId,
             Reason = "No Huawei-certified technician is free before 20 March.",
+            ReasonCode = R.DeclineReasonCode.NoCapacity,
             DeclinedAt = At("2026-03-12T09:10:00Z"),
         },
         new R.RepairJobRedispatched
@@ -411,6 +418,8 @@ internal static class ExampleMessages
             ProviderId = SecondProvider,
             OrderId = OrderId,
             Progress = "Display assembly replaced; running a 24-hour burn-in test before shipping back.",
+            ProgressCode = R.ProgressCode.Testing,
+            AttachmentLinks = [new Uri("https://files.example.com/repairs/gd-huarui-02/burn-in-start.jpg")],
             ExpectedCompletionAt = At("2026-03-17T10:00:00Z"),
             ReportedAt = At("2026-03-15T08:00:00Z"),
         },
@@ -538,6 +547,63 @@ internal static class ExampleMessages
             Brand = Huawei,
             FaultDescription = Flicker,
             RuledAt = At("2026-03-12T08:00:00Z"),
+        },
+    ];
+
+    private static readonly Guid PlanRefundId = new("3f7a1c92-6d04-3b8e-9a51-c2e8d4b6f017");
+    private static readonly Guid CompensationCaseId = new("8a2c4e6f-1b3d-4f57-9c8e-0d2f4a6b8c1e");
+
+    private static IEnumerable<object> Payments() =>
+    [
+        new P.RefundInstructed
+        {
+            InstructionId = PlanRefundId,
+            OrderId = OrderId,
+            LineId = MicrowaveLine,
+            BuyerId = BuyerId,
+            Amount = 59.00m,
+            Currency = "CNY",
+            Reason = P.PaymentReason.ExtendedWarrantyCancelled,
+            PaidBy = P.Payer.ExtendedWarrantyPlan,
+            MerchantId = null,
+            ClaimId = null,
+            CaseId = null,
+            InstructedAt = At("2026-03-06T03:05:01Z"),
+        },
+        new P.PaymentConfirmed
+        {
+            InstructionId = PlanRefundId,
+            OrderId = OrderId,
+            LineId = MicrowaveLine,
+            Amount = 59.00m,
+            Currency = "CNY",
+            PaymentReference = "RF20260306-0000119374",
+            PaidAt = At("2026-03-06T03:07:12Z"),
+        },
+        new P.CompensationInstructed
+        {
+            InstructionId = CompensationCaseId,
+            CaseId = CompensationCaseId,
+            OrderId = OrderId,
+            LineId = PhoneLine,
+            BuyerId = BuyerId,
+            Amount = 300.00m,
+            Currency = "CNY",
+            Reason = P.PaymentReason.RulingCompensation,
+            PaidBy = P.Payer.Merchant,
+            MerchantId = MerchantId,
+            ClaimId = RejectedClaimId,
+            InstructedAt = At("2026-06-14T02:00:00Z"),
+        },
+        new P.PaymentFailed
+        {
+            InstructionId = CompensationCaseId,
+            OrderId = OrderId,
+            LineId = PhoneLine,
+            Amount = 300.00m,
+            Currency = "CNY",
+            Reason = "The buyer's payment account is frozen; retrying after the buyer updates it.",
+            FailedAt = At("2026-06-14T02:01:30Z"),
         },
     ];
 

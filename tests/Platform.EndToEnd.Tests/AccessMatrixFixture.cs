@@ -209,6 +209,8 @@ public sealed class AccessMatrixFixture : IAsyncLifetime
             await Expect(await ops.PostAsJsonAsync("/providers", new { id, regions = new[] { serves }, categories = new[] { "phones" }, capacity = 50 }),
                 HttpStatusCode.Created, $"registering {id}");
         await Register(ProviderA, region);
+        // Before any job: each of A's jobs then has a delivery, pending, as nothing answers there.
+        await RegisterWebhook(ProviderA);
         // B is a provider like A, serving a region where none of A's orders ship, so it is never sent A's jobs.
         await Register(ProviderB, $"{run}-region-b");
         foreach (var spare in new[] { "update", "suspend", "reactivate" })
@@ -229,6 +231,15 @@ public sealed class AccessMatrixFixture : IAsyncLifetime
     }
 
     private string RegionA => $"{run}-region-a";
+
+    /// <summary>Where provider A's webhook points: a port nothing listens on, so its deliveries stay pending.</summary>
+    public const string WebhookUrl = "https://127.0.0.1:9/hooks";
+
+    public async Task RegisterWebhook(string providerId)
+    {
+        using var response = await As("repairdispatch", PlatformRoles.Operator).PutAsJsonAsync($"/providers/{providerId}/webhook", new { url = WebhookUrl });
+        Assert.True(response.IsSuccessStatusCode, $"registering the webhook of {providerId}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
 
     private OrderLine Line(string lineId, string category, int nationalMonths, ExtendedWarrantyPurchase? plan = null)
     {
@@ -401,6 +412,8 @@ public sealed class AccessMatrixFixture : IAsyncLifetime
             HttpStatusCode.NoContent, "provider A declines the job to be escalated");
         var repairCase = await CaseOf(c => c.JobId == jobs[8], "the escalated job opens a case for repair operations");
 
+        var deliveries = await provider.GetFromJsonAsync<JsonElement>($"/providers/{ProviderA}/webhook/deliveries");
+        Add("webhook delivery", ("id", ProviderA), ("deliveryId", deliveries.GetProperty("items")[0].GetProperty("id").GetString()!));
         Add("job", ("id", jobs[1].ToString()));
         Add("dispatched job to accept", ("id", jobs[2].ToString()));
         Add("dispatched job to decline", ("id", jobs[3].ToString()));

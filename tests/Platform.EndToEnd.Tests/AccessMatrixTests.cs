@@ -114,6 +114,8 @@ public sealed partial class AccessMatrixTests(AccessMatrixFixture world, ITestOu
         new("repairdispatch", "GET /providers/{id}/scorecard",                           "provider",                                   Never,  Never,   Party,   Never, Never,    Any),
         new("repairdispatch", "GET /jobs",                                               "job",                                        Never,  Never,   Lists,   Never, Never,    Never),
         new("repairdispatch", "GET /jobs/{id}",                                          "job",                                        Never,  Never,   Party,   Never, Never,    Never),
+        new("repairdispatch", "GET /jobs/{id}/contact",                                  "job",                                        Never,  Never,   Assigned, Never, Never,   Never),
+        new("repairdispatch", "GET /jobs/{id}/reports",                                  "job",                                        Never,  Never,   Party,   Never, Never,    Any),
         new("repairdispatch", "POST /jobs/{id}/accept",                                  "dispatched job to accept",                   Never,  Never,   Party,   Never, Never,    Never),
         new("repairdispatch", "POST /jobs/{id}/decline",                                 "dispatched job to decline",                  Never,  Never,   Party,   Never, Never,    Never),
         new("repairdispatch", "POST /jobs/{id}/customer-contacted",                      "dispatched job to report contacted",         Never,  Never,   Party,   Never, Never,    Never),
@@ -126,6 +128,14 @@ public sealed partial class AccessMatrixTests(AccessMatrixFixture world, ITestOu
         new("repairdispatch", "GET /providers/{id}/breaches",                            "provider",                                   Never,  Never,   Party,   Never, Never,    Any),
         new("repairdispatch", "GET /operations/jobs",                                    "job",                                        Never,  Never,   Never,   Any,   Any,      Any),
         new("repairdispatch", "GET /operations/jobs/{id}",                               "job",                                        Never,  Never,   Never,   Any,   Any,      Any),
+        // A provider's webhook is its own; another provider is refused outright (403), as the provider id is in the path.
+        new("repairdispatch", "PUT /providers/{id}/webhook",                             "provider",                                   Never,  Never,   Assigned, Never, Never,   Any),
+        new("repairdispatch", "GET /providers/{id}/webhook",                             "provider",                                   Never,  Never,   Assigned, Never, Never,   Any),
+        new("repairdispatch", "DELETE /providers/{id}/webhook",                          "provider",                                   Never,  Never,   Assigned, Never, Never,   Any),
+        new("repairdispatch", "POST /providers/{id}/webhook/secret",                     "provider",                                   Never,  Never,   Assigned, Never, Never,   Any),
+        new("repairdispatch", "GET /providers/{id}/webhook/deliveries",                  "provider",                                   Never,  Never,   Assigned, Never, Never,   Any),
+        new("repairdispatch", "GET /providers/{id}/webhook/deliveries/{deliveryId}",     "webhook delivery",                           Never,  Never,   Assigned, Never, Never,   Any),
+        new("repairdispatch", "POST /providers/{id}/webhook/deliveries/{deliveryId}/redeliver", "webhook delivery",                    Never,  Never,   Assigned, Never, Never,   Any),
 
         new("arbitration",    "POST /appeals",                                           "appealable decision",                        Party,  Never,   Never,   Any,   Never,    Never),
         // Operators answer repair operations' cases as a team, so every operator lists all of them, and nothing else.
@@ -160,9 +170,10 @@ public sealed partial class AccessMatrixTests(AccessMatrixFixture world, ITestOu
         "POST /providers" => new { id = $"new-{Guid.NewGuid():N}", regions = new[] { "990000" }, categories = new[] { "phones" }, capacity = 1 },
         "PUT /providers/{id}" => new { regions = new[] { "990001" }, categories = new[] { "phones" }, capacity = 2 },
         "POST /providers/{id}/suspend" => new { reason = "Complaints under review" },
-        "POST /jobs/{id}/decline" => new { reason = "No technician this week" },
+        "PUT /providers/{id}/webhook" => new { url = AccessMatrixFixture.WebhookUrl },
+        "POST /jobs/{id}/decline" => new { reasonCode = "NoCapacity", reason = "No technician this week" },
         "POST /jobs/{id}/customer-contacted" => new { bookedFor = DateTimeOffset.UtcNow.AddDays(1) },
-        "POST /jobs/{id}/progress" => new { progress = "Waiting for a part" },
+        "POST /jobs/{id}/progress" => new { progressCode = "AwaitingParts", progress = "Waiting for a part" },
         "POST /jobs/{id}/complete" => new { outcome = "Repaired", report = "Replaced the charging port" },
         "POST /appeals" => new { subject = "ReopenDenied", reopenRequestId = resource["reopenRequestId"], statement = "The seam split in the first week" },
         "POST /cases/{caseId}/evidence" => new { statement = "A photo of the fault", links = new[] { "https://evidence.example/photo-1" } },
@@ -241,6 +252,11 @@ public sealed partial class AccessMatrixTests(AccessMatrixFixture world, ITestOu
             }
             Check(ok, failures, $"{cell}: {(int)answer.Status}, not 2xx{(cell.ListsOwn ? " listing its own" : "")}: {Short(answer.Body)}");
             output.WriteLine($"{cell}: {(int)answer.Status}");
+            if (row.Operation == "DELETE /providers/{id}/webhook")
+            {
+                // The provider and operators may each remove it: put back for the next caller and the other rows.
+                await world.RegisterWebhook(resources[index]["id"]);
+            }
         }
         output.WriteLine($"{cells.Count + 1} cells in {clock.ElapsedMilliseconds} ms");
         Assert.True(failures.Count == 0, $"{key}:\n{string.Join('\n', failures)}");

@@ -17,6 +17,14 @@ namespace Platform.EndToEnd.Tests;
 /// </summary>
 public sealed class HostileMessageTests(ITestOutputHelper output) : IAsyncLifetime
 {
+    /// <summary>Queues bound to no exchange, which take only what is sent to them by name, and a type each takes.</summary>
+    private static readonly Dictionary<string, string> SentByName = new(StringComparer.Ordinal)
+    {
+        ["repairdispatch-provider-reports"] = "urn:message:Platform.Contracts.Repair.V1:CustomerContacted",
+        ["warranty-payment-results"] = "urn:message:Platform.Contracts.Payments.V1:PaymentConfirmed",
+        ["arbitration-payment-results"] = "urn:message:Platform.Contracts.Payments.V1:PaymentConfirmed",
+    };
+
     private const string UnknownType = "urn:message:Nobody.Knows:ThisType";
     private Dictionary<string, RunningService> services = null!;
     private TestEnvironment env = null!;
@@ -82,8 +90,7 @@ public sealed class HostileMessageTests(ITestOutputHelper output) : IAsyncLifeti
         var sent = new Dictionary<string, (string Queue, Hostile Kind)>(StringComparer.Ordinal);
         foreach (var queue in queues)
         {
-            var type = await BoundMessageType(management, env.VirtualHost.Name, queue)
-                ?? (queue == "repairdispatch-provider-reports" ? "urn:message:Platform.Contracts.Repair.V1:CustomerContacted" : null);
+            var type = await BoundMessageType(management, env.VirtualHost.Name, queue) ?? SentByName.GetValueOrDefault(queue);
             Assert.True(type is not null, $"{queue} is bound to no message type");
             var bodies = new Dictionary<Hostile, string>
             {

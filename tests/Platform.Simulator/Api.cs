@@ -68,6 +68,9 @@ public sealed class Api(string name, HttpClient http, IssuerClient tokens, strin
     public Task<Answer> Post(string path, string role, string subject, object? body, CancellationToken ct, string? idempotencyKey = null) =>
         Send(HttpMethod.Post, path, role, subject, body, idempotencyKey, ct);
 
+    public Task<Answer> Put(string path, string role, string subject, object? body, CancellationToken ct, string? idempotencyKey = null) =>
+        Send(HttpMethod.Put, path, role, subject, body, idempotencyKey, ct);
+
     /// <summary>Posts and demands a success; anything else is a finding of the run.</summary>
     public async Task<Answer> Expect(string path, string role, string subject, object? body, CancellationToken ct, string? idempotencyKey = null)
     {
@@ -176,6 +179,9 @@ public static class JsonReading
 
     public static int Int(this JsonElement element, string property) =>
         element.Child(property) is { ValueKind: JsonValueKind.Number } value ? value.GetInt32() : 0;
+
+    public static decimal Amount(this JsonElement element, string property) =>
+        element.Child(property) is { ValueKind: JsonValueKind.Number } value ? value.GetDecimal() : 0;
 
     public static bool Flag(this JsonElement element, string property) =>
         element.Child(property).ValueKind == JsonValueKind.True;

@@ -133,6 +133,10 @@ public sealed class Customers(World world)
         }
     }
 
+    /// <summary>The phone and service address the buyer gives with a claim, made up per order, so what a provider is given can be checked.</summary>
+    public static (string Phone, string Address) ContactOf(PlannedOrder order) =>
+        ($"+86139{(uint)StringComparer.Ordinal.GetHashCode(order.OrderId) % 100_000_000:D8}", $"Flat 8, Building 3, {order.OrderId} Road, province {order.Region}");
+
     private async Task WarrantiesActive(PlannedOrder order, CancellationToken ct)
     {
         foreach (var line in order.Lines)
@@ -146,7 +150,12 @@ public sealed class Customers(World world)
     {
         var claimId = Guid.NewGuid();
         claims[claimId] = order;
-        var body = new { orderId = order.OrderId, lineId = order.Line.LineId, buyerId = filedForBuyer, fault, faultDescription = description, remedyAsked = remedy, evidenceLinks = Photos };
+        var (phone, address) = ContactOf(order);
+        var body = new
+        {
+            orderId = order.OrderId, lineId = order.Line.LineId, buyerId = filedForBuyer, fault, faultDescription = description, remedyAsked = remedy,
+            evidenceLinks = Photos, buyerPhone = phone, serviceAddress = address,
+        };
         var answer = filedForBuyer is null
             ? await world.Apis.Warranty.Post("/claims", PlatformRoles.Buyer, order.BuyerId, body, ct, claimId.ToString())
             : await world.Apis.Warranty.Post("/claims", PlatformRoles.CustomerService, world.CustomerServiceAgent, body, ct, claimId.ToString());

@@ -53,7 +53,27 @@ public static class Expectations
             new("  ruled", found.Rulings, cases),
             new("  by default: the respondent silent for 72 h", found.DefaultRulings, silent),
             new("  by the arbitrator", found.ArbitratorRulings, answered + sichuan),
+            new("refunds instructed (returns, refund rulings, plans)", found.RefundsInstructed, orders.Count(o => o.ExpectedRefund > 0)),
+            new("  confirmed paid by the trade system", found.RefundsPaid, orders.Count(o => o.ExpectedRefund > 0)),
+            new("  their amount, in fen", found.RefundFen, (int)(orders.Sum(o => o.ExpectedRefund) * 100)),
+            new("compensations instructed (rulings)", found.CompensationsInstructed, orders.Count(o => o.HasCompensation)),
+            new("  confirmed paid by the trade system", found.CompensationsPaid, orders.Count(o => o.HasCompensation)),
+            new("  their amount, in fen", found.CompensationFen, (int)(orders.Count(o => o.HasCompensation) * Tribunal.Compensation * 100)),
         ]);
+        if (found.Webhooks is { } hooks)
+        {
+            // Every provider has a webhook: each dispatch, each job taken away by a breach (none is declined) and each
+            // Sichuan job escalated from the provider holding it reaches an endpoint, once, as the logs say.
+            checks.AddRange(
+            [
+                new("webhook deliveries received and verified", hooks.Received, hooks.DeliveredInLogs),
+                new("  job dispatched", hooks.Dispatched, found.JobsDispatched),
+                new("  job redispatched away (a breach)", hooks.RedispatchedAway, found.Redispatches),
+                new("  job cancelled (escalated from its provider)", hooks.Cancelled, sichuan),
+                new("  received again after a 2xx", hooks.ReceivedTwice, 0),
+                new("  refused by the signature check", hooks.Rejected, 0),
+            ]);
+        }
         return checks;
     }
 }

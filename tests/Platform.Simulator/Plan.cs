@@ -53,6 +53,20 @@ public sealed record PlannedOrder(string OrderId, string BuyerId, string Merchan
 
     public bool HasRepairJob => Story is Story.BrandRepair or Story.ExtendedWarrantyRepair;
 
+    /// <summary>
+    /// What the platform decides to pay back on the order's line: its price for a return taken back or a refund
+    /// ruled by default, the plan's price for a plan cancelled before it starts.
+    /// </summary>
+    public decimal ExpectedRefund => Story switch
+    {
+        Story.ReturnAccepted or Story.ReturnAcceptedBySilence or Story.SeedsNeverSprouted or Story.RefusedThenMerchantSilentInCase => Line.UnitPrice,
+        Story.ExtendedWarrantyCancelled => Line.ExtendedWarranty!.PricePaid,
+        _ => 0,
+    };
+
+    /// <summary>No provider in Sichuan calls back: the arbitrator awards compensation against the platform.</summary>
+    public bool HasCompensation => Story == Story.BrandRepair && Region == Regions.Sichuan;
+
     /// <summary>Where the claim ends, as the Warranty service reports it: the status and the resolution or rejection reason.</summary>
     public string? ExpectedClaimOutcome => Story switch
     {
@@ -61,7 +75,7 @@ public sealed record PlannedOrder(string OrderId, string BuyerId, string Merchan
         Story.RefusedThenMerchantSilentInCase => Outcomes.RuledForBuyer,
         Story.WrongBuyerNamed => Outcomes.NotBuyer,
         Story.AccidentalDamageWithoutPlan => Outcomes.AccidentalDamageNotCovered,
-        // No provider in that region ever calls back: the platform takes the job, and the arbitrator replaces the item.
+        // No provider in that region ever calls back: the platform takes the job, and the arbitrator awards compensation.
         Story.BrandRepair when Region == Regions.Sichuan => Outcomes.RuledForBuyer,
         Story.BrandRepair or Story.ExtendedWarrantyRepair => Outcomes.Repaired,
         _ => null,

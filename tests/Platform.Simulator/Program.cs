@@ -14,6 +14,8 @@ var pace = new Option<double>("--orders-per-second") { Description = "Begin the 
 var chaos = new Option<string?>("--chaos") { Description = "Run under faults (deploy/chaos.sh): ride out services, broker and database going away, send bad messages and repeat good ones, and write what was done with the summary to this JSON file" };
 var badMessages = new Option<int>("--bad-messages") { Description = "With --chaos: deliberately bad messages to send to the services' queues", DefaultValueFactory = _ => new ChaosOptions { ManifestPath = "" }.BadMessages };
 var timeout = new Option<int?>("--timeout") { Description = "Seconds of real time before the run stops waiting and reports what has not settled (default: a minute more than 30 business days take)" };
+var webhookCertificate = new Option<string?>("--webhook-certificate") { Description = "With --webhook-key: the providers register webhooks on an HTTPS endpoint with this certificate (PEM), which RepairDispatch must trust, and learn of their jobs there" };
+var webhookKey = new Option<string?>("--webhook-key") { Description = "The private key (PEM) of --webhook-certificate" };
 var orderUrl = Address("--order-url", "The Order service", defaults.OrderUrl);
 var warrantyUrl = Address("--warranty-url", "The Warranty service", defaults.WarrantyUrl);
 var repairUrl = Address("--repair-dispatch-url", "The RepairDispatch service", defaults.RepairDispatchUrl);
@@ -27,7 +29,7 @@ var root = new RootCommand("""
     PLATFORM_AUTH_AUTHORITY with PLATFORM_IDENTITY_ADMIN_SECRET, PLATFORM_CLOCK_SPEED and PLATFORM_CLOCK_ORIGIN).
     """)
 {
-    orders, seed, mix, pace, chaos, badMessages, timeout, orderUrl, warrantyUrl, repairUrl, arbitrationUrl,
+    orders, seed, mix, pace, chaos, badMessages, timeout, webhookCertificate, webhookKey, orderUrl, warrantyUrl, repairUrl, arbitrationUrl,
 };
 root.SetAction(async (parse, ct) =>
 {
@@ -41,6 +43,9 @@ root.SetAction(async (parse, ct) =>
             OrdersPerSecond = parse.GetValue(pace),
             Chaos = parse.GetValue(chaos) is { } manifest ? new ChaosOptions { ManifestPath = manifest, BadMessages = parse.GetValue(badMessages) } : null,
             Timeout = parse.GetValue(timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            Webhooks = parse.GetValue(webhookCertificate) is { } certificate
+                ? new WebhookOptions(certificate, parse.GetValue(webhookKey) ?? throw new InvalidOperationException("--webhook-certificate needs --webhook-key."))
+                : null,
             OrderUrl = parse.GetValue(orderUrl)!,
             WarrantyUrl = parse.GetValue(warrantyUrl)!,
             RepairDispatchUrl = parse.GetValue(repairUrl)!,

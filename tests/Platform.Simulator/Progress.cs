@@ -14,6 +14,7 @@ public sealed class Progress
     private int claimsFiled;
     private int claimsSettled;
     private int dispatches;
+    private int buyersReached;
     private int breaches;
     private int escalations;
     private int casesOpened;
@@ -25,6 +26,7 @@ public sealed class Progress
     public void ClaimFiled() => Interlocked.Increment(ref claimsFiled);
     public void ClaimSettled() => Interlocked.Increment(ref claimsSettled);
     public void JobDispatched() => Interlocked.Increment(ref dispatches);
+    public void BuyerReached() => Interlocked.Increment(ref buyersReached);
     public void Breach() => Interlocked.Increment(ref breaches);
     public void Escalation() => Interlocked.Increment(ref escalations);
     public void CaseOpened() => Interlocked.Increment(ref casesOpened);
@@ -34,6 +36,6 @@ public sealed class Progress
         $"[{elapsed.TotalSeconds,5:0}s | day {business.TotalDays,5:0.0}] orders {Volatile.Read(ref ordersPublished)}/{orders} sent, "
         + $"{Volatile.Read(ref ordersCompleted)} completed, {Volatile.Read(ref warranties)} warranties · "
         + $"claims {Volatile.Read(ref claimsFiled)} filed, {Volatile.Read(ref claimsSettled)} decided or resolved · "
-        + $"repairs {Volatile.Read(ref dispatches)} dispatches, {Volatile.Read(ref breaches)} SLA breaches, {Volatile.Read(ref escalations)} escalated · "
+        + $"repairs {Volatile.Read(ref dispatches)} dispatches, {Volatile.Read(ref buyersReached)} buyers reached, {Volatile.Read(ref breaches)} SLA breaches, {Volatile.Read(ref escalations)} escalated · "
         + $"cases {Volatile.Read(ref casesOpened)} opened, {Volatile.Read(ref rulings)} ruled");
 }

@@ -63,9 +63,13 @@ public static class Readback
         var cardViews = Found(scorecards);
         var caseViews = Found(cases);
         var rulings = caseViews.Where(c => c.Text("status") == "Ruled").Select(c => c.Child("ruling")).ToList();
+        var refunds = warrantyViews.SelectMany(w => w.Child("payments").Items()).ToList();
+        var compensations = caseViews.Select(c => c.Child("compensation")).Where(c => c.ValueKind == JsonValueKind.Object).ToList();
 
+        var webhooks = providers.Webhooks is { } endpoint ? await endpoint.Figures(world, [.. providers.Jobs.Keys], ct) : null;
         var summary = new SimulationSummary
         {
+            Webhooks = webhooks,
             RunId = plan.RunId,
             Elapsed = elapsed,
             BusinessTime = business,
@@ -90,6 +94,12 @@ public static class Readback
             Rulings = rulings.Count,
             DefaultRulings = rulings.Count(r => r.Flag("defaultRuling")),
             ArbitratorRulings = rulings.Count(r => !r.Flag("defaultRuling")),
+            RefundsInstructed = refunds.Count,
+            RefundsPaid = refunds.Count(r => r.Text("status") == "Paid"),
+            RefundFen = Fen(refunds),
+            CompensationsInstructed = compensations.Count,
+            CompensationsPaid = compensations.Count(c => c.Text("status") == "Paid"),
+            CompensationFen = Fen(compensations),
             Checks = [],
             Problems = [],
             OrderIds = [.. plan.Orders.Select(o => o.OrderId)],
@@ -99,6 +109,8 @@ public static class Readback
         };
         return summary with { Checks = Expectations.For(plan, summary, underFaults), Problems = [.. problems] };
     }
+
+    private static int Fen(IEnumerable<JsonElement> payments) => (int)(payments.Sum(p => p.Amount("amount")) * 100);
 
     private static string OutcomeOf(JsonElement claim) => claim.Text("status") switch
     {

@@ -21,6 +21,12 @@ public sealed class RepairProviders(World world)
     /// <summary>Each of the run's jobs, with the provider of its latest attempt: the one that may read it back.</summary>
     public IReadOnlyDictionary<Guid, (string ProviderId, int Attempt)> Jobs => holders;
 
+    /// <summary>
+    /// Set when the providers register webhooks (deploy/run.sh): then all but the one that works by message learn of
+    /// their jobs from their endpoint, and their queues' dispatches are left to the queue.
+    /// </summary>
+    public ProviderWebhooks? Webhooks { get; init; }
+
     /// <summary>Open jobs a provider takes at once: enough for every repair of the run, so none is escalated for want of room.</summary>
     private int Capacity => Math.Max(100, world.Plan.Orders.Count(o => o.HasRepairJob));
 
@@ -66,14 +72,24 @@ public sealed class RepairProviders(World world)
             await api.Expect("/providers", PlatformRoles.Operator, world.Operator,
                 new { id = provider.Id, regions = new[] { provider.Region }, categories = Plan.RepairCategories, capacity = Capacity }, ct);
         }
+        if (Webhooks is { } webhooks)
+        {
+            webhooks.Dispatched = (id, job) => Dispatched(world.Plan.Providers.Single(p => p.Id == id), job, viaWebhook: true);
+            await webhooks.Register(world, world.Plan.Providers, ct);
+        }
     }
 
     /// <summary>
     /// A provider serves whatever job it is sent. A job left open by an earlier run that was stopped half-way may
     /// reach this run's providers once its own ones are suspended; it is served, but neither awaited nor counted.
     /// </summary>
-    private void Dispatched(SimulatedProvider provider, RepairJobDispatched job)
+    private void Dispatched(SimulatedProvider provider, RepairJobDispatched job, bool viaWebhook = false)
     {
+        // Each dispatch is served from one path: the webhook for the providers that use it, the queue for the others.
+        if (viaWebhook != (Webhooks is not null && provider.Conduct != Conduct.PromptByMessage))
+        {
+            return;
+        }
         if (job.OrderId.StartsWith($"sim-{world.Plan.RunId}-", StringComparison.Ordinal))
         {
             holders.AddOrUpdate(job.JobId, (provider.Id, job.Attempt), (_, held) => job.Attempt > held.Attempt ? (provider.Id, job.Attempt) : held);
@@ -112,6 +128,10 @@ public sealed class RepairProviders(World world)
         var path = $"/jobs/{job.JobId}";
         foreach (var (action, body) in new (string, object?)[] { ("accept", null), ("customer-contacted", new { bookedFor = world.Now.AddDays(1) }) })
         {
+            if (action == "customer-contacted" && !await Reach(provider, job, ct))
+            {
+                return;
+            }
             var answer = await api.Post($"{path}/{action}", PlatformRoles.Provider, provider.Id, body, ct, Key(job, action));
             if (answer is { Status: HttpStatusCode.Conflict, Code: "CallbackDeadlinePassed" })
             {
@@ -136,7 +156,7 @@ public sealed class RepairProviders(World world)
             await world.Reliably($"{typeof(T).Name} on job {job.JobId}", c => reports.Send(report, context => context.MessageId = messageId, c), ct);
         }
         await Report(new JobAccepted { JobId = job.JobId, Attempt = job.Attempt, ProviderId = provider.Id, OrderId = job.OrderId, AcceptedAt = world.Now });
-        if (!await Until(provider, job, "accepted", j => j.Flag("accepted"), ct))
+        if (!await Until(provider, job, "accepted", j => j.Flag("accepted"), ct) || !await Reach(provider, job, ct))
         {
             return;
         }
@@ -170,6 +190,10 @@ public sealed class RepairProviders(World world)
         {
             await Task.Delay(wait, world.Clock, ct);
         }
+        if (!await Reach(provider, job, ct))
+        {
+            return;
+        }
         var api = world.Apis.RepairDispatch;
         var contacted = await api.Post($"/jobs/{job.JobId}/customer-contacted", PlatformRoles.Provider, provider.Id,
             new { bookedFor = world.Now.AddDays(1) }, ct, Key(job, "contacted"));
@@ -182,6 +206,32 @@ public sealed class RepairProviders(World world)
             throw new UnexpectedAnswerException($"a late callback on job {job.JobId}: {contacted}");
         }
         await Complete(provider, job, ct);
+    }
+
+    /// <summary>
+    /// Asks the contact service how to reach the buyer, as a provider must before calling: false when the job has left
+    /// the provider already (410). A job from a claim gives a virtual number and the address the buyer gave; one from a
+    /// ruling gives neither.
+    /// </summary>
+    private async Task<bool> Reach(SimulatedProvider provider, RepairJobDispatched job, CancellationToken ct)
+    {
+        var answer = await world.Apis.RepairDispatch.Get($"/{job.BuyerContactReference}", PlatformRoles.Provider, provider.Id, ct);
+        if (answer.Status == HttpStatusCode.Gone)
+        {
+            return false;
+        }
+        if (answer.Status != HttpStatusCode.OK)
+        {
+            throw new UnexpectedAnswerException($"RepairDispatch GET /{job.BuyerContactReference} as provider {provider.Id}: {answer}");
+        }
+        var order = job.ClaimId is null ? null : world.Plan.Orders.FirstOrDefault(o => o.OrderId == job.OrderId);
+        var address = order is null ? null : Customers.ContactOf(order).Address;
+        if (order is not null && (answer.Body.Text("serviceAddress") != address || answer.Body.Text("virtualNumber") is null))
+        {
+            world.Problem($"provider {provider.Id} on job {job.JobId}: the contact service answered {answer}, not a virtual number and the address '{address}'");
+        }
+        world.Progress.BuyerReached();
+        return true;
     }
 
     private Task Complete(SimulatedProvider provider, RepairJobDispatched job, CancellationToken ct) =>

@@ -56,10 +56,12 @@ public static class Simulation
             var world = new World(plan, apis, bus, clock, new Progress(), deadline.Token, chaos?.PollAtMost, patience);
             var saboteur = chaos is null ? null : new Saboteur(world, chaos, options.Settings);
             var customers = new Customers(world);
-            var providers = new RepairProviders(world);
+            await using var webhooks = options.Webhooks is { } endpoint ? await ProviderWebhooks.Start(endpoint) : null;
+            var providers = new RepairProviders(world) { Webhooks = webhooks };
             var tribunal = new Tribunal(world, customers);
             var trade = new TradeSystem(world, saboteur);
             await providers.Listen();
+            await trade.ListenForPayments();
             await Newsfeed.Subscribe(world, tribunal, saboteur);
             await providers.Register(ct);
             Introduce(output, plan, clock, options);
@@ -194,6 +196,28 @@ public static class Simulation
             {
                 var open = await world.Apis.Arbitration.GetAll($"/cases?status={status}&limit=500", PlatformRoles.Arbitrator, World.UnassignedArbitrator, c);
                 if (open.Items.Any(r => r.Text("orderId")?.StartsWith(prefix, StringComparison.Ordinal) == true))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }, ct);
+        await world.Until("every refund and compensation of the run to be confirmed paid", async c =>
+        {
+            foreach (var order in world.Plan.Orders.Where(o => o.ExpectedRefund > 0))
+            {
+                var file = await world.Apis.Warranty.Get($"/warranties/{order.OrderId}/{order.Line.LineId}", PlatformRoles.CustomerService, world.CustomerServiceAgent, c);
+                var payments = file.Body.Child("payments").Items().ToList();
+                if (file.Status != HttpStatusCode.OK || payments.Count == 0 || payments.Any(p => p.Text("status") != "Paid"))
+                {
+                    return false;
+                }
+            }
+            var ruled = await world.Apis.Arbitration.GetAll("/cases?status=Ruled&limit=500", PlatformRoles.Arbitrator, World.UnassignedArbitrator, c);
+            foreach (var caseId in ruled.Items.Where(r => r.Text("orderId")?.StartsWith(prefix, StringComparison.Ordinal) == true).Select(r => r.Id("caseId")).OfType<Guid>())
+            {
+                var view = await world.Apis.Arbitration.Get($"/cases/{caseId}", PlatformRoles.Arbitrator, World.UnassignedArbitrator, c);
+                if (view.Status != HttpStatusCode.OK || view.Body.Child("compensation") is { ValueKind: JsonValueKind.Object } owed && owed.Text("status") != "Paid")
                 {
                     return false;
                 }

@@ -27,6 +27,9 @@ public sealed record SimulationOptions
     /// <summary>Real time the trade system takes to begin every order at <see cref="OrdersPerSecond"/>.</summary>
     public TimeSpan Pacing => OrdersPerSecond > 0 ? TimeSpan.FromSeconds(Orders / OrdersPerSecond) : TimeSpan.Zero;
 
+    /// <summary>When set, the repair providers register webhooks on an HTTPS endpoint of the run's and learn of their jobs there.</summary>
+    public WebhookOptions? Webhooks { get; init; }
+
     /// <summary>The defaults are where deploy/run.sh starts the services.</summary>
     public Uri OrderUrl { get; init; } = new("http://127.0.0.1:5101");
     public Uri WarrantyUrl { get; init; } = new("http://127.0.0.1:5102");

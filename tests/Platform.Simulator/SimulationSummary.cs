@@ -44,6 +44,9 @@ public sealed record SimulationSummary
     public required int DefaultRulings { get; init; }
     public required int ArbitratorRulings { get; init; }
 
+    /// <summary>What the providers' webhook endpoint received, when they used one (deploy/run.sh).</summary>
+    public WebhookFigures? Webhooks { get; init; }
+
     public required IReadOnlyList<Check> Checks { get; init; }
 
     /// <summary>What an actor could not do, or was still waiting for at the deadline.</summary>
@@ -54,6 +57,14 @@ public sealed record SimulationSummary
     public required IReadOnlyList<Guid> ClaimIds { get; init; }
     public required IReadOnlyList<Guid> CaseIds { get; init; }
     public required IReadOnlyList<string> ProviderIds { get; init; }
+
+    /// <summary>Refunds and compensation the services instructed, those the trade system confirmed paid, and their amounts in fen.</summary>
+    public required int RefundsInstructed { get; init; }
+    public required int RefundsPaid { get; init; }
+    public required int RefundFen { get; init; }
+    public required int CompensationsInstructed { get; init; }
+    public required int CompensationsPaid { get; init; }
+    public required int CompensationFen { get; init; }
 
     public IEnumerable<Check> Disagreements => Checks.Where(c => !c.Holds);
 

@@ -11,6 +11,9 @@ namespace Platform.Simulator;
 /// </summary>
 public sealed class Tribunal(World world, Customers customers)
 {
+    /// <summary>What the arbitrator awards a buyer whose repair no provider came to do, in yuan.</summary>
+    public const decimal Compensation = 300.00m;
+
     private static readonly TimeSpan LookEvery = TimeSpan.FromMilliseconds(500);
     private static readonly string[] Documents = ["https://evidence.example/cases/statement.pdf"];
     private readonly ConcurrentDictionary<Guid, byte> ruled = new();
@@ -30,7 +33,7 @@ public sealed class Tribunal(World world, Customers customers)
         if (opened.Respondent == RespondentKind.PlatformRepairOperations)
         {
             world.InBackground(what, () => Answer(opened.CaseId, PlatformRoles.Operator, world.Operator,
-                "No provider reached the buyer in time. Repair operations offer a replacement from platform stock."));
+                "No provider reached the buyer in time. Repair operations offer to pay for a repair elsewhere."));
         }
         else if (opened is { ClaimId: { } claimId, RespondentId: { } merchant } && customers.MerchantAnswersCase(claimId))
         {
@@ -73,7 +76,7 @@ public sealed class Tribunal(World world, Customers customers)
 
     /// <summary>
     /// The merchant who answered convinced the arbitrator; where no provider called back, the platform that
-    /// guarantees the service replaces the item rather than trying its providers again.
+    /// guarantees the service compensates the buyer, who has the item repaired elsewhere, rather than trying its providers again.
     /// </summary>
     private async Task Rule(Guid caseId, string? origin, string arbitrator, CancellationToken ct)
     {
@@ -87,8 +90,9 @@ public sealed class Tribunal(World world, Customers customers)
             nameof(CaseOrigin.RepairJobEscalated) => new
             {
                 inFavourOf = CaseParty.Buyer,
-                remedy = RulingRemedy.Replacement,
-                rationale = "No provider called the buyer back in time; the platform guarantees the service with a replacement.",
+                remedy = RulingRemedy.Compensation,
+                amount = Compensation,
+                rationale = "No provider called the buyer back in time; the platform guarantees the service and pays for a repair elsewhere.",
             },
             _ => new { inFavourOf = CaseParty.Buyer, remedy = RulingRemedy.Refund, rationale = "The buyer's claim is well founded." },
         };

@@ -97,8 +97,14 @@ public sealed class BusProbe : IAsyncDisposable
             }
         });
 
-    public async Task Send<T>(string queue, T message) where T : class =>
-        await (await bus.GetSendEndpoint(new Uri($"queue:{queue}"))).Send(message);
+    public async Task Send<T>(string queue, T message, Guid? messageId = null) where T : class =>
+        await (await bus.GetSendEndpoint(new Uri($"queue:{queue}"))).Send(message, context =>
+        {
+            if (messageId is { } id)
+            {
+                context.MessageId = id;
+            }
+        });
 
     public async ValueTask DisposeAsync()
     {

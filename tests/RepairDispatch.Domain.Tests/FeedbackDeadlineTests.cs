@@ -40,7 +40,7 @@ public class FeedbackDeadlineTests
         var progressAt = ReceivedAt.AddDays(10);
         var spec = DeviceWithA();
         spec.When(new ReportProgress(JobId, "A", "waiting for the compressor", progressAt))
-            .Then(new RepairProgressReported(JobId, 1, "A", "waiting for the compressor", progressAt, progressAt + Period));
+            .Then(new RepairProgressReported(JobId, 1, "A", "waiting for the compressor", progressAt, progressAt + Period, ProgressCode.Other));
 
         spec.Given(new RepairProgressReported(JobId, 1, "A", "waiting for the compressor", progressAt, progressAt + Period))
             .When(new FeedbackDeadlineReached(JobId, DueAt, DueAt))

@@ -24,9 +24,9 @@ public class ProviderReportTests
     [Fact]
     public void A_decline_redispatches_at_once_and_is_not_a_breach() =>
         WithA()
-            .When(new DeclineJob(JobId, "A", "no technician free", ABC, At(1)))
+            .When(new DeclineJob(JobId, "A", "no technician free", ABC, At(1), DeclineReasonCode.NoCapacity))
             .Then(
-                new RepairJobDeclined(JobId, 1, "A", "no technician free", At(1)),
+                new RepairJobDeclined(JobId, 1, "A", "no technician free", At(1), DeclineReasonCode.NoCapacity),
                 Dispatched(2, "B", At(1)));
 
     [Fact]
@@ -39,7 +39,7 @@ public class ProviderReportTests
                 Dispatched(3, "C", At(48)))
             .When(new DeclineJob(JobId, "C", "part unavailable", ABC, At(49)))
             .Then(
-                new RepairJobDeclined(JobId, 3, "C", "part unavailable", At(49)),
+                new RepairJobDeclined(JobId, 3, "C", "part unavailable", At(49), DeclineReasonCode.Other),
                 Escalated(EscalationReason.MaxAttemptsReached, "All 3 attempts were used (A, B, C).", 3, "C", At(49)));
 
     [Fact]
@@ -134,7 +134,7 @@ public class ProviderReportTests
     public void Progress_before_the_device_arrives_owes_no_feedback() =>
         ContactedByA()
             .When(new ReportProgress(JobId, "A", "part ordered", At(5)))
-            .Then(new RepairProgressReported(JobId, 1, "A", "part ordered", At(5), NextFeedbackDueAt: null));
+            .Then(new RepairProgressReported(JobId, 1, "A", "part ordered", At(5), NextFeedbackDueAt: null, ProgressCode.Other));
 
     [Fact]
     public void Completion_closes_the_job() =>

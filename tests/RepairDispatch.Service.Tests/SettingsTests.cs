@@ -47,9 +47,19 @@ public sealed class SettingsTests
     [InlineData("RepairDispatch:SuspensionWindow", "-1.00:00:00")]
     [InlineData("RepairDispatch:SuspensionWindow", "366.00:00:00")]
     [InlineData("RepairDispatch:BusinessTimeZoneId", "Asia/Atlantis")]
+    [InlineData("RepairDispatch:MaxAttachmentLinks", "-1")]
+    [InlineData("RepairDispatch:VirtualNumbers:Provider", "Carrier pigeon")]
+    [InlineData("RepairDispatch:VirtualNumbers:Provider", "Http")]
+    [InlineData("RepairDispatch:VirtualNumbers:ReleaseInterval", "00:00:00")]
     [InlineData("RepairDispatch:QualityScore:Breach", "-1")]
     [InlineData("RepairDispatch:QualityScore:PriorWeight", "0")]
     [InlineData("RepairDispatch:CalbackSla", "12:00:00")]
+    [InlineData("RepairDispatch:Webhooks:AttemptTimeout", "00:00:00")]
+    [InlineData("RepairDispatch:Webhooks:Lease", "00:00:05")]
+    [InlineData("RepairDispatch:Webhooks:MaxRetryDelay", "00:00:01")]
+    [InlineData("RepairDispatch:Webhooks:ConcurrencyPerProvider", "100")]
+    [InlineData("RepairDispatch:Webhooks:TrustedCertificateFiles:0", "/no/such/certificate.pem")]
+    [InlineData("RepairDispatch:Webhooks:AllowHtp", "true")]
     public void An_invalid_or_misspelt_setting_is_refused_by_name(string key, string value)
     {
         var error = Assert.Throws<InvalidOperationException>(() => From((key, value)));

@@ -83,7 +83,9 @@ public sealed class ActivationTests
 
         Assert.IsType<WarrantyActivated>(events[0]);
         Assert.Equal(new ExtendedWarrantyCancelled(199m, CancellationGround.LineRefunded, 365, 365, refundedAt), events[1]);
-        Assert.Equal(2, events.Count);
+        Assert.Equal(new RefundInstructed(RefundInstructions.PlanRefundId(Line.Order, Line.LineId), PaymentReason.ExtendedWarrantyCancelled, 199m,
+            Payer.ExtendedWarrantyPlan, null, null, refundedAt), events[2]);
+        Assert.Equal(3, events.Count);
     }
 
     [Fact]

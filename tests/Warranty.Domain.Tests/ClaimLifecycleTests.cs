@@ -411,6 +411,8 @@ public sealed class ClaimLifecycleTests
                 new LineRefunded(refundedAt),
                 new ClaimResolved(claim.ClaimId, ClaimResolution.LineRefunded, refundedAt),
                 new ExtendedWarrantyCancelled(199m, CancellationGround.LineRefunded, 222, 365, refundedAt),
+                new RefundInstructed(RefundInstructions.PlanRefundId(Line.Order, Line.LineId), PaymentReason.ExtendedWarrantyCancelled, 199m,
+                    Payer.ExtendedWarrantyPlan, null, null, refundedAt),
             ],
             events);
         line.Given([.. events]);

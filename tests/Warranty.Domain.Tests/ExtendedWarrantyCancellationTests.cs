@@ -19,7 +19,7 @@ public sealed class ExtendedWarrantyCancellationTests
         var now = At("2025-01-10T23:59:59+08:00");
 
         Assert.Equal([new ExtendedWarrantyCancelled(199m, CancellationGround.BeforeStart, 365, 365, now)],
-            Phone().When(new CancelExtendedWarranty(now)));
+            Phone().When(new CancelExtendedWarranty(now)).OfType<ExtendedWarrantyCancelled>());
     }
 
     [Fact]
@@ -29,7 +29,7 @@ public sealed class ExtendedWarrantyCancellationTests
 
         // 199 × 364 / 365 = 198.4547… → 198.45
         Assert.Equal([new ExtendedWarrantyCancelled(198.45m, CancellationGround.ProRata, 364, 365, now)],
-            Phone().When(new CancelExtendedWarranty(now)));
+            Phone().When(new CancelExtendedWarranty(now)).OfType<ExtendedWarrantyCancelled>());
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public sealed class ExtendedWarrantyCancellationTests
 
         // 2025-07-02..2026-01-10 is 193 days: 199 × 193 / 365 = 105.2246… → 105.22
         Assert.Equal([new ExtendedWarrantyCancelled(105.22m, CancellationGround.ProRata, 193, 365, now)],
-            Phone().When(new CancelExtendedWarranty(now)));
+            Phone().When(new CancelExtendedWarranty(now)).OfType<ExtendedWarrantyCancelled>());
     }
 
     [Theory]
@@ -51,7 +51,7 @@ public sealed class ExtendedWarrantyCancellationTests
         // d0 2023-01-10: the plan runs 2024-01-11..2025-01-10, 366 days across 2024-02-29; one day is left on 2025-01-09.
         var line = Line.Activated(plan: new ExtendedWarrantyPurchase(1, (decimal)price, false), confirmedAt: "2023-01-10T10:00:00+08:00");
 
-        var cancelled = Assert.IsType<ExtendedWarrantyCancelled>(Assert.Single(line.When(new CancelExtendedWarranty(At("2025-01-09T10:00:00+08:00")))));
+        var cancelled = Assert.IsType<ExtendedWarrantyCancelled>(Assert.Single(line.When(new CancelExtendedWarranty(At("2025-01-09T10:00:00+08:00"))).OfType<ExtendedWarrantyCancelled>()));
 
         Assert.Equal((1, 366, (decimal)expected), (cancelled.RemainingDays, cancelled.TotalDays, cancelled.Refund));
     }
@@ -63,7 +63,7 @@ public sealed class ExtendedWarrantyCancellationTests
         var now = At("2025-07-01T10:00:00+08:00");
 
         Assert.Equal([new ExtendedWarrantyCancelled(0m, CancellationGround.AfterPaidRepair, 193, 365, now)],
-            line.When(new CancelExtendedWarranty(now)));
+            line.When(new CancelExtendedWarranty(now)).OfType<ExtendedWarrantyCancelled>());
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class ExtendedWarrantyCancellationTests
         var line = Phone().Then(claim).Then(new CompleteRepair(claim.ClaimId, RepairOutcome.Repaired, At("2024-06-03T10:00:00+08:00")));
 
         Assert.Equal(CancellationGround.ProRata,
-            Assert.IsType<ExtendedWarrantyCancelled>(Assert.Single(line.When(new CancelExtendedWarranty(At("2025-07-01T10:00:00+08:00"))))).Ground);
+            Assert.IsType<ExtendedWarrantyCancelled>(Assert.Single(line.When(new CancelExtendedWarranty(At("2025-07-01T10:00:00+08:00"))).OfType<ExtendedWarrantyCancelled>())).Ground);
     }
 
     [Fact]

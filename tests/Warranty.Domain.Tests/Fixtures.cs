@@ -45,8 +45,9 @@ internal sealed class Line
         int nationalMonths = 12,
         int merchantMonths = 0,
         ExtendedWarrantyPurchase? plan = null,
-        string confirmedAt = "2024-01-10T10:00:00+08:00") =>
-        new(Order, LineId, Buyer, Merchant, category, Details, nationalMonths, merchantMonths, plan, Time.At(confirmedAt));
+        string confirmedAt = "2024-01-10T10:00:00+08:00",
+        decimal? amountPaid = null) =>
+        new(Order, LineId, Buyer, Merchant, category, Details, nationalMonths, merchantMonths, plan, Time.At(confirmedAt), amountPaid);
 
     public static Line Activated(
         string category = CategoryPolicy.Phones,
@@ -54,8 +55,9 @@ internal sealed class Line
         int merchantMonths = 0,
         ExtendedWarrantyPurchase? plan = null,
         string confirmedAt = "2024-01-10T10:00:00+08:00",
-        WarrantyPolicy? policy = null) =>
-        New(policy).Then(Activation(category, nationalMonths, merchantMonths, plan, confirmedAt));
+        WarrantyPolicy? policy = null,
+        decimal? amountPaid = null) =>
+        New(policy).Then(Activation(category, nationalMonths, merchantMonths, plan, confirmedAt, amountPaid));
 
     public Decision<WarrantyFileEvent> Decide(WarrantyFileCommand command) =>
         WarrantyFileDecider.Decide(command, State, Policy);

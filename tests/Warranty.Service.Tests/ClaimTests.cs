@@ -67,6 +67,30 @@ public sealed class ClaimTests : WarrantyServiceTest
     }
 
     [Fact]
+    public async Task The_phone_and_address_a_repair_claim_gives_go_to_repair_dispatch_with_the_approval_and_a_return_carries_neither()
+    {
+        var (orderId, buyer, _) = await Phone();
+        using var client = warranty.As(PlatformRoles.Buyer, buyer);
+        const string address = "Flat 1203, Block A, 1 Keji Road, Shenzhen";
+
+        var badPhone = await (await client.FileClaim(new { orderId, lineId = "line-1", fault = "QualityFault", faultDescription = "x", remedyAsked = "Repair",
+            buyerPhone = "call me" })).Problem(400);
+        Assert.True(badPhone.GetProperty("errors").TryGetProperty("buyerPhone", out _));
+
+        var repair = await (await client.FileClaim(new { orderId, lineId = "line-1", fault = "QualityFault", faultDescription = "It flickers", remedyAsked = "Repair",
+            buyerPhone = "+86 138-0000-0000", serviceAddress = $"  {address} " })).Read<ClaimView>();
+        var approved = await probe.WaitFor<Contract.ClaimApproved>(m => m.ClaimId == repair.ClaimId, Wait, "the repair is approved on the bus");
+        Assert.Equal((Contract.ResponsibleParty.Brand, "+8613800000000", address), (approved.AnsweredBy, approved.BuyerPhone, approved.ServiceAddress));
+
+        var (shirtOrder, shirtBuyer, _) = await Shirt();
+        using var shirtClient = warranty.As(PlatformRoles.Buyer, shirtBuyer);
+        var refund = await (await shirtClient.FileClaim(new { orderId = shirtOrder, lineId = "line-1", fault = "QualityFault", faultDescription = "A seam split",
+            remedyAsked = "Return", buyerPhone = "+8613800000000", serviceAddress = address })).Read<ClaimView>();
+        var returned = await probe.WaitFor<Contract.ClaimApproved>(m => m.ClaimId == refund.ClaimId, Wait, "the return is approved on the bus");
+        Assert.Equal((Contract.ResponsibleParty.Merchant, null, null), (returned.AnsweredBy, returned.BuyerPhone, returned.ServiceAddress));
+    }
+
+    [Fact]
     public async Task Customer_service_files_for_the_buyer_and_a_claim_for_someone_else_is_rejected_as_not_buyer()
     {
         var (orderId, buyer, _) = await Phone(new CompletedOrderLineSpec("line-2"));

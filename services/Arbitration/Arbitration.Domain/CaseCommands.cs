@@ -36,4 +36,12 @@ public abstract record CaseCommand(Guid CaseId, DateTimeOffset Now)
 
     /// <summary>The respondent deadline the service scheduled at CaseOpened.RespondentDeadlineAt.</summary>
     public sealed record EnforceRespondentDeadline(Guid CaseId, DateTimeOffset Now) : CaseCommand(CaseId, Now);
+
+    /// <summary>The trade system's PaymentConfirmed for the compensation instructed on this case (its id is the instruction's).</summary>
+    public sealed record ConfirmPayment(
+        Guid CaseId, decimal Amount, string Currency, string PaymentReference, DateTimeOffset PaidAt, DateTimeOffset Now) : CaseCommand(CaseId, Now);
+
+    /// <summary>The trade system's PaymentFailed for it.</summary>
+    public sealed record RecordPaymentFailure(
+        Guid CaseId, decimal Amount, string Currency, string Reason, DateTimeOffset FailedAt, DateTimeOffset Now) : CaseCommand(CaseId, Now);
 }

@@ -13,11 +13,14 @@ public static class CaseDecider
             (OpenCase open, { File: { } file }) => SameOpening(open, file)
                 ? NoChange
                 : Refuse(CaseAlreadyOpen, $"case {file.CaseId} is already open for order {file.OrderId}, line {file.LineId}"),
+            (ConfirmPayment or RecordPaymentFailure, { File: null }) => Refuse(UnknownPaymentInstruction, $"no compensation {command.CaseId} was instructed"),
             (_, { File: null }) => Refuse(CaseNotOpen, $"case {command.CaseId} is not open"),
             (SubmitEvidence submit, { File: { } file }) => Submit(submit, file, state),
             (AssignArbitrator assign, _) => Assign(assign, state),
             (IssueRuling issue, { File: { } file }) => Rule(issue, file, state),
             (EnforceRespondentDeadline deadline, { File: { } file }) => EnforceDeadline(deadline, file, state),
+            (ConfirmPayment confirm, _) => Compensation.Confirm(confirm, state),
+            (RecordPaymentFailure failure, _) => Compensation.Fail(failure, state),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Unknown case command"),
         };
 
@@ -140,7 +143,7 @@ public static class CaseDecider
                 $"the respondent may answer until {file.RespondentDeadlineAt:O}; rule once it has answered or after that",
                 file.RespondentDeadlineAt);
         }
-        return Accept(new CaseEvent.CaseRuled(file.CaseId, issue.Verdict, issue.Rationale, issue.Actor.Id, issue.Now));
+        return Accept(Compensation.Ruled(file, new CaseEvent.CaseRuled(file.CaseId, issue.Verdict, issue.Rationale, issue.Actor.Id, issue.Now)));
     }
 
     private static Decision<CaseEvent>? InvalidVerdict(Verdict? verdict) => verdict switch
@@ -159,12 +162,12 @@ public static class CaseDecider
         _ when deadline.Now < file.RespondentDeadlineAt => Refuse(DeadlineNotReached,
             $"the respondent of case {file.CaseId} may answer until {file.RespondentDeadlineAt:O}", file.RespondentDeadlineAt),
         // Ruled at the deadline, not at delivery: the respondent lost when its time ran out.
-        _ => Accept(new CaseEvent.CaseRuled(
+        _ => Accept(Compensation.Ruled(file, new CaseEvent.CaseRuled(
             file.CaseId,
             new Verdict.ForBuyer(file.Origin.RemedyByDefault()),
             $"The respondent ({file.Respondent.Role}) did not answer by {file.RespondentDeadlineAt:O}; the case is decided for the buyer by default.",
             null,
-            file.RespondentDeadlineAt)),
+            file.RespondentDeadlineAt))),
     };
 
     private static Decision<CaseEvent> NoChange => Decide<CaseEvent>.Nothing;

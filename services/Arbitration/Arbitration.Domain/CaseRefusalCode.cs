@@ -19,4 +19,10 @@ public enum CaseRefusalCode
     InvalidCompensation,
     RespondentStillHasTime,
     DeadlineNotReached,
+    /// <summary>A payment answer names no compensation this service instructed.</summary>
+    UnknownPaymentInstruction,
+    /// <summary>A payment answer's amount or currency is not the instruction's.</summary>
+    PaymentAmountMismatch,
+    /// <summary>A failure reported for a compensation already confirmed paid.</summary>
+    PaymentAlreadyConfirmed,
 }

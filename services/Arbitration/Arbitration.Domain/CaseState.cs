@@ -43,6 +43,9 @@ public sealed record CaseState
     public string? ArbitratorId { get; init; }
     public Ruling? Ruling { get; init; }
 
+    /// <summary>The compensation the ruling awarded, with the trade system's answer; null when it awarded none.</summary>
+    public CompensationPayment? Compensation { get; init; }
+
     public CaseStatus Status => this switch
     {
         { File: null } => CaseStatus.NotOpened,
@@ -82,6 +85,7 @@ public sealed record CaseState
         {
             Ruling = new Ruling(ruled.Verdict, ruled.Rationale, ruled.ArbitratorId, ruled.RuledAt),
         },
+        CaseEvent.CompensationInstructed or CaseEvent.PaymentConfirmed or CaseEvent.PaymentFailed => Domain.Compensation.Evolve(state, @event),
         _ => state,
     };
 }

@@ -4,6 +4,7 @@ using Arbitration.Service.Features.FileAppeal;
 using Arbitration.Service.Features.IssueRuling;
 using Arbitration.Service.Features.ListCases;
 using Arbitration.Service.Features.ReadCase;
+using Arbitration.Service.Features.SettlePayment;
 using Arbitration.Service.Features.SubmitEvidence;
 using Arbitration.Service.Features.WatchStaleCases;
 using Arbitration.Service.ReadModels;
@@ -28,6 +29,13 @@ public static class ArbitrationService
         {
             ServiceName = Name,
             ConfigureConsumers = x => x.AddConsumers(typeof(ArbitrationService).Assembly),
+            ConfigureBus = (context, cfg) => cfg.ReceiveEndpoint(PaymentResultConsumer.Queue, e =>
+            {
+                // Only what the trade system sends here, answering this service's own instructions.
+                e.ConfigureConsumeTopology = false;
+                context.GetRequiredService<EndpointDefaults>().Apply(e);
+                e.ConfigureConsumer<PaymentResultConsumer>(context);
+            }),
             ConfigureEventSourcing = o =>
             {
                 EventTypes.Register(o.Types);

@@ -15,6 +15,9 @@ public static class EventTypes
         [typeof(CaseEvent.EvidenceSubmitted)] = "arbitration.evidence-submitted",
         [typeof(CaseEvent.ArbitratorAssigned)] = "arbitration.arbitrator-assigned",
         [typeof(CaseEvent.CaseRuled)] = "arbitration.case-ruled",
+        [typeof(CaseEvent.CompensationInstructed)] = "arbitration.compensation-instructed",
+        [typeof(CaseEvent.PaymentConfirmed)] = "arbitration.payment-confirmed",
+        [typeof(CaseEvent.PaymentFailed)] = "arbitration.payment-failed",
     };
 
     public static void Register(MessageTypeRegistry types)

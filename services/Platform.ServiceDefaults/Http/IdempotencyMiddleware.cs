@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Npgsql;
 using Platform.EventSourcing;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Platform.ServiceDefaults.Http;
 
@@ -61,7 +62,8 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!IsStateChanging(context) || Caller.From(context.User) is not { } caller)
+        if (context.GetEndpoint() is not { } endpoint || !RequiresKey(context.Request.Method, endpoint.Metadata)
+            || Caller.From(context.User) is not { } caller)
         {
             await next(context);
             return;
@@ -163,10 +165,13 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
         await command.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
-    private static bool IsStateChanging(HttpContext context) =>
-        context.GetEndpoint() is not null
-        && (HttpMethods.IsPost(context.Request.Method) || HttpMethods.IsPut(context.Request.Method)
-            || HttpMethods.IsPatch(context.Request.Method) || HttpMethods.IsDelete(context.Request.Method));
+    /// <summary>
+    /// Whether a request to an endpoint must carry the header: a state-changing method on an endpoint that
+    /// needs a caller. The OpenAPI documents declare the header from this very rule.
+    /// </summary>
+    public static bool RequiresKey(string method, IEnumerable<object> endpointMetadata) =>
+        (HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method) || HttpMethods.IsDelete(method))
+        && !endpointMetadata.OfType<IAllowAnonymous>().Any();
 
     /// <summary>What makes two requests the same request: method, path, query and body.</summary>
     private static async Task<byte[]> Fingerprint(HttpRequest request)

@@ -43,4 +43,13 @@ public enum RepairDispatchRefusalCode
 
     /// <summary>A provider's report by message lacks what its kind of report needs.</summary>
     InvalidReport,
+
+    /// <summary>A decline or progress report coded <c>Other</c> came without the note that must say what it is.</summary>
+    NoteRequired,
+
+    /// <summary>A decline or progress report named a reason or progress code that is not on the published list.</summary>
+    UnknownReasonCode,
+
+    /// <summary>The provider asked for the buyer's contact on a job that is no longer theirs.</summary>
+    ContactWithdrawn,
 }

@@ -75,7 +75,9 @@ public abstract record RepairJobCommand
         public override ProviderAction Action => ProviderAction.Accept;
     }
 
-    public sealed record DeclineJob(Guid JobId, string ProviderId, string Reason, IReadOnlyCollection<ProviderCandidate> Providers, DateTimeOffset Now)
+    /// <param name="Reason">The provider's note; may be empty unless <paramref name="Code"/> is <see cref="DeclineReasonCode.Other"/>.</param>
+    public sealed record DeclineJob(Guid JobId, string ProviderId, string Reason, IReadOnlyCollection<ProviderCandidate> Providers, DateTimeOffset Now,
+        DeclineReasonCode Code = DeclineReasonCode.Other)
         : ProviderReport(JobId, ProviderId, Now)
     {
         public override ProviderAction Action => ProviderAction.Decline;
@@ -94,7 +96,10 @@ public abstract record RepairJobCommand
         public override ProviderAction Action => ProviderAction.ReportDeviceReceived;
     }
 
-    public sealed record ReportProgress(Guid JobId, string ProviderId, string Note, DateTimeOffset Now)
+    /// <param name="Note">The provider's words; may be empty unless <paramref name="Code"/> is <see cref="ProgressCode.Other"/>.</param>
+    /// <param name="Attachments">Https links, checked by the service before the command is made.</param>
+    public sealed record ReportProgress(Guid JobId, string ProviderId, string Note, DateTimeOffset Now,
+        ProgressCode Code = ProgressCode.Other, IReadOnlyList<string>? Attachments = null)
         : ProviderReport(JobId, ProviderId, Now)
     {
         public override ProviderAction Action => ProviderAction.ReportProgress;

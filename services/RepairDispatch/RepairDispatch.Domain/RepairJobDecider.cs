@@ -120,8 +120,10 @@ public static class RepairJobDecider
 
             (DeclineJob, InProgress { FeedbackDueAt: not null }) =>
                 D.Refuse(RepairDispatchRefusalCode.DeviceHeldByProvider, "You hold the buyer's device: report progress or completion (unrepairable if need be) instead of declining."),
+            (DeclineJob { Code: DeclineReasonCode.Other } decline, InProgress) when string.IsNullOrWhiteSpace(decline.Reason) =>
+                D.Refuse(RepairDispatchRefusalCode.NoteRequired, $"A decline for a reason not on the list ({DeclineReasonCode.Other}) must say why in its note."),
             (DeclineJob decline, InProgress) => D.Accept([
-                new RepairJobDeclined(job.Details.JobId, attempt.Number, attempt.ProviderId, decline.Reason, decline.Now),
+                new RepairJobDeclined(job.Details.JobId, attempt.Number, attempt.ProviderId, decline.Reason, decline.Now, decline.Code),
                 DispatchNext(job.Details, job.Attempts, decline.Providers, decline.Now, policy),
             ]),
 
@@ -144,9 +146,12 @@ public static class RepairJobDecider
 
             // Progress satisfies the report owed and, while the device is held, owes the next one a
             // full period later: a device must never sit silent for longer than the period.
+            (ReportProgress { Code: ProgressCode.Other } progress, InProgress) when string.IsNullOrWhiteSpace(progress.Note) =>
+                D.Refuse(RepairDispatchRefusalCode.NoteRequired, $"A progress report at a stage not on the list ({ProgressCode.Other}) must say what in its note."),
             (ReportProgress progress, InProgress held) => D.Accept(
                 new RepairProgressReported(job.Details.JobId, attempt.Number, attempt.ProviderId, progress.Note, progress.Now,
-                    held.FeedbackDueAt is null ? null : progress.Now + policy.DeviceFeedbackDeadline)),
+                    held.FeedbackDueAt is null ? null : progress.Now + policy.DeviceFeedbackDeadline, progress.Code,
+                    progress.Attachments is { Count: > 0 } links ? links : null)),
 
             (ReportCompletion completion, InProgress) => D.Accept(
                 new RepairJobCompleted(job.Details.JobId, attempt.Number, attempt.ProviderId, completion.Outcome, completion.Report, attempt.DispatchedAt, completion.Now)),

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace RepairDispatch.Domain;
 
 /// <summary>
@@ -33,12 +35,15 @@ public abstract record RepairJobEvent
         DateTimeOffset AcceptedAt) : RepairJobEvent;
 
     /// <summary>Recorded as a decline, never as a breach: saying no early is what we want from a provider that cannot help.</summary>
+    /// <param name="Reason">The provider's note; empty when the code says it all.</param>
+    /// <param name="Code">Null only on declines stored before the codes were published.</param>
     public sealed record RepairJobDeclined(
         Guid JobId,
         int Attempt,
         string ProviderId,
         string Reason,
-        DateTimeOffset DeclinedAt) : RepairJobEvent;
+        DateTimeOffset DeclinedAt,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DeclineReasonCode? Code = null) : RepairJobEvent;
 
     /// <param name="DispatchedAt">When this attempt was dispatched, so the time to call back needs nothing else.</param>
     /// <param name="OnTime">At or before the attempt's callback deadline.</param>
@@ -68,13 +73,18 @@ public abstract record RepairJobEvent
         DateTimeOffset FeedbackDueAt) : RepairJobEvent;
 
     /// <param name="NextFeedbackDueAt">While the provider holds the device, the next report is owed by then (schedule it); null before the device arrives.</param>
+    /// <param name="Note">The provider's words; empty when the code says it all.</param>
+    /// <param name="Code">Null only on reports stored before the codes were published.</param>
+    /// <param name="Attachments">Https links to photos or documents; null when none.</param>
     public sealed record RepairProgressReported(
         Guid JobId,
         int Attempt,
         string ProviderId,
         string Note,
         DateTimeOffset ReportedAt,
-        DateTimeOffset? NextFeedbackDueAt) : RepairJobEvent;
+        DateTimeOffset? NextFeedbackDueAt,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ProgressCode? Code = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Attachments = null) : RepairJobEvent;
 
     public sealed record RepairJobCompleted(
         Guid JobId,

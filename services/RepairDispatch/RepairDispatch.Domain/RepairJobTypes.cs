@@ -54,3 +54,30 @@ public enum ProviderAction
     ReportProgress,
     ReportCompletion,
 }
+
+/// <summary>Why a provider declines a job: the published list (Repair.V1.DeclineReasonCode). Stored by name; a member is never renamed.</summary>
+public enum DeclineReasonCode
+{
+    OutOfServiceArea,
+    NoCapacity,
+    BrandNotServiced,
+    PartsUnavailable,
+    FaultOutsideExpertise,
+
+    /// <summary>None of the listed reasons: the provider's note must say why.</summary>
+    Other,
+}
+
+/// <summary>Where a repair stands: the published list (Repair.V1.ProgressCode). Stored by name; a member is never renamed.</summary>
+public enum ProgressCode
+{
+    Diagnosing,
+    AwaitingParts,
+    Repairing,
+    AwaitingBuyer,
+    Testing,
+    ReadyToReturn,
+
+    /// <summary>None of the listed stages: the provider's note must say what.</summary>
+    Other,
+}

@@ -7,12 +7,15 @@ using Platform.Contracts.Warranty.V1;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Http;
 using RepairDispatch.Service.Features.BreachHistory;
+using RepairDispatch.Service.Features.BuyerContact;
+using RepairDispatch.Service.Features.JobReports;
 using RepairDispatch.Service.Features.ManageProviders;
 using RepairDispatch.Service.Features.ProviderJobs;
 using RepairDispatch.Service.Features.ProviderReports;
 using RepairDispatch.Service.Features.Scorecards;
 using RepairDispatch.Service.Features.SeedProviders;
 using RepairDispatch.Service.Features.WatchJobs;
+using RepairDispatch.Service.Features.Webhooks;
 using RepairDispatch.Service.Providers;
 using RepairDispatch.Service.ReadModels;
 using RepairDispatch.Service.RepairJobs;
@@ -46,7 +49,11 @@ public static class RepairDispatchService
                 o.Snapshots.Add(ProviderStream.Snapshots);
                 o.Types.RegisterNamespace(typeof(ClaimApproved).Assembly, "Platform.Contracts");
                 o.Migrations.AddRange(ReadModelMigrations.All);
+                o.Migrations.AddRange(BuyerContacts.Migrations);
+                o.Migrations.AddRange(JobReportRows.Migrations);
                 o.Retention.Tables.Add(new("provider_timings", "recorded_at", settings.ProviderTimingsRetention));
+                o.Migrations.AddRange(WebhookMigrations.All);
+                o.Retention.Tables.Add(new("webhook_deliveries", "settled_at", settings.Webhooks.LogRetention));
             },
         });
         builder.Services.AddSingleton(settings);
@@ -59,6 +66,16 @@ public static class RepairDispatchService
         builder.Services.AddSingleton<ProviderActions>();
         builder.Services.AddSingleton<ProviderAdministration>();
         ProviderSeeding.AddFirst(builder.Services);
+        if (settings.VirtualNumbers.Provider == RepairDispatchSettings.VirtualNumberSettings.Http)
+        {
+            builder.Services.AddHttpClient<IVirtualNumbers, HttpVirtualNumbers>(http => HttpVirtualNumbers.Configure(http, settings.VirtualNumbers));
+        }
+        else
+        {
+            builder.Services.AddSingleton<IVirtualNumbers, SimulatedVirtualNumbers>();
+        }
+        builder.Services.AddHostedService<VirtualNumberReleaser>();
+        builder.Services.AddHostedService<WebhookDeliveryWorker>();
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         configure?.Invoke(builder);
 
@@ -70,6 +87,10 @@ public static class RepairDispatchService
         app.MapProviderReports();
         app.MapWatchJobs();
         app.MapBreachHistory();
+        app.MapBuyerContact();
+        app.MapJobReports();
+        app.MapWebhookRegistration();
+        app.MapWebhookLog();
         return app;
     }
 }

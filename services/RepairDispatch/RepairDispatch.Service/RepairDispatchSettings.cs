@@ -30,6 +30,36 @@ public sealed class RepairDispatchSettings
     public TimeSpan ProviderTimingsRetention { get; set; } = TimeSpan.FromDays(180);
     public List<ProviderSeed> Providers { get; set; } = [];
 
+    /// <summary>Attachment links one progress report may carry (RepairDispatch__MaxAttachmentLinks=10).</summary>
+    public int MaxAttachmentLinks { get; set; } = 10;
+
+    /// <summary>The vendor of the virtual numbers that let a provider call the buyer (RepairDispatch__VirtualNumbers__…).</summary>
+    public VirtualNumberSettings VirtualNumbers { get; set; } = new();
+
+    public sealed class VirtualNumberSettings
+    {
+        public const string Simulated = "Simulated";
+        public const string Http = "Http";
+
+        /// <summary><see cref="Simulated"/> (in the service's process, reaching no telephone: the demo's and tests') or <see cref="Http"/> (a vendor at <see cref="Url"/>).</summary>
+        public string Provider { get; set; } = Simulated;
+
+        /// <summary>The vendor's API root, for <see cref="Http"/>.</summary>
+        public string? Url { get; set; }
+
+        /// <summary>The bearer key the vendor issued, for <see cref="Http"/>; from the deployment's secret store, never from the repository.</summary>
+        public string? ApiKey { get; set; }
+
+        /// <summary>How long a call to the vendor may take; a provider asking for a contact waits at most this long.</summary>
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+
+        /// <summary>How often numbers whose attempt ended are released at the vendor.</summary>
+        public TimeSpan ReleaseInterval { get; set; } = TimeSpan.FromSeconds(5);
+    }
+
+    /// <summary>Deliveries of job events to providers' HTTPS endpoints (RepairDispatch__Webhooks__AttemptTimeout=00:00:10, …).</summary>
+    public Features.Webhooks.WebhookSettings Webhooks { get; set; } = new();
+
     public sealed class QualityScoreSettings
     {
         public double OnTimeCallback { get; set; } = QualityScoreWeights.Default.OnTimeCallback;
@@ -98,6 +128,19 @@ public sealed class RepairDispatchSettings
         }
         // The prior keeps the score's denominator above zero for a provider with no record.
         Require(weights.PriorWeight > 0 && double.IsFinite(weights.PriorWeight), "QualityScore:PriorWeight", weights.PriorWeight, "a finite number above 0");
+
+        Require(settings.MaxAttachmentLinks >= 0, nameof(MaxAttachmentLinks), settings.MaxAttachmentLinks, "at least 0");
+        var numbers = settings.VirtualNumbers;
+        Require(numbers.Provider is VirtualNumberSettings.Simulated or VirtualNumberSettings.Http, "VirtualNumbers:Provider", numbers.Provider,
+            $"{VirtualNumberSettings.Simulated} or {VirtualNumberSettings.Http}");
+        Require(numbers.Provider != VirtualNumberSettings.Http || (Uri.TryCreate(numbers.Url, UriKind.Absolute, out var url) && url.Scheme is "https" or "http"),
+            "VirtualNumbers:Url", numbers.Url ?? "", "the vendor's absolute http(s) address when VirtualNumbers:Provider is Http");
+        Require(numbers.Timeout > TimeSpan.Zero, "VirtualNumbers:Timeout", numbers.Timeout, "a positive duration (d.hh:mm:ss)");
+        Require(numbers.ReleaseInterval > TimeSpan.Zero, "VirtualNumbers:ReleaseInterval", numbers.ReleaseInterval, "a positive duration (d.hh:mm:ss)");
+        foreach (var (ok, key, value, rule) in settings.Webhooks.Check())
+        {
+            Require(ok, key, value, rule);
+        }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < settings.Providers.Count; i++)

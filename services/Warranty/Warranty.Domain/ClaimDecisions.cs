@@ -38,7 +38,7 @@ public static class ClaimDecisions
         }
 
         var filing = new ClaimFiling(command.Claimant, command.Fault, command.Description, command.RemedyAsked, command.Evidence, command.Now,
-            command.ReceivedAt);
+            command.ReceivedAt, command.Contact);
         if (command.Claimant.BuyerId != file.BuyerId)
             return Decide<WarrantyFileEvent>.Accept(Refuse(command, filing, RejectionReason.NotBuyer));
         if (file.RefundedAt is not null)
@@ -248,13 +248,19 @@ public static class ClaimDecisions
             return Decide<WarrantyFileEvent>.Nothing;
         if (!claim.IsOpen || claim.Remedy == Remedy.Repair)
             return NotAllowed(WarrantyRefusalCode.ResolutionNotAllowed, claim, "resolved by a return");
-        return Decide<WarrantyFileEvent>.Accept(new ClaimResolved(claim.ClaimId, ClaimResolution.ReturnAccepted, command.Now));
+        // Goods taken back for a replacement are exchanged, not paid for: only a return gives the price back, at the merchant's cost.
+        IReadOnlyList<WarrantyFileEvent> refund = claim.Remedy == Remedy.Return
+            ? RefundInstructions.LineRefund(file, PaymentReason.ReturnAccepted, Payer.Merchant, claim.ClaimId, null, command.Now)
+            : [];
+        return Decide<WarrantyFileEvent>.Accept([new ClaimResolved(claim.ClaimId, ClaimResolution.ReturnAccepted, command.Now), .. refund]);
     }
 
     /// <summary>
     /// A ruling is final. It resolves the claim it is about; on a rejected claim a ruling for the buyer is the
     /// approval the adjudication withheld, and one for the respondent leaves the rejection standing. Ordering a
-    /// reopening reopens the entry whatever the periods say. The case id makes a redelivered ruling change nothing.
+    /// reopening reopens the entry whatever the periods say; ordering a refund gives the line's price back, at the
+    /// respondent's cost, whatever became of the claim (a repair the platform ordered may have failed since). The case
+    /// id makes a redelivered ruling change nothing, and a line's price goes back once however many cases order it.
     /// </summary>
     internal static Decision<WarrantyFileEvent> ApplyRuling(ApplyRuling command, WarrantyFile.Activated file, WarrantyPolicy policy)
     {
@@ -269,7 +275,8 @@ public static class ClaimDecisions
         }
 
         // A claim refused outright cannot be appealed, so a ruling has nothing of it to change.
-        if (command.ClaimId is { } claimId && !file.RefusedOutright.Contains(claimId))
+        var refusedOutright = command.ClaimId is { } named && file.RefusedOutright.Contains(named);
+        if (command.ClaimId is { } claimId && !refusedOutright)
         {
             if (file.ClaimById(claimId) is not { } claim)
                 return UnknownClaim(claimId);
@@ -280,6 +287,9 @@ public static class ClaimDecisions
                     Ruling: command.Decision, CaseId: command.CaseId));
             }
         }
+
+        if (command.Decision == RulingDecision.Refund && !refusedOutright)
+            events.AddRange(RefundInstructions.LineRefund(file, PaymentReason.RulingRefund, command.LoserPays, command.ClaimId, command.CaseId, command.Now));
 
         return Decide<WarrantyFileEvent>.Accept(events);
     }

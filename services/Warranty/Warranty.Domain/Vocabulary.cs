@@ -165,4 +165,10 @@ public enum WarrantyRefusalCode
     ResolutionNotAllowed,
     /// <summary>A claim filed in another system reached the platform longer after its filing than the policy allows.</summary>
     FiledTooLongAgo,
+    /// <summary>A payment answer names no refund this order line instructed.</summary>
+    UnknownPaymentInstruction,
+    /// <summary>A payment answer's amount or currency is not the instruction's.</summary>
+    PaymentAmountMismatch,
+    /// <summary>A failure reported for an instruction already confirmed paid.</summary>
+    PaymentAlreadyConfirmed,
 }

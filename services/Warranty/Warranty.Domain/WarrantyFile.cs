@@ -80,6 +80,14 @@ public abstract record WarrantyFile
         ImmutableList<ReopenRequest> AppealableDenials,
         ImmutableHashSet<Guid> RefusedOutright) : WarrantyFile
     {
+        /// <summary>What the buyer paid for the line; null on a file activated before it was kept.</summary>
+        public decimal? AmountPaid { get; init; }
+
+        /// <summary>Refunds instructed for this line, with the trade system's answers; kept out of the constructor so older snapshots read.</summary>
+        public ImmutableList<PaymentRecord> Payments { get; init; } = [];
+
+        public PaymentRecord? PaymentById(Guid instructionId) => Payments.Find(p => p.InstructionId == instructionId);
+
         [JsonIgnore]
         public BusinessCalendar Calendar => BusinessCalendar.For(TimeZoneId);
 
@@ -170,6 +178,7 @@ public abstract record WarrantyFile
                 Coverages = file.Coverages.RemoveAll(c => c.Kind == CoverageKind.ExtendedWarranty),
                 ExtendedWarranty = file.ExtendedWarranty is { } plan ? plan with { Cancellation = e } : null,
             },
+            (Activated file, RefundInstructed or PaymentConfirmed or PaymentFailed) => RefundInstructions.Evolve(file, @event),
             // A denial that may be appealed is kept: a ruling on the appeal reopens the entry for that request.
             (Activated file, ReopenDenied { AppealPossible: true } e) => file with { AppealableDenials = file.AppealableDenials.Add(e.Request) },
             // Any other denial records an answer without changing what the file allows.
@@ -186,7 +195,10 @@ public abstract record WarrantyFile
         return new Activated(
             e.OrderId, e.LineId, e.BuyerId, e.MerchantId, e.Category, e.Details, e.TimeZoneId, e.TransactionSucceededAt, e.D0,
             coverages, e.BaseEntry, e.AfterSalesProtection, Reopenings: [], plan, Claims: [],
-            ThreeGuaranteesRepairs: 0, DaysInRepair: 0, pending.RefundedAt, AppliedRulings: [], AppealableDenials: [], RefusedOutright: []);
+            ThreeGuaranteesRepairs: 0, DaysInRepair: 0, pending.RefundedAt, AppliedRulings: [], AppealableDenials: [], RefusedOutright: [])
+        {
+            AmountPaid = e.AmountPaid,
+        };
     }
 
     private static Activated Approve(Activated file, ClaimApproved e)

@@ -8,7 +8,7 @@ public abstract record WarrantyFileCommand
 {
     private WarrantyFileCommand() { }
 
-    /// <summary>From OrderCompleted: the line's transaction succeeded (d0 is its local date).</summary>
+    /// <summary>From OrderCompleted: the line's transaction succeeded (d0 is its local date). AmountPaid is unit price × quantity.</summary>
     public sealed record ActivateWarranty(
         string OrderId,
         string LineId,
@@ -19,7 +19,8 @@ public abstract record WarrantyFileCommand
         int ManufacturerWarrantyMonths,
         int MerchantWarrantyMonths,
         ExtendedWarrantyPurchase? ExtendedWarranty,
-        DateTimeOffset TransactionSucceededAt) : WarrantyFileCommand;
+        DateTimeOffset TransactionSucceededAt,
+        decimal? AmountPaid = null) : WarrantyFileCommand;
 
     /// <summary>From OrderLineRefunded; may arrive before the activation.</summary>
     public sealed record RecordLineRefund(DateTimeOffset Now) : WarrantyFileCommand;
@@ -39,7 +40,8 @@ public abstract record WarrantyFileCommand
         Remedy RemedyAsked,
         IReadOnlyList<string> Evidence,
         DateTimeOffset Now,
-        DateTimeOffset? ReceivedAt = null) : WarrantyFileCommand;
+        DateTimeOffset? ReceivedAt = null,
+        BuyerContact? Contact = null) : WarrantyFileCommand;
 
     public sealed record AcceptClaim(Guid ClaimId, DateTimeOffset Now) : WarrantyFileCommand;
 
@@ -56,9 +58,21 @@ public abstract record WarrantyFileCommand
 
     public sealed record AcceptReturn(Guid ClaimId, DateTimeOffset Now) : WarrantyFileCommand;
 
-    /// <summary>An arbitrator's final ruling, on a claim or (ClaimId null) on the denied reopen request ReopenRequestId names.</summary>
-    public sealed record ApplyRuling(string CaseId, Guid? ClaimId, RulingDecision Decision, DateTimeOffset Now, Guid? ReopenRequestId = null)
+    /// <summary>
+    /// An arbitrator's final ruling, on a claim or (ClaimId null) on the denied reopen request ReopenRequestId names.
+    /// LoserPays is the respondent, who pays a refund the ruling orders: the merchant, or the platform for its repair operations.
+    /// </summary>
+    public sealed record ApplyRuling(
+        string CaseId, Guid? ClaimId, RulingDecision Decision, DateTimeOffset Now, Guid? ReopenRequestId = null, Payer LoserPays = Payer.Merchant)
         : WarrantyFileCommand;
 
     public sealed record CancelExtendedWarranty(DateTimeOffset Now) : WarrantyFileCommand;
+
+    /// <summary>The trade system's PaymentConfirmed, with the amount and currency it says it paid.</summary>
+    public sealed record ConfirmPayment(
+        Guid InstructionId, decimal Amount, string Currency, string PaymentReference, DateTimeOffset PaidAt, DateTimeOffset Now) : WarrantyFileCommand;
+
+    /// <summary>The trade system's PaymentFailed.</summary>
+    public sealed record RecordPaymentFailure(
+        Guid InstructionId, decimal Amount, string Currency, string Reason, DateTimeOffset FailedAt, DateTimeOffset Now) : WarrantyFileCommand;
 }

@@ -19,6 +19,8 @@ public static class WarrantyFileDecider
             (RecordLineRefund refund, WarrantyFile.NotActivated { RefundedAt: null }) => Decide<WarrantyFileEvent>.Accept(new LineRefunded(refund.Now)),
             (RecordLineRefund, WarrantyFile.NotActivated) => Decide<WarrantyFileEvent>.Nothing,
             (RecordLineRefund refund, WarrantyFile.Activated file) => Decide<WarrantyFileEvent>.Accept(RefundLine(refund.Now, file)),
+            (ConfirmPayment confirm, WarrantyFile.NotActivated) => RefundInstructions.UnknownInstruction(confirm.InstructionId),
+            (RecordPaymentFailure failure, WarrantyFile.NotActivated) => RefundInstructions.UnknownInstruction(failure.InstructionId),
             (_, WarrantyFile.NotActivated) => Decide<WarrantyFileEvent>.Refuse(WarrantyRefusalCode.WarrantyNotActivated,
                 "This order line has no warranty file: its order has not completed."),
             (RequestReopen reopen, WarrantyFile.Activated file) => Decide<WarrantyFileEvent>.Accept(EntryDecisions.Reopen(reopen, file, policy)),
@@ -31,6 +33,8 @@ public static class WarrantyFileDecider
             (AcceptReturn accept, WarrantyFile.Activated file) => ClaimDecisions.AcceptReturn(accept, file),
             (ApplyRuling ruling, WarrantyFile.Activated file) => ClaimDecisions.ApplyRuling(ruling, file, policy),
             (CancelExtendedWarranty cancel, WarrantyFile.Activated file) => Decide<WarrantyFileEvent>.Accept(CancelExtendedWarranty(cancel.Now, file)),
+            (ConfirmPayment confirm, WarrantyFile.Activated file) => RefundInstructions.Confirm(confirm, file),
+            (RecordPaymentFailure failure, WarrantyFile.Activated file) => RefundInstructions.Fail(failure, file),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Unknown warranty file command."),
         };
 
@@ -54,11 +58,14 @@ public static class WarrantyFileDecider
         var activated = new WarrantyActivated(
             command.OrderId, command.LineId, command.BuyerId, command.MerchantId, command.Category, command.Details, calendar.ZoneId,
             command.TransactionSucceededAt, d0, coverages, EntryDecisions.BaseEntry(calendar, d0, terms.EntryDays),
-            policy.AfterSalesProtection, command.ExtendedWarranty);
+            policy.AfterSalesProtection, command.ExtendedWarranty, command.AmountPaid);
 
         if (pending.RefundedAt is { } refundedAt
             && WarrantyFile.Evolve(pending, activated) is WarrantyFile.Activated { ExtendedWarranty: { } plan } file)
-            return Decide<WarrantyFileEvent>.Accept(activated, FullRefund(plan, file.Calendar, refundedAt));
+        {
+            var cancelled = FullRefund(plan, file.Calendar, refundedAt);
+            return Decide<WarrantyFileEvent>.Accept([activated, cancelled, .. RefundInstructions.PlanRefund(file.OrderId, file.LineId, cancelled)]);
+        }
         return Decide<WarrantyFileEvent>.Accept(activated);
     }
 
@@ -97,7 +104,11 @@ public static class WarrantyFileDecider
         if (file.OpenClaim is { } open)
             events.Add(new ClaimResolved(open.ClaimId, ClaimResolution.LineRefunded, now));
         if (file.ExtendedWarranty is { Cancellation: null } plan)
-            events.Add(FullRefund(plan, file.Calendar, now));
+        {
+            var cancelled = FullRefund(plan, file.Calendar, now);
+            events.Add(cancelled);
+            events.AddRange(RefundInstructions.PlanRefund(file.OrderId, file.LineId, cancelled));
+        }
         return events;
     }
 
@@ -114,6 +125,7 @@ public static class WarrantyFileDecider
             return [];
 
         var quote = ExtendedWarrantyRefund.Quote(plan, file.Calendar.LocalDateOf(now));
-        return [new ExtendedWarrantyCancelled(quote.Amount, quote.Ground, quote.RemainingDays, quote.TotalDays, now)];
+        var cancelled = new ExtendedWarrantyCancelled(quote.Amount, quote.Ground, quote.RemainingDays, quote.TotalDays, now);
+        return [cancelled, .. RefundInstructions.PlanRefund(file.OrderId, file.LineId, cancelled)];
     }
 }

@@ -15,7 +15,8 @@ public sealed record ClaimFiling(
     IReadOnlyList<string> Evidence,
     DateTimeOffset FiledAt,
     // Left out when null, so filings stored before it read and write back as they were.
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? ReceivedAt = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? ReceivedAt = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BuyerContact? Contact = null);
 
 public abstract record WarrantyFileEvent
 {
@@ -23,7 +24,8 @@ public abstract record WarrantyFileEvent
 
     /// <summary>
     /// Carries the computed coverages and entry window, not just their inputs, so a later change of policy or
-    /// time-zone data never moves the periods a buyer was promised.
+    /// time-zone data never moves the periods a buyer was promised. AmountPaid is what the buyer paid for the line
+    /// (unit price × quantity), the refund a return or a ruling gives back; files activated before it was kept have none.
     /// </summary>
     public sealed record WarrantyActivated(
         string OrderId,
@@ -38,7 +40,8 @@ public abstract record WarrantyFileEvent
         IReadOnlyList<CoveragePeriod> Coverages,
         LocalPeriod BaseEntry,
         bool AfterSalesProtection,
-        ExtendedWarrantyPurchase? ExtendedWarranty) : WarrantyFileEvent;
+        ExtendedWarrantyPurchase? ExtendedWarranty,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? AmountPaid = null) : WarrantyFileEvent;
 
     /// <summary>An OrderCompleted line that contradicts the rules (a 4-year plan, money below zero), kept with why.</summary>
     public sealed record WarrantyActivationRefused(string Reason) : WarrantyFileEvent;
@@ -115,4 +118,23 @@ public abstract record WarrantyFileEvent
         int RemainingDays,
         int TotalDays,
         DateTimeOffset At) : WarrantyFileEvent;
+
+    /// <summary>
+    /// Money the trade system is to pay the buyer (docs/domain.md "Money"), published as Payments.V1 RefundInstructed.
+    /// CaseId names the ruling that ordered it, which it counts as applied.
+    /// </summary>
+    public sealed record RefundInstructed(
+        Guid InstructionId,
+        PaymentReason Reason,
+        decimal Amount,
+        Payer PaidBy,
+        Guid? ClaimId,
+        string? CaseId,
+        DateTimeOffset At) : WarrantyFileEvent;
+
+    /// <summary>The trade system paid the instruction at PaidAt; At is when the platform heard it.</summary>
+    public sealed record PaymentConfirmed(Guid InstructionId, string PaymentReference, DateTimeOffset PaidAt, DateTimeOffset At) : WarrantyFileEvent;
+
+    /// <summary>The trade system could not pay the instruction; it may still confirm it later.</summary>
+    public sealed record PaymentFailed(Guid InstructionId, string Reason, DateTimeOffset FailedAt, DateTimeOffset At) : WarrantyFileEvent;
 }

@@ -24,6 +24,9 @@ public static class EventTypes
         [typeof(ClaimEscalated)] = "warranty.claim-escalated",
         [typeof(ClaimResolved)] = "warranty.claim-resolved",
         [typeof(ExtendedWarrantyCancelled)] = "warranty.extended-warranty-cancelled",
+        [typeof(RefundInstructed)] = "warranty.refund-instructed",
+        [typeof(PaymentConfirmed)] = "warranty.payment-confirmed",
+        [typeof(PaymentFailed)] = "warranty.payment-failed",
     };
 
     public static void Register(MessageTypeRegistry types)

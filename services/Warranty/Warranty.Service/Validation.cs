@@ -1,3 +1,5 @@
+using Warranty.Domain;
+
 namespace Warranty.Service;
 
 /// <summary>
@@ -69,6 +71,34 @@ public sealed class Validation
             }
         }
         return links;
+    }
+
+    /// <summary>The buyer's contact as a claim gives it: each part optional (blank is absent), the phone by <see cref="BuyerContact.PhoneRule"/>.</summary>
+    public BuyerContact? Contact(string? phone, string? address)
+    {
+        var (contact, problems) = ContactOf(phone, address);
+        foreach (var (field, message) in problems)
+        {
+            Fail(field, message);
+        }
+        return contact;
+    }
+
+    /// <summary>The contact and what is wrong with it, by field; the HTTP and message filings share the rule.</summary>
+    public static (BuyerContact? Contact, IReadOnlyList<(string Field, string Message)> Problems) ContactOf(string? phone, string? address)
+    {
+        var problems = new List<(string, string)>();
+        var number = string.IsNullOrWhiteSpace(phone) ? null : BuyerContact.NormalisePhone(phone);
+        if (!string.IsNullOrWhiteSpace(phone) && number is null)
+        {
+            problems.Add(("buyerPhone", $"buyerPhone must be {BuyerContact.PhoneRule}."));
+        }
+        var place = string.IsNullOrWhiteSpace(address) ? null : address.Trim();
+        if (place is { Length: > BuyerContact.MaxAddressLength })
+        {
+            problems.Add(("serviceAddress", $"serviceAddress is longer than {BuyerContact.MaxAddressLength} characters."));
+        }
+        return (BuyerContact.Of(number, place), problems);
     }
 
     public static bool IsLink(string? value) =>

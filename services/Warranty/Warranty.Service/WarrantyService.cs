@@ -14,6 +14,7 @@ using Warranty.Service.Features.ListClaims;
 using Warranty.Service.Features.ListWarranties;
 using Warranty.Service.Features.ReopenEntry;
 using Warranty.Service.Features.ResolveClaim;
+using Warranty.Service.Features.SettlePayment;
 using Warranty.Service.ReadModels;
 
 namespace Warranty.Service;
@@ -34,6 +35,13 @@ public static class WarrantyService
         {
             ServiceName = Name,
             ConfigureConsumers = x => x.AddConsumers(typeof(WarrantyService).Assembly),
+            ConfigureBus = (context, cfg) => cfg.ReceiveEndpoint(PaymentResultConsumer.Queue, e =>
+            {
+                // Only what the trade system sends here, answering this service's own instructions.
+                e.ConfigureConsumeTopology = false;
+                context.GetRequiredService<EndpointDefaults>().Apply(e);
+                e.ConfigureConsumer<PaymentResultConsumer>(context);
+            }),
             ConfigureEventSourcing = o =>
             {
                 EventTypes.Register(o.Types);

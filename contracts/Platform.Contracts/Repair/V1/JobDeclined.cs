@@ -17,8 +17,14 @@ public sealed record JobDeclined
     /// <summary>The trade system's order id, from the dispatch.</summary>
     public required string OrderId { get; init; }
 
-    /// <summary>The provider's reason, in the provider's words.</summary>
+    /// <summary>
+    /// A note in the provider's words; may be empty when <see cref="ReasonCode"/> says it all, never when the
+    /// code is <see cref="DeclineReasonCode.Other"/> or absent.
+    /// </summary>
     public required string Reason { get; init; }
+
+    /// <summary>Why, from the published list; absent (a sender from before the list) is read as <see cref="DeclineReasonCode.Other"/>.</summary>
+    public DeclineReasonCode? ReasonCode { get; init; }
 
     /// <summary>When the provider declined (UTC).</summary>
     public required DateTimeOffset DeclinedAt { get; init; }

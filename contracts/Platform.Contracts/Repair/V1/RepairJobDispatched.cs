@@ -30,8 +30,10 @@ public sealed record RepairJobDispatched
     public Guid? CaseId { get; init; }
 
     /// <summary>
-    /// An opaque reference for reaching the buyer through the platform's contact service; the buyer's
-    /// phone and address never travel in messages.
+    /// An opaque reference for reaching the buyer through the platform's contact service: today the
+    /// path, on the RepairDispatch API, where the provider the job is dispatched to reads a virtual number
+    /// that reaches the buyer and the service address (<c>jobs/{jobId}/contact</c>). It names no buyer;
+    /// the buyer's phone and address never travel in a message to a provider.
     /// </summary>
     public required string BuyerContactReference { get; init; }
 

@@ -15,8 +15,17 @@ public sealed record RepairProgressReported
     /// <summary>The trade system's order id, from the dispatch.</summary>
     public required string OrderId { get; init; }
 
-    /// <summary>What was done or is waiting, in the provider's words.</summary>
+    /// <summary>
+    /// A note in the provider's words on what was done or is waiting; may be empty when <see cref="ProgressCode"/>
+    /// says it all, never when the code is <see cref="Repair.V1.ProgressCode.Other"/> or absent.
+    /// </summary>
     public required string Progress { get; init; }
+
+    /// <summary>Where the repair stands, from the published list; absent (a sender from before the list) is read as <see cref="Repair.V1.ProgressCode.Other"/>.</summary>
+    public ProgressCode? ProgressCode { get; init; }
+
+    /// <summary>Links to photos or documents of the repair: absolute https addresses, at most 10 unless the operator allows more; may be absent.</summary>
+    public IReadOnlyList<Uri>? AttachmentLinks { get; init; }
 
     /// <summary>When the provider expects to finish (UTC), if it can say.</summary>
     public DateTimeOffset? ExpectedCompletionAt { get; init; }

@@ -66,4 +66,14 @@ public sealed record ClaimApproved
 
     /// <summary>When the claim was approved (UTC).</summary>
     public required DateTimeOffset ApprovedAt { get; init; }
+
+    /// <summary>
+    /// The phone number the claim gave for the buyer, on a repair a brand or the extended-warranty programme answers
+    /// (a provider will carry it out); null otherwise, or when the claim gave none. RepairDispatch keeps it for its
+    /// contact service and never sends it to a provider.
+    /// </summary>
+    public string? BuyerPhone { get; init; }
+
+    /// <summary>The service address the claim gave, on the same approvals as <see cref="BuyerPhone"/>; null otherwise.</summary>
+    public string? ServiceAddress { get; init; }
 }

@@ -45,4 +45,17 @@ public sealed record ClaimFiled
     /// setting allows (Warranty__FiledAtMaxAgeHours, 72 by default) is refused, with the reason, not decided.
     /// </summary>
     public required DateTimeOffset FiledAt { get; init; }
+
+    /// <summary>
+    /// The phone number the buyer wants to be called on about the claim, digits with an optional
+    /// leading <c>+</c> (spaces and hyphens are ignored); null when not given. It goes no further than the
+    /// platform's services: a repair provider reaches it only through a virtual number.
+    /// </summary>
+    public string? BuyerPhone { get; init; }
+
+    /// <summary>
+    /// Where a repair visit or a device collection takes place, as the buyer writes it; null when not
+    /// given. A repair provider reads it from RepairDispatch's contact service, never from a message.
+    /// </summary>
+    public string? ServiceAddress { get; init; }
 }

@@ -7,7 +7,7 @@ namespace Arbitration.Service.Cases;
 
 /// <summary>
 /// Everything that follows from a case's new events, in the same unit of work: the messages other
-/// services read, the respondent's deadline and the case's read-model row. Every feature goes
+/// services and the trade system read, the respondent's deadline and the case's read-model row. Every feature goes
 /// through the pipeline and so through here, so no path can append an event and forget what it owes
 /// the others.
 /// </summary>
@@ -30,8 +30,11 @@ public static class CaseEffects
                 case CaseEvent.CaseRuled ruled:
                     session.Publish(ContractMapping.RulingIssued(file, ruled));
                     break;
-                case CaseEvent.ArbitratorAssigned:
-                    // Internal work sharing: no other service acts on it; the case view shows it.
+                case CaseEvent.CompensationInstructed instructed:
+                    session.Publish(ContractMapping.CompensationInstructed(file, state, instructed));
+                    break;
+                case CaseEvent.ArbitratorAssigned or CaseEvent.PaymentConfirmed or CaseEvent.PaymentFailed:
+                    // Internal work sharing, and the trade system's own answers: no other service acts on them; the case view shows them.
                     break;
             }
         }

@@ -1,5 +1,6 @@
 using Arbitration.Domain;
 using Contract = Platform.Contracts.Arbitration.V1;
+using Payments = Platform.Contracts.Payments.V1;
 using WarrantyRemedy = Platform.Contracts.Warranty.V1.Remedy;
 
 namespace Arbitration.Service.Cases;
@@ -140,4 +141,21 @@ public static class ContractMapping
             RuledAt = ruled.RuledAt,
         };
     }
+
+    /// <summary>The case's id is the instruction's: a case is ruled once, so it instructs one compensation at most.</summary>
+    public static Payments.CompensationInstructed CompensationInstructed(CaseFile file, CaseState state, CaseEvent.CompensationInstructed instructed) => new()
+    {
+        InstructionId = file.CaseId,
+        CaseId = file.CaseId,
+        OrderId = file.OrderId,
+        LineId = file.LineId,
+        BuyerId = file.BuyerId,
+        Amount = instructed.Amount,
+        Currency = Compensation.Currency,
+        Reason = Payments.PaymentReason.RulingCompensation,
+        PaidBy = instructed.PaidBy.Role == ActorRole.Merchant ? Payments.Payer.Merchant : Payments.Payer.Platform,
+        MerchantId = instructed.PaidBy.MerchantId,
+        ClaimId = Ids(file.Origin).ClaimId,
+        InstructedAt = instructed.InstructedAt,
+    };
 }

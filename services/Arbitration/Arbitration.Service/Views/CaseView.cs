@@ -6,6 +6,7 @@ namespace Arbitration.Service.Views;
 
 /// <summary>A case as its parties, arbitrators and customer service see it.</summary>
 /// <param name="AppealedReason">The reason of the rejection or denial appealed; null for an escalation.</param>
+/// <param name="Compensation">The compensation the ruling awarded, and whether the trade system paid it; null when it awarded none.</param>
 public sealed record CaseView(
     Guid CaseId,
     CaseStatus Status,
@@ -25,7 +26,8 @@ public sealed record CaseView(
     DateTimeOffset? RespondentAnsweredAt,
     string? ArbitratorId,
     IReadOnlyList<EvidenceView> Evidence,
-    RulingView? Ruling)
+    RulingView? Ruling,
+    CompensationView? Compensation)
 {
     public static CaseView From(CaseState state)
     {
@@ -50,7 +52,11 @@ public sealed record CaseView(
             state.RespondentAnsweredAt,
             state.ArbitratorId,
             [.. state.Evidence.Select(e => new EvidenceView(ContractMapping.Party(e.Side), e.ActorId, e.Statement, e.Links, e.SubmittedAt))],
-            state.Ruling is { } ruling ? RulingView.From(ruling) : null);
+            state.Ruling is { } ruling ? RulingView.From(ruling) : null,
+            state.Compensation is { } c
+                ? new CompensationView(file.CaseId, c.Amount, Arbitration.Domain.Compensation.Currency, ContractMapping.RespondentKind(c.PaidBy), c.InstructedAt, c.Status,
+                    c.PaymentReference, c.FailureReason, c.SettledAt)
+                : null);
     }
 }
 
@@ -65,3 +71,16 @@ public sealed record RulingView(CaseParty InFavourOf, RulingRemedy? Remedy, deci
         return new RulingView(inFavourOf, remedy, amount, ruling.Rationale, ruling.ArbitratorId, ruling.ArbitratorId is null, ruling.RuledAt);
     }
 }
+
+/// <param name="InstructionId">The id the trade system pays it under: the case's.</param>
+/// <param name="Status">Instructed until the trade system answers; then Paid, or Failed until a later attempt is paid.</param>
+public sealed record CompensationView(
+    Guid InstructionId,
+    decimal Amount,
+    string Currency,
+    RespondentKind PaidBy,
+    DateTimeOffset InstructedAt,
+    PaymentStatus Status,
+    string? PaymentReference,
+    string? FailureReason,
+    DateTimeOffset? SettledAt);

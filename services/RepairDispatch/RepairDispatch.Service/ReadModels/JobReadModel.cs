@@ -58,7 +58,7 @@ public sealed record JobFilter(string ProviderId, JobStatus Status, bool? Awaiti
 public static class JobReadModel
 {
     private const string ViewColumns = """
-        job_id, attempt, status, order_id, line_id, claim_id, case_id, buyer_id, region, sku, title, category, brand, fault,
+        job_id, attempt, status, order_id, line_id, claim_id, case_id, region, sku, title, category, brand, fault,
         paid_by, dispatched_at, callback_deadline_at, accepted, booked_for, feedback_due_at, outcome
         """;
 
@@ -149,13 +149,13 @@ public static class JobReadModel
             Guid? Id(int i) => reader.IsDBNull(i) ? null : reader.GetGuid(i);
             jobs.Add(new JobView(
                 reader.GetGuid(0), reader.GetInt32(1), Enum.Parse<JobStatus>(reader.GetString(2)), reader.GetString(3), reader.GetString(4),
-                Id(5), Id(6), ContractMessages.BuyerContactReference(reader.GetString(3), reader.GetString(7)), reader.GetString(8),
-                reader.GetString(9), reader.GetString(10), reader.GetString(11), reader.GetString(12), reader.GetString(13),
-                Enum.Parse<Platform.Contracts.Repair.V1.RepairCostBearer>(reader.GetString(14)), Instant(15)!.Value, Instant(16)!.Value,
-                reader.GetBoolean(17), Instant(18), Instant(19),
-                reader.IsDBNull(20) ? null : Enum.Parse<Platform.Contracts.Repair.V1.RepairOutcome>(reader.GetString(20)),
-                reader.GetString(2) == nameof(JobStatus.InProgress) && Instant(18) is null,
-                new JobDeadlines(ZonedInstant.Of(Instant(16)!.Value, timeZone), ZonedInstant.Of(Instant(19), timeZone), ZonedInstant.Of(Instant(18), timeZone))));
+                Id(5), Id(6), ContractMessages.BuyerContactReference(reader.GetGuid(0)), reader.GetString(7),
+                reader.GetString(8), reader.GetString(9), reader.GetString(10), reader.GetString(11), reader.GetString(12),
+                Enum.Parse<Platform.Contracts.Repair.V1.RepairCostBearer>(reader.GetString(13)), Instant(14)!.Value, Instant(15)!.Value,
+                reader.GetBoolean(16), Instant(17), Instant(18),
+                reader.IsDBNull(19) ? null : Enum.Parse<Platform.Contracts.Repair.V1.RepairOutcome>(reader.GetString(19)),
+                reader.GetString(2) == nameof(JobStatus.InProgress) && Instant(17) is null,
+                new JobDeadlines(ZonedInstant.Of(Instant(15)!.Value, timeZone), ZonedInstant.Of(Instant(18), timeZone), ZonedInstant.Of(Instant(17), timeZone))));
         }
         return jobs;
     }

@@ -8,10 +8,10 @@ namespace RepairDispatch.Service.RepairJobs;
 public static class ContractMessages
 {
     /// <summary>
-    /// How a provider reaches the buyer through the platform's contact service: the order and its buyer,
-    /// both platform ids, so no phone number or address travels in a message or sits in a provider's queue.
+    /// Where a provider reaches the buyer through the contact service: the job's contact on this service's API,
+    /// which names no buyer, so neither the buyer's id nor their phone or address sits in a provider's queue.
     /// </summary>
-    public static string BuyerContactReference(string orderId, string buyerId) => $"buyer-contact:{orderId}:{buyerId}";
+    public static string BuyerContactReference(Guid jobId) => $"jobs/{jobId}/contact";
 
     public static C.RepairJobOpened Opened(RepairJobOpened e) => new()
     {
@@ -40,7 +40,7 @@ public static class ContractMessages
         LineId = e.Request.LineId,
         ClaimId = ClaimOf(e.Source),
         CaseId = CaseOf(e.Source),
-        BuyerContactReference = BuyerContactReference(e.Request.OrderId, e.Request.BuyerId),
+        BuyerContactReference = BuyerContactReference(e.JobId),
         ShippingRegion = e.Request.Region,
         Sku = e.Request.Sku,
         Title = e.Request.Title,

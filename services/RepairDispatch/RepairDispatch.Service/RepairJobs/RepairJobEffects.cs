@@ -1,6 +1,7 @@
 using Platform.EventSourcing;
 using Platform.EventSourcing.Pipeline;
 using RepairDispatch.Domain;
+using RepairDispatch.Service.Features.JobReports;
 using RepairDispatch.Service.Providers;
 using RepairDispatch.Service.ReadModels;
 using static RepairDispatch.Domain.RepairJobEvent;
@@ -93,6 +94,8 @@ public sealed class RepairJobEffects(ProviderStream providers, RepairDispatchPol
 
         await ProviderCapacity.Apply(session, ProviderChanges(before, after, events), details.JobId, now, ct);
         await JobReadModel.Upsert(session, after, new PendingDeadlines(callback, feedback, deviceReceivedAt), now, ct);
+        await JobReportRows.Record(session, events, ct);
+        await Features.Webhooks.WebhookEvents.Record(session, before, after, events, now, ct);
     }
 
     /// <summary>

@@ -32,6 +32,7 @@ public sealed record ClaimHistoryEntry(
 /// <param name="BuyerId">The order's buyer.</param>
 /// <param name="FiledForBuyerId">The buyer the claimant named; differs from BuyerId only on a claim rejected as NotBuyer.</param>
 /// <param name="Resolution">How it ended, as the ClaimResolved message names it (LineRefunded when the line's refund closed it).</param>
+/// <param name="Refund">The refund its return or ruling instructed, and whether the trade system paid it.</param>
 public sealed record ClaimView(
     Guid ClaimId,
     string OrderId,
@@ -51,7 +52,8 @@ public sealed record ClaimView(
     RejectionView? Rejection,
     DateTimeOffset? RespondBy,
     string? Resolution,
-    IReadOnlyList<ClaimHistoryEntry> History)
+    IReadOnlyList<ClaimHistoryEntry> History,
+    PaymentView? Refund)
 {
     /// <summary>The claim as the file's events tell it; null when the file holds no such claim.</summary>
     public static ClaimView? From(WarrantyFile file, IEnumerable<WarrantyFileEvent> history, Guid claimId)
@@ -76,7 +78,8 @@ public sealed record ClaimView(
             rejected is null ? null : new RejectionView(ToContract(rejected.Reason), rejected.ReopenCanHelp, rejected.AppealCanHelp),
             claim?.RespondBy,
             resolved is null ? null : ResolutionName(resolved),
-            [.. events.Select(e => Entry(e, filing))]);
+            [.. events.Select(e => Entry(e, filing))],
+            state.Payments.Find(p => p.ClaimId == claimId) is { } refund ? PaymentView.From(refund) : null);
     }
 
     /// <summary>The claim an event is about; null for the file's own events.</summary>

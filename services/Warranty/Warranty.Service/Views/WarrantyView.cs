@@ -25,11 +25,32 @@ public sealed record CancellationView(decimal RefundAmount, Contract.RefundBasis
 
 public sealed record ExtendedWarrantyView(int PlanYears, decimal PricePaid, bool IncludesAccidentalDamage, PeriodView Period, CancellationView? Cancellation);
 
+/// <summary>A refund the line's decisions instructed the trade system to pay, and its answer: Instructed until it answers.</summary>
+public sealed record PaymentView(
+    Guid InstructionId,
+    PaymentReason Reason,
+    decimal Amount,
+    string Currency,
+    Payer PaidBy,
+    Guid? ClaimId,
+    string? CaseId,
+    DateTimeOffset InstructedAt,
+    PaymentStatus Status,
+    string? PaymentReference,
+    string? FailureReason,
+    DateTimeOffset? SettledAt)
+{
+    public static PaymentView From(PaymentRecord p) => new(
+        p.InstructionId, p.Reason, p.Amount, RefundInstructions.Currency, p.PaidBy, p.ClaimId, p.CaseId, p.InstructedAt, p.Status,
+        p.PaymentReference, p.FailureReason, p.SettledAt);
+}
+
 public sealed record ClaimSummary(Guid ClaimId, ClaimStatus Status, DateTimeOffset FiledAt);
 
 /// <param name="LongDiscoveryWindow">For plants, seeds and live animals: the days a late-found defect can still reopen the entry.</param>
 /// <param name="Claims">Every claim but those refused outright, which <paramref name="ClaimsRefusedOutright"/> counts.</param>
 /// <param name="ClaimsRefusedOutright">Claims refused as not the buyer's, on a refunded line, or while another was open.</param>
+/// <param name="Payments">Refunds instructed for the line (a return, a ruling, the plan), each as paid as the trade system says.</param>
 public sealed record WarrantyView(
     string OrderId,
     string LineId,
@@ -49,7 +70,8 @@ public sealed record WarrantyView(
     ExtendedWarrantyView? ExtendedWarranty,
     DateTimeOffset? RefundedAt,
     IReadOnlyList<ClaimSummary> Claims,
-    int ClaimsRefusedOutright)
+    int ClaimsRefusedOutright,
+    IReadOnlyList<PaymentView> Payments)
 {
     public static WarrantyView From(WarrantyFile.Activated file, DateTimeOffset now)
     {
@@ -73,6 +95,7 @@ public sealed record WarrantyView(
             plan,
             file.RefundedAt,
             [.. file.Claims.Select(c => new ClaimSummary(c.ClaimId, c.Status, c.Filing.FiledAt))],
-            file.RefusedOutright.Count);
+            file.RefusedOutright.Count,
+            [.. file.Payments.Select(PaymentView.From)]);
     }
 }

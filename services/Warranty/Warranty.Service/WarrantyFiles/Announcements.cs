@@ -2,6 +2,7 @@ using Warranty.Domain;
 using static Warranty.Domain.WarrantyFileEvent;
 using static Warranty.Service.ContractVocabulary;
 using Contract = Platform.Contracts.Warranty.V1;
+using Payments = Platform.Contracts.Payments.V1;
 
 namespace Warranty.Service;
 
@@ -79,8 +80,33 @@ public static class Announcements
             RefundAmount = cancelled.Refund,
             CancelledAt = cancelled.At,
         },
-        // The rest is the service's own record: a refused activation is kept with the refused messages, and a
-        // refund was announced by the Order service.
+        RefundInstructed instructed => new Payments.RefundInstructed
+        {
+            InstructionId = instructed.InstructionId,
+            OrderId = file.OrderId,
+            LineId = file.LineId,
+            BuyerId = file.BuyerId,
+            Amount = instructed.Amount,
+            Currency = RefundInstructions.Currency,
+            Reason = instructed.Reason switch
+            {
+                PaymentReason.ReturnAccepted => Payments.PaymentReason.ReturnAccepted,
+                PaymentReason.RulingRefund => Payments.PaymentReason.RulingRefund,
+                _ => Payments.PaymentReason.ExtendedWarrantyCancelled,
+            },
+            PaidBy = instructed.PaidBy switch
+            {
+                Payer.Merchant => Payments.Payer.Merchant,
+                Payer.Platform => Payments.Payer.Platform,
+                _ => Payments.Payer.ExtendedWarrantyPlan,
+            },
+            MerchantId = instructed.PaidBy == Payer.Merchant ? file.MerchantId : null,
+            ClaimId = instructed.ClaimId,
+            CaseId = instructed.CaseId is { } caseId ? Guid.Parse(caseId) : null,
+            InstructedAt = instructed.At,
+        },
+        // The rest is the service's own record: a refused activation is kept with the refused messages, a
+        // refund was announced by the Order service, and a payment's outcome came from the trade system.
         _ => null,
     };
 
@@ -144,7 +170,16 @@ public static class Announcements
         ShippingPaidBy = ToContract(approved.ShippingPaidBy),
         // Adjudication decides as of the filing, so that is when the claim was approved.
         ApprovedAt = approved.Filing.FiledAt,
+        BuyerPhone = ForAProvider(approved)?.Phone,
+        ServiceAddress = ForAProvider(approved)?.Address,
     };
+
+    /// <summary>
+    /// The buyer's contact goes out only with an approval a repair provider will carry out (RepairDispatch opens a job
+    /// from it), so that no other subscriber learns it.
+    /// </summary>
+    private static BuyerContact? ForAProvider(ClaimApproved approved) =>
+        approved is { Remedy: Remedy.Repair, Answerer: Answerer.Brand or Answerer.ExtendedWarrantyProgramme } ? approved.Filing.Contact : null;
 
     private static Contract.ClaimRejected Rejected(ClaimRejected rejected, WarrantyFile.Activated file)
     {

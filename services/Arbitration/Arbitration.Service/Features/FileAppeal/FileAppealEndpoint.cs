@@ -9,13 +9,20 @@ using Platform.Domain;
 using Platform.EventSourcing.Pipeline;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Http;
+using Platform.ServiceDefaults.OpenApi;
+using System.ComponentModel.DataAnnotations;
 
 namespace Arbitration.Service.Features.FileAppeal;
 
 /// <param name="Subject">ClaimRejected or ReopenDenied.</param>
 /// <param name="ClaimId">The rejected claim, for ClaimRejected.</param>
 /// <param name="ReopenRequestId">The denied reopen request, for ReopenDenied.</param>
-public sealed record AppealRequest(string? Subject, Guid? ClaimId, Guid? ReopenRequestId, string? Statement, IReadOnlyList<string>? Links);
+public sealed record AppealRequest(
+    [property: Required, EnumNames(typeof(AppealSubject))] string? Subject,
+    Guid? ClaimId,
+    Guid? ReopenRequestId,
+    [property: Required] string? Statement,
+    IReadOnlyList<string>? Links);
 
 public static class FileAppealEndpoint
 {
@@ -41,6 +48,11 @@ public static class FileAppealEndpoint
             return pipeline.Run("file-appeal", (work, ct) => File(work, appeal, caller, opening, policy, clock, ct), ct, decisionId);
         })
         .WithName("FileAppeal")
+        .Produces<CaseView>(StatusCodes.Status201Created)
+        .Produces<CaseView>()
+        .ProducesProblem(StatusCodes.Status403Forbidden)
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status409Conflict)
         .WithSummary("Appeal a rejected claim or a denied reopen request to arbitration (buyer, or customer service for the buyer)");
         return app;
     }

@@ -6,13 +6,20 @@ using Microsoft.AspNetCore.Routing;
 using Platform.Contracts.Arbitration.V1;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Http;
+using Arbitration.Service.Views;
+using Platform.ServiceDefaults.OpenApi;
+using System.ComponentModel.DataAnnotations;
 
 namespace Arbitration.Service.Features.IssueRuling;
 
 /// <param name="InFavourOf">Buyer or Respondent.</param>
 /// <param name="Remedy">For the buyer: Refund, Replacement, RepairAtPlatformCost, ReopenEntry or Compensation.</param>
 /// <param name="Amount">Yuan, for Compensation only.</param>
-public sealed record RulingRequest(string? InFavourOf, string? Remedy, decimal? Amount, string? Rationale);
+public sealed record RulingRequest(
+    [property: Required, EnumNames(typeof(CaseParty))] string? InFavourOf,
+    [property: EnumNames(typeof(RulingRemedy))] string? Remedy,
+    decimal? Amount,
+    [property: Required] string? Rationale);
 
 public static class IssueRulingEndpoint
 {
@@ -44,6 +51,10 @@ public static class IssueRulingEndpoint
                 ct);
         })
         .WithName("IssueRuling")
+        .Produces<CaseView>()
+        .ProducesProblem(StatusCodes.Status403Forbidden)
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status409Conflict)
         .WithSummary("Rule on a case, for the buyer with a remedy or for the respondent, with a rationale (arbitrators); final");
         return app;
     }

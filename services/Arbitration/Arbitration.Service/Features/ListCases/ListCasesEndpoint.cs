@@ -21,6 +21,8 @@ public static class ListCasesEndpoint
     {
         app.MapGet("/cases", Handle)
             .WithName("ListCases")
+            .Produces<Page<CaseListItem>>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .WithSummary("Worklist: cases by status, respondent, arbitrator, order or claim, oldest first (as respondents' deadlines fall)");
         return app;
     }

@@ -26,6 +26,9 @@ public static class GetCaseEndpoint
                 : CaseRequests.NotFound(caseId);
         })
         .WithName("GetCase")
+        .Produces<CaseView>()
+        .ProducesProblem(StatusCodes.Status403Forbidden)
+        .ProducesProblem(StatusCodes.Status404NotFound)
         .WithSummary("A case with its evidence and ruling (its buyer, its respondent, arbitrators, customer service)");
         return app;
     }

@@ -5,10 +5,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Http;
+using Arbitration.Service.Views;
+using System.ComponentModel.DataAnnotations;
 
 namespace Arbitration.Service.Features.SubmitEvidence;
 
-public sealed record EvidenceRequest(string? Statement, IReadOnlyList<string>? Links);
+public sealed record EvidenceRequest([property: Required] string? Statement, IReadOnlyList<string>? Links);
 
 public static class SubmitEvidenceEndpoint
 {
@@ -41,6 +43,10 @@ public static class SubmitEvidenceEndpoint
                 ct);
         })
         .WithName("SubmitEvidence")
+        .Produces<CaseView>()
+        .ProducesProblem(StatusCodes.Status403Forbidden)
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status409Conflict)
         .WithSummary("Add a statement and evidence links to a case (its buyer, or its respondent: the merchant, or operators for repair operations)");
         return app;
     }

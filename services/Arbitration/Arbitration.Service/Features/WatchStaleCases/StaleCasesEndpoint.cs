@@ -36,6 +36,8 @@ public static class StaleCasesEndpoint
                 row.CaseId, row.Origin, row.OrderId, row.Respondent, row.ArbitratorId, row.Status, row.OpenedAt, now - row.OpenedAt)));
         })
         .WithName("StaleCases")
+        .Produces<IReadOnlyList<StaleCase>>()
+        .ProducesProblem(StatusCodes.Status403Forbidden)
         .WithSummary("Cases without a ruling longer than Arbitration:StaleAfter, oldest first (operators)");
         return app;
     }

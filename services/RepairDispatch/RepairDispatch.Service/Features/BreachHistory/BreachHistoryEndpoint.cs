@@ -36,6 +36,7 @@ public static class BreachHistoryEndpoint
                     ? Results.Ok(registered.Breaches.Select(b => new BreachView(b.JobId, b.Attempt, ZonedInstant.Of(b.BreachedAt, settings.BusinessTimeZoneId))).ToList())
                     : ProviderAccess.NoProvider(id);
             })
+            .Produces<List<BreachView>>()
             .WithName("GetProviderBreaches")
             .WithSummary("A provider's callback breaches of the last year, oldest first (operators, or the provider itself)")
             .WithTags("Providers");

@@ -7,14 +7,22 @@ using Platform.ServiceDefaults.Http;
 using RepairDispatch.Domain;
 using RepairDispatch.Service.Providers;
 using RepairDispatch.Service.ReadModels;
+using System.ComponentModel.DataAnnotations;
 
 namespace RepairDispatch.Service.Features.ManageProviders;
 
-public sealed record RegisterProviderRequest(string? Id, IReadOnlyList<string>? Regions, IReadOnlyList<string>? Categories, int? Capacity);
+public sealed record RegisterProviderRequest(
+    [property: Required] string? Id,
+    [property: Required] IReadOnlyList<string>? Regions,
+    [property: Required] IReadOnlyList<string>? Categories,
+    [property: Required] int? Capacity);
 
-public sealed record UpdateProviderRequest(IReadOnlyList<string>? Regions, IReadOnlyList<string>? Categories, int? Capacity);
+public sealed record UpdateProviderRequest(
+    [property: Required] IReadOnlyList<string>? Regions,
+    [property: Required] IReadOnlyList<string>? Categories,
+    [property: Required] int? Capacity);
 
-public sealed record SuspendProviderRequest(string? Reason);
+public sealed record SuspendProviderRequest([property: Required] string? Reason);
 
 /// <summary>Operators register, change, suspend and reactivate the repair providers, and list them.</summary>
 public static class ProviderAdministrationEndpoints
@@ -39,7 +47,12 @@ public static class ProviderAdministrationEndpoints
                     : admin.Run("register-provider", body!.Id!, now => new ProviderCommand.RegisterProvider(body.Id!, body.Regions!, body.Categories!, body.Capacity!.Value, now),
                         created: true, ct);
             })
-            .WithName("RegisterProvider").WithSummary("Registers a provider (operators); registering the same terms again changes nothing");
+            .WithName("RegisterProvider")
+            .Produces<ProviderView>(StatusCodes.Status201Created)
+            .Produces<ProviderView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Registers a provider (operators); registering the same terms again changes nothing");
 
         providers.MapPut("/{id}", (string id, UpdateProviderRequest? body, HttpContext http, ProviderAdministration admin, CancellationToken ct) =>
             {
@@ -52,28 +65,50 @@ public static class ProviderAdministrationEndpoints
                     ? Task.FromResult<IResult>(Results.ValidationProblem(errors))
                     : admin.Run("update-provider", id, now => new ProviderCommand.UpdateProvider(id, body!.Regions!, body.Categories!, body.Capacity!.Value, now), created: false, ct);
             })
-            .WithName("UpdateProvider").WithSummary("Changes a provider's regions, categories and capacity (operators)");
+            .WithName("UpdateProvider")
+            .Produces<ProviderView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Changes a provider's regions, categories and capacity (operators)");
 
         providers.MapPost("/{id}/suspend", (string id, SuspendProviderRequest? body, HttpContext http, ProviderAdministration admin, CancellationToken ct) =>
                 NotOperator(http) is { } forbidden ? Task.FromResult(forbidden)
                 : string.IsNullOrWhiteSpace(body?.Reason) ? Task.FromResult(Problems.Invalid("reason", "Say why the provider is suspended."))
                 : admin.Run("suspend-provider", id, now => new ProviderCommand.SuspendProvider(id, body.Reason.Trim(), now), created: false, ct))
-            .WithName("SuspendProvider").WithSummary("Stops dispatching new jobs to a provider (operators)");
+            .WithName("SuspendProvider")
+            .Produces<ProviderView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Stops dispatching new jobs to a provider (operators)");
 
         providers.MapPost("/{id}/reactivate", (string id, HttpContext http, ProviderAdministration admin, CancellationToken ct) =>
                 NotOperator(http) is { } forbidden ? Task.FromResult(forbidden)
                 : admin.Run("reactivate-provider", id, now => new ProviderCommand.ReactivateProvider(id, now), created: false, ct))
-            .WithName("ReactivateProvider").WithSummary("Dispatches to a suspended provider again, its earlier breaches forgiven (operators)");
+            .WithName("ReactivateProvider")
+            .Produces<ProviderView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Dispatches to a suspended provider again, its earlier breaches forgiven (operators)");
 
         providers.MapGet("/", async (HttpContext http, NpgsqlDataSource dataSource, RepairDispatchPolicy policy, CancellationToken ct) =>
                 NotOperator(http) ?? Results.Ok(await ProviderReadModel.List(dataSource, policy.QualityScore, ct)))
-            .WithName("ListProviders").WithSummary("Every provider with its status, open jobs and quality score (operators)");
+            .WithName("ListProviders")
+            .Produces<IReadOnlyList<ProviderView>>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .WithSummary("Every provider with its status, open jobs and quality score (operators)");
 
         providers.MapGet("/{id}", async (string id, HttpContext http, NpgsqlDataSource dataSource, RepairDispatchPolicy policy, CancellationToken ct) =>
                 NotOperator(http) ?? (await ProviderReadModel.Get(dataSource, id, policy.QualityScore, ct) is { } provider
                     ? Results.Ok(provider)
                     : ProviderAccess.NoProvider(id)))
-            .WithName("GetProvider").WithSummary("One provider with its status, open jobs and quality score (operators)");
+            .WithName("GetProvider")
+            .Produces<ProviderView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("One provider with its status, open jobs and quality score (operators)");
 
         return app;
     }

@@ -3,12 +3,13 @@ using Platform.Contracts.Warranty.V1;
 using Platform.Domain;
 using Platform.EventSourcing.Pipeline;
 using RepairDispatch.Domain;
+using RepairDispatch.Service.Features.BuyerContact;
 using RepairDispatch.Service.RepairJobs;
 
 namespace RepairDispatch.Service.Features.OpenJobForClaim;
 
 /// <summary>A repair approved under the national joint warranty or an extended warranty opens a job and dispatches it.</summary>
-public sealed class ClaimApprovedConsumer(MessagePipeline pipeline, RepairJobStream jobs) : IConsumer<ClaimApproved>
+public sealed class ClaimApprovedConsumer(MessagePipeline pipeline, RepairJobStream jobs, TimeProvider clock) : IConsumer<ClaimApproved>
 {
     public const string Consumer = "repairdispatch-claim-approved";
 
@@ -29,8 +30,13 @@ public sealed class ClaimApprovedConsumer(MessagePipeline pipeline, RepairJobStr
             }
             var jobId = NameBasedIds.JobForClaim(claim.ClaimId);
             var payer = claim.AnsweredBy == ResponsibleParty.Brand ? RepairPayer.Brand : RepairPayer.ExtendedWarrantyProgramme;
-            return (await jobs.Handle(work, jobId, request,
-                job => new RepairJobCommand.OpenForApprovedClaim(jobId, claim.ClaimId, request, payer, job.Providers, job.Now), ct)).Refusal;
+            var handled = await jobs.Handle(work, jobId, request,
+                job => new RepairJobCommand.OpenForApprovedClaim(jobId, claim.ClaimId, request, payer, job.Providers, job.Now), ct);
+            if (handled.Refusal is null && (claim.BuyerPhone is not null || claim.ServiceAddress is not null))
+            {
+                await BuyerContacts.Save(work.Session, jobId, new BuyerContactDetails(claim.BuyerPhone, claim.ServiceAddress), clock.GetUtcNow(), ct);
+            }
+            return handled.Refusal;
         });
     }
 }

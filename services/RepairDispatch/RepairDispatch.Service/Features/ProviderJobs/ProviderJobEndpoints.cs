@@ -37,8 +37,9 @@ public static class ProviderJobEndpoints
                     : PageCursor.Invalid();
             })
             .WithName("ListMyJobs")
-            .WithSummary("Worklist: the calling provider's jobs (in progress unless status says otherwise), oldest dispatch and so soonest callback deadline first")
-            .WithTags("Provider jobs");
+            .Produces<Page<JobView>>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .WithSummary("Worklist: the calling provider's jobs (in progress unless status says otherwise), oldest dispatch and so soonest callback deadline first");
 
         app.MapGet("/jobs/{id:guid}", async (Guid id, HttpContext http, NpgsqlDataSource dataSource, RepairDispatchSettings settings, CancellationToken ct) =>
             {
@@ -49,7 +50,11 @@ public static class ProviderJobEndpoints
                 }
                 return await JobReadModel.Get(dataSource, id, caller.SubjectId, settings.BusinessTimeZoneId, ct) is { } job ? Results.Ok(job) : JobAccess.NoJob(id);
             })
-            .WithName("GetMyJob").WithSummary("One job, if its current attempt is the calling provider's").WithTags("Provider jobs");
+            .WithName("GetMyJob")
+            .Produces<JobView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("One job, if its current attempt is the calling provider's");
 
         return app;
     }

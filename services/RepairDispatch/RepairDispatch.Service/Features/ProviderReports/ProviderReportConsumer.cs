@@ -13,7 +13,7 @@ namespace RepairDispatch.Service.Features.ProviderReports;
 /// only what is sent to it, never the RepairJobCompleted this service publishes itself.
 /// </summary>
 [ExcludeFromConfigureEndpoints]
-public sealed class ProviderReportConsumer(MessagePipeline pipeline, RepairJobStream jobs) :
+public sealed class ProviderReportConsumer(MessagePipeline pipeline, RepairJobStream jobs, RepairDispatchSettings settings) :
     IConsumer<C.JobAccepted>,
     IConsumer<C.JobDeclined>,
     IConsumer<C.CustomerContacted>,
@@ -32,8 +32,10 @@ public sealed class ProviderReportConsumer(MessagePipeline pipeline, RepairJobSt
     public Task Consume(ConsumeContext<C.JobDeclined> context)
     {
         var m = context.Message;
-        return Report(context, m.JobId, m.ProviderId, string.IsNullOrWhiteSpace(m.Reason) ? "A decline needs the provider's reason." : null,
-            job => new DeclineJob(m.JobId, m.ProviderId, m.Reason, job.Providers, job.Now));
+        var code = ReportCodes.Domain(m.ReasonCode);
+        return Report(context, m.JobId, m.ProviderId, code is null ? ReportCodes.Unknown<DeclineReasonCode>("reasonCode", m.ReasonCode.ToString()) : null,
+            job => new DeclineJob(m.JobId, m.ProviderId, m.Reason?.Trim() ?? "", job.Providers, job.Now, code!.Value),
+            code is null ? RepairDispatchRefusalCode.UnknownReasonCode : RepairDispatchRefusalCode.InvalidReport);
     }
 
     public Task Consume(ConsumeContext<C.CustomerContacted> context)
@@ -52,8 +54,12 @@ public sealed class ProviderReportConsumer(MessagePipeline pipeline, RepairJobSt
     public Task Consume(ConsumeContext<C.RepairProgressReported> context)
     {
         var m = context.Message;
-        return Report(context, m.JobId, m.ProviderId, string.IsNullOrWhiteSpace(m.Progress) ? "A progress report needs the progress, in words." : null,
-            job => new ReportProgress(m.JobId, m.ProviderId, m.Progress, job.Now));
+        var code = ReportCodes.Domain(m.ProgressCode);
+        var links = m.AttachmentLinks?.Select(link => link?.OriginalString).ToList();
+        return Report(context, m.JobId, m.ProviderId,
+            code is null ? ReportCodes.Unknown<ProgressCode>("progressCode", m.ProgressCode.ToString()) : ReportCodes.AttachmentProblem(links, settings.MaxAttachmentLinks),
+            job => new ReportProgress(m.JobId, m.ProviderId, m.Progress?.Trim() ?? "", job.Now, code!.Value, [.. links?.OfType<string>() ?? []]),
+            code is null ? RepairDispatchRefusalCode.UnknownReasonCode : RepairDispatchRefusalCode.InvalidReport);
     }
 
     public Task Consume(ConsumeContext<C.RepairJobCompleted> context)
@@ -70,11 +76,12 @@ public sealed class ProviderReportConsumer(MessagePipeline pipeline, RepairJobSt
     /// The time that counts is this service's clock when the report arrives, not the time written in
     /// the report: a provider must not be able to call itself on time.
     /// </remarks>
-    private Task Report<T>(ConsumeContext<T> context, Guid jobId, string? providerId, string? invalid, Func<JobToDecide, RepairJobCommand> command)
+    private Task Report<T>(ConsumeContext<T> context, Guid jobId, string? providerId, string? invalid, Func<JobToDecide, RepairJobCommand> command,
+        RepairDispatchRefusalCode invalidCode = RepairDispatchRefusalCode.InvalidReport)
         where T : class =>
         pipeline.Consume(context, Queue, async (work, _, ct) =>
             string.IsNullOrWhiteSpace(providerId) ? Refusal.Of(RepairDispatchRefusalCode.MissingProviderId, "A report must name the reporting provider.")
-            : invalid is not null ? Refusal.Of(RepairDispatchRefusalCode.InvalidReport, invalid)
+            : invalid is not null ? Refusal.Of(invalidCode, invalid)
             // Kept with the report as sent; for an action on another provider's job the job's stream also records who tried.
             : (await jobs.Handle(work, jobId, opening: null, command, ct)).Refusal);
 }

@@ -29,6 +29,9 @@ public static class ScorecardEndpoint
                 return await ProviderReadModel.Scorecard(dataSource, id, policy.QualityScore, ct) is { } card ? Results.Ok(card) : ProviderAccess.NoProvider(id);
             })
             .WithName("GetProviderScorecard")
+            .Produces<ScorecardView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("A provider's record and quality score (operators, or the provider itself)")
             .WithTags("Providers");
         return app;

@@ -84,6 +84,7 @@ public static class WatchJobEndpoints
                 return Results.Ok(PageCursor.Page(jobs, size, scope,
                     j => [PageCursor.Key(j.DispatchedAt?.Utc ?? DateTimeOffset.MinValue), PageCursor.Key(j.JobId)], j => j));
             })
+            .Produces<Page<WatchedJob>>()
             .WithName("WatchJobs")
             .WithSummary("Worklist of every provider's jobs (operators, customer service, arbitrators), in progress unless status says otherwise, soonest callback deadline first")
             .WithTags("Operations");
@@ -112,6 +113,7 @@ public static class WatchJobEndpoints
                     [.. opened.Attempts.Select(a => new WatchedAttempt(a.Number, a.ProviderId, ZonedInstant.Of(a.DispatchedAt, zone),
                         ZonedInstant.Of(a.CallbackDeadlineAt, zone), a.Accepted, ZonedInstant.Of(a.BookedFor, zone), a.CallbackBreached))]));
             })
+            .Produces<WatchedJobHistory>()
             .WithName("WatchJob")
             .WithSummary("One job's every dispatch attempt, with its callback deadline and whether it was breached (operators, customer service, arbitrators)")
             .WithTags("Operations");

@@ -53,7 +53,8 @@ public sealed class OrderCompletedConsumer(MessagePipeline pipeline, WarrantyFil
             new LineDetails(line.Sku, line.Title, line.Brand, order.ShippingRegion),
             line.ManufacturerWarrantyMonths, line.MerchantWarrantyMonths,
             line.ExtendedWarranty is { } plan ? new Warranty.Domain.ExtendedWarrantyPurchase(plan.PlanYears, plan.PricePaid, plan.IncludesAccidentalDamage) : null,
-            order.CompletedAt);
+            order.CompletedAt,
+            line.UnitPrice * line.Quantity);
         if (!line.Refunded)
         {
             return WarrantyFileDecider.Decide(activate, file, policy);

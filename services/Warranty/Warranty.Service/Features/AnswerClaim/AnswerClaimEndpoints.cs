@@ -1,10 +1,12 @@
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults;
 using Warranty.Domain;
+using System.ComponentModel.DataAnnotations;
+using Warranty.Service.Views;
 
 namespace Warranty.Service.Features.AnswerClaim;
 
-public sealed record RefuseClaimRequest(string? Reason, IReadOnlyList<string?>? EvidenceLinks);
+public sealed record RefuseClaimRequest([property: Required] string? Reason, IReadOnlyList<string?>? EvidenceLinks);
 
 /// <summary>The merchant's answer to a claim waiting for it: accept, or refuse with a reason the buyer may escalate.</summary>
 public static class AnswerClaimEndpoints
@@ -13,9 +15,17 @@ public static class AnswerClaimEndpoints
     {
         app.MapPost("/claims/{id}/accept", Accept)
             .WithName("AcceptClaim")
+            .Produces<ClaimView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("The order's merchant accepts a claim that waits for it");
         app.MapPost("/claims/{id}/refuse", Refuse)
             .WithName("RefuseClaim")
+            .Produces<ClaimView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("The order's merchant refuses a claim that waits for it, with its reason and evidence");
         return app;
     }

@@ -10,8 +10,9 @@ namespace Warranty.Service.Features.ApplyRuling;
 
 /// <summary>
 /// An arbitrator's ruling is final: it resolves the claim it is about (approving a rejected one when it goes
-/// for the buyer) and reopens the entry when it orders that. Refunds, compensation and repairs at the
-/// platform's cost are carried out by the services that own the money and the repairs.
+/// for the buyer) and reopens the entry when it orders that. A refund it orders is the line's price, which this
+/// service knows, so it instructs the refund here, at the respondent's cost; compensation (an amount the ruling
+/// names) is instructed by Arbitration, and a repair at the platform's cost is RepairDispatch's.
 /// </summary>
 public sealed class RulingIssuedConsumer(MessagePipeline pipeline, WarrantyFileStream files, WarrantyPolicy policy)
     : IConsumer<RulingIssued>
@@ -31,7 +32,7 @@ public sealed class RulingIssuedConsumer(MessagePipeline pipeline, WarrantyFileS
                 return Refusal.Of(WarrantyRefusalCode.UnknownClaim, $"No claim {claimId} on order {ruling.OrderId} line {ruling.LineId}.");
             }
             var command = new WarrantyFileCommand.ApplyRuling(ruling.CaseId.ToString(), ruling.ClaimId, Decision(ruling), ruling.RuledAt,
-                ruling.ReopenRequestId);
+                ruling.ReopenRequestId, ruling.Respondent == RespondentKind.PlatformRepairOperations ? Payer.Platform : Payer.Merchant);
             var handled = await work.Handle(files.Aggregate, WarrantyFileStream.StreamId(ruling.OrderId, ruling.LineId),
                 file => WarrantyFileDecider.Decide(command, file.State, policy), ct);
             return handled.Refusal;
@@ -56,6 +57,8 @@ public sealed class RulingIssuedConsumer(MessagePipeline pipeline, WarrantyFileS
             problems.Add("orderId is missing");
         if (string.IsNullOrWhiteSpace(ruling.LineId))
             problems.Add("lineId is missing");
+        if (!Enum.IsDefined(ruling.Respondent))
+            problems.Add($"respondent {ruling.Respondent} is not a respondent");
         if (!Enum.IsDefined(ruling.InFavourOf))
             problems.Add($"inFavourOf {ruling.InFavourOf} is not a party");
         if (ruling.InFavourOf == CaseParty.Buyer && (ruling.Remedy is not { } remedy || !Enum.IsDefined(remedy)))

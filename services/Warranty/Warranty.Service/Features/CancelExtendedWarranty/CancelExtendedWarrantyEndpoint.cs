@@ -16,6 +16,10 @@ public static class CancelExtendedWarrantyEndpoint
     {
         app.MapPost("/warranties/{orderId}/{lineId}/extended-warranty/cancel", Handle)
             .WithName("CancelExtendedWarranty")
+            .Produces<ExtendedWarrantyView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("The order's buyer cancels the line's extended warranty; the answer carries the refund");
         return app;
     }

@@ -1,10 +1,12 @@
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults;
 using Warranty.Domain;
+using System.ComponentModel.DataAnnotations;
+using Warranty.Service.Views;
 
 namespace Warranty.Service.Features.EscalateClaim;
 
-public sealed record EscalateClaimRequest(string? Statement, IReadOnlyList<string?>? EvidenceLinks);
+public sealed record EscalateClaimRequest([property: Required] string? Statement, IReadOnlyList<string?>? EvidenceLinks);
 
 /// <summary>The buyer takes a claim the merchant refused to arbitration; ClaimEscalated opens the case.</summary>
 public static class EscalateClaimEndpoint
@@ -13,6 +15,10 @@ public static class EscalateClaimEndpoint
     {
         app.MapPost("/claims/{id}/escalate", Handle)
             .WithName("EscalateClaim")
+            .Produces<ClaimView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("The order's buyer escalates a claim the merchant refused to arbitration, with a statement and evidence");
         return app;
     }

@@ -39,7 +39,8 @@ public sealed class ClaimFiledConsumer(MessagePipeline pipeline, WarrantyFileStr
                 ToDomain(claim.RemedyAsked),
                 [.. claim.EvidenceLinks.Select(link => link.OriginalString)],
                 claim.FiledAt,
-                receivedAt);
+                receivedAt,
+                Validation.ContactOf(claim.BuyerPhone, claim.ServiceAddress).Contact);
             var handled = await work.Handle(files.Aggregate, WarrantyFileStream.StreamId(claim.OrderId, claim.LineId),
                 file => WarrantyFileDecider.Decide(command, file.State, policy), ct);
             return handled.Refusal;
@@ -66,6 +67,7 @@ public sealed class ClaimFiledConsumer(MessagePipeline pipeline, WarrantyFileStr
             problems.Add("evidenceLinks must be a list of absolute http or https addresses");
         if (claim.ClaimantRole == RequesterRole.Buyer && claim.ClaimantId != claim.BuyerId)
             problems.Add($"a buyer files for themselves, but claimantId {claim.ClaimantId} is not buyerId {claim.BuyerId}");
+        problems.AddRange(Validation.ContactOf(claim.BuyerPhone, claim.ServiceAddress).Problems.Select(p => p.Message));
         if (claim.FiledAt > now + ClockSkew)
             problems.Add($"filedAt {claim.FiledAt:O} is in the future");
         return problems.Count == 0 ? null : "ClaimFiled refused: " + string.Join("; ", problems) + ".";

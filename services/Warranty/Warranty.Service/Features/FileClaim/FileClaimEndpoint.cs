@@ -5,18 +5,24 @@ using Warranty.Domain;
 using Warranty.Service.Views;
 using static Warranty.Service.ContractVocabulary;
 using Contract = Platform.Contracts.Warranty.V1;
+using Platform.ServiceDefaults.OpenApi;
+using System.ComponentModel.DataAnnotations;
 
 namespace Warranty.Service.Features.FileClaim;
 
 /// <param name="BuyerId">The buyer served, when customer service files; a buyer files for themselves and may leave it out.</param>
+/// <param name="BuyerPhone">Where the buyer wants to be called about the claim; optional. A repair provider reaches it only through a virtual number.</param>
+/// <param name="ServiceAddress">Where a repair visit or collection takes place; optional.</param>
 public sealed record FileClaimRequest(
-    string? OrderId,
-    string? LineId,
+    [property: Required] string? OrderId,
+    [property: Required] string? LineId,
     string? BuyerId,
-    string? Fault,
-    string? FaultDescription,
-    string? RemedyAsked,
-    IReadOnlyList<string?>? EvidenceLinks);
+    [property: Required, EnumNames(typeof(Contract.FaultKind))] string? Fault,
+    [property: Required] string? FaultDescription,
+    [property: Required, EnumNames(typeof(Contract.Remedy))] string? RemedyAsked,
+    IReadOnlyList<string?>? EvidenceLinks,
+    string? BuyerPhone = null,
+    string? ServiceAddress = null);
 
 public static class FileClaimEndpoint
 {
@@ -24,6 +30,12 @@ public static class FileClaimEndpoint
     {
         app.MapPost("/claims", Handle)
             .WithName("FileClaim")
+            .IdempotencyKeyIsId()
+            .Produces<ClaimView>(StatusCodes.Status201Created)
+            .Produces<ClaimView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("File a claim on an order line (the buyer, or customer service for the buyer); Idempotency-Key is the claim id");
         return app;
     }
@@ -53,6 +65,7 @@ public static class FileClaimEndpoint
         var remedy = check.Name<Contract.Remedy>("remedyAsked", request.RemedyAsked);
         var evidence = check.Links("evidenceLinks", request.EvidenceLinks);
         var requester = Requester(caller, request.BuyerId, check);
+        var contact = check.Contact(request.BuyerPhone, request.ServiceAddress);
         if (!check.IsValid)
         {
             return check.Problem();
@@ -65,7 +78,8 @@ public static class FileClaimEndpoint
                 return Problems.Conflict(ContractVocabulary.ClaimIdInUse, $"Claim {claimId} was filed on another order line; use a new Idempotency-Key for a new claim.");
             }
             IResult? notFound = null;
-            var command = new WarrantyFileCommand.FileClaim(claimId, requester, ToDomain(fault), description, ToDomain(remedy), evidence, clock.GetUtcNow());
+            var command = new WarrantyFileCommand.FileClaim(claimId, requester, ToDomain(fault), description, ToDomain(remedy), evidence, clock.GetUtcNow(),
+                Contact: contact);
             var handled = await work.Handle(files.Aggregate, WarrantyFileStream.StreamId(orderId, lineId), file =>
             {
                 // A buyer's claim on an order that is not theirs is answered as if the order did not exist.

@@ -11,6 +11,9 @@ public static class GetClaimEndpoint
     {
         app.MapGet("/claims/{id}", Handle)
             .WithName("GetClaim")
+            .Produces<ClaimView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("A claim: what was asked, the decision, and its history to date");
         return app;
     }

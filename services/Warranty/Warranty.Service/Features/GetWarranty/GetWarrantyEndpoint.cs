@@ -12,6 +12,9 @@ public static class GetWarrantyEndpoint
     {
         app.MapGet("/warranties/{orderId}/{lineId}", Handle)
             .WithName("GetWarranty")
+            .Produces<WarrantyView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("A line's warranty file: each coverage with its local first and last moment, the after-sales entry, the plan and the claims");
         return app;
     }

@@ -16,6 +16,8 @@ public static class ListClaimsEndpoint
     {
         app.MapGet("/claims", Handle)
             .WithName("ListClaims")
+            .Produces<Page<ClaimListItem>>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .WithSummary("Worklist: a merchant's claims (awaiting its answer first, by respondBy), a buyer's, or those customer service filed");
         return app;
     }

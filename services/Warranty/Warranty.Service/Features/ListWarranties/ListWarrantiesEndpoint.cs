@@ -15,6 +15,8 @@ public static class ListWarrantiesEndpoint
     {
         app.MapGet("/warranties", Handle)
             .WithName("ListWarranties")
+            .Produces<Page<WarrantyListItem>>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .WithSummary("Worklist: a buyer's warranties, newest first, with when the entry closes and the coverage ends");
         return app;
     }

@@ -6,11 +6,16 @@ using Warranty.Service.Views;
 using static Warranty.Domain.WarrantyFileEvent;
 using static Warranty.Service.ContractVocabulary;
 using Contract = Platform.Contracts.Warranty.V1;
+using Platform.ServiceDefaults.OpenApi;
+using System.ComponentModel.DataAnnotations;
 
 namespace Warranty.Service.Features.ReopenEntry;
 
 /// <param name="BuyerId">The buyer served, when customer service asks; a buyer asks for themselves and may leave it out.</param>
-public sealed record ReopenEntryRequest(string? BuyerId, string? Fault, string? FaultDescription);
+public sealed record ReopenEntryRequest(
+    string? BuyerId,
+    [property: Required, EnumNames(typeof(Contract.FaultKind))] string? Fault,
+    [property: Required] string? FaultDescription);
 
 /// <summary>The answer to a reopen request, as the EntryReopened or ReopenDenied message gives it.</summary>
 public sealed record ReopenAnswer(
@@ -33,6 +38,11 @@ public static class ReopenEntryEndpoint
     {
         app.MapPost("/warranties/{orderId}/{lineId}/reopen", Handle)
             .WithName("ReopenEntry")
+            .IdempotencyKeyIsId()
+            .Produces<ReopenAnswer>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Ask to reopen the line's closed after-sales entry (the buyer, or customer service for the buyer); Idempotency-Key is the request id");
         return app;
     }

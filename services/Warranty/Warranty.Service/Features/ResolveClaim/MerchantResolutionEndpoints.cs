@@ -1,10 +1,13 @@
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults;
 using Warranty.Domain;
+using Platform.ServiceDefaults.OpenApi;
+using System.ComponentModel.DataAnnotations;
+using Warranty.Service.Views;
 
 namespace Warranty.Service.Features.ResolveClaim;
 
-public sealed record RepairCompletedRequest(string? Outcome);
+public sealed record RepairCompletedRequest([property: Required, EnumNames(typeof(RepairOutcome))] string? Outcome);
 
 /// <summary>
 /// The merchant reports that it gave the remedy of a claim it answers. Repairs by a brand or the extended-warranty
@@ -16,9 +19,17 @@ public static class MerchantResolutionEndpoints
     {
         app.MapPost("/claims/{id}/return-accepted", ReturnAccepted)
             .WithName("AcceptReturn")
+            .Produces<ClaimView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("The order's merchant took the item back, for a return or a replacement: the claim is resolved");
         app.MapPost("/claims/{id}/repair-completed", RepairCompleted)
             .WithName("CompleteMerchantRepair")
+            .Produces<ClaimView>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("The order's merchant finished a repair it answers for: the claim is resolved");
         return app;
     }
