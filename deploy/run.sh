@@ -41,8 +41,14 @@ issuer_port=5100
 issuer_database=identity
 source "$here/services.sh"
 
+console_port=5105
 ports_free
-build "the simulator" tests/Platform.Simulator/Platform.Simulator.csproj
+if answers "$console_port" /health/live; then
+  echo "run: something already answers on port $console_port (an earlier run kept running?); stop it first" >&2
+  exit 1
+fi
+build "the simulator, the console and the CLI" tests/Platform.Simulator/Platform.Simulator.csproj \
+  services/Platform.Console/Platform.Console.csproj services/Platform.Cli/Platform.Cli.csproj
 share_clock "$speed"
 trap stop_services EXIT
 trap 'echo; echo "run: interrupted"; exit 130' INT TERM
@@ -54,6 +60,26 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
 export RepairDispatch__Webhooks__TrustedCertificateFiles__0="$webhooks/receiver.pem"
 start_issuer
 start_services
+
+# The operations console on the same issuer, APIs and clock; stopped with the services.
+: >"$logs/Console.log"
+(cd "$root/services/Platform.Console/bin/Release/net10.0" && exec env ASPNETCORE_URLS="http://127.0.0.1:$console_port" \
+  PLATFORM_CONSOLE_ORDER_URL="http://127.0.0.1:${ports[Order]}/" PLATFORM_CONSOLE_WARRANTY_URL="http://127.0.0.1:${ports[Warranty]}/" \
+  PLATFORM_CONSOLE_REPAIRDISPATCH_URL="http://127.0.0.1:${ports[RepairDispatch]}/" PLATFORM_CONSOLE_ARBITRATION_URL="http://127.0.0.1:${ports[Arbitration]}/" \
+  Logging__LogLevel__Microsoft.AspNetCore=Warning dotnet Platform.Console.dll) >>"$logs/Console.log" 2>&1 &
+service_pids[Console]=$!
+wait_ready Console 60 "$console_port"
+echo "run: the console ready at http://127.0.0.1:$console_port"
+# console_client ROLE PARTY: a client console-ROLE a person signs in to the console with (development secret).
+console_secret=console-development-secret
+console_client() {
+  dotnet services/Platform.Cli/bin/Release/net10.0/platform.dll clients register "console-$1" --role "$1" --subject "$2" \
+    --secret "$console_secret" --service order warranty repairdispatch arbitration >/dev/null
+}
+# Staff see every party's work whoever they are; arb-1 is one of the two arbitrators cases are shared out to.
+console_client operator ops-console
+console_client customer-service cs-console
+console_client arbitrator arb-1
 
 echo "run: clock ${PLATFORM_CLOCK_SPEED}x real time from $PLATFORM_CLOCK_ORIGIN; logs in artifacts/logs/"
 set +e
@@ -70,6 +96,8 @@ if [[ -z "$keep" ]]; then
 fi
 
 run_id=$(sed -n 's/^Simulation run \([0-9a-f]*\):.*/\1/p' "$logs/simulator.log" | head -n 1)
+# A merchant's view needs one of this run's merchants, known only now.
+console_client merchant "merchant-${run_id}-1"
 cat <<NEXT
 
 The platform and its issuer keep running; its business clock still runs ${PLATFORM_CLOCK_SPEED}x real time. To explore:
@@ -84,6 +112,8 @@ The platform and its issuer keep running; its business clock still runs ${PLATFO
                  curl -H "Authorization: Bearer \$token" http://127.0.0.1:${ports[Order]}/orders/sim-${run_id:-<run>}-001
                  curl -H "Authorization: Bearer \$(dotnet run --project services/Platform.Cli -- token --role arbitrator --subject arb-1 --service arbitration)" \\
                    "http://127.0.0.1:${ports[Arbitration]}/cases?status=Ruled"
+  console        http://127.0.0.1:$console_port  sign in as console-operator, console-customer-service, console-arbitrator
+                 or console-merchant (merchant-${run_id}-1), secret $console_secret (docs/console.md)
   RabbitMQ       http://127.0.0.1:15672  (guest/guest): queues, rates, the _error queues
   logs           artifacts/logs/<Service>.log (JSON lines with trace ids), artifacts/logs/simulator.log
 Ctrl-C stops the services.

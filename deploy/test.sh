@@ -81,6 +81,14 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     || echo "test: !!! Node.js could not be installed: the AsyncAPI check will fail !!!"
 fi
 
+# The console's browser tests (tests/Platform.Console.Tests) drive Debian's headless Chromium through
+# Playwright, which cannot download a browser of its own here; they fail, not skip, without it.
+if [[ ! -x /usr/bin/chromium ]]; then
+  echo "test: installing Debian's chromium"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null \
+    || echo "test: !!! Chromium could not be installed: the console's browser tests will fail !!!"
+fi
+
 # promtool checks and tests the alert rules (tests/Platform.Deployment.Tests). Only the binary is
 # taken from Debian's prometheus package: installing the package would also start a Prometheus.
 if ! command -v promtool >/dev/null; then

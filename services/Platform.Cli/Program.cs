@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Npgsql;
 using Platform.EventSourcing;
-using Platform.Cli;
 using Microsoft.Extensions.Configuration;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Identity;

@@ -154,6 +154,7 @@ public static class Extensions
         app.UseMiddleware<IdempotencyMiddleware>();
         app.MapPlatformHealth();
         app.MapPlatformOpenApi(app.Services.GetRequiredService<PlatformServiceOptions>().ServiceName);
+        app.MapDeadLetters();
         app.MapGet("/operations/refusals", async (HttpContext context, NpgsqlDataSource dataSource, int? limit, CancellationToken ct) =>
                 context.GetCaller().Is(PlatformRoles.Operator)
                     ? Results.Ok(await RefusalLog.Latest(dataSource, Math.Clamp(limit ?? 100, 1, 1000), ct))

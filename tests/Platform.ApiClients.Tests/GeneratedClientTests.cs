@@ -416,5 +416,27 @@ public sealed class GeneratedClientTests(RunningPlatform platform) : IClassFixtu
         Assert.NotNull(await Arbitration(PlatformRoles.Operator, "op-1").Operations.Refusals.GetAsync());
         var notOperator = await Assert.ThrowsAsync<WarrantyModels.ProblemDetails>(() => Warranty(PlatformRoles.Buyer, buyer).Operations.Refusals.GetAsync());
         Assert.Equal(403, notOperator.ResponseStatusCode);
+
+        // The console's operator reads: each service's dead letters (and a move of a queue nothing was dead-lettered to),
+        // every provider's jobs with one job's attempts, and a provider's breaches.
+        Assert.NotNull(await Order(PlatformRoles.Operator, "op-1").Operations.DeadLetters.GetAsync());
+        Assert.NotNull(await Warranty(PlatformRoles.Operator, "op-1").Operations.DeadLetters.GetAsync());
+        Assert.NotNull(await Arbitration(PlatformRoles.Operator, "op-1").Operations.DeadLetters.GetAsync());
+        var repair = Repair(PlatformRoles.Operator, "op-1");
+        Assert.NotNull(await repair.Operations.DeadLetters.GetAsync());
+        Assert.Equal(0, (await Order(PlatformRoles.Operator, "op-1").Operations.DeadLetters["order-trade-events_skipped"].Move.PostAsync(c => c.Headers.Add(Idempotent.Header, Guid.NewGuid().ToString())))!.Moved);
+        Assert.Equal(0, (await Warranty(PlatformRoles.Operator, "op-1").Operations.DeadLetters["warranty-order-completed_skipped"].Move.PostAsync(c => c.Headers.Add(Idempotent.Header, Guid.NewGuid().ToString())))!.Moved);
+        Assert.Equal(0, (await repair.Operations.DeadLetters["repairdispatch-claim-approved_skipped"].Move.PostAsync(c => c.Headers.Add(Idempotent.Header, Guid.NewGuid().ToString())))!.Moved);
+        Assert.Equal(0, (await Arbitration(PlatformRoles.Operator, "op-1").Operations.DeadLetters["arbitration-claim-escalated_skipped"].Move.PostAsync(c => c.Headers.Add(Idempotent.Header, Guid.NewGuid().ToString())))!.Moved);
+        var jobs = new List<RepairModels.WatchedJob>();
+        foreach (var status in new[] { "InProgress", "Completed", "Escalated" })
+        {
+            jobs.AddRange((await repair.Operations.Jobs.GetAsync(c => c.QueryParameters.Status = status))!.Items!);
+        }
+        var job = Assert.IsType<RepairModels.WatchedJob>(jobs.FirstOrDefault(), exactMatch: false);
+        var history = await repair.Operations.Jobs[job.JobId!.Value].GetAsync();
+        Assert.Equal(job.JobId, history!.JobId);
+        Assert.NotEmpty(history.Attempts!);
+        Assert.NotNull(await repair.Providers[history.Attempts![0].ProviderId!].Breaches.GetAsync());
     }
 }

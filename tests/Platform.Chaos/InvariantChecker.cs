@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Npgsql;
-using Platform.Cli;
 using Platform.ServiceDefaults;
 using Platform.Simulator;
 

@@ -229,6 +229,11 @@ public sealed class AccessMatrixFixture : IAsyncLifetime
             HttpStatusCode.OK, "suspending the spare provider");
         Add("provider", ("id", ProviderA));
         Add("none");
+        foreach (var (service, queue) in new[] { ("order", "order-trade-events"), ("warranty", "warranty-order-completed"),
+                     ("repairdispatch", "repairdispatch-claim-approved"), ("arbitration", "arbitration-claim-escalated") })
+        {
+            Add($"{service}'s dead-letter queue", ("queue", queue + "_error"));
+        }
     }
 
     private string RegionA => $"{run}-region-a";

@@ -86,6 +86,8 @@ public sealed partial class AccessMatrixTests(AccessMatrixFixture world, ITestOu
         //  service           operation                                                  resource party A holds                        buyer   merchant provider cs     arbitr.   operator
         new("order",          "GET /orders/{id}",                                        "order",                                      Party,  Party,   Never,   Any,   Never,    Any),
         new("order",          "GET /operations/refusals",                                "none",                                       Never,  Never,   Never,   Never, Never,    Any),
+        new("order",          "GET /operations/dead-letters",                            "none",                                       Never,  Never,   Never,   Never, Never,    Any),
+        new("order",          "POST /operations/dead-letters/{queue}/move",              "order's dead-letter queue",                  Never,  Never,   Never,   Never, Never,    Any),
 
         new("warranty",       "POST /claims",                                            "unclaimed line",                             Party,  Never,   Never,   Any,   Never,    Never),
         new("warranty",       "GET /claims",                                             "claim",                                      Lists,  Lists,   Never,   Any,   Never,    Never),
@@ -100,6 +102,8 @@ public sealed partial class AccessMatrixTests(AccessMatrixFixture world, ITestOu
         new("warranty",       "POST /warranties/{orderId}/{lineId}/reopen",              "line with a closed entry",                   Party,  Never,   Never,   Any,   Never,    Never),
         new("warranty",       "POST /warranties/{orderId}/{lineId}/extended-warranty/cancel", "line with a plan",                      Party,  Never,   Never,   Never, Never,    Never),
         new("warranty",       "GET /operations/refusals",                                "none",                                       Never,  Never,   Never,   Never, Never,    Any),
+        new("warranty",       "GET /operations/dead-letters",                            "none",                                       Never,  Never,   Never,   Never, Never,    Any),
+        new("warranty",       "POST /operations/dead-letters/{queue}/move",              "warranty's dead-letter queue",               Never,  Never,   Never,   Never, Never,    Any),
 
         new("repairdispatch", "POST /providers",                                         "none",                                       Never,  Never,   Never,   Never, Never,    Any),
         new("repairdispatch", "GET /providers",                                          "none",                                       Never,  Never,   Never,   Never, Never,    Any),
@@ -121,6 +125,11 @@ public sealed partial class AccessMatrixTests(AccessMatrixFixture world, ITestOu
         new("repairdispatch", "POST /jobs/{id}/progress",                                "contacted job to report progress",           Never,  Never,   Party,   Never, Never,    Never),
         new("repairdispatch", "POST /jobs/{id}/complete",                                "contacted job to complete",                  Never,  Never,   Party,   Never, Never,    Never),
         new("repairdispatch", "GET /operations/refusals",                                "none",                                       Never,  Never,   Never,   Never, Never,    Any),
+        new("repairdispatch", "GET /operations/dead-letters",                            "none",                                       Never,  Never,   Never,   Never, Never,    Any),
+        new("repairdispatch", "POST /operations/dead-letters/{queue}/move",              "repairdispatch's dead-letter queue",         Never,  Never,   Never,   Never, Never,    Any),
+        new("repairdispatch", "GET /providers/{id}/breaches",                            "provider",                                   Never,  Never,   Party,   Never, Never,    Any),
+        new("repairdispatch", "GET /operations/jobs",                                    "job",                                        Never,  Never,   Never,   Any,   Any,      Any),
+        new("repairdispatch", "GET /operations/jobs/{id}",                               "job",                                        Never,  Never,   Never,   Any,   Any,      Any),
         // A provider's webhook is its own; another provider is refused outright (403), as the provider id is in the path.
         new("repairdispatch", "PUT /providers/{id}/webhook",                             "provider",                                   Never,  Never,   Assigned, Never, Never,   Any),
         new("repairdispatch", "GET /providers/{id}/webhook",                             "provider",                                   Never,  Never,   Assigned, Never, Never,   Any),
@@ -138,6 +147,8 @@ public sealed partial class AccessMatrixTests(AccessMatrixFixture world, ITestOu
         new("arbitration",    "POST /cases/{caseId}/ruling",                             "answered case",                              Never,  Never,   Never,   Never, Assigned, Never),
         new("arbitration",    "GET /operations/stale-cases",                             "none",                                       Never,  Never,   Never,   Never, Never,    Any),
         new("arbitration",    "GET /operations/refusals",                                "none",                                       Never,  Never,   Never,   Never, Never,    Any),
+        new("arbitration",    "GET /operations/dead-letters",                            "none",                                       Never,  Never,   Never,   Never, Never,    Any),
+        new("arbitration",    "POST /operations/dead-letters/{queue}/move",              "arbitration's dead-letter queue",            Never,  Never,   Never,   Never, Never,    Any),
     ];
 
     /// <summary>

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Platform.Cli;
+using Platform.ServiceDefaults;
 using Platform.Testing;
 using RabbitMQ.Client;
 using Xunit.Abstractions;

@@ -1,6 +1,5 @@
 using System.Text;
 using MassTransit;
-using Platform.Cli;
 using Platform.ServiceDefaults;
 using Platform.Testing;
 using RabbitMQ.Client;

@@ -1,5 +1,4 @@
 using MassTransit;
-using Platform.Cli;
 using Platform.ServiceDefaults;
 using Platform.Testing;
 using Platform.TestHost.Messages;

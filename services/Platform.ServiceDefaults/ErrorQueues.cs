@@ -2,10 +2,10 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Platform.ServiceDefaults;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
-namespace Platform.Cli;
+namespace Platform.ServiceDefaults;
 
 /// <summary>A message MassTransit moved to an _error queue, with the fault it recorded.</summary>
 public sealed record FaultedMessage(string Queue, string? MessageId, string? MessageType, string? ExceptionType, string? Reason, string? FaultedAt, string BodyPreview);
@@ -20,7 +20,7 @@ public sealed record FaultedMessage(string Queue, string? MessageId, string? Mes
 /// </summary>
 public sealed class ErrorQueues(PlatformSettings settings, int managementPort = 15672)
 {
-    private static readonly string[] DeadLetterSuffixes = ["_error", "_skipped"];
+    public static readonly IReadOnlyList<string> DeadLetterSuffixes = ["_error", "_skipped"];
     private static readonly string[] FaultHeaders = ["MT-Fault-", "MT-Reason", "MT-Host-"];
 
     public async Task<IReadOnlyList<(string Queue, long Messages)>> List(CancellationToken ct)
@@ -34,6 +34,27 @@ public sealed class ErrorQueues(PlatformSettings settings, int managementPort = 
             .Where(q => DeadLetterSuffixes.Any(suffix => q.Queue.EndsWith(suffix, StringComparison.Ordinal)))
             .OrderBy(q => q.Queue, StringComparer.Ordinal)
             .ToList();
+    }
+
+    /// <summary>The messages each queue holds, leaving out those that do not exist (MassTransit declares a dead-letter queue when it first needs it).</summary>
+    public async Task<IReadOnlyList<(string Queue, long Messages)>> Depths(IEnumerable<string> queues, CancellationToken ct)
+    {
+        await using var connection = await Factory().CreateConnectionAsync(ct);
+        var depths = new List<(string, long)>();
+        foreach (var queue in queues)
+        {
+            // A passive declare of an absent queue closes its channel, so each queue gets its own.
+            await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
+            try
+            {
+                depths.Add((queue, (await channel.QueueDeclarePassiveAsync(queue, ct)).MessageCount));
+            }
+            catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == Constants.NotFound)
+            {
+                // Never declared: nothing was ever dead-lettered there.
+            }
+        }
+        return depths;
     }
 
     /// <summary>Reads up to <paramref name="max"/> messages without taking them: closing the channel returns them to the queue.</summary>

@@ -1,0 +1,1 @@
+Platform.Console.ConsoleHost.Create(args).Run();
