@@ -79,6 +79,18 @@ public sealed class GeneratedClientTests(RunningPlatform platform) : IClassFixtu
         Assert.Equal(RepairModels.ProviderStatus.Suspended, suspended!.Status);
         var reactivated = await admin.Providers[spare].Reactivate.PostAsync(Idempotent.Key());
         Assert.Equal(RepairModels.ProviderStatus.Active, reactivated!.Status);
+        // The provider rotates its own broker password: a new one, shown once, for the same user and queue.
+        var rotated = await Repair(PlatformRoles.Provider, spare).Providers[spare].BrokerCredentials.PostAsync(Idempotent.Key());
+        Assert.Equal((true, $"repair-provider-{spare}"), (rotated!.User!.EndsWith(spare, StringComparison.Ordinal), rotated.Queue));
+        Assert.False(string.IsNullOrEmpty(rotated.Password));
+        // Another provider learns nothing of it, not even that it exists.
+        var notOwn = await Assert.ThrowsAsync<RepairModels.ProblemDetails>(() =>
+            Repair(PlatformRoles.Provider, ids[0]).Providers[spare].BrokerCredentials.PostAsync(Idempotent.Key()));
+        Assert.Equal(404, notOwn.ResponseStatusCode);
+        var gone = Unique("prov");
+        await admin.Providers.PostAsync(new RepairModels.RegisterProviderRequest { Id = gone, Regions = ["990000"], Categories = [Category], Capacity = 1 }, Idempotent.Key());
+        var removed = await admin.Providers[gone].DeleteAsync(Idempotent.Key());
+        Assert.Equal((gone, RepairModels.ProviderStatus.Suspended), (removed!.ProviderId, removed.Status));
         var listed = await admin.Providers.GetAsync();
         Assert.Superset(ids.ToHashSet(), listed!.Select(p => p.ProviderId!).ToHashSet());
         Assert.Equal(Region, (await admin.Providers[ids[0]].GetAsync())!.Regions!.Single());
