@@ -254,6 +254,10 @@ public sealed class WebhookTests : IAsyncLifetime
         var rotated = await (await op.Post($"{path}/secret")).Read<WebhookRegistrationView>();
         Assert.StartsWith("whsec_", rotated.Secret);
         Assert.Null((await self.Get<WebhookRegistrationView>(path)).Secret);
+        // A secret is shown once: no idempotency record keeps an answer that carried one.
+        var database = await env.Database(Repair.Service);
+        Assert.Equal(0L, await database.Scalar<long>("select count(*) from idempotency_records where position($1 in convert_from(body, 'UTF8')) > 0",
+            rotated.Secret!));
         using var removed = await self.DeleteAsync(path);
         Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
         using var gone = await self.GetAsync(path);

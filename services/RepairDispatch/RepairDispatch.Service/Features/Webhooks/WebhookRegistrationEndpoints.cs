@@ -56,6 +56,7 @@ public static class WebhookRegistrationEndpoints
                 var (view, created) = await Read(command, ct) ?? throw new InvalidOperationException("The upsert returned no row.");
                 return created ? Results.Created($"/providers/{id}/webhook", view) : Results.Ok(view with { Secret = null });
             })
+            .WithMetadata(new IdempotencyMiddleware.AnswerNotKept())
             .WithName("RegisterWebhook")
             .Produces<WebhookRegistrationView>(StatusCodes.Status201Created)
             .Produces<WebhookRegistrationView>()
@@ -93,6 +94,7 @@ public static class WebhookRegistrationEndpoints
                 command.Parameters.Add(new() { Value = WebhookSignature.NewSecret() });
                 return await Read(command, ct) is { } rotated ? Results.Ok(rotated.View) : WebhookAccess.NoWebhook(id);
             })
+            .WithMetadata(new IdempotencyMiddleware.AnswerNotKept())
             .WithName("RotateWebhookSecret")
             .Produces<WebhookRegistrationView>()
             .ProducesProblem(StatusCodes.Status403Forbidden)
