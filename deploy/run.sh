@@ -58,6 +58,8 @@ mkdir -p "$webhooks"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj "/CN=simulator-webhooks" \
   -addext "subjectAltName=IP:127.0.0.1" -keyout "$webhooks/receiver.key" -out "$webhooks/receiver.pem" 2>/dev/null
 export RepairDispatch__Webhooks__TrustedCertificateFiles__0="$webhooks/receiver.pem"
+# It listens on loopback, which a webhook reaches only when its network is allowed.
+export RepairDispatch__Webhooks__AllowedNetworks__0="127.0.0.0/8"
 start_issuer
 start_services
 

@@ -100,15 +100,15 @@ public sealed class GeneratedClientTests(RunningPlatform platform) : IClassFixtu
         var missing = await Assert.ThrowsAsync<RepairModels.ProblemDetails>(() => admin.Providers["no-such-provider"].GetAsync());
         Assert.Equal(404, missing.ResponseStatusCode);
 
-        // The two that take jobs are told of them by webhook. Nothing listens on port 1: every attempt fails, and the log says so.
+        // The two that take jobs are told of them by webhook. Their endpoint's name resolves nowhere: every attempt fails, and the log says so.
         foreach (var id in ids[..2])
         {
             var own = Repair(PlatformRoles.Provider, id).Providers[id].Webhook;
-            var registered = await own.PutAsync(new RepairModels.RegisterWebhookRequest { Url = "https://127.0.0.1:1/hooks" }, Idempotent.Key());
-            Assert.Equal((id, "https://127.0.0.1:1/hooks"), (registered!.ProviderId, registered.Url));
+            var registered = await own.PutAsync(new RepairModels.RegisterWebhookRequest { Url = "https://hooks.provider.example/hooks" }, Idempotent.Key());
+            Assert.Equal((id, "https://hooks.provider.example/hooks"), (registered!.ProviderId, registered.Url));
             Assert.False(string.IsNullOrEmpty(registered.Secret), "a first registration answers the signing secret");
-            var changed = await own.PutAsync(new RepairModels.RegisterWebhookRequest { Url = "https://127.0.0.1:1/webhook" }, Idempotent.Key());
-            Assert.Equal(("https://127.0.0.1:1/webhook", null), (changed!.Url, changed.Secret));
+            var changed = await own.PutAsync(new RepairModels.RegisterWebhookRequest { Url = "https://hooks.provider.example/webhook" }, Idempotent.Key());
+            Assert.Equal(("https://hooks.provider.example/webhook", null), (changed!.Url, changed.Secret));
         }
         var plainHttp = await Assert.ThrowsAsync<RepairModels.HttpValidationProblemDetails>(() =>
             Repair(PlatformRoles.Provider, ids[0]).Providers[ids[0]].Webhook.PutAsync(new RepairModels.RegisterWebhookRequest { Url = "http://127.0.0.1:1/webhook" }, Idempotent.Key()));
@@ -306,7 +306,7 @@ public sealed class GeneratedClientTests(RunningPlatform platform) : IClassFixtu
         Assert.Equal((delivery.Id, RepairModels.DeliveryStatus.Pending), (queued!.Id, queued.Status));
 
         var before = await webhook.GetAsync();
-        Assert.Equal(("https://127.0.0.1:1/webhook", null), (before!.Url, before.Secret));
+        Assert.Equal(("https://hooks.provider.example/webhook", null), (before!.Url, before.Secret));
         var rotated = await webhook.Secret.PostAsync(Idempotent.Key());
         Assert.False(string.IsNullOrEmpty(rotated!.Secret), "a rotation answers the new secret");
         Assert.True(rotated.SecretRotatedAt >= before.SecretRotatedAt);

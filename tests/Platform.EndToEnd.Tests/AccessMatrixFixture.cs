@@ -239,7 +239,7 @@ public sealed class AccessMatrixFixture : IAsyncLifetime
     private string RegionA => $"{run}-region-a";
 
     /// <summary>Where provider A's webhook points: a port nothing listens on, so its deliveries stay pending.</summary>
-    public const string WebhookUrl = "https://127.0.0.1:9/hooks";
+    public const string WebhookUrl = "https://hooks.provider.example/repairs";
 
     public async Task RegisterWebhook(string providerId)
     {

@@ -59,6 +59,7 @@ public sealed class SettingsTests
     [InlineData("RepairDispatch:Webhooks:MaxRetryDelay", "00:00:01")]
     [InlineData("RepairDispatch:Webhooks:ConcurrencyPerProvider", "100")]
     [InlineData("RepairDispatch:Webhooks:TrustedCertificateFiles:0", "/no/such/certificate.pem")]
+    [InlineData("RepairDispatch:Webhooks:AllowedNetworks:0", "10.0.0.0/33")]
     [InlineData("RepairDispatch:Webhooks:AllowHtp", "true")]
     public void An_invalid_or_misspelt_setting_is_refused_by_name(string key, string value)
     {

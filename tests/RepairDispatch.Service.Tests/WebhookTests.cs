@@ -37,6 +37,8 @@ public sealed class WebhookTests : IAsyncLifetime
         env = await TestEnvironment.Create(clockSpeed: 20_000);
         service = await Repair.Start(env, consumed,
             "--RepairDispatch:MaxAttempts=2",
+            // The receivers listen on loopback, which no webhook reaches unless its network is allowed.
+            "--RepairDispatch:Webhooks:AllowedNetworks:0=127.0.0.0/8",
             $"--RepairDispatch:Webhooks:TrustedCertificateFiles:0={certificate.File}",
             "--RepairDispatch:Webhooks:RetryDelay=00:00:00.200",
             "--RepairDispatch:Webhooks:MaxRetryDelay=00:00:01",
@@ -332,9 +334,9 @@ public sealed class WebhookGuideTests
 {
     [Theory]
     [InlineData("https://hooks.example/repairs", false, true)]
-    [InlineData("https://127.0.0.1:8443/hooks?provider=7", false, true)]
+    [InlineData("https://203.0.114.7:8443/hooks?provider=7", false, true)]
     [InlineData("http://hooks.example/repairs", false, false)]
-    [InlineData("http://127.0.0.1:8080/hooks", true, true)]
+    [InlineData("http://hooks.example:8080/hooks", true, true)]
     [InlineData("ftp://hooks.example/repairs", true, false)]
     [InlineData("https://user:secret@hooks.example/repairs", false, false)]
     [InlineData("https://hooks.example/repairs#top", false, false)]
@@ -342,7 +344,28 @@ public sealed class WebhookGuideTests
     [InlineData("https://hooks.example/a\u0000b", false, false)]
     [InlineData("", false, false)]
     public void Only_an_https_url_is_an_endpoint_unless_http_is_allowed_for_development(string url, bool allowHttp, bool accepted) =>
-        Assert.Equal(accepted, WebhookRegistrationEndpoints.UrlProblem(url, allowHttp) is null);
+        Assert.Equal(accepted, WebhookRegistrationEndpoints.UrlProblem(url, new WebhookSettings { AllowHttp = allowHttp }) is null);
+
+    [Theory]
+    [InlineData("https://127.0.0.1:8443/hooks", null, false)]
+    [InlineData("https://2130706433/hooks", null, false)]
+    [InlineData("https://169.254.169.254/latest/meta-data", null, false)]
+    [InlineData("https://10.20.30.40/hooks", null, false)]
+    [InlineData("https://172.31.255.1/hooks", null, false)]
+    [InlineData("https://192.168.1.1/hooks", null, false)]
+    [InlineData("https://100.64.0.1/hooks", null, false)]
+    [InlineData("https://0.0.0.0/hooks", null, false)]
+    [InlineData("https://[::1]/hooks", null, false)]
+    [InlineData("https://[::ffff:10.0.0.1]/hooks", null, false)]
+    [InlineData("https://[fd00::1]/hooks", null, false)]
+    [InlineData("https://[fe80::1]/hooks", null, false)]
+    [InlineData("https://8.8.8.8/hooks", null, true)]
+    [InlineData("https://[2606:4700::1111]/hooks", null, true)]
+    [InlineData("https://127.0.0.1:8443/hooks", "127.0.0.0/8", true)]
+    [InlineData("https://10.20.30.40/hooks", "10.20.0.0/16", true)]
+    [InlineData("https://10.21.30.40/hooks", "10.20.0.0/16", false)]
+    public void An_address_in_the_url_must_be_public_unless_its_network_is_allowed(string url, string? allowedNetwork, bool accepted) =>
+        Assert.Equal(accepted, WebhookRegistrationEndpoints.UrlProblem(url, new WebhookSettings { AllowedNetworks = allowedNetwork is null ? [] : [allowedNetwork] }) is null);
 
     [Fact]
     public void The_receivers_recipe_is_the_guides_word_for_word()

@@ -42,6 +42,7 @@ public sealed class WebhookDeliveryWorker : BackgroundService
             AllowAutoRedirect = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = Validate },
+            ConnectCallback = this.settings.Addresses().Connect,
         })
         {
             Timeout = Timeout.InfiniteTimeSpan,

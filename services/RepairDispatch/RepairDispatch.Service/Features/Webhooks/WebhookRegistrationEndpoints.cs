@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Net;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -40,7 +41,7 @@ public static class WebhookRegistrationEndpoints
                 {
                     return denied;
                 }
-                if (UrlProblem(body?.Url, settings.Webhooks.AllowHttp) is { } problem)
+                if (UrlProblem(body?.Url, settings.Webhooks) is { } problem)
                 {
                     return Problems.Invalid("url", problem);
                 }
@@ -128,8 +129,9 @@ public static class WebhookRegistrationEndpoints
     }
 
     /// <summary>Why a URL cannot be a webhook endpoint; null when it can.</summary>
-    public static string? UrlProblem(string? url, bool allowHttp)
+    public static string? UrlProblem(string? url, WebhookSettings settings)
     {
+        var allowHttp = settings.AllowHttp;
         if (string.IsNullOrWhiteSpace(url) || url.Length > 2000 || url.Any(char.IsControl) || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.IsFile || uri.IsUnc)
         {
             return "url must be an absolute https URL of at most 2,000 characters.";
@@ -143,6 +145,12 @@ public static class WebhookRegistrationEndpoints
         if (uri.UserInfo.Length > 0 || uri.Fragment.Length > 0)
         {
             return "url must carry no user name, password or #fragment: the signature is how the endpoint knows the sender.";
+        }
+        // A name is judged by what it resolves to at each connection; an address can be judged now.
+        if (uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 && IPAddress.TryParse(uri.DnsSafeHost, out var address)
+            && settings.Addresses().Refusal(address) is { } refusal)
+        {
+            return $"url must reach a public address: {refusal}";
         }
         return null;
     }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography.X509Certificates;
 
 namespace RepairDispatch.Service.Features.Webhooks;
@@ -11,6 +12,12 @@ public sealed class WebhookSettings
 {
     /// <summary>Accept <c>http://</c> endpoints: for a developer's machine only, never in production.</summary>
     public bool AllowHttp { get; set; }
+
+    /// <summary>
+    /// Networks (CIDR, e.g. <c>127.0.0.0/8</c>) that webhooks may reach although they are not public: loopback for a
+    /// developer's receiver, a private link to one provider. Empty by default, so a URL can reach only public addresses.
+    /// </summary>
+    public List<string> AllowedNetworks { get; set; } = [];
 
     /// <summary>
     /// PEM files of certificates trusted as roots for providers' endpoints besides the system's (a test's or
@@ -55,6 +62,9 @@ public sealed class WebhookSettings
         return certificates;
     }
 
+    /// <summary>What a webhook may reach; the networks are checked at start.</summary>
+    public WebhookAddresses Addresses() => new(AllowedNetworks.Select(IPNetwork.Parse));
+
     internal IEnumerable<(bool Ok, string Key, object Value, string Rule)> Check()
     {
         const string prefix = "Webhooks:";
@@ -67,6 +77,10 @@ public sealed class WebhookSettings
             ConcurrencyPerProvider, "from 1 to Concurrency");
         yield return (PollInterval > TimeSpan.Zero, prefix + nameof(PollInterval), PollInterval, "a positive duration (hh:mm:ss)");
         yield return (LogRetention > TimeSpan.Zero, prefix + nameof(LogRetention), LogRetention, "a positive duration (d.hh:mm:ss)");
+        foreach (var (network, i) in AllowedNetworks.Select((n, i) => (n, i)))
+        {
+            yield return (IPNetwork.TryParse(network, out _), $"{prefix}{nameof(AllowedNetworks)}:{i}", network, "a network in CIDR notation (10.1.0.0/16)");
+        }
         foreach (var (file, i) in TrustedCertificateFiles.Select((f, i) => (f, i)))
         {
             yield return (File.Exists(file), $"{prefix}{nameof(TrustedCertificateFiles)}:{i}", file, "a readable PEM file");
