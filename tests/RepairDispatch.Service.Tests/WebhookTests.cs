@@ -1,8 +1,11 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Http;
 using Platform.Testing;
@@ -115,6 +118,7 @@ public sealed class WebhookTests : IAsyncLifetime
         await service.RegisterProvider(provider, region);
         first.Secret = await Register(provider, first);
         await first.Down();
+        using var attempts = AttemptsCounted(provider);
 
         // Alone in its province, each job ends escalated when its deadline passes: two events per job.
         var claims = new[] { Repair.Claim(region), Repair.Claim(region) };
@@ -156,6 +160,11 @@ public sealed class WebhookTests : IAsyncLifetime
         await Eventually.Until(async () => (await client.Get<WebhookDeliveryDetail>($"/providers/{provider}/webhook/deliveries/{delivered[0].Id}"))
             .Delivery.Status == DeliveryStatus.Delivered, Wait, "the redelivery is recorded");
         Assert.Equal(delivered.Count + 1, first.All.Count);
+
+        // The metric counts every attempt the log records, by its outcome.
+        var logged = (await client.Get<Page<WebhookDeliveryView>>($"/providers/{provider}/webhook/deliveries")).Items.Sum(d => d.Attempts);
+        await Eventually.Until(() => attempts.Counts() == (first.All.Count, logged - first.All.Count), Wait,
+            $"{first.All.Count} delivered and {logged - first.All.Count} failed attempts counted");
     }
 
     [Fact]
@@ -309,6 +318,40 @@ public sealed class WebhookTests : IAsyncLifetime
         {
             directory.Delete(recursive: true);
         }
+    }
+
+    /// <summary>The webhook attempts to one provider that the service's metric counts, delivered and failed.</summary>
+    private sealed class AttemptCounter(MeterListener listener, ConcurrentDictionary<string, long> counted) : IDisposable
+    {
+        public (long Delivered, long Failed) Counts() => (counted.GetValueOrDefault("delivered"), counted.GetValueOrDefault("failed"));
+
+        public void Dispose() => listener.Dispose();
+    }
+
+    private AttemptCounter AttemptsCounted(string providerId)
+    {
+        var counted = new ConcurrentDictionary<string, long>();
+        var meter = service.Services.GetRequiredService<RepairDispatchMetrics>().Meter;
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter == meter && instrument.Name == RepairDispatchMetrics.WebhookAttemptsName)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            var all = tags.ToArray();
+            if (all.Any(t => t is { Key: "provider", Value: string p } && p == providerId))
+            {
+                counted.AddOrUpdate((string)all.Single(t => t.Key == "outcome").Value!, value, (_, sum) => sum + value);
+            }
+        });
+        listener.Start();
+        return new AttemptCounter(listener, counted);
     }
 
     private static string[] Types(WebhookReceiver receiver, Guid job) =>

@@ -12,12 +12,14 @@ public sealed class RepairDispatchMetrics
     public const string RedispatchedName = "platform.repairdispatch.jobs.redispatched";
     public const string EscalatedName = "platform.repairdispatch.jobs.escalated";
     public const string TimeToCallbackName = "platform.repairdispatch.time_to_callback";
+    public const string WebhookAttemptsName = "platform.repairdispatch.webhook.attempts";
 
     private readonly Counter<long> dispatched;
     private readonly Counter<long> breaches;
     private readonly Counter<long> redispatches;
     private readonly Counter<long> escalations;
     private readonly Histogram<double> timeToCallback;
+    private readonly Counter<long> webhookAttempts;
 
     public RepairDispatchMetrics(IMeterFactory meters)
     {
@@ -27,9 +29,15 @@ public sealed class RepairDispatchMetrics
         redispatches = Meter.CreateCounter<long>(RedispatchedName, description: "Repair jobs moved to another provider after a breach or a decline");
         escalations = Meter.CreateCounter<long>(EscalatedName, description: "Repair jobs escalated to the platform through arbitration");
         timeToCallback = Meter.CreateHistogram<double>(TimeToCallbackName, "h", "From dispatch to the buyer contacted, in business-clock hours");
+        webhookAttempts = Meter.CreateCounter<long>(WebhookAttemptsName, "{attempt}",
+            "Webhook delivery attempts, by provider and outcome (delivered: a 2xx; failed: anything else, the connection included)");
     }
 
     public Meter Meter { get; }
+
+    /// <summary>Counts an attempt once its outcome is recorded in the delivery log.</summary>
+    public void WebhookAttempt(string providerId, bool delivered) =>
+        webhookAttempts.Add(1, new KeyValuePair<string, object?>("provider", providerId), new KeyValuePair<string, object?>("outcome", delivered ? "delivered" : "failed"));
 
     public void Record(IEnumerable<RepairJobEvent> events)
     {

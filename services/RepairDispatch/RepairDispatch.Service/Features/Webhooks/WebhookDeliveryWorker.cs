@@ -24,14 +24,16 @@ public sealed class WebhookDeliveryWorker : BackgroundService
     private readonly NpgsqlDataSource dataSource;
     private readonly WebhookSettings settings;
     private readonly ILogger<WebhookDeliveryWorker> logger;
+    private readonly RepairDispatchMetrics metrics;
     private readonly HttpClient http;
     private readonly X509Certificate2Collection trusted;
     private readonly Channel<bool> wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private int inFlight;
 
-    public WebhookDeliveryWorker(NpgsqlDataSource dataSource, RepairDispatchSettings settings, ILogger<WebhookDeliveryWorker> logger)
+    public WebhookDeliveryWorker(NpgsqlDataSource dataSource, RepairDispatchSettings settings, RepairDispatchMetrics metrics, ILogger<WebhookDeliveryWorker> logger)
     {
         this.dataSource = dataSource;
+        this.metrics = metrics;
         this.settings = settings.Webhooks;
         this.logger = logger;
         trusted = this.settings.TrustedCertificates();
@@ -243,6 +245,7 @@ public sealed class WebhookDeliveryWorker : BackgroundService
             "insert into webhook_attempts (delivery_id, attempted_at, status_code, error, duration_ms) values ($1, $2, $3, $4, $5)",
             delivery.Id, attemptedAt, status, error, durationMs));
         await batch.ExecuteNonQueryAsync(ct);
+        metrics.WebhookAttempt(delivery.ProviderId, delivered);
         if (!delivered && logger.IsEnabled(LogLevel.Information))
         {
             logger.LogInformation("Webhook delivery {DeliveryId} to {ProviderId} failed ({Error}); it is tried again later", delivery.Id, delivery.ProviderId, error);
