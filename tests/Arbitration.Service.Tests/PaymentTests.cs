@@ -4,6 +4,7 @@ using Arbitration.Service.Cases;
 using Arbitration.Service.Features.SettlePayment;
 using Arbitration.Service.Views;
 using Platform.Contracts.Payments.V1;
+using Platform.ServiceDefaults;
 using Platform.Testing;
 using PaymentStatus = Arbitration.Domain.PaymentStatus;
 
@@ -50,6 +51,7 @@ public sealed class PaymentTests(RealTimeHost host) : ArbitrationTests<RealTimeH
     [Fact]
     public async Task A_ruling_of_compensation_instructs_it_once_at_the_merchant_cost_and_its_confirmation_shows_it_paid()
     {
+        using var metrics = new MetricRecorder(Service.Services, ArbitrationMetrics.MeterName);
         var (caseId, arbitrator, ruling, instruction) = await Compensated();
         Assert.Equal((caseId, Amount, "CNY", PaymentReason.RulingCompensation, Payer.Merchant, "merchant-pay"),
             (instruction.InstructionId, instruction.Amount, instruction.Currency, instruction.Reason, instruction.PaidBy, instruction.MerchantId));
@@ -64,6 +66,9 @@ public sealed class PaymentTests(RealTimeHost host) : ArbitrationTests<RealTimeH
         Assert.Equal(1L, await database.Scalar<long>("select count(*) from mt_events where stream_id = $1 and type = 'arbitration.compensation-instructed'",
             CaseStream.StreamId(caseId)));
         Assert.Single(Probe.Received<CompensationInstructed>(), o => o.Message.CaseId == caseId);
+        // Counted after the commit that the case shows, so a moment after it.
+        await Eventually.Until(() => (metrics.Sum(PaymentInstructions.Name, "outcome=instructed"), metrics.Sum(PaymentInstructions.Name, "outcome=confirmed"),
+            metrics.Sum(PaymentInstructions.Name, "kind=compensation")) == (1, 1, 2), Timeout, "the compensation counted instructed and confirmed, once each");
     }
 
     [Fact]

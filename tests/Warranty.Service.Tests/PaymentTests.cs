@@ -108,6 +108,7 @@ public sealed class PaymentTests : WarrantyServiceTest
     [Fact]
     public async Task A_cancelled_plan_instructs_its_refund_at_the_plan_cost_and_a_failure_shows_until_it_is_paid()
     {
+        using var metrics = new MetricRecorder(warranty.Services, WarrantyMetrics.MeterName);
         var (orderId, buyerId) = (Id("order"), Id("buyer"));
         await Complete(probe, Order(orderId, buyerId, Id("merchant"), DateTimeOffset.UtcNow.AddDays(-1), Line("line-1", plan: Plan(2, 299m))));
         using var buyer = warranty.As(PlatformRoles.Buyer, buyerId);
@@ -127,6 +128,10 @@ public sealed class PaymentTests : WarrantyServiceTest
         await probe.Send(PaymentResultConsumer.Queue, Confirmation(instruction));
         await Eventually.Until(async () => (await (await buyer.GetAsync($"/warranties/{orderId}/line-1")).Read<WarrantyView>()).Payments[0].Status == PaymentStatus.Paid,
             Wait, "a later attempt paid it");
+        // Counted after the commit that the view shows, so a moment after it.
+        await Eventually.Until(() => (metrics.Sum(PaymentInstructions.Name, "outcome=instructed"), metrics.Sum(PaymentInstructions.Name, "outcome=failed"),
+            metrics.Sum(PaymentInstructions.Name, "outcome=confirmed"), metrics.Sum(PaymentInstructions.Name, "kind=refund")) == (1, 1, 1, 3),
+            Wait, "the refund counted instructed, failed and confirmed, once each");
     }
 
     [Fact]

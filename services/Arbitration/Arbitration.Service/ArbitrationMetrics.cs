@@ -4,6 +4,7 @@ using Arbitration.Service.Cases;
 using Arbitration.Service.ReadModels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Platform.ServiceDefaults;
 
 namespace Arbitration.Service;
 
@@ -24,6 +25,7 @@ public sealed class ArbitrationMetrics
 
     private readonly Counter<long> casesOpened;
     private readonly Counter<long> rulings;
+    private readonly PaymentInstructions compensations;
     private readonly NpgsqlDataSource dataSource;
     private readonly ArbitrationPolicy policy;
     private readonly TimeProvider clock;
@@ -38,6 +40,7 @@ public sealed class ArbitrationMetrics
         var meter = meters.Create(MeterName);
         casesOpened = meter.CreateCounter<long>(CasesOpenedName, "{case}", "Arbitration cases opened, by origin");
         rulings = meter.CreateCounter<long>(RulingsName, "{ruling}", "Rulings issued, by the side they favour, the remedy, and whether the respondent lost by default");
+        compensations = new PaymentInstructions(meter, "compensation");
         meter.CreateObservableGauge(StaleCasesName, ObserveStaleCases, "{case}", "Cases open without a ruling for longer than Arbitration:StaleAfter");
     }
 
@@ -50,6 +53,15 @@ public sealed class ArbitrationMetrics
             {
                 case CaseEvent.CaseOpened opened:
                     casesOpened.Add(1, new KeyValuePair<string, object?>("origin", ContractMapping.Origin(opened.Origin).ToString()));
+                    break;
+                case CaseEvent.CompensationInstructed:
+                    compensations.Instructed();
+                    break;
+                case CaseEvent.PaymentConfirmed:
+                    compensations.Confirmed();
+                    break;
+                case CaseEvent.PaymentFailed:
+                    compensations.Failed();
                     break;
                 case CaseEvent.CaseRuled ruled:
                     var (inFavourOf, remedy, _) = ContractMapping.VerdictOf(ruled.Verdict);

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Platform.ServiceDefaults;
 using Warranty.Domain;
 using static Warranty.Domain.WarrantyFileEvent;
 
@@ -15,6 +16,7 @@ public sealed class WarrantyMetrics
     private readonly Counter<long> claimsDecided;
     private readonly Counter<long> activated;
     private readonly Counter<long> reopenRequests;
+    private readonly PaymentInstructions refunds;
 
     public WarrantyMetrics(IMeterFactory meters)
     {
@@ -24,6 +26,7 @@ public sealed class WarrantyMetrics
         activated = meter.CreateCounter<long>(ActivatedName, "{line}", "Warranty files activated for completed order lines");
         reopenRequests = meter.CreateCounter<long>(ReopenRequestsName, "{request}",
             "Requests to reopen the after-sales entry, by outcome (reopened, denied) and, for denials, the reason code (reason)");
+        refunds = new PaymentInstructions(meter, "refund");
     }
 
     /// <summary>Counts what a committed unit of work recorded; called only after the commit, so a retried one counts once.</summary>
@@ -45,6 +48,15 @@ public sealed class WarrantyMetrics
                     break;
                 case EntryReopened { Request: not null }:
                     reopenRequests.Add(1, new KeyValuePair<string, object?>("outcome", "reopened"));
+                    break;
+                case RefundInstructed:
+                    refunds.Instructed();
+                    break;
+                case PaymentConfirmed:
+                    refunds.Confirmed();
+                    break;
+                case PaymentFailed:
+                    refunds.Failed();
                     break;
                 case ReopenDenied denied:
                     reopenRequests.Add(1, new KeyValuePair<string, object?>("outcome", "denied"),

@@ -33,7 +33,7 @@ public abstract class OrderServiceTest(double clockSpeed = 1) : IAsyncLifetime
     {
         Env = await TestEnvironment.Create(clockSpeed);
         Service = await RunningService.Start(args => OrderService.Create(args), Env, OrderService.Name);
-        Metrics = new MetricRecorder(Service.Services);
+        Metrics = new MetricRecorder(Service.Services, OrderMetrics.MeterName);
         database = await Env.Database(OrderService.Name);
         Probe = await BusProbe.Start(Env);
         await Probe.Observe<OrderCompleted>();

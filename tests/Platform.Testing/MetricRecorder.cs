@@ -2,24 +2,24 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Order.Service.Tests.Support;
+namespace Platform.Testing;
 
 /// <summary>
-/// Sums what one service instance counts on the Order meter. Meters are process-wide and other
+/// Sums what one service instance counts on one of its meters. Meters are process-wide and other
 /// test classes run their own instance in this process, so only the meters of this instance's
 /// factory are listened to.
 /// </summary>
-internal sealed class MetricRecorder : IDisposable
+public sealed class MetricRecorder : IDisposable
 {
     private readonly MeterListener listener = new();
     private readonly ConcurrentDictionary<(string Instrument, string Tag), long> sums = new();
 
-    public MetricRecorder(IServiceProvider services)
+    public MetricRecorder(IServiceProvider services, string meterName)
     {
         var factory = services.GetRequiredService<IMeterFactory>();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == OrderMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, factory))
+            if (instrument.Meter.Name == meterName && ReferenceEquals(instrument.Meter.Scope, factory))
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -34,7 +34,7 @@ internal sealed class MetricRecorder : IDisposable
         listener.Start();
     }
 
-    /// <summary>The sum counted by <paramref name="instrument"/> under the tag, e.g. "code=InvalidAmount".</summary>
+    /// <summary>The sum counted by <paramref name="instrument"/> under the tag, e.g. "code=InvalidAmount" (0 when none was).</summary>
     public long Sum(string instrument, string tag) => sums.GetValueOrDefault((instrument, tag));
 
     public void Dispose() => listener.Dispose();
