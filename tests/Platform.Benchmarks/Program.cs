@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Platform.Benchmarks;
 using Platform.EventSourcing;
 
-// Usage: dotnet run -c Release --project tests/Platform.Benchmarks -- [unit-of-work|relay|scheduler|pipeline|claims|memory|all|growth] [--quick]
+// Usage: dotnet run -c Release --project tests/Platform.Benchmarks -- [unit-of-work|relay|scheduler|pipeline|claims|memory|all|growth|scaling] [--quick]
 // growth is left out of all: it fills a store to 10^7 events (about 18 GB and a quarter of an hour).
 // Each figure is printed next to a raw baseline measured in the same run, and as their ratio.
 // The figures in docs/benchmarks.md are of this host's servers (deploy/servers.sh), never of a test container.
@@ -42,6 +42,10 @@ if (which is "claims" or "all")
 if (which is "memory" or "all")
 {
     await MemoryBenchmark.Run(loadSeconds: quick ? 20 : 90);
+}
+if (which is "scaling")
+{
+    await ScalingBenchmark.Run(orders: quick ? 6_000 : 20_000, warmUpPerInstance: quick ? 1_000 : 2_000);
 }
 
 internal static class RelayBenchmark

@@ -1,0 +1,305 @@
+using System.Diagnostics;
+using System.Globalization;
+using MassTransit;
+using Npgsql;
+using Platform.Contracts.Warranty.V1;
+using Platform.Testing;
+
+namespace Platform.Benchmarks;
+
+/// <summary>
+/// Checks the scale model's slope (docs/scaling.md) on this machine: 1, 2 and 4 Warranty processes consume
+/// OrderCompleted from their one shared queue against one database. Each count's throughput (WarrantyActivated
+/// received) and CPU per order is printed beside what the model predicts from the CPU an order took with one
+/// instance: the instances cannot do more than n times what one did, nor more than the cores left to this run
+/// divided by the CPU an order costs across every process on them (the driver, the instances, PostgreSQL,
+/// RabbitMQ).
+/// </summary>
+internal static class ScalingBenchmark
+{
+    private static readonly int[] Counts = [1, 2, 4];
+    private const int InFlight = 64;
+    private const int MaxWarmUpRounds = 8;
+    private const double Tolerance = 0.2;
+    private const int Slices = 3;
+
+    public static async Task Run(int orders, int warmUpPerInstance)
+    {
+        var started = Stopwatch.StartNew();
+        var loadAtStart = Machine.LoadAverage();
+        await using var env = await TestEnvironment.Create();
+        var database = (await env.Database("warranty")).Name;
+        var arguments = await env.Arguments("warranty");
+        await using var probe = await BusProbe.Start(env);
+        var bus = (IBusControl)probe.Bus;
+        var activations = new Activations();
+        var endpoint = bus.ConnectReceiveEndpoint($"bench-scaling-activated-{Guid.NewGuid():N}", e =>
+        {
+            e.PrefetchCount = 500;
+            e.Handler<WarrantyActivated>(c =>
+            {
+                activations.See(c.Message.OrderId);
+                return Task.CompletedTask;
+            });
+        });
+        await endpoint.Ready;
+
+        // Every instance gets the same settings, so the one database's name no longer tells them apart: a tag
+        // of this run's own does, for reading each one's CPU from /proc.
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        await using var runDatabase = new RunDatabase(database);
+        var instances = new List<BenchService>();
+        var results = new List<CountResult>();
+        long? sizeBefore = null;
+        var sizeAfter = 0L;
+        try
+        {
+            foreach (var count in Counts)
+            {
+                var starting = Enumerable.Range(instances.Count + 1, count - instances.Count).Select(async k =>
+                {
+                    var marker = $"--Benchmarks:ScalingInstance={tag}-{k}";
+                    var process = await ServiceProcess.Start("Warranty.Service.dll", [.. arguments, marker], TimeSpan.FromSeconds(120));
+                    return new BenchService($"warranty-{k}", process, ProcFs.PidWithArgument(marker), database);
+                });
+                instances.AddRange(await Task.WhenAll(starting));
+
+                var load = Machine.LoadAverage();
+                sizeBefore ??= await runDatabase.Size();
+                var warmRounds = await WarmUp(bus, activations, instances, $"warm{count}", warmUpPerInstance * count);
+                var transactionsBefore = await runDatabase.Transactions();
+                // Slices, each timed on its own, and the median one kept: a burst of the other engineers' work on the
+                // shared cores then moves one slice, not the count's figure.
+                var slices = new List<(int Orders, TimeSpan Elapsed, Reading Cpu)>();
+                for (var slice = 1; slice <= Slices; slice++)
+                {
+                    var before = Reading.Take(instances);
+                    var watch = Stopwatch.StartNew();
+                    await Complete(bus, activations, instances, $"n{count}-{slice}", orders / Slices);
+                    slices.Add((orders / Slices, watch.Elapsed, Reading.Take(instances) - before));
+                }
+                var median = slices.OrderBy(s => s.Elapsed).ElementAt(Slices / 2);
+                var loadAfter = Machine.LoadAverage();
+                var committed = await runDatabase.Transactions() - transactionsBefore;
+                results.Add(new CountResult(count, median.Orders, median.Elapsed, median.Cpu, committed, orders / Slices * Slices, warmRounds, load, loadAfter));
+            }
+        }
+        finally
+        {
+            await endpoint.StopAsync();
+            sizeAfter = await runDatabase.Size();
+            foreach (var instance in instances)
+            {
+                await instance.DisposeAsync();
+            }
+        }
+        Print(results, orders, (sizeAfter - (sizeBefore ?? sizeAfter)) / (double)activations.Completed, loadAtStart, started.Elapsed);
+    }
+
+    /// <summary>
+    /// Rounds of orders until the CPU per order of every process of the run settles (two rounds in a row within 10 %):
+    /// new processes, this one included, pay for compiling themselves first, and a service that has run for a while does not.
+    /// </summary>
+    private static async Task<int> WarmUp(IBusControl bus, Activations activations, IReadOnlyList<BenchService> instances, string prefix, int perRound)
+    {
+        double? previous = null;
+        for (var round = 1; round <= MaxWarmUpRounds; round++)
+        {
+            var before = Reading.Take(instances);
+            await Complete(bus, activations, instances, $"{prefix}-{round}", perRound);
+            var perOrder = (Reading.Take(instances) - before).Total.TotalMilliseconds / perRound;
+            if (previous is { } last && Math.Abs(perOrder - last) <= 0.1 * last)
+            {
+                return round;
+            }
+            previous = perOrder;
+        }
+        return MaxWarmUpRounds;
+    }
+
+    /// <summary>Publishes OrderCompleted for <paramref name="count"/> one-line orders and waits for every WarrantyActivated.</summary>
+    private static async Task Complete(IBusControl bus, Activations activations, IReadOnlyList<BenchService> instances, string prefix, int count)
+    {
+        var done = activations.Expect(prefix, count);
+        await Parallel.ForEachAsync(Enumerable.Range(1, count), new ParallelOptions { MaxDegreeOfParallelism = InFlight }, async (i, ct) =>
+            await bus.Publish(Orders.Completed($"{prefix}-{i}", $"buyer-{i % 100}", DateTimeOffset.UtcNow, ["L1"]), ct));
+        try
+        {
+            await done.WaitAsync(TimeSpan.FromMinutes(5));
+        }
+        catch (TimeoutException)
+        {
+            throw new InvalidOperationException(
+                $"{count - activations.Seen} of {count} orders ({prefix}) activated no warranty within 5 minutes.\n" +
+                string.Join('\n', instances.Select(s => $"--- {s.Name}:\n{s.Process.Output}")));
+        }
+    }
+
+    private static void Print(IReadOnlyList<CountResult> results, int orders, double bytesPerOrder, string loadAtStart, TimeSpan took)
+    {
+        var cores = Environment.ProcessorCount;
+        var one = results[0];
+        Console.WriteLine();
+        Console.WriteLine($"## Scaling: 1, 2 and 4 Warranty processes on one shared OrderCompleted queue and one database, {orders:N0} one-line orders at each count ({InFlight} published in flight), in {Slices} slices of which the median is shown");
+        Console.WriteLine($"Model (docs/scaling.md): at n instances, predicted = min(n × the rate of one, cores left to this run ÷ CPU per order with one instance). " +
+            $"With one instance: {one.Rate:N0}/s and {one.Cpu.Total.TotalMilliseconds / one.Orders:F2} ms of CPU an order in all processes, so {cores} idle cores would allow {cores / one.CpuPerOrderSeconds:N0}/s.");
+        Console.WriteLine();
+        Console.WriteLine("| instances | WarrantyActivated/s | per instance | CPU ms per order: driver / Warranty (all instances) / PostgreSQL backends / RabbitMQ / total | cores used by this run / by everything else | predicted/s | measured / predicted | within 20 % | per order: database transactions committed / rolled back; outbox index scans / entries read | warm-up rounds | load average before → after |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var result in results)
+        {
+            var available = Math.Max(0, cores - result.OthersCores);
+            var predicted = Math.Min(result.Instances * one.Rate, available / one.CpuPerOrderSeconds);
+            var ratio = result.Rate / predicted;
+            var verdict = result.Instances == 1 ? "calibration" : Target.Verdict(Math.Abs(ratio - 1) <= Tolerance);
+            Console.WriteLine($"| {result.Instances} | {result.Rate:N0} | {result.Rate / result.Instances:N0} | {result.Cpu.PerOrder(result.Orders)} | " +
+                $"{result.OursCores:F2} / {result.OthersCores:F2} | {predicted:N0} | {ratio:F2} | {verdict} | {result.Transactions.Commits / (double)result.TransactionsOver:F3} / {result.Transactions.Rollbacks / (double)result.TransactionsOver:F3}; {result.Transactions.OutboxScans / (double)result.TransactionsOver:F3} / {result.Transactions.OutboxEntriesRead / (double)result.TransactionsOver:F1} | {result.WarmUpRounds} | {result.LoadBefore} → {result.LoadAfter} |");
+        }
+        Console.WriteLine();
+        Console.WriteLine("CPU per order of each instance's own process, ms (its share of the orders is unknown, so this is its CPU over all orders of the count):");
+        foreach (var result in results)
+        {
+            Console.WriteLine($"- {result.Instances}: {string.Join(", ", result.Cpu.PerInstance.Select(p => (p.TotalMilliseconds / result.Orders).ToString("F2", CultureInfo.InvariantCulture)))}");
+        }
+        Console.WriteLine();
+        Console.WriteLine($"The database grew by {bytesPerOrder:N0} bytes per order activated (events, the file's snapshot, inbox, read models, outbox rows deleted but not yet vacuumed).");
+        Console.WriteLine($"Load average (1 min) at the start {loadAtStart}; the whole run took {took.TotalSeconds:F0} s.");
+    }
+
+    private sealed record CountResult(int Instances, int Orders, TimeSpan Elapsed, Reading Cpu, Committed Transactions, int TransactionsOver, int WarmUpRounds, string LoadBefore, string LoadAfter)
+    {
+        public double Rate => Orders / Elapsed.TotalSeconds;
+
+        public double CpuPerOrderSeconds => Cpu.Total.TotalSeconds / Orders;
+
+        public double OursCores => Cpu.Total.TotalSeconds / Elapsed.TotalSeconds;
+
+        /// <summary>Cores busy with anything but this run: the other engineers' work on the shared machine.</summary>
+        public double OthersCores => Math.Max(0, (Cpu.MachineBusy - Cpu.Total).TotalSeconds / Elapsed.TotalSeconds);
+    }
+
+    /// <summary>CPU used so far by this run's processes, and by the whole machine (/proc/stat).</summary>
+    private sealed record Reading(CpuSplit Split, TimeSpan MachineBusy)
+    {
+        public static Reading Take(IReadOnlyList<BenchService> instances) => new(CpuSplit.Take(instances), Busy());
+
+        public TimeSpan Instances => Split.Services.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.Used);
+
+        public IEnumerable<TimeSpan> PerInstance => Split.Services.Select(s => s.Used);
+
+        public TimeSpan Total => Split.Total;
+
+        public static Reading operator -(Reading after, Reading before) => new(after.Split - before.Split, after.MachineBusy - before.MachineBusy);
+
+        public string PerOrder(int orders) =>
+            string.Join(" / ", new[] { Split.Driver, Instances, Split.Postgres, Split.RabbitMq, Total }.Select(t => (t.TotalMilliseconds / orders).ToString("F2", CultureInfo.InvariantCulture)));
+
+        /// <summary>Every core's time in anything but idle and waiting for I/O, from the first line of /proc/stat.</summary>
+        private static TimeSpan Busy()
+        {
+            var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+                .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+            // user, nice, system, idle, iowait, irq, softirq, steal (guest time is already inside user).
+            var busy = fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7];
+            return TimeSpan.FromSeconds(busy / 100.0);
+        }
+    }
+
+    /// <summary>
+    /// The run's database as PostgreSQL counts it: its size, and the transactions of pg_stat_database (how many commits an
+    /// order costs, the relays' claims included). A backend reports its counts at most once a second while busy and after
+    /// 10 s once idle, so each reading of them first lets the run sit idle past that.
+    /// </summary>
+    private sealed class RunDatabase(string database) : IAsyncDisposable
+    {
+        private static readonly TimeSpan Flushed = TimeSpan.FromSeconds(11);
+        private readonly NpgsqlDataSource admin = NpgsqlDataSource.Create(BenchDatabase.Settings.ConnectionString("postgres"));
+        private readonly NpgsqlDataSource own = NpgsqlDataSource.Create(BenchDatabase.Settings.ConnectionString(database));
+
+        public async Task<Committed> Transactions()
+        {
+            await Task.Delay(Flushed);
+            await using var command = admin.CreateCommand("select xact_commit, xact_rollback from pg_stat_database where datname = $1");
+            command.Parameters.Add(new() { Value = database });
+            await using var reader = await command.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            var (commits, rollbacks) = (reader.GetInt64(0), reader.GetInt64(1));
+            // The relays' claims: how often the outbox's indexes are scanned, and how many entries (dead ones included) each reads.
+            await using var outbox = own.CreateCommand("select coalesce(sum(idx_scan), 0)::bigint, coalesce(sum(idx_tup_read), 0)::bigint from pg_stat_user_indexes where relname = 'outbox'");
+            await using var scans = await outbox.ExecuteReaderAsync();
+            await scans.ReadAsync();
+            return new Committed(commits, rollbacks, scans.GetInt64(0), scans.GetInt64(1));
+        }
+
+        public async Task<long> Size()
+        {
+            await using var command = admin.CreateCommand("select pg_database_size($1)");
+            command.Parameters.Add(new() { Value = database });
+            return (long)(await command.ExecuteScalarAsync())!;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await admin.DisposeAsync();
+            await own.DisposeAsync();
+        }
+    }
+
+    private sealed record Committed(long Commits, long Rollbacks, long OutboxScans, long OutboxEntriesRead)
+    {
+        public static Committed operator -(Committed after, Committed before) =>
+            new(after.Commits - before.Commits, after.Rollbacks - before.Rollbacks, after.OutboxScans - before.OutboxScans, after.OutboxEntriesRead - before.OutboxEntriesRead);
+    }
+
+    /// <summary>The WarrantyActivated of one batch of orders, told apart by their ids' prefix.</summary>
+    private sealed class Activations
+    {
+        private volatile Phase? current;
+
+        private int completed;
+
+        public int Seen => current?.Count ?? 0;
+
+        /// <summary>Orders activated over the whole run, warm-up included.</summary>
+        public int Completed => Volatile.Read(ref completed);
+
+        public Task Expect(string prefix, int count)
+        {
+            var phase = new Phase($"{prefix}-", count);
+            current = phase;
+            return phase.Done.Task;
+        }
+
+        public void See(string orderId)
+        {
+            if (current is { } phase && orderId.StartsWith(phase.Prefix, StringComparison.Ordinal) && phase.See(orderId))
+            {
+                Interlocked.Increment(ref completed);
+            }
+        }
+
+        private sealed class Phase(string prefix, int expected)
+        {
+            private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> seen = new(StringComparer.Ordinal);
+            private int count;
+
+            public string Prefix => prefix;
+            public int Count => Volatile.Read(ref count);
+            public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+            /// <summary>True the first time an order is seen.</summary>
+            public bool See(string orderId)
+            {
+                if (!seen.TryAdd(orderId, 0))
+                {
+                    return false;
+                }
+                if (Interlocked.Increment(ref count) == expected)
+                {
+                    Done.TrySetResult();
+                }
+                return true;
+            }
+        }
+    }
+}
