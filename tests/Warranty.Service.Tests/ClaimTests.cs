@@ -134,6 +134,26 @@ public sealed class ClaimTests : WarrantyServiceTest
     }
 
     [Fact]
+    public async Task A_claim_id_filed_again_on_its_own_line_by_another_caller_is_answered_as_it_stands_with_its_history()
+    {
+        var (orderId, buyer, _) = await Phone();
+        using var client = warranty.As(PlatformRoles.Buyer, buyer);
+        using var agent = warranty.As(PlatformRoles.CustomerService, "cs-agent-9");
+        var key = Guid.NewGuid();
+
+        var filed = await client.FileClaim(Claim(orderId, "line-1"), key);
+        // Another caller's key is another idempotency record: the request runs, and the decider finds the claim known.
+        var again = await agent.FileClaim(Claim(orderId, "line-1", buyerId: buyer), key);
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.OK), (filed.StatusCode, again.StatusCode));
+        var first = await filed.Read<ClaimView>();
+        var known = await again.Read<ClaimView>();
+        Assert.Equal((key, first.Status, first.FiledByRole), (known.ClaimId, known.Status, known.FiledByRole));
+        Assert.NotEmpty(first.History);
+        Assert.Equal(first.History.Select(h => (h.Event, h.At)), known.History.Select(h => (h.Event, h.At)));
+    }
+
+    [Fact]
     public async Task Claims_filed_at_the_same_moment_on_one_line_are_decided_one_after_the_other()
     {
         var (orderId, buyer, _) = await Phone();

@@ -62,7 +62,11 @@ public static class JobReadModel
         paid_by, dispatched_at, callback_deadline_at, accepted, booked_for, feedback_due_at, outcome
         """;
 
-    public static async Task Upsert(Session session, RepairJob.Opened job, PendingDeadlines deadlines, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Queued with the unit of work's commit (<see cref="Session.Queue"/>): nothing later in the unit of work reads the row
+    /// back, so it costs no round trip of its own.
+    /// </summary>
+    public static void Upsert(Session session, RepairJob.Opened job, PendingDeadlines deadlines, DateTimeOffset now)
     {
         var details = job.Details;
         var request = details.Request;
@@ -74,18 +78,6 @@ public static class JobReadModel
             RepairJob.Escalated e => (JobStatus.Escalated, null, e.Reason, null),
             _ => throw new ArgumentOutOfRangeException(nameof(job), job.GetType().Name),
         };
-        await using var command = new NpgsqlCommand("""
-            insert into repair_jobs (job_id, provider_id, attempt, status, order_id, line_id, claim_id, case_id, buyer_id, region,
-                category, brand, sku, title, fault, paid_by, opened_at, dispatched_at, callback_deadline_at, accepted, booked_for,
-                feedback_due_at, outcome, escalation_reason, callback_deadline_message, feedback_deadline_message, device_received_at, updated_at)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $17)
-            on conflict (job_id) do update set provider_id = excluded.provider_id, attempt = excluded.attempt, status = excluded.status,
-                dispatched_at = excluded.dispatched_at, callback_deadline_at = excluded.callback_deadline_at, accepted = excluded.accepted,
-                booked_for = excluded.booked_for, feedback_due_at = excluded.feedback_due_at, outcome = excluded.outcome,
-                escalation_reason = excluded.escalation_reason, callback_deadline_message = excluded.callback_deadline_message,
-                feedback_deadline_message = excluded.feedback_deadline_message, device_received_at = excluded.device_received_at,
-                updated_at = excluded.updated_at
-            """, session.Connection, session.Transaction);
         var source = details.Source;
         object?[] values =
         [
@@ -94,13 +86,23 @@ public static class JobReadModel
             source.Kind == RepairSourceKind.ArbitrationRuling ? source.Id : null,
             request.BuyerId, request.Region, request.Category, request.Brand, request.Sku, request.Title, request.Fault,
             details.PaidBy.ToString(), now, current?.DispatchedAt, current?.CallbackDeadlineAt, current?.Accepted ?? false,
-            current?.BookedFor, end.FeedbackDue, end.Outcome?.ToString(), end.Escalation?.ToString(), deadlines.Callback, deadlines.Feedback, deadlines.DeviceReceivedAt,
+            current?.BookedFor, end.FeedbackDue, end.Outcome?.ToString(), end.Escalation?.ToString(), deadlines.Callback, deadlines.Feedback,
+            deadlines.DeviceReceivedAt, now,
         ];
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
-        }
-        await command.ExecuteNonQueryAsync(ct);
+        session.Queue("""
+            insert into repair_jobs (job_id, provider_id, attempt, status, order_id, line_id, claim_id, case_id, buyer_id, region,
+                category, brand, sku, title, fault, paid_by, opened_at, dispatched_at, callback_deadline_at, accepted, booked_for,
+                feedback_due_at, outcome, escalation_reason, callback_deadline_message, feedback_deadline_message, device_received_at, updated_at)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            on conflict (job_id) do update set provider_id = excluded.provider_id, attempt = excluded.attempt, status = excluded.status,
+                dispatched_at = excluded.dispatched_at, callback_deadline_at = excluded.callback_deadline_at, accepted = excluded.accepted,
+                booked_for = excluded.booked_for, feedback_due_at = excluded.feedback_due_at, outcome = excluded.outcome,
+                escalation_reason = excluded.escalation_reason, callback_deadline_message = excluded.callback_deadline_message,
+                feedback_deadline_message = excluded.feedback_deadline_message, device_received_at = excluded.device_received_at,
+                updated_at = excluded.updated_at
+            """,
+            // timestamptz takes UTC only; an instant a provider reported with its own offset is the same moment.
+            [.. values.Select(value => value is DateTimeOffset instant ? instant.ToUniversalTime() : value)]);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Npgsql;
 using Platform.EventSourcing;
 
@@ -11,11 +12,28 @@ namespace RepairDispatch.Service.RepairJobs;
 /// </summary>
 public static class JobLock
 {
+    /// <summary>
+    /// The pending deadlines each job's row held when this unit of work locked it. Nothing else writes them before
+    /// the job's effects do, at the end of the unit of work, so the effects take them from here instead of reading
+    /// the locked row a second time: one round trip fewer for every unit of work on a job.
+    /// </summary>
+    private static readonly ConditionalWeakTable<Session, Dictionary<Guid, PendingDeadlines>> Locked = new();
+
     public static async Task Take(Session session, string streamId, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("select 1 from repair_jobs where job_id = $1 for update", session.Connection, session.Transaction);
-        command.Parameters.Add(new() { Value = RepairJobStream.JobId(streamId) });
-        await command.ExecuteNonQueryAsync(ct);
+        var jobId = RepairJobStream.JobId(streamId);
+        await using var command = new NpgsqlCommand(
+            "select callback_deadline_message, feedback_deadline_message, device_received_at from repair_jobs where job_id = $1 for update",
+            session.Connection, session.Transaction);
+        command.Parameters.Add(new() { Value = jobId });
+        Locked.GetOrCreateValue(session)[jobId] = await PendingDeadlines.Read(command, ct);
+    }
+
+    /// <summary>What <see cref="Take"/> read for the job in this unit of work; false when it did not lock the job.</summary>
+    internal static bool TryHeld(Session session, Guid jobId, out PendingDeadlines deadlines)
+    {
+        deadlines = PendingDeadlines.None;
+        return Locked.TryGetValue(session, out var held) && held.TryGetValue(jobId, out deadlines!);
     }
 }
 
@@ -29,9 +47,18 @@ public sealed record PendingDeadlines(Guid? Callback, Guid? Feedback, DateTimeOf
 
     public static async Task<PendingDeadlines> Of(Session session, Guid jobId, CancellationToken ct)
     {
+        if (JobLock.TryHeld(session, jobId, out var held))
+        {
+            return held;
+        }
         await using var command = new NpgsqlCommand(
             "select callback_deadline_message, feedback_deadline_message, device_received_at from repair_jobs where job_id = $1", session.Connection, session.Transaction);
         command.Parameters.Add(new() { Value = jobId });
+        return await Read(command, ct);
+    }
+
+    internal static async Task<PendingDeadlines> Read(NpgsqlCommand command, CancellationToken ct)
+    {
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct)
             ? new PendingDeadlines(reader.IsDBNull(0) ? null : reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetGuid(1),

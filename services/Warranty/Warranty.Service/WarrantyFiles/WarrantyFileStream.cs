@@ -38,6 +38,26 @@ public sealed class WarrantyFileStream(WarrantyMetrics metrics)
     };
 
     /// <summary>
+    /// The file for filing a claim: its state from the snapshot, without the history, whose <see cref="LoadedFile.Events"/>
+    /// are only those this unit of work appends. A new claim is decided on the state alone and its view is its own events.
+    /// One query reads the snapshot and the version, and Marten's inline projection then evolves that very snapshot
+    /// instead of reading it again at the commit: two statements fewer per claim than folding the history.
+    /// </summary>
+    public Aggregate<LoadedFile, WarrantyFileEvent> Filing { get; } = new()
+    {
+        StreamType = StreamType,
+        Initial = LoadedFile.Initial,
+        Evolve = LoadedFile.Evolve,
+        Load = async (session, streamId, ct) =>
+        {
+            var stream = await session.Load(streamId, StreamType, Snapshots, ct);
+            return new LoadedStream<LoadedFile>(streamId, StreamType, stream.Version, new LoadedFile(stream.State, []));
+        },
+        Effects = WarrantyFileEffects.Apply,
+        Committed = metrics.Count,
+    };
+
+    /// <summary>
     /// Order and line ids are the trade system's free text, so they are escaped: "a-b" + "c" and "a" + "b-c"
     /// must not name the same stream.
     /// </summary>

@@ -41,7 +41,7 @@ public sealed class ClaimFiledConsumer(MessagePipeline pipeline, WarrantyFileStr
                 claim.FiledAt,
                 receivedAt,
                 Validation.ContactOf(claim.BuyerPhone, claim.ServiceAddress).Contact);
-            var handled = await work.Handle(files.Aggregate, WarrantyFileStream.StreamId(claim.OrderId, claim.LineId),
+            var handled = await work.Handle(files.Filing, WarrantyFileStream.StreamId(claim.OrderId, claim.LineId),
                 file => WarrantyFileDecider.Decide(command, file.State, policy), ct);
             return handled.Refusal;
         });

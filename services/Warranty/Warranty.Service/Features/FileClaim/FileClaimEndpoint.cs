@@ -80,7 +80,8 @@ public static class FileClaimEndpoint
             IResult? notFound = null;
             var command = new WarrantyFileCommand.FileClaim(claimId, requester, ToDomain(fault), description, ToDomain(remedy), evidence, clock.GetUtcNow(),
                 Contact: contact);
-            var handled = await work.Handle(files.Aggregate, WarrantyFileStream.StreamId(orderId, lineId), file =>
+            var streamId = WarrantyFileStream.StreamId(orderId, lineId);
+            var handled = await work.Handle(files.Filing, streamId, file =>
             {
                 // A buyer's claim on an order that is not theirs is answered as if the order did not exist.
                 if (file.Activated is not { } state || (caller.Is(PlatformRoles.Buyer) && state.BuyerId != caller.SubjectId))
@@ -98,9 +99,13 @@ public static class FileClaimEndpoint
             {
                 return Problems.Refused(refusal);
             }
-            // No events: the key names a claim already filed on this line, which is answered as it stands.
-            var view = ClaimView.From(handled.After.State, handled.After.Events, claimId);
-            return handled.Decision.Events.Count > 0 ? Results.Created($"/claims/{claimId}", view) : Results.Ok(view);
+            if (handled.Decision.Events.Count > 0)
+            {
+                return Results.Created($"/claims/{claimId}", ClaimView.From(handled.After.State, handled.After.Events, claimId));
+            }
+            // No events: the key names a claim already filed on this line, which is answered as it stands, history and all.
+            var file = await files.Aggregate.LoadFrom(work.Session, streamId, ct);
+            return Results.Ok(ClaimView.From(file.State.State, file.State.Events, claimId));
         }, ct, claimId);
     }
 
