@@ -11,7 +11,10 @@ namespace Platform.EventSourcing;
 
 public sealed class OutboxRelayOptions
 {
-    /// <summary>Rows claimed at once; the claim is one short statement, so vacuum is not held back.</summary>
+    /// <summary>
+    /// Messages claimed at once, in whole rows (at least one, however many it carries); the claim is
+    /// one short statement, so vacuum is not held back.
+    /// </summary>
     public int BatchSize { get; set; } = 200;
 
     /// <summary>The longest the relay sleeps without a notification (real time).</summary>
