@@ -129,5 +129,10 @@ public static class EventStoreSchema
 
             create index if not exists inbox_processed_at on inbox (processed_at);
             """),
+        // A row may carry several immediate messages of one commit (OutboxBatch); the relay's claim
+        // counts them against its batch size.
+        new(Component, 4, """
+            alter table outbox add column if not exists messages int not null default 1;
+            """),
     ];
 }

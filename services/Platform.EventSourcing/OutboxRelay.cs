@@ -11,7 +11,10 @@ namespace Platform.EventSourcing;
 
 public sealed class OutboxRelayOptions
 {
-    /// <summary>Rows claimed at once; the claim is one short statement, so vacuum is not held back.</summary>
+    /// <summary>
+    /// Messages claimed at once, in whole rows (at least one, however many it carries); the claim is
+    /// one short statement, so vacuum is not held back.
+    /// </summary>
     public int BatchSize { get; set; } = 200;
 
     /// <summary>The longest the relay sleeps without a notification (real time).</summary>
@@ -111,7 +114,7 @@ public sealed class OutboxRelay(
             {
                 await WaitForBus(stoppingToken);
                 var (claimed, next) = await RelayBatch(stoppingToken);
-                if (claimed == options.BatchSize)
+                if (claimed >= options.BatchSize)
                 {
                     continue;
                 }
@@ -165,7 +168,7 @@ public sealed class OutboxRelay(
     private volatile bool brokerAway;
 
     /// <summary>
-    /// Claims, publishes and settles one batch of due rows; returns how many were claimed, and what
+    /// Claims, publishes and settles one batch of due rows; returns how many messages they carried, and what
     /// was due next once they were (read with the claim, in the same round trip).
     /// </summary>
     /// <param name="ct">Stops the relay from claiming; a batch once claimed is published and settled regardless.</param>
@@ -178,22 +181,25 @@ public sealed class OutboxRelay(
             return (0, next);
         }
 
+        var messages = rows.SelectMany(Messages).ToList();
         // Not the stopping token: a shutdown lets the publishes in flight finish and deletes what the
         // broker confirmed; cancelling them would leave confirmed rows to be published again.
         using var timeout = new CancellationTokenSource(options.PublishTimeout);
-        var results = await Task.WhenAll(rows.Select(row => TryPublish(row, timeout.Token)));
+        var results = await Task.WhenAll(messages.Select(message => message.Unreadable is { } error
+            ? Task.FromResult(new Result(Outcome.Unpublishable, error))
+            : TryPublish(message, timeout.Token)));
         // A failure with the bus not healthy is the broker's, not the row's: it costs no attempt.
         var healthy = BusHealthy();
-        await Settle(rows, results, countAttempts: healthy);
+        await Settle(messages, results, countAttempts: healthy);
 
         var after = clock.GetUtcNow();
         var sent = 0;
-        for (var i = 0; i < rows.Count; i++)
+        for (var i = 0; i < messages.Count; i++)
         {
             if (results[i].Outcome == Outcome.Published)
             {
                 sent++;
-                Lateness.Record((after - rows[i].DueAt).TotalMilliseconds);
+                Lateness.Record((after - messages[i].Row.DueAt).TotalMilliseconds);
             }
         }
         Published.Add(sent);
@@ -204,7 +210,26 @@ public sealed class OutboxRelay(
             // Every row failed: the broker is in trouble, not one row, and the worker pauses.
             throw new OutboxPublishException(failed);
         }
-        return (rows.Count, next);
+        return (messages.Count, next);
+    }
+
+    /// <summary>The messages a row carries: itself, or those of a shared row (<see cref="OutboxBatch"/>).</summary>
+    private IEnumerable<Message> Messages(Row row)
+    {
+        if (row.MessageType != OutboxBatch.MessageType)
+        {
+            return [new Message(row, row.Id, row.Destination, row.MessageType, row.Body, row.Headers)];
+        }
+        try
+        {
+            return OutboxBatch.Read(row.Body, row.DueAt, row.DueAt)
+                .Select(m => new Message(row, m.Id, m.Destination, m.MessageType, m.Body, m.Headers));
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            logger.LogError(e, "Outbox row {RowId} of several messages cannot be read; it moves to the refusals", row.Id);
+            return [new Message(row, row.Id, row.Destination, row.MessageType, row.Body, row.Headers, $"The shared outbox row cannot be read: {e.Message}")];
+        }
     }
 
     /// <summary>
@@ -223,15 +248,19 @@ public sealed class OutboxRelay(
         await using var batch = dataSource.CreateBatch();
         var claim = new NpgsqlBatchCommand($"""
             with immediate as (
-                select id, due_at from outbox
+                select id, due_at, messages from outbox
                 where not scheduled and {Free}
                 order by due_at limit $2 for update skip locked),
             due as (
-                select id, due_at from outbox
+                select id, due_at, messages from outbox
                 where scheduled and due_at <= $1 and {Free}
                 order by due_at limit $2 for update skip locked),
             chosen as (
-                select id from (select * from immediate union all select * from due) candidates order by due_at limit $2)
+                -- Whole rows, up to a batch's worth of messages (the first row whatever it carries).
+                select id from (
+                    select id, due_at, sum(messages) over (order by due_at, id) - messages as before
+                    from (select * from immediate union all select * from due) candidates) counted
+                where before < $2 order by due_at limit $2)
             update outbox o set locked_until = now() + $3
             from chosen where o.id = chosen.id
             returning o.id, o.due_at, o.destination, o.message_type, o.body::text, o.headers::text
@@ -256,29 +285,44 @@ public sealed class OutboxRelay(
     /// One implicit transaction, after the publishing: deletes what was confirmed; counts a failed
     /// attempt and backs the row off; moves rows out of attempts, or unreadable by this build, to
     /// the refusals with their destination and headers, where <c>platform outbox retry</c> finds them.
+    /// A shared row is deleted once all its messages were confirmed; else the ones that were not go
+    /// back in rows of their own, with the attempt counted, and from then on fare as any row.
     /// </summary>
-    private async Task Settle(List<Row> rows, Result[] results, bool countAttempts)
+    private async Task Settle(List<Message> messages, Result[] results, bool countAttempts)
     {
         var sent = new List<Guid>();
         var failedIds = new List<Guid>();
         var errors = new List<string>();
         var unpublishable = new List<Guid>();
-        for (var i = 0; i < rows.Count; i++)
+        var splitRows = new List<Guid>();
+        var splitIds = new List<Guid>();
+        var splitErrors = new List<string>();
+        // A row's messages are next to each other (RelayBatch reads them row by row).
+        foreach (var rowResults in messages.Zip(results, (message, result) => (Message: message, Result: result)).ChunkBy(m => m.Message.Row))
         {
-            switch (results[i].Outcome)
+            var row = rowResults[0].Message.Row;
+            if (rowResults.All(r => r.Result.Outcome == Outcome.Published))
             {
-                case Outcome.Published:
-                    sent.Add(rows[i].Id);
-                    break;
-                case Outcome.Unpublishable:
-                    unpublishable.Add(rows[i].Id);
-                    failedIds.Add(rows[i].Id);
-                    errors.Add(results[i].Error!);
-                    break;
-                default:
-                    failedIds.Add(rows[i].Id);
-                    errors.Add(results[i].Error!);
-                    break;
+                sent.Add(row.Id);
+            }
+            else if (row.MessageType == OutboxBatch.MessageType && rowResults.All(r => r.Message.Unreadable is null))
+            {
+                splitRows.Add(row.Id);
+                foreach (var (message, result) in rowResults.Where(r => r.Result.Outcome != Outcome.Published))
+                {
+                    splitIds.Add(message.Id);
+                    splitErrors.Add(result.Error!);
+                }
+            }
+            else
+            {
+                var (_, result) = rowResults.Single();
+                if (result.Outcome == Outcome.Unpublishable)
+                {
+                    unpublishable.Add(row.Id);
+                }
+                failedIds.Add(row.Id);
+                errors.Add(result.Error!);
             }
         }
         await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
@@ -286,6 +330,18 @@ public sealed class OutboxRelay(
         if (sent.Count > 0)
         {
             batch.BatchCommands.Add(Command("delete from outbox where id = any($1)", sent.ToArray()));
+        }
+        if (splitRows.Count > 0)
+        {
+            batch.BatchCommands.Add(Command("""
+                with split as (delete from outbox where id = any($1) returning id, due_at, created_at, body)
+                insert into outbox (id, due_at, scheduled, destination, message_type, body, headers, created_at, attempts, last_error, retry_at)
+                select f.id, s.due_at, false, m->>'destination', m->>'messageType', m->'body', m->'headers', s.created_at,
+                    $4, f.error, now() + $5
+                from split s cross join jsonb_array_elements(s.body) m
+                join unnest($2::uuid[], $3::text[]) as f(id, error) on (m->>'id')::uuid = f.id
+                on conflict (id) do nothing
+                """, splitRows.ToArray(), splitIds.ToArray(), splitErrors.ToArray(), countAttempts ? 1 : 0, options.RetryDelay));
         }
         if (failedIds.Count > 0)
         {
@@ -334,7 +390,7 @@ public sealed class OutboxRelay(
         return command;
     }
 
-    private async Task<Result> TryPublish(Row row, CancellationToken ct)
+    private async Task<Result> TryPublish(Message row, CancellationToken ct)
     {
         Type type;
         try
@@ -475,6 +531,32 @@ public sealed class OutboxRelay(
     }
 
     private sealed record Row(Guid Id, DateTimeOffset DueAt, string? Destination, string MessageType, string Body, string Headers);
+
+    /// <summary>One message to publish, from <paramref name="Row"/>: the row itself or one of a shared row's.</summary>
+    private sealed record Message(Row Row, Guid Id, string? Destination, string MessageType, string Body, string Headers, string? Unreadable = null);
+}
+
+internal static class RowRuns
+{
+    /// <summary>Consecutive items with the same key (by reference), each run as a list.</summary>
+    public static IEnumerable<List<T>> ChunkBy<T, TKey>(this IEnumerable<T> items, Func<T, TKey> key)
+        where TKey : class
+    {
+        List<T>? run = null;
+        foreach (var item in items)
+        {
+            if (run is not null && !ReferenceEquals(key(run[0]), key(item)))
+            {
+                yield return run;
+                run = null;
+            }
+            (run ??= []).Add(item);
+        }
+        if (run is not null)
+        {
+            yield return run;
+        }
+    }
 }
 
 public sealed class OutboxPublishException(int failed) : Exception($"{failed} outbox message(s) could not be published; they stay in the outbox.");

@@ -1,3 +1,7 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+
 namespace Platform.EventSourcing;
 
 /// <summary>
@@ -29,6 +33,9 @@ internal sealed class PlumbingRows
     private readonly List<string> outboxBodies = [];
     private readonly List<string> outboxHeaders = [];
     private readonly List<DateTimeOffset> outboxCreated = [];
+    private readonly List<int> outboxMessages = [];
+
+    private readonly List<OutboxEntry> immediate = [];
 
     public void Inbox(Guid messageId, string consumer, DateTimeOffset at)
     {
@@ -48,6 +55,18 @@ internal sealed class PlumbingRows
 
     public void Outbox(Guid id, DateTimeOffset due, bool scheduled, string? destination, string messageType, string body, string headers, DateTimeOffset at)
     {
+        if (scheduled)
+        {
+            Row(id, due, scheduled: true, destination, messageType, body, headers, at, messages: 1);
+        }
+        else
+        {
+            immediate.Add(new OutboxEntry(id, due, destination, messageType, body, headers, at));
+        }
+    }
+
+    private void Row(Guid id, DateTimeOffset due, bool scheduled, string? destination, string messageType, string body, string headers, DateTimeOffset at, int messages)
+    {
         outboxIds.Add(id);
         outboxDue.Add(due);
         outboxScheduled.Add(scheduled);
@@ -56,6 +75,27 @@ internal sealed class PlumbingRows
         outboxBodies.Add(body);
         outboxHeaders.Add(headers);
         outboxCreated.Add(at);
+        outboxMessages.Add(messages);
+    }
+
+    /// <summary>
+    /// The immediate messages of the commit, in rows of up to <see cref="OutboxBatch.MessagesPerRow"/>:
+    /// one message alone keeps a row of its own; more share one (<see cref="OutboxBatch"/>), so the
+    /// insert, the relay's claim and its delete touch one row for a batch of completed orders instead
+    /// of a hundred. Scheduled messages keep a row each: they are cancelled by id.
+    /// </summary>
+    private void ImmediateRows()
+    {
+        if (immediate.Count == 1)
+        {
+            var only = immediate[0];
+            Row(only.Id, only.Due, scheduled: false, only.Destination, only.MessageType, only.Body, only.Headers, only.At, messages: 1);
+            return;
+        }
+        foreach (var chunk in immediate.Chunk(OutboxBatch.MessagesPerRow))
+        {
+            Row(Guid.CreateVersion7(), chunk[0].Due, scheduled: false, null, OutboxBatch.MessageType, OutboxBatch.Write(chunk), "{}", chunk[0].At, chunk.Length);
+        }
     }
 
     public void Queue(StoreTransaction work)
@@ -79,15 +119,74 @@ internal sealed class PlumbingRows
                 "insert into refusals (message_id, consumer, message_type, body, code, reason, refused_at) values (?, ?, ?, ?::jsonb, ?, ?, ?)",
                 refusal);
         }
+        if (immediate.Count > 0)
+        {
+            ImmediateRows();
+        }
         if (outboxIds.Count > 0)
         {
             work.Sql(
-                "insert into outbox (id, due_at, scheduled, destination, message_type, body, headers, created_at) " +
-                "select id, due_at, scheduled, destination, message_type, body::jsonb, headers::jsonb, created_at " +
-                "from unnest(?::uuid[], ?::timestamptz[], ?::boolean[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[]) " +
-                "as r(id, due_at, scheduled, destination, message_type, body, headers, created_at)",
+                "insert into outbox (id, due_at, scheduled, destination, message_type, body, headers, created_at, messages) " +
+                "select id, due_at, scheduled, destination, message_type, body::jsonb, headers::jsonb, created_at, messages " +
+                "from unnest(?::uuid[], ?::timestamptz[], ?::boolean[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::int[]) " +
+                "as r(id, due_at, scheduled, destination, message_type, body, headers, created_at, messages)",
                 outboxIds.ToArray(), outboxDue.ToArray(), outboxScheduled.ToArray(), outboxDestinations.ToArray(), outboxTypes.ToArray(),
-                outboxBodies.ToArray(), outboxHeaders.ToArray(), outboxCreated.ToArray());
+                outboxBodies.ToArray(), outboxHeaders.ToArray(), outboxCreated.ToArray(), outboxMessages.ToArray());
         }
+    }
+}
+
+/// <summary>One message of an outbox row: the row's own (one message) or one of a shared row's.</summary>
+internal sealed record OutboxEntry(Guid Id, DateTimeOffset Due, string? Destination, string MessageType, string Body, string Headers, DateTimeOffset At);
+
+/// <summary>
+/// An outbox row that carries several immediate messages of one commit: its <c>message_type</c> says
+/// so, <c>messages</c> counts them, and its body is their array, each with its own id, destination,
+/// type, body and headers. The relay publishes each under its own id and deletes the row once the
+/// broker has confirmed them all; what was not confirmed goes back in rows of its own (<see cref="OutboxRelay"/>).
+/// </summary>
+internal static class OutboxBatch
+{
+    /// <summary>The stored type of a shared row; no message type is named so (they are contract names).</summary>
+    public const string MessageType = "outbox-batch";
+
+    /// <summary>The most messages one row carries: a claim takes whole rows, so a row is a relay batch's share at most.</summary>
+    public const int MessagesPerRow = 100;
+
+    public static string Write(IReadOnlyList<OutboxEntry> messages)
+    {
+        var buffer = new ArrayBufferWriter<byte>(messages.Count * 1024);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var message in messages)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("id", message.Id);
+                writer.WriteString("destination", message.Destination);
+                writer.WriteString("messageType", message.MessageType);
+                // Both are JSON already, written by the platform's serializers; PostgreSQL checks them again as jsonb.
+                writer.WritePropertyName("body");
+                writer.WriteRawValue(message.Body, skipInputValidation: true);
+                writer.WritePropertyName("headers");
+                writer.WriteRawValue(message.Headers, skipInputValidation: true);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    public static IReadOnlyList<OutboxEntry> Read(string json, DateTimeOffset due, DateTimeOffset at)
+    {
+        using var document = JsonDocument.Parse(json);
+        var messages = new List<OutboxEntry>(document.RootElement.GetArrayLength());
+        foreach (var message in document.RootElement.EnumerateArray())
+        {
+            messages.Add(new OutboxEntry(message.GetProperty("id").GetGuid(), due,
+                message.GetProperty("destination").GetString(), message.GetProperty("messageType").GetString()!,
+                message.GetProperty("body").GetRawText(), message.GetProperty("headers").GetRawText(), at));
+        }
+        return messages;
     }
 }

@@ -142,6 +142,41 @@ public sealed class RelayTests
     }
 
     [Fact]
+    public async Task The_messages_of_one_commit_share_a_row_each_goes_out_under_its_own_id_and_one_that_fails_is_set_aside_alone()
+    {
+        await using var database = await TestDatabase.Create();
+        var deliveries = new Deliveries { RunId = Guid.NewGuid() };
+        var store = database.Store();
+        Guid failing;
+        var sent = new List<Guid>();
+        await using (var session = await store.OpenSession(Guid.NewGuid(), CancellationToken.None))
+        {
+            sent.Add(session.Publish(new TestMessage(deliveries.RunId, 1)));
+            // A queue name the broker's client refuses: this message fails every time, its neighbours do not.
+            failing = session.Send("no such queue!", new TestMessage(deliveries.RunId, 2));
+            sent.Add(session.Publish(new TestMessage(deliveries.RunId, 3)));
+            await session.Commit(CancellationToken.None);
+        }
+        Assert.Equal((1L, 3L), (await database.Scalar<long>("select count(*) from outbox"), await database.Scalar<long>("select sum(messages) from outbox")));
+
+        using var host = await Hosts.Start(database, deliveries, relay: o =>
+        {
+            o.MaxAttempts = 2;
+            o.RetryDelay = TimeSpan.FromMilliseconds(100);
+        });
+        await Eventually.Until(async () => await database.Scalar<long>("select count(*) from outbox") == 0, Deadline, "the shared row and the failing message's own row leave the outbox");
+        await Eventually.Until(() => deliveries.Count == 2, Deadline, "the two good messages are delivered");
+        Assert.Equal(sent.Order(), deliveries.All.Select(d => d.MessageId).Order());
+        var setAside = Assert.Single(await RefusalLog.Latest(database.DataSource, 10, CancellationToken.None));
+        Assert.Equal((failing, "PublishFailed"), (setAside.MessageId!.Value, setAside.Code));
+        Assert.StartsWith("Not published after 2 attempts", setAside.Reason, StringComparison.Ordinal);
+        Assert.Equal("test-message", setAside.MessageType);
+        await host.StopAsync();
+        // Delivered once each: the good messages were not published again when the failing one was split off.
+        Assert.Equal(2, deliveries.Count);
+    }
+
+    [Fact]
     public async Task An_immediate_message_written_by_a_clock_an_hour_ahead_goes_out_at_once()
     {
         await using var database = await TestDatabase.Create();
