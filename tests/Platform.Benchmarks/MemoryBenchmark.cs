@@ -29,6 +29,8 @@ internal static class MemoryBenchmark
     /// <summary>Issue 19 asks the whole life cycle's CPU per order halved from this, the quiet-machine figure of issue 9 (docs/benchmarks.md).</summary>
     private const double BaselineCpuPerOrder = 30.34;
 
+    private static readonly TimeSpan IdleCpuWindow = TimeSpan.FromSeconds(10);
+
     /// <summary>Issue 19's ceiling on each service's working set under this load.</summary>
     private const int WorkingSetLimit = 250;
 
@@ -46,6 +48,10 @@ internal static class MemoryBenchmark
             // Settled, not sampled mid-start: what a service holds once it is up and nothing has reached it.
             await Task.Delay(TimeSpan.FromSeconds(5));
             var idle = services.ToDictionary(s => s.Name, s => ProcFs.Memory(s.Pid));
+            // What the services spend with nothing to do (timers, pollers, health): a cost per second, not per order.
+            var idleCpuBefore = CpuSplit.Take(services);
+            await Task.Delay(IdleCpuWindow);
+            var idleCpu = CpuSplit.Take(services) - idleCpuBefore;
 
             await using var probe = await BusProbe.Start(env);
             var bus = (IBusControl)probe.Bus;
@@ -70,6 +76,8 @@ internal static class MemoryBenchmark
             var before = await BrokerQueues.Read(env.VirtualHost.Name);
             var cpuBefore = CpuSplit.Take(services);
             load.Add(Machine.LoadAverage());
+            // A mark for a profiler started beside the run: from here the services carry the load.
+            Console.WriteLine($"load starts at {DateTimeOffset.UtcNow:HH:mm:ss.fff}, pids {string.Join(", ", services.Select(s => $"{s.Name} {s.Pid}"))}");
             var watch = Stopwatch.StartNew();
             var next = 0;
             await Task.WhenAll(Enumerable.Range(0, InFlight).Select(_ => Task.Run(async () =>
@@ -108,6 +116,8 @@ internal static class MemoryBenchmark
             Console.WriteLine(cpu.Header);
             Console.WriteLine(cpu.Separator);
             Console.WriteLine(cpu.Row("per order", run.Orders));
+            Console.WriteLine(idleCpu.Row($"idle, per second (over {IdleCpuWindow.TotalSeconds:F0} s before the load)", (int)IdleCpuWindow.TotalSeconds));
+            Console.WriteLine(idleCpu.Row($"idle share of each order: what the services spend per second idle × the load's seconds ÷ orders", 1, IdleCpuWindow.TotalSeconds * run.Orders / loaded.TotalSeconds));
             Console.WriteLine();
             var perOrder = cpu.Total.TotalMilliseconds / Math.Max(run.Orders, 1);
             var heaviest = services.MaxBy(s => peaks[s.Name])!;
