@@ -41,7 +41,7 @@ if (which is "claims" or "all")
 }
 if (which is "memory" or "all")
 {
-    await MemoryBenchmark.Run(loadSeconds: quick ? 20 : 90);
+    await MemoryBenchmark.Run(warmSeconds: quick ? 15 : 30, loadSeconds: quick ? 20 : 90);
 }
 if (which is "scaling")
 {

@@ -149,11 +149,11 @@ internal sealed record CpuSplit(TimeSpan Driver, IReadOnlyList<(string Name, Tim
 
     public TimeSpan Total => new[] { Driver, Postgres, RabbitMq }.Concat(Services.Select(s => s.Used)).Aggregate(TimeSpan.Zero, (sum, part) => sum + part);
 
-    /// <summary>A table row of milliseconds of CPU per item.</summary>
-    public string Row(string label, int items)
+    /// <summary>A table row of milliseconds of CPU per item (<paramref name="items"/> × <paramref name="scale"/> of them).</summary>
+    public string Row(string label, int items, double scale = 1)
     {
         TimeSpan[] parts = [Driver, .. Services.Select(s => s.Used), Postgres, RabbitMq];
-        return $"| {label} | {string.Join(" | ", parts.Select(p => (p.TotalMilliseconds / items).ToString("F2")))} | {Total.TotalMilliseconds / items:F2} |";
+        return $"| {label} | {string.Join(" | ", parts.Select(p => (p.TotalMilliseconds / (items * scale)).ToString("F2")))} | {Total.TotalMilliseconds / (items * scale):F2} |";
     }
 }
 

@@ -88,6 +88,13 @@ public sealed class ProviderBus : IAsyncDisposable
             });
             return this;
         }
+
+        /// <summary>Answers what the provider's queue takes, as the provider's own code would, reporting on this bus.</summary>
+        public Listener On<T>(Func<ConsumeContext<T>, Task> answer) where T : class
+        {
+            endpoint.Handler<T>(context => answer(context));
+            return this;
+        }
     }
 
     public IReadOnlyList<T> Received<T>() => [.. received.OfType<T>()];

@@ -15,7 +15,7 @@ public sealed class ReopenDeniedConsumer(MessagePipeline pipeline) : IConsumer<R
     public const string Name = "arbitration-reopen-denied";
 
     public Task Consume(ConsumeContext<ReopenDenied> context) =>
-        pipeline.Consume(context, Name, async (work, denied, ct) =>
+        pipeline.Consume(context, Name, (work, denied, _) =>
         {
             var missing = Required.Missing(
                     ("requestId", denied.RequestId), ("orderId", denied.OrderId), ("lineId", denied.LineId), ("buyerId", denied.BuyerId),
@@ -24,12 +24,12 @@ public sealed class ReopenDeniedConsumer(MessagePipeline pipeline) : IConsumer<R
                     denied.Title, denied.Category, denied.Brand);
             if (missing is not null)
             {
-                return Refusal.Of(CaseRefusalCode.MissingField, $"reopen denial {denied.RequestId} cannot be appealed: {missing}");
+                return Task.FromResult<Refusal?>(Refusal.Of(CaseRefusalCode.MissingField, $"reopen denial {denied.RequestId} cannot be appealed: {missing}"));
             }
-            await AppealableDecisions.Keep(work.Session, new AppealableDecisions.Decision(
+            AppealableDecisions.Keep(work.Session, new AppealableDecisions.Decision(
                 AppealSubject.ReopenDenied, denied.RequestId, denied.OrderId, denied.LineId, denied.BuyerId, denied.MerchantId,
                 denied.ShippingRegion, denied.Sku, denied.Title, denied.Category, denied.Brand, denied.FaultDescription,
-                RemedyAsked: null, denied.Reason.ToString(), denied.AppealMayHelp, denied.DeniedAt), ct);
-            return null;
+                RemedyAsked: null, denied.Reason.ToString(), denied.AppealMayHelp, denied.DeniedAt));
+            return Task.FromResult<Refusal?>(null);
         });
 }

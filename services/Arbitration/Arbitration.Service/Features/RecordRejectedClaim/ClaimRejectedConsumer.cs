@@ -15,7 +15,7 @@ public sealed class ClaimRejectedConsumer(MessagePipeline pipeline) : IConsumer<
     public const string Name = "arbitration-claim-rejected";
 
     public Task Consume(ConsumeContext<ClaimRejected> context) =>
-        pipeline.Consume(context, Name, async (work, rejected, ct) =>
+        pipeline.Consume(context, Name, (work, rejected, _) =>
         {
             var missing = Required.Missing(
                     ("claimId", rejected.ClaimId), ("orderId", rejected.OrderId), ("lineId", rejected.LineId), ("buyerId", rejected.BuyerId),
@@ -24,12 +24,12 @@ public sealed class ClaimRejectedConsumer(MessagePipeline pipeline) : IConsumer<
                     rejected.Title, rejected.Category, rejected.Brand);
             if (missing is not null)
             {
-                return Refusal.Of(CaseRefusalCode.MissingField, $"claim rejection {rejected.ClaimId} cannot be appealed: {missing}");
+                return Task.FromResult<Refusal?>(Refusal.Of(CaseRefusalCode.MissingField, $"claim rejection {rejected.ClaimId} cannot be appealed: {missing}"));
             }
-            await AppealableDecisions.Keep(work.Session, new AppealableDecisions.Decision(
+            AppealableDecisions.Keep(work.Session, new AppealableDecisions.Decision(
                 AppealSubject.ClaimRejected, rejected.ClaimId, rejected.OrderId, rejected.LineId, rejected.BuyerId, rejected.MerchantId,
                 rejected.ShippingRegion, rejected.Sku, rejected.Title, rejected.Category, rejected.Brand, rejected.FaultDescription,
-                rejected.RemedyAsked.ToString(), rejected.Reason.ToString(), rejected.AppealMayHelp, rejected.RejectedAt), ct);
-            return null;
+                rejected.RemedyAsked.ToString(), rejected.Reason.ToString(), rejected.AppealMayHelp, rejected.RejectedAt));
+            return Task.FromResult<Refusal?>(null);
         });
 }

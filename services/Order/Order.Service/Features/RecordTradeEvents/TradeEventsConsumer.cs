@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using MassTransit;
 using Order.Domain;
 using Platform.EventSourcing.Pipeline;
@@ -9,11 +11,12 @@ namespace Order.Service.Features.RecordTradeEvents;
 
 /// <summary>
 /// The trade system's events, each applied to its order's stream: one queue for all of them, since
-/// they arrive in any order anyway and the stream's version settles every race. They come in bursts
-/// and each costs little more than its round trips, so each kind is taken in batches as Warranty takes
-/// completed orders: one load and one commit for a batch, a message that cannot be decided refused
-/// alone, and a batch that cannot commit whole (two events of one order in it) handled one by one
-/// (see <see cref="MessagePipeline.ConsumeBatch{TMessage}"/>).
+/// they arrive in any order anyway. They come in bursts and each costs little more than its round
+/// trips, so each kind is taken in batches as Warranty takes completed orders: one load and one commit
+/// for a batch, a message that cannot be decided refused alone (see
+/// <see cref="MessagePipeline.ConsumeBatch{TMessage}"/>). One order's events never meet in batches at
+/// once (<see cref="TradeEventsConsumerDefinition"/>); another instance of the service can still race
+/// this one for a stream, and the stream's version settles that race.
 /// </summary>
 public sealed class TradeEventsConsumer(MessagePipeline pipeline, OrderStream orders, OrderPolicy policy, OrderMetrics metrics) :
     IConsumer<Batch<Trade.OrderPlaced>>,
@@ -99,10 +102,32 @@ public sealed class TradeEventsConsumer(MessagePipeline pipeline, OrderStream or
         line.ExtendedWarranty is { } plan ? new ExtendedWarrantyPurchase(plan.PlanYears, plan.PricePaid, plan.IncludesAccidentalDamage) : null);
 }
 
-/// <summary>Batches as the platform's settings say (PLATFORM_CONSUMER_BATCH_SIZE, PLATFORM_CONSUMER_BATCH_WAIT_MS).</summary>
+/// <summary>
+/// Batches as the platform's settings say (PLATFORM_CONSUMER_BATCH_SIZE, PLATFORM_CONSUMER_BATCH_WAIT_MS), and never
+/// two events of one order at once: each kind is batched apart, so an order's payment and shipment, arriving
+/// together, would otherwise run in two batches on the same stream, one of which loses the race and is rolled back
+/// and handled again one by one. One partitioner over all six kinds, keyed by the order, lets an event into a batch
+/// only once the batch holding an earlier event of its order has finished (a message waits for its batch).
+/// </summary>
 public sealed class TradeEventsConsumerDefinition : ConsumerDefinition<TradeEventsConsumer>
 {
+    /// <summary>Well above the messages a queue has in hand (PLATFORM_CONSUMER_CONCURRENCY), so that orders seldom share one and wait for each other.</summary>
+    internal const int Partitions = 256;
+
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<TradeEventsConsumer> consumerConfigurator,
-        IRegistrationContext context) =>
+        IRegistrationContext context)
+    {
         context.GetRequiredService<ConsumerBatching>().Apply(consumerConfigurator);
+        var byOrder = endpointConfigurator.CreatePartitioner(Partitions);
+        endpointConfigurator.UsePartitioner<Trade.OrderPlaced>(byOrder, c => OrderKey(c.Message.OrderId));
+        endpointConfigurator.UsePartitioner<Trade.OrderPaid>(byOrder, c => OrderKey(c.Message.OrderId));
+        endpointConfigurator.UsePartitioner<Trade.OrderShipped>(byOrder, c => OrderKey(c.Message.OrderId));
+        endpointConfigurator.UsePartitioner<Trade.OrderDelivered>(byOrder, c => OrderKey(c.Message.OrderId));
+        endpointConfigurator.UsePartitioner<Trade.OrderReceiptConfirmed>(byOrder, c => OrderKey(c.Message.OrderId));
+        endpointConfigurator.UsePartitioner<Trade.OrderLineRefunded>(byOrder, c => OrderKey(c.Message.OrderId));
+    }
+
+    /// <summary>The partitioner takes a Guid: the order id's hash, the same for one order whatever the kind of event.</summary>
+    internal static Guid OrderKey(string? orderId) =>
+        new(SHA256.HashData(Encoding.UTF8.GetBytes(orderId ?? ""))[..16]);
 }
