@@ -47,6 +47,7 @@ public sealed class SessionBatchTests
         }
 
         Assert.Equal(1L, await database.Scalar<long>("select version from mt_streams where id = 'stream-1'"));
+        Assert.Equal("test", await database.Scalar<string>("select type from mt_streams where id = 'stream-1'"));
         Assert.Equal(2L, await database.Scalar<long>("select version from mt_streams where id = 'stream-2'"));
         Assert.Equal(3L, await database.Scalar<long>("select count(*) from inbox where consumer = 'batched'"));
         Assert.Equal(3L, await database.Scalar<long>("select count(*) from outbox"));
