@@ -37,11 +37,11 @@ public sealed class Session : IAsyncDisposable
     }
 
     /// <summary>
-    /// A statement (<c>?</c> for each value) sent with the commit, in the same batch as the events: a read
-    /// model's write that nothing in this unit of work reads back costs no round trip of its own, which
-    /// in a batch of units of work is one round trip per message fewer. It must return no rows.
+    /// A read model's row written with the commit: the rows of every session of a batch go in one
+    /// statement per table, so a row that nothing in this unit of work reads back costs neither a round
+    /// trip nor a statement of its own. Values in the order of the upsert's columns.
     /// </summary>
-    public void Queue(string sql, params object?[] values) => work.Sql(sql, values);
+    public void Upsert(BatchedUpsert upsert, params object?[] values) => work.Upserts.Add(upsert, values);
 
     /// <summary>The session's connection and transaction, for read models written in the same unit of work.</summary>
     public NpgsqlConnection Connection => work.Connection;

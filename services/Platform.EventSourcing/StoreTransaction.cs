@@ -74,6 +74,9 @@ internal sealed class StoreTransaction : IAsyncDisposable
     public void Sql(string sql, params object?[] values) =>
         Marten.QueueSqlCommand(sql, values.Select(value => value ?? DBNull.Value).ToArray());
 
+    /// <summary>Rows for read models, written with the commit as one statement per table for every unit of work of the transaction.</summary>
+    public BatchedUpserts Upserts { get; } = new();
+
     /// <summary>A hint only: the relay also polls, since a notification is lost while it is disconnected.</summary>
     /// <remarks>
     /// NOTIFY, not <c>select pg_notify(…)</c>: a queued command must return no rows, or Marten reads
@@ -89,6 +92,7 @@ internal sealed class StoreTransaction : IAsyncDisposable
         ObjectDisposedException.ThrowIf(finished, this);
         try
         {
+            Upserts.Queue(this);
             await Marten.SaveChangesAsync(ct);
             await Transaction.CommitAsync(ct);
             finished = true;

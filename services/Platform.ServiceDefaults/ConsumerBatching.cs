@@ -6,7 +6,7 @@ namespace Platform.ServiceDefaults;
 /// How a consumer that takes its messages in batches collects them: at most
 /// <see cref="MessageLimit"/> (PLATFORM_CONSUMER_BATCH_SIZE), waiting at most <see cref="TimeLimit"/>
 /// (PLATFORM_CONSUMER_BATCH_WAIT_MS) after the first, with <see cref="ConcurrencyLimit"/> batches in
-/// hand. A batch costs the database about what one message does, so under load the wait pays for
+/// hand (PLATFORM_CONSUMER_BATCHES). A batch costs the database about what one message does, so under load the wait pays for
 /// itself many times; a lone message is delayed by the wait at most.
 /// </summary>
 public sealed record ConsumerBatching(int MessageLimit, TimeSpan TimeLimit, int ConcurrencyLimit)

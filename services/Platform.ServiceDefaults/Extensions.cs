@@ -75,6 +75,7 @@ public static class Extensions
         {
             MessageLimit = Int(builder.Configuration, "PLATFORM_CONSUMER_BATCH_SIZE", ConsumerBatching.Default.MessageLimit),
             TimeLimit = TimeSpan.FromMilliseconds(Int(builder.Configuration, "PLATFORM_CONSUMER_BATCH_WAIT_MS", (int)ConsumerBatching.Default.TimeLimit.TotalMilliseconds)),
+            ConcurrencyLimit = Int(builder.Configuration, "PLATFORM_CONSUMER_BATCHES", ConsumerBatching.Default.ConcurrencyLimit),
         });
         var endpointDefaults = new EndpointDefaults(
             string.Equals(builder.Configuration["PLATFORM_RABBITMQ_QUORUM_QUEUES"], "true", StringComparison.OrdinalIgnoreCase),

@@ -47,6 +47,7 @@ public sealed class SessionBatchTests
         }
 
         Assert.Equal(1L, await database.Scalar<long>("select version from mt_streams where id = 'stream-1'"));
+        Assert.Equal("test", await database.Scalar<string>("select type from mt_streams where id = 'stream-1'"));
         Assert.Equal(2L, await database.Scalar<long>("select version from mt_streams where id = 'stream-2'"));
         Assert.Equal(3L, await database.Scalar<long>("select count(*) from inbox where consumer = 'batched'"));
         // The batch's three messages share one row.
@@ -124,5 +125,46 @@ public sealed class SessionBatchTests
         await using var batch = await database.Store().OpenBatch(None);
         var (session, _) = await Apply(batch, "alone", 1);
         await Assert.ThrowsAsync<InvalidOperationException>(() => session.Commit(None));
+    }
+
+    private static readonly BatchedUpsert Listed = new("listed",
+        [("owner", "text"), ("item", "uuid"), ("label", "text"), ("due", "timestamptz")], keyColumns: 2, updated: ["label", "due"]);
+
+    [Fact]
+    public async Task The_read_model_rows_of_a_batch_commit_with_it_the_later_row_of_a_key_winning()
+    {
+        await using var database = await TestDatabase.Create();
+        await database.Scalar<object>("create table listed (owner text, item uuid, label text not null, due timestamptz, primary key (owner, item))");
+        var store = database.Store();
+        var (item, other) = (Guid.NewGuid(), Guid.NewGuid());
+        var due = new DateTimeOffset(2027, 1, 2, 3, 4, 5, TimeSpan.FromHours(8));
+        await using (var batch = await store.OpenBatch(None))
+        {
+            (await Apply(batch, "listed-1", 1)).Session.Upsert(Listed, "a", item, "first", null);
+            (await Apply(batch, "listed-2", 2)).Session.Upsert(Listed, "a", other, "other", due);
+            // The same key again in the same commit: one statement cannot update a row twice, so the later row is the one written.
+            (await Apply(batch, "listed-3", 3)).Session.Upsert(Listed, "a", item, "second", due);
+            Assert.Equal(BatchCommitResult.Committed, await batch.Commit(None));
+        }
+        Assert.Equal(2L, await database.Scalar<long>("select count(*) from listed"));
+        Assert.Equal("second", await database.Scalar<string>("select label from listed where item = $1", item));
+        Assert.Equal(due, await database.Scalar<DateTime>("select due from listed where item = $1", other));
+
+        await using (var session = await store.OpenSession(null, Metadata(Guid.NewGuid()), None))
+        {
+            session.Upsert(Listed, "a", item, "third", null);
+            Assert.Equal(CommitResult.Committed, await session.Commit(None));
+        }
+        Assert.Equal("third", await database.Scalar<string>("select label from listed where item = $1", item));
+        Assert.True(await database.Scalar<bool>("select due is null from listed where item = $1", item), "an existing row takes the new row's null");
+
+        await using (var batch = await store.OpenBatch(None))
+        {
+            await batch.Preload(["listed-1"], None);
+            (await Apply(batch, "listed-1", 4)).Session.Upsert(Listed, "b", item, "never", null);
+            (await Apply(batch, "listed-1", 5)).Session.Upsert(Listed, "c", item, "never", null);
+            Assert.Equal(BatchCommitResult.HandleOneByOne, await batch.Commit(None));
+        }
+        Assert.Equal(0L, await database.Scalar<long>("select count(*) from listed where owner <> 'a'"));
     }
 }

@@ -7,20 +7,26 @@ namespace Warranty.Service.ReadModels;
 
 /// <summary>
 /// Writes the rows of claim_list and warranty_list as a unit of work leaves the file: the file's row, and the row of
-/// each claim its events touched. Queued with the unit of work's commit, so the worklists cost no round trip
-/// of their own (nothing in the unit of work reads them back).
+/// each claim its events touched. Written with the unit of work's commit, one statement per table for a whole
+/// batch, so the worklists cost no round trip of their own (nothing in the unit of work reads them back).
 /// </summary>
 public static class WorklistRows
 {
+    private static readonly BatchedUpsert WarrantyRow = new("warranty_list",
+        [("order_id", "text"), ("line_id", "text"), ("buyer_id", "text"), ("merchant_id", "text"), ("category", "text"), ("sku", "text"),
+         ("title", "text"), ("time_zone", "text"), ("completed_at", "timestamptz"), ("entry_closes_at", "timestamptz"),
+         ("covered_until", "timestamptz"), ("refunded_at", "timestamptz")],
+        keyColumns: 2, updated: ["entry_closes_at", "covered_until", "refunded_at"]);
+
+    private static readonly BatchedUpsert ClaimRow = new("claim_list",
+        [("claim_id", "uuid"), ("order_id", "text"), ("line_id", "text"), ("buyer_id", "text"), ("merchant_id", "text"), ("filed_by_role", "text"),
+         ("filed_by_id", "text"), ("status", "text"), ("fault", "text"), ("remedy_asked", "text"), ("filed_at", "timestamptz"),
+         ("respond_by", "timestamptz"), ("time_zone", "text")],
+        keyColumns: 1, updated: ["status", "respond_by"]);
+
     public static void Save(Session session, WarrantyFile.Activated file, IReadOnlyList<WarrantyFileEvent> events)
     {
-        Queue(session, """
-            insert into warranty_list (order_id, line_id, buyer_id, merchant_id, category, sku, title, time_zone, completed_at,
-                entry_closes_at, covered_until, refunded_at)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            on conflict (order_id, line_id) do update set entry_closes_at = excluded.entry_closes_at,
-                covered_until = excluded.covered_until, refunded_at = excluded.refunded_at
-            """,
+        session.Upsert(WarrantyRow,
             file.OrderId, file.LineId, file.BuyerId, file.MerchantId, file.Category, file.Details.Sku, file.Details.Title, file.TimeZoneId,
             file.TransactionSucceededAt, EntryClosesAt(file), CoveredUntil(file), file.RefundedAt);
         foreach (var claimId in events.Select(ClaimView.ClaimOf).OfType<Guid>().Distinct())
@@ -33,12 +39,7 @@ public static class WorklistRows
                 continue;
             }
             var filing = claim.Filing;
-            Queue(session, """
-                insert into claim_list (claim_id, order_id, line_id, buyer_id, merchant_id, filed_by_role, filed_by_id, status, fault,
-                    remedy_asked, filed_at, respond_by, time_zone)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                on conflict (claim_id) do update set status = excluded.status, respond_by = excluded.respond_by
-                """,
+            session.Upsert(ClaimRow,
                 claim.ClaimId, file.OrderId, file.LineId, file.BuyerId, file.MerchantId, ToContract(filing.Claimant.ActingAs).ToString(),
                 filing.Claimant.ActorId, claim.Status.ToString(), ToContract(filing.Fault).ToString(), ToContract(filing.RemedyAsked).ToString(),
                 filing.FiledAt, claim.RespondBy, file.TimeZoneId);
@@ -52,8 +53,4 @@ public static class WorklistRows
     /// <summary>When the last of the buyer's coverages ends; the long-discovery window only reopens the entry, so it is not one.</summary>
     private static DateTimeOffset? CoveredUntil(WarrantyFile.Activated file) =>
         file.Coverages.Where(c => c.Kind != CoverageKind.LongDiscovery).Select(c => (DateTimeOffset?)c.Period.End).Max();
-
-    private static void Queue(Session session, string sql, params object?[] values) =>
-        // timestamptz takes UTC only; an instant a message gave with its sender's offset is the same moment.
-        session.Queue(sql, [.. values.Select(value => value is DateTimeOffset instant ? instant.ToUniversalTime() : value)]);
 }

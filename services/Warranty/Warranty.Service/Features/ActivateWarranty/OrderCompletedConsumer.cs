@@ -98,7 +98,7 @@ public sealed class OrderCompletedConsumer(MessagePipeline pipeline, WarrantyFil
     }
 }
 
-/// <summary>Batches as the platform's settings say (PLATFORM_CONSUMER_BATCH_SIZE, PLATFORM_CONSUMER_BATCH_WAIT_MS).</summary>
+/// <summary>Batches as the platform's settings say (PLATFORM_CONSUMER_BATCH_SIZE, PLATFORM_CONSUMER_BATCH_WAIT_MS, PLATFORM_CONSUMER_BATCHES).</summary>
 public sealed class OrderCompletedConsumerDefinition : ConsumerDefinition<OrderCompletedConsumer>
 {
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<OrderCompletedConsumer> consumerConfigurator,
