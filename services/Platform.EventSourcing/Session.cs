@@ -43,6 +43,13 @@ public sealed class Session : IAsyncDisposable
     /// </summary>
     public void Upsert(BatchedUpsert upsert, params object?[] values) => work.Upserts.Add(upsert, values);
 
+    /// <summary>
+    /// A statement (<c>?</c> for each value) sent with the commit, in the same batch as the events: a write
+    /// that nothing in this unit of work reads back, of a shape no <see cref="BatchedUpsert"/> writes (other
+    /// column types, another conflict rule), costs no round trip of its own. It must return no rows.
+    /// </summary>
+    public void Queue(string sql, params object?[] values) => work.Sql(sql, values);
+
     /// <summary>The session's connection and transaction, for read models written in the same unit of work.</summary>
     public NpgsqlConnection Connection => work.Connection;
 
