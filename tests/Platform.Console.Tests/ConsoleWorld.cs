@@ -57,7 +57,10 @@ public sealed class ConsoleWorld : IAsyncLifetime
         // 600 times real time: the merchant's 48 h last 4.8 min, the respondent's 72 h 7.2 min, the callback's 24 h
         // 2.4 min, all longer than the tests; a business day still passes in 2.4 min for the board's "time left".
         Env = await TestEnvironment.Create(clockSpeed: 600);
-        Services["order"] = await RunningService.Start(OrderService.Create, Env, "order");
+        // The repair order was shipped 20 days ago: with the default 10 days its automatic confirmation is long due when
+        // its trade events arrive, and, handled before the buyer's own confirmation, it would complete the order 10 days ago,
+        // inside the replacement window. The world needs the buyer's confirmation to be the one that counts.
+        Services["order"] = await RunningService.Start(OrderService.Create, Env, "order", configure: null, "--Order:AutoConfirmAfter=30.00:00:00");
         Services["warranty"] = await RunningService.Start(WarrantyService.Create, Env, "warranty");
         Services["repairdispatch"] = await RunningService.Start(RepairDispatchService.Create, Env, "repairdispatch", configure: null,
             $"--RepairDispatch:Providers:0:Id={Provider}", "--RepairDispatch:Providers:0:Regions:0=310000",
