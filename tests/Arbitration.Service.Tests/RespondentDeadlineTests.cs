@@ -11,8 +11,8 @@ using Platform.Testing;
 namespace Arbitration.Service.Tests;
 
 /// <summary>
-/// From a merchant's refusal to a ruling, on a clock 100,000 times real time: the 72-hour respondent
-/// deadline passes in about 2.6 seconds.
+/// From a merchant's refusal to a ruling, on a clock 40,000 times real time: the 72-hour respondent
+/// deadline passes in about 6.5 seconds.
 /// </summary>
 public sealed class RespondentDeadlineTests(CompressedClockHost host) : ArbitrationTests<CompressedClockHost>(host)
 {
@@ -65,7 +65,7 @@ public sealed class RespondentDeadlineTests(CompressedClockHost host) : Arbitrat
         var answeredId = CaseIds.ForClaim(answered.ClaimId);
         await Probe.Publish(answered);
         using var merchant = Service.As("merchant", "merchant-a");
-        // As soon as the case exists: the deadline is 2.6 seconds away on this clock.
+        // As soon as the case exists: the deadline is 6.5 seconds away on this clock.
         HttpResponseMessage? answer = null;
         await Eventually.Until(async () =>
         {
