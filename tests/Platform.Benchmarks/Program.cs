@@ -13,7 +13,8 @@ Platform.Testing.TestServers.UseEnvironmentSettings();
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 var quick = args.Contains("--quick");
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
-Console.WriteLine($"# Platform benchmarks — {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {(quick ? "quick" : "full")} run");
+Console.WriteLine($"# Platform benchmarks — {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {(quick ? "quick" : "full")} run, " +
+    $"tiered PGO {(Environment.GetEnvironmentVariable("DOTNET_TieredPGO") ?? AppContext.GetData("System.Runtime.TieredPGO")?.ToString() ?? "default")} (Directory.Build.props; DOTNET_TieredPGO overrides it)");
 
 if (which is "unit-of-work" or "all")
 {

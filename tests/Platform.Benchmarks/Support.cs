@@ -198,7 +198,7 @@ public static class BenchHosts
 /// </summary>
 public static class JitSettled
 {
-    public const int MaxRounds = 20;
+    public const int MaxRounds = 60;
     public const long SettledBelow = 25;
 
     public static async Task<int> WarmUp(Func<int, Task> round)
