@@ -68,6 +68,18 @@ public sealed class SettingsTests
         Assert.Contains(key.Split(':')[^1], error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_malformed_allowed_network_stops_the_service_at_start_naming_its_setting()
+    {
+        // The networks are parsed once, into the WebhookAddresses the service keeps; a bad one must stop Create, not answer 500 later.
+        var error = Assert.Throws<InvalidOperationException>(() => RepairDispatchService.Create(
+            ["--RepairDispatch:Webhooks:AllowedNetworks:0=127.0.0.0/8", "--RepairDispatch:Webhooks:AllowedNetworks:1=10.0.0.0/33"]));
+
+        Assert.Contains("RepairDispatch:Webhooks:AllowedNetworks:1 must be a network in CIDR notation (10.1.0.0/16), not '10.0.0.0/33'", error.Message,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("AllowedNetworks:0", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("Id", "bad id")]
     [InlineData("Capacity", "0")]

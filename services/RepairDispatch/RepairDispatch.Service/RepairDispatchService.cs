@@ -77,6 +77,7 @@ public static class RepairDispatchService
             builder.Services.AddSingleton<IVirtualNumbers, SimulatedVirtualNumbers>();
         }
         builder.Services.AddHostedService<VirtualNumberReleaser>();
+        builder.Services.AddSingleton(WebhookAddresses.From(settings.Webhooks));
         builder.Services.AddHostedService<WebhookDeliveryWorker>();
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         configure?.Invoke(builder);

@@ -35,13 +35,14 @@ public static class WebhookRegistrationEndpoints
     {
         var webhook = app.MapGroup("/providers/{id}/webhook").WithTags("Webhooks");
 
-        webhook.MapPut("/", async (string id, RegisterWebhookRequest? body, HttpContext http, NpgsqlDataSource dataSource, RepairDispatchSettings settings, CancellationToken ct) =>
+        webhook.MapPut("/", async (string id, RegisterWebhookRequest? body, HttpContext http, NpgsqlDataSource dataSource, RepairDispatchSettings settings, WebhookAddresses addresses,
+            CancellationToken ct) =>
             {
                 if (await WebhookAccess.Check(http.GetCaller(), id, dataSource, ct) is { } denied)
                 {
                     return denied;
                 }
-                if (UrlProblem(body?.Url, settings.Webhooks) is { } problem)
+                if (UrlProblem(body?.Url, settings.Webhooks.AllowHttp, addresses) is { } problem)
                 {
                     return Problems.Invalid("url", problem);
                 }
@@ -129,9 +130,8 @@ public static class WebhookRegistrationEndpoints
     }
 
     /// <summary>Why a URL cannot be a webhook endpoint; null when it can.</summary>
-    public static string? UrlProblem(string? url, WebhookSettings settings)
+    public static string? UrlProblem(string? url, bool allowHttp, WebhookAddresses addresses)
     {
-        var allowHttp = settings.AllowHttp;
         if (string.IsNullOrWhiteSpace(url) || url.Length > 2000 || url.Any(char.IsControl) || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.IsFile || uri.IsUnc)
         {
             return "url must be an absolute https URL of at most 2,000 characters.";
@@ -148,7 +148,7 @@ public static class WebhookRegistrationEndpoints
         }
         // A name is judged by what it resolves to at each connection; an address can be judged now.
         if (uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 && IPAddress.TryParse(uri.DnsSafeHost, out var address)
-            && settings.Addresses().Refusal(address) is { } refusal)
+            && addresses.Refusal(address) is { } refusal)
         {
             return $"url must reach a public address: {refusal}";
         }
