@@ -61,6 +61,7 @@ public sealed class SettingsTests
     [InlineData("RepairDispatch:Webhooks:TrustedCertificateFiles:0", "/no/such/certificate.pem")]
     [InlineData("RepairDispatch:Webhooks:AllowedNetworks:0", "10.0.0.0/33")]
     [InlineData("RepairDispatch:Webhooks:AllowHtp", "true")]
+    [InlineData("RepairDispatch:BrokerUsers:Timeout", "00:00:00")]
     public void An_invalid_or_misspelt_setting_is_refused_by_name(string key, string value)
     {
         var error = Assert.Throws<InvalidOperationException>(() => From((key, value)));

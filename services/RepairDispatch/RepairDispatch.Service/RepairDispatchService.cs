@@ -66,7 +66,7 @@ public static class RepairDispatchService
         builder.Services.AddSingleton<ProviderActions>();
         builder.Services.AddSingleton<ProviderAdministration>();
         builder.Services.AddSingleton(services => new ProviderBrokerUsers(
-            new HttpClient { Timeout = TimeSpan.FromSeconds(10) }, settings, services.GetRequiredService<PlatformSettings>()));
+            new HttpClient { Timeout = settings.BrokerUsers.Timeout }, settings, services.GetRequiredService<PlatformSettings>()));
         ProviderSeeding.AddFirst(builder.Services);
         if (settings.VirtualNumbers.Provider == RepairDispatchSettings.VirtualNumberSettings.Http)
         {
