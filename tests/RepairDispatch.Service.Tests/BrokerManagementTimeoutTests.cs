@@ -39,6 +39,11 @@ public sealed class BrokerManagementTimeoutTests : IAsyncLifetime
     {
         using var op = service.As(PlatformRoles.Operator, "operator-1");
         var id = Repair.Unique("pt");
+        // The caller's token and the service's first request are paid for before the clock starts.
+        using (var warm = await op.GetAsync($"/providers/{id}"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, warm.StatusCode);
+        }
         var timer = Stopwatch.StartNew();
 
         using var response = await op.Post("/providers", new { id, regions = new[] { Repair.Unique("tr") }, categories = new[] { "phone" }, capacity = 1 },
@@ -47,6 +52,7 @@ public sealed class BrokerManagementTimeoutTests : IAsyncLifetime
         timer.Stop();
         var problem = await response.Problem(HttpStatusCode.ServiceUnavailable);
         Assert.Contains("broker user could not be brought up to date", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.True(timer.Elapsed < TimeSpan.FromSeconds(6), $"answered after {timer.Elapsed}, not about the configured second (the default is 10 s)");
+        // The default, 10 s, is a floor on the answer's time; the configured second leaves a loaded machine 7 s of slack under 8.
+        Assert.True(timer.Elapsed < TimeSpan.FromSeconds(8), $"answered after {timer.Elapsed}, not about the configured second (the default is 10 s)");
     }
 }
