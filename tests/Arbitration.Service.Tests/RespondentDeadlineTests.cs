@@ -1,10 +1,7 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using System.Net;
 using Arbitration.Domain;
 using Arbitration.Service.Cases;
 using Arbitration.Service.Views;
-using Microsoft.Extensions.DependencyInjection;
 using Platform.Contracts.Arbitration.V1;
 using Platform.Testing;
 
@@ -21,7 +18,7 @@ public sealed class RespondentDeadlineTests(CompressedClockHost host) : Arbitrat
     [Fact]
     public async Task A_merchant_silent_until_the_deadline_loses_by_default_and_the_ruling_carries_the_claim()
     {
-        using var metrics = new RecordedMetrics(Service.Services.GetRequiredService<IMeterFactory>());
+        using var metrics = new MetricRecorder(Service.Services, ArbitrationMetrics.MeterName);
         var escalated = Messages.ClaimEscalated(remedy: Platform.Contracts.Warranty.V1.Remedy.Replacement);
         var caseId = CaseIds.ForClaim(escalated.ClaimId);
 
@@ -54,8 +51,8 @@ public sealed class RespondentDeadlineTests(CompressedClockHost host) : Arbitrat
             Assert.Equal(CaseStatus.Ruled, view.Status);
             Assert.True(view.Ruling!.DefaultRuling);
         }
-        Assert.True(metrics.Total(ArbitrationMetrics.CasesOpenedName, ("origin", "ClaimEscalated")) >= 1, "cases opened are counted by origin");
-        Assert.True(metrics.Total(ArbitrationMetrics.RulingsName, ("default", true)) >= 1, "default rulings are counted");
+        Assert.True(metrics.Sum(ArbitrationMetrics.CasesOpenedName, "origin=ClaimEscalated") >= 1, "cases opened are counted by origin");
+        Assert.True(metrics.Sum(ArbitrationMetrics.RulingsName, "default=True") >= 1, "default rulings are counted");
     }
 
     [Fact]
@@ -95,36 +92,4 @@ public sealed class RespondentDeadlineTests(CompressedClockHost host) : Arbitrat
         Assert.Equal((waiting.ArbitratorId, RulingRemedy.Compensation, 50.5m), (ruling.ArbitratorId, ruling.Remedy, ruling.Amount));
         Assert.Single(Probe.Received<RulingIssued>(), o => o.Message.CaseId == answeredId);
     }
-}
-
-/// <summary>Measurements of the service's own counters (not another service's in this process).</summary>
-internal sealed class RecordedMetrics : IDisposable
-{
-    private readonly MeterListener listener = new();
-    private readonly ConcurrentQueue<(string Name, long Value, KeyValuePair<string, object?>[] Tags)> measurements = new();
-
-    public RecordedMetrics(IMeterFactory serviceMeters)
-    {
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == ArbitrationMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, serviceMeters))
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => measurements.Enqueue((instrument.Name, value, tags.ToArray())));
-        listener.Start();
-    }
-
-    public long Total(string instrument, params (string Key, object Value)[] tags) =>
-        measurements.Where(m => m.Name == instrument && tags.All(t => m.Tags.Any(kv => kv.Key == t.Key && Equals(kv.Value, t.Value)))).Sum(m => m.Value);
-
-    /// <summary>Reads the observable instruments now, as an exporter would, and returns the last reading of one.</summary>
-    public long? Observe(string instrument)
-    {
-        listener.RecordObservableInstruments();
-        return measurements.LastOrDefault(m => m.Name == instrument) is { Name: not null } last ? last.Value : null;
-    }
-
-    public void Dispose() => listener.Dispose();
 }

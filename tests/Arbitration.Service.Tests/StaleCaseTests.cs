@@ -1,9 +1,7 @@
-using System.Diagnostics.Metrics;
 using System.Net;
 using Arbitration.Service.Cases;
 using Arbitration.Service.Features.WatchStaleCases;
 using Arbitration.Service.Views;
-using Microsoft.Extensions.DependencyInjection;
 using Platform.Contracts.Arbitration.V1;
 using Platform.Testing;
 
@@ -20,7 +18,7 @@ public sealed class StaleCaseTests(LongDeadlineHost host) : ArbitrationTests<Lon
     [Fact]
     public async Task A_case_without_a_ruling_for_seven_days_is_listed_for_operators_and_counted_until_it_is_ruled()
     {
-        using var metrics = new RecordedMetrics(Service.Services.GetRequiredService<IMeterFactory>());
+        using var metrics = new MetricRecorder(Service.Services, ArbitrationMetrics.MeterName);
         var escalated = Messages.RepairJobEscalated();
         var caseId = CaseIds.ForRepairJob(escalated.JobId);
         using var operatorClient = Service.As("operator", "ops-1");
@@ -29,7 +27,7 @@ public sealed class StaleCaseTests(LongDeadlineHost host) : ArbitrationTests<Lon
 
         var opened = await Probe.WaitFor<CaseOpened>(m => m.CaseId == caseId, Timeout, "the case is opened");
         Assert.Equal(TimeSpan.FromDays(30), opened.RespondBy - opened.OpenedAt);
-        Assert.Equal(1, metrics.Total(ArbitrationMetrics.CasesOpenedName, ("origin", "RepairJobEscalated")));
+        Assert.Equal(1, metrics.Sum(ArbitrationMetrics.CasesOpenedName, "origin=RepairJobEscalated"));
         Assert.Equal(0, metrics.Observe(ArbitrationMetrics.StaleCasesName));
         Assert.DoesNotContain(await Read<List<StaleCase>>(await operatorClient.GetAsync("/operations/stale-cases")), c => c.CaseId == caseId);
 
@@ -54,6 +52,6 @@ public sealed class StaleCaseTests(LongDeadlineHost host) : ArbitrationTests<Lon
 
         Assert.Empty(await Read<List<StaleCase>>(await operatorClient.GetAsync("/operations/stale-cases")));
         Assert.Equal(0, metrics.Observe(ArbitrationMetrics.StaleCasesName));
-        Assert.Equal(1, metrics.Total(ArbitrationMetrics.RulingsName, ("in_favour_of", "Respondent"), ("default", false)));
+        Assert.Equal(1, metrics.Sum(ArbitrationMetrics.RulingsName, "in_favour_of=Respondent", "default=False"));
     }
 }

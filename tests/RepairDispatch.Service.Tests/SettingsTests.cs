@@ -61,11 +61,24 @@ public sealed class SettingsTests
     [InlineData("RepairDispatch:Webhooks:TrustedCertificateFiles:0", "/no/such/certificate.pem")]
     [InlineData("RepairDispatch:Webhooks:AllowedNetworks:0", "10.0.0.0/33")]
     [InlineData("RepairDispatch:Webhooks:AllowHtp", "true")]
+    [InlineData("RepairDispatch:BrokerUsers:Timeout", "00:00:00")]
     public void An_invalid_or_misspelt_setting_is_refused_by_name(string key, string value)
     {
         var error = Assert.Throws<InvalidOperationException>(() => From((key, value)));
 
         Assert.Contains(key.Split(':')[^1], error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_malformed_allowed_network_stops_the_service_at_start_naming_its_setting()
+    {
+        // The networks are parsed once, into the WebhookAddresses the service keeps; a bad one must stop Create, not answer 500 later.
+        var error = Assert.Throws<InvalidOperationException>(() => RepairDispatchService.Create(
+            ["--RepairDispatch:Webhooks:AllowedNetworks:0=127.0.0.0/8", "--RepairDispatch:Webhooks:AllowedNetworks:1=10.0.0.0/33"]));
+
+        Assert.Contains("RepairDispatch:Webhooks:AllowedNetworks:1 must be a network in CIDR notation (10.1.0.0/16), not '10.0.0.0/33'", error.Message,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("AllowedNetworks:0", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -387,7 +387,7 @@ public sealed class WebhookGuideTests
     [InlineData("https://hooks.example/a\u0000b", false, false)]
     [InlineData("", false, false)]
     public void Only_an_https_url_is_an_endpoint_unless_http_is_allowed_for_development(string url, bool allowHttp, bool accepted) =>
-        Assert.Equal(accepted, WebhookRegistrationEndpoints.UrlProblem(url, new WebhookSettings { AllowHttp = allowHttp }) is null);
+        Assert.Equal(accepted, WebhookRegistrationEndpoints.UrlProblem(url, allowHttp, new WebhookAddresses([])) is null);
 
     [Theory]
     [InlineData("https://127.0.0.1:8443/hooks", null, false)]
@@ -408,7 +408,8 @@ public sealed class WebhookGuideTests
     [InlineData("https://10.20.30.40/hooks", "10.20.0.0/16", true)]
     [InlineData("https://10.21.30.40/hooks", "10.20.0.0/16", false)]
     public void An_address_in_the_url_must_be_public_unless_its_network_is_allowed(string url, string? allowedNetwork, bool accepted) =>
-        Assert.Equal(accepted, WebhookRegistrationEndpoints.UrlProblem(url, new WebhookSettings { AllowedNetworks = allowedNetwork is null ? [] : [allowedNetwork] }) is null);
+        Assert.Equal(accepted, WebhookRegistrationEndpoints.UrlProblem(url, allowHttp: false,
+            WebhookAddresses.From(new WebhookSettings { AllowedNetworks = allowedNetwork is null ? [] : [allowedNetwork] })) is null);
 
     [Fact]
     public void The_receivers_recipe_is_the_guides_word_for_word()

@@ -8,10 +8,10 @@ public sealed class PolicyTests
         var policy = WarrantyPolicy.Default;
 
         Assert.Equal(
-            ("Asia/Shanghai", 7, 15, 15, 180, 15, 48, 365, 2, true, 72),
+            ("Asia/Shanghai", 7, 15, 15, 180, 15, 48, 365, 2, true, 72, 5),
             (policy.BusinessTimeZoneId, policy.ReturnDays, policy.ReplaceDays, policy.BaseEntryDays, policy.LongEntryDays,
                 policy.ReopenDays, policy.MerchantResponseHours, policy.LongDiscoveryLimitDays, policy.RepairsBeforeReplacement,
-                policy.AfterSalesProtection, policy.FiledAtMaxAgeHours));
+                policy.AfterSalesProtection, policy.FiledAtMaxAgeHours, policy.FiledAtClockSkewMinutes));
     }
 
     [Theory]

@@ -354,7 +354,7 @@ public sealed class ClaimTests : WarrantyServiceTest
         Assert.Equal(["outcome=approved:1", "outcome=rejected,reason=ClaimAlreadyOpen:1"], measured);
     }
 
-    private static Contract.ClaimFiled ClaimFiled(Guid claimId, string orderId, string lineId, string claimantId, Contract.RequesterRole role, string buyerId) => new()
+    internal static Contract.ClaimFiled ClaimFiled(Guid claimId, string orderId, string lineId, string claimantId, Contract.RequesterRole role, string buyerId) => new()
     {
         ClaimId = claimId,
         OrderId = orderId,

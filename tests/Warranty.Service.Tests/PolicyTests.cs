@@ -42,6 +42,7 @@ public sealed class PolicyTests
     [Theory]
     [InlineData("Warranty:ReturnDays", "-1", "ReturnDays is -1")]
     [InlineData("Warranty:FiledAtMaxAgeHours", "-1", "FiledAtMaxAgeHours is -1")]
+    [InlineData("Warranty:FiledAtClockSkewMinutes", "-5", "FiledAtClockSkewMinutes is -5")]
     [InlineData("Warranty:ReturnDays", "seven", "Warranty:ReturnDays")]
     [InlineData("Warranty:BusinessTimeZoneId", "Mars/Olympus", "Mars/Olympus")]
     [InlineData("Warranty:Categories:phones:RepairMonths", "-12", "category 'phones'")]

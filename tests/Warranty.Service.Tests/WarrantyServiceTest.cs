@@ -15,10 +15,13 @@ public abstract class WarrantyServiceTest(double clockSpeed = 1) : IAsyncLifetim
     public virtual async Task InitializeAsync()
     {
         env = await TestEnvironment.Create(clockSpeed);
-        warranty = await RunningService.Start(args => WarrantyService.Create(args), env, WarrantyService.Name);
+        warranty = await RunningService.Start(args => WarrantyService.Create(args), env, WarrantyService.Name, Settings);
         probe = await BusProbe.Start(env);
         await Observe(probe);
     }
+
+    /// <summary>The service's own settings for the class (--Warranty:ReturnDays=10, …); none by default.</summary>
+    protected virtual string[] Settings => [];
 
     /// <summary>Starts collecting the messages the class's tests wait for, before any is published.</summary>
     protected abstract Task Observe(BusProbe probe);

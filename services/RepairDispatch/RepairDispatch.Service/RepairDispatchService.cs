@@ -66,7 +66,7 @@ public static class RepairDispatchService
         builder.Services.AddSingleton<ProviderActions>();
         builder.Services.AddSingleton<ProviderAdministration>();
         builder.Services.AddSingleton(services => new ProviderBrokerUsers(
-            new HttpClient { Timeout = TimeSpan.FromSeconds(10) }, settings, services.GetRequiredService<PlatformSettings>()));
+            new HttpClient { Timeout = settings.BrokerUsers.Timeout }, settings, services.GetRequiredService<PlatformSettings>()));
         ProviderSeeding.AddFirst(builder.Services);
         if (settings.VirtualNumbers.Provider == RepairDispatchSettings.VirtualNumberSettings.Http)
         {
@@ -77,6 +77,7 @@ public static class RepairDispatchService
             builder.Services.AddSingleton<IVirtualNumbers, SimulatedVirtualNumbers>();
         }
         builder.Services.AddHostedService<VirtualNumberReleaser>();
+        builder.Services.AddSingleton(WebhookAddresses.From(settings.Webhooks));
         builder.Services.AddHostedService<WebhookDeliveryWorker>();
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         configure?.Invoke(builder);

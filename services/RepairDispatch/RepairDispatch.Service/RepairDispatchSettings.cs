@@ -77,6 +77,9 @@ public sealed class RepairDispatchSettings
 
         /// <summary>A provider's broker user is this followed by its id; a report's sender is read back the same way.</summary>
         public string UserPrefix { get; set; } = "repair-provider-";
+
+        /// <summary>How long one call to the management API may take; a provider's registration or password request waits at most this long for it.</summary>
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
     }
 
     public sealed class QualityScoreSettings
@@ -167,6 +170,7 @@ public sealed class RepairDispatchSettings
         {
             Require(ok, key, value, rule);
         }
+        Require(settings.BrokerUsers.Timeout > TimeSpan.Zero, "BrokerUsers:Timeout", settings.BrokerUsers.Timeout, "a positive duration (hh:mm:ss)");
         Require(!string.IsNullOrWhiteSpace(settings.BrokerUsers.UserPrefix), "BrokerUsers:UserPrefix", settings.BrokerUsers.UserPrefix, "a non-empty prefix");
         Require(settings.BrokerUsers.ManagementUrl is null || settings.BrokerUsers.ManagementUrl.IsAbsoluteUri, "BrokerUsers:ManagementUrl",
             settings.BrokerUsers.ManagementUrl?.OriginalString ?? "", "an absolute URL such as http://rabbitmq:15672/");

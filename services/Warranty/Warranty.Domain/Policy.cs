@@ -30,6 +30,12 @@ public sealed record WarrantyPolicy
     /// adjudicated as of that instant, so a filing older than this is refused rather than decided on periods long past.
     /// </summary>
     public int FiledAtMaxAgeHours { get; init; } = 72;
+
+    /// <summary>
+    /// How far ahead of the Warranty service's clock a ClaimFiled may say it was filed: the sending system's clock may
+    /// run a little fast. One further ahead is refused as a contradiction, a claim filed in the future.
+    /// </summary>
+    public int FiledAtClockSkewMinutes { get; init; } = 5;
     public int LongDiscoveryLimitDays { get; init; } = 365;
 
     /// <summary>三包: a fault that comes back after this many repairs entitles the buyer to a replacement.</summary>
@@ -59,7 +65,7 @@ public sealed record WarrantyPolicy
                      (nameof(ReturnDays), ReturnDays), (nameof(ReplaceDays), ReplaceDays), (nameof(BaseEntryDays), BaseEntryDays),
                      (nameof(LongEntryDays), LongEntryDays), (nameof(ReopenDays), ReopenDays),
                      (nameof(MerchantResponseHours), MerchantResponseHours), (nameof(LongDiscoveryLimitDays), LongDiscoveryLimitDays),
-                     (nameof(FiledAtMaxAgeHours), FiledAtMaxAgeHours),
+                     (nameof(FiledAtMaxAgeHours), FiledAtMaxAgeHours), (nameof(FiledAtClockSkewMinutes), FiledAtClockSkewMinutes),
                      (nameof(RepairsBeforeReplacement), RepairsBeforeReplacement),
                  ])
         {

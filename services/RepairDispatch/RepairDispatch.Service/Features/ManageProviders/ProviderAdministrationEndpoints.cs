@@ -212,14 +212,18 @@ public sealed class ProviderAdministration(RequestPipeline pipeline, ProviderStr
     private static IResult Answer(ProviderView? view, bool isNew) =>
         isNew ? Results.Created($"/providers/{view?.ProviderId}", view) : Results.Ok(view);
 
-    /// <summary>The broker's management API down or refusing is the platform's trouble, not the caller's: 503, to be sent again.</summary>
+    /// <summary>
+    /// The broker's management API down, refusing or slower than RepairDispatch:BrokerUsers:Timeout is the platform's
+    /// trouble, not the caller's: 503, to be sent again. (HttpClient reports its timeout as a cancellation around a
+    /// TimeoutException, which is not the caller going away.)
+    /// </summary>
     public static async Task<IResult> OnBroker(Func<Task<IResult>> call)
     {
         try
         {
             return await call();
         }
-        catch (Exception e) when (e is BrokerManagementException or HttpRequestException)
+        catch (Exception e) when (e is BrokerManagementException or HttpRequestException or TaskCanceledException { InnerException: TimeoutException })
         {
             return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Broker unavailable",
                 detail: $"The provider is recorded, but its broker user could not be brought up to date; send the request again. ({e.Message})");

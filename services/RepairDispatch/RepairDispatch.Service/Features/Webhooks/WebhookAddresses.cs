@@ -40,6 +40,12 @@ public sealed class WebhookAddresses
 
     public WebhookAddresses(IEnumerable<IPNetwork> allowed) => this.allowed = [.. allowed];
 
+    /// <summary>
+    /// The one instance the service keeps, made at start from settings that <see cref="RepairDispatchSettings.From"/>
+    /// has checked: a malformed network stops the service there, naming its setting, before any request parses it.
+    /// </summary>
+    public static WebhookAddresses From(WebhookSettings settings) => new(settings.AllowedNetworks.Select(IPNetwork.Parse));
+
     /// <summary>Why this address may not be reached; null when it may.</summary>
     public string? Refusal(IPAddress address)
     {

@@ -30,7 +30,8 @@ public sealed class WebhookDeliveryWorker : BackgroundService
     private readonly Channel<bool> wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private int inFlight;
 
-    public WebhookDeliveryWorker(NpgsqlDataSource dataSource, RepairDispatchSettings settings, RepairDispatchMetrics metrics, ILogger<WebhookDeliveryWorker> logger)
+    public WebhookDeliveryWorker(NpgsqlDataSource dataSource, RepairDispatchSettings settings, WebhookAddresses addresses, RepairDispatchMetrics metrics,
+        ILogger<WebhookDeliveryWorker> logger)
     {
         this.dataSource = dataSource;
         this.metrics = metrics;
@@ -44,7 +45,7 @@ public sealed class WebhookDeliveryWorker : BackgroundService
             AllowAutoRedirect = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = Validate },
-            ConnectCallback = this.settings.Addresses().Connect,
+            ConnectCallback = addresses.Connect,
         })
         {
             Timeout = Timeout.InfiniteTimeSpan,

@@ -44,15 +44,11 @@ public static class WebhookLogEndpoints
 
     public static WebApplication MapWebhookLog(this WebApplication app)
     {
-        var deliveries = app.MapGroup("/providers/{id}/webhook/deliveries").WithTags("Webhooks");
+        var deliveries = app.MapProviderWebhook("/providers/{id}/webhook/deliveries");
 
-        deliveries.MapGet("/", async (string id, string? status, string? cursor, int? limit, HttpContext http, NpgsqlDataSource dataSource,
+        deliveries.MapGet("/", async (string id, string? status, string? cursor, int? limit, NpgsqlDataSource dataSource,
                 WorklistPaging paging, CancellationToken ct) =>
             {
-                if (await WebhookAccess.Check(http.GetCaller(), id, dataSource, ct) is { } denied)
-                {
-                    return denied;
-                }
                 DeliveryStatus? wanted = null;
                 if (status is not null)
                 {
@@ -85,12 +81,8 @@ public static class WebhookLogEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The provider's webhook deliveries, newest first, optionally of one status (Pending, Delivered, Abandoned)");
 
-        deliveries.MapGet("/{deliveryId:guid}", async (string id, Guid deliveryId, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct) =>
+        deliveries.MapGet("/{deliveryId:guid}", async (string id, Guid deliveryId, NpgsqlDataSource dataSource, CancellationToken ct) =>
             {
-                if (await WebhookAccess.Check(http.GetCaller(), id, dataSource, ct) is { } denied)
-                {
-                    return denied;
-                }
                 await using var command = dataSource.CreateCommand($"select {Columns}, body from webhook_deliveries where id = $1 and provider_id = $2");
                 command.Parameters.Add(new() { Value = deliveryId });
                 command.Parameters.Add(new() { Value = id });
@@ -120,12 +112,8 @@ public static class WebhookLogEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One delivery: its body and every attempt (time, status code, error)");
 
-        deliveries.MapPost("/{deliveryId:guid}/redeliver", async (string id, Guid deliveryId, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct) =>
+        deliveries.MapPost("/{deliveryId:guid}/redeliver", async (string id, Guid deliveryId, NpgsqlDataSource dataSource, CancellationToken ct) =>
             {
-                if (await WebhookAccess.Check(http.GetCaller(), id, dataSource, ct) is { } denied)
-                {
-                    return denied;
-                }
                 // The same body and id go out again, with a fresh timestamp and signature; the back-off starts over.
                 await using var command = dataSource.CreateCommand($"""
                     with registered as (select 1 from webhook_registrations where provider_id = $2),

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Platform.ServiceDefaults;
 using Platform.ServiceDefaults.Http;
@@ -33,15 +34,12 @@ public static class WebhookRegistrationEndpoints
 
     public static WebApplication MapWebhookRegistration(this WebApplication app)
     {
-        var webhook = app.MapGroup("/providers/{id}/webhook").WithTags("Webhooks");
+        var webhook = app.MapProviderWebhook("/providers/{id}/webhook");
 
-        webhook.MapPut("/", async (string id, RegisterWebhookRequest? body, HttpContext http, NpgsqlDataSource dataSource, RepairDispatchSettings settings, CancellationToken ct) =>
+        webhook.MapPut("/", async (string id, RegisterWebhookRequest? body, NpgsqlDataSource dataSource, RepairDispatchSettings settings, WebhookAddresses addresses,
+            CancellationToken ct) =>
             {
-                if (await WebhookAccess.Check(http.GetCaller(), id, dataSource, ct) is { } denied)
-                {
-                    return denied;
-                }
-                if (UrlProblem(body?.Url, settings.Webhooks) is { } problem)
+                if (UrlProblem(body?.Url, settings.Webhooks.AllowHttp, addresses) is { } problem)
                 {
                     return Problems.Invalid("url", problem);
                 }
@@ -65,12 +63,8 @@ public static class WebhookRegistrationEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Registers or changes the provider's webhook endpoint (the provider itself, or operators); a first registration answers 201 with the signing secret, shown this once");
 
-        webhook.MapGet("/", async (string id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct) =>
+        webhook.MapGet("/", async (string id, NpgsqlDataSource dataSource, CancellationToken ct) =>
             {
-                if (await WebhookAccess.Check(http.GetCaller(), id, dataSource, ct) is { } denied)
-                {
-                    return denied;
-                }
                 await using var command = dataSource.CreateCommand($"select {Columns}, false, null from webhook_registrations where provider_id = $1");
                 command.Parameters.Add(new() { Value = id });
                 return await Read(command, ct) is { } found ? Results.Ok(found.View with { Secret = null }) : WebhookAccess.NoWebhook(id);
@@ -81,12 +75,8 @@ public static class WebhookRegistrationEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The provider's webhook endpoint, without its secret");
 
-        webhook.MapPost("/secret", async (string id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct) =>
+        webhook.MapPost("/secret", async (string id, NpgsqlDataSource dataSource, CancellationToken ct) =>
             {
-                if (await WebhookAccess.Check(http.GetCaller(), id, dataSource, ct) is { } denied)
-                {
-                    return denied;
-                }
                 await using var command = dataSource.CreateCommand($"""
                     update webhook_registrations set secret = $2, secret_rotated_at = now(), updated_at = now()
                     where provider_id = $1 returning {Columns}, false, secret
@@ -102,12 +92,8 @@ public static class WebhookRegistrationEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Replaces the signing secret at once and answers the new one, shown this once; every attempt from now on is signed with it");
 
-        webhook.MapDelete("/", async (string id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct) =>
+        webhook.MapDelete("/", async (string id, NpgsqlDataSource dataSource, CancellationToken ct) =>
             {
-                if (await WebhookAccess.Check(http.GetCaller(), id, dataSource, ct) is { } denied)
-                {
-                    return denied;
-                }
                 // What was still pending has nowhere to go: it is abandoned, and stays in the log.
                 await using var command = dataSource.CreateCommand("""
                     with removed as (delete from webhook_registrations where provider_id = $1 returning provider_id),
@@ -129,9 +115,8 @@ public static class WebhookRegistrationEndpoints
     }
 
     /// <summary>Why a URL cannot be a webhook endpoint; null when it can.</summary>
-    public static string? UrlProblem(string? url, WebhookSettings settings)
+    public static string? UrlProblem(string? url, bool allowHttp, WebhookAddresses addresses)
     {
-        var allowHttp = settings.AllowHttp;
         if (string.IsNullOrWhiteSpace(url) || url.Length > 2000 || url.Any(char.IsControl) || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.IsFile || uri.IsUnc)
         {
             return "url must be an absolute https URL of at most 2,000 characters.";
@@ -148,7 +133,7 @@ public static class WebhookRegistrationEndpoints
         }
         // A name is judged by what it resolves to at each connection; an address can be judged now.
         if (uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 && IPAddress.TryParse(uri.DnsSafeHost, out var address)
-            && settings.Addresses().Refusal(address) is { } refusal)
+            && addresses.Refusal(address) is { } refusal)
         {
             return $"url must reach a public address: {refusal}";
         }
@@ -171,6 +156,24 @@ public static class WebhookRegistrationEndpoints
 /// <summary>Who may touch a provider's webhook: the provider itself and operators (docs/domain.md "Who may do what").</summary>
 public static class WebhookAccess
 {
+    /// <summary>
+    /// The endpoints on one provider's webhook (the route's {id}): each runs only once <see cref="Check"/> has let the
+    /// caller through, so no endpoint added here can forget to.
+    /// </summary>
+    public static RouteGroupBuilder MapProviderWebhook(this WebApplication app, string pattern)
+    {
+        var group = app.MapGroup(pattern).WithTags("Webhooks");
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var id = (string)http.Request.RouteValues["id"]!;
+            return await Check(http.GetCaller(), id, http.RequestServices.GetRequiredService<NpgsqlDataSource>(), http.RequestAborted) is { } denied
+                ? denied
+                : await next(context);
+        });
+        return group;
+    }
+
     /// <summary>403 for anyone else; 404 for a provider that is not registered, whoever asks.</summary>
     public static async Task<IResult?> Check(Caller caller, string providerId, NpgsqlDataSource dataSource, CancellationToken ct)
     {

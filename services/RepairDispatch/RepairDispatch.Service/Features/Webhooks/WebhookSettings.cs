@@ -62,9 +62,6 @@ public sealed class WebhookSettings
         return certificates;
     }
 
-    /// <summary>What a webhook may reach; the networks are checked at start.</summary>
-    public WebhookAddresses Addresses() => new(AllowedNetworks.Select(IPNetwork.Parse));
-
     internal IEnumerable<(bool Ok, string Key, object Value, string Rule)> Check()
     {
         const string prefix = "Webhooks:";

@@ -16,9 +16,6 @@ public sealed class ClaimFiledConsumer(MessagePipeline pipeline, WarrantyFileStr
 {
     public const string Name = "warranty-claim-filed";
 
-    /// <summary>How far ahead of this service's clock a filing time may be: the sender's clock may run a little fast.</summary>
-    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
-
     public Task Consume(ConsumeContext<ClaimFiled> context) =>
         pipeline.Consume(context, Name, async (work, claim, ct) =>
         {
@@ -46,7 +43,7 @@ public sealed class ClaimFiledConsumer(MessagePipeline pipeline, WarrantyFileStr
             return handled.Refusal;
         });
 
-    private static string? Problem(ClaimFiled claim, DateTimeOffset now)
+    private string? Problem(ClaimFiled claim, DateTimeOffset now)
     {
         var problems = new List<string>();
         if (claim.ClaimId == Guid.Empty)
@@ -68,8 +65,8 @@ public sealed class ClaimFiledConsumer(MessagePipeline pipeline, WarrantyFileStr
         if (claim.ClaimantRole == RequesterRole.Buyer && claim.ClaimantId != claim.BuyerId)
             problems.Add($"a buyer files for themselves, but claimantId {claim.ClaimantId} is not buyerId {claim.BuyerId}");
         problems.AddRange(Validation.ContactOf(claim.BuyerPhone, claim.ServiceAddress).Problems.Select(p => p.Message));
-        if (claim.FiledAt > now + ClockSkew)
-            problems.Add($"filedAt {claim.FiledAt:O} is in the future");
+        if (claim.FiledAt > now + TimeSpan.FromMinutes(policy.FiledAtClockSkewMinutes))
+            problems.Add($"filedAt {claim.FiledAt:O} is in the future, more than {policy.FiledAtClockSkewMinutes} minutes ahead of {now:O} (Warranty__FiledAtClockSkewMinutes)");
         return problems.Count == 0 ? null : "ClaimFiled refused: " + string.Join("; ", problems) + ".";
     }
 }
