@@ -5,6 +5,7 @@ using Marten.Services;
 using Npgsql;
 using Polly;
 using Polly.Retry;
+using Platform.EventSourcing.Pipeline;
 
 namespace Platform.EventSourcing;
 
@@ -74,6 +75,19 @@ internal sealed class StoreTransaction : IAsyncDisposable
     public void Sql(string sql, params object?[] values) =>
         Marten.QueueSqlCommand(sql, values.Select(value => value ?? DBNull.Value).ToArray());
 
+    private readonly Dictionary<string, List<string>> taken = new(StringComparer.Ordinal);
+
+    /// <summary>An insert into a table that holds an invariant across streams, queued like <see cref="Sql"/>: a duplicate key fails the commit as a lost race.</summary>
+    public void Take(string table, string key, string sql, params object?[] values)
+    {
+        if (!taken.TryGetValue(table, out var keys))
+        {
+            taken[table] = keys = [];
+        }
+        keys.Add(key);
+        Sql(sql, values);
+    }
+
     /// <summary>Rows for read models, written with the commit as one statement per table for every unit of work of the transaction.</summary>
     public BatchedUpserts Upserts { get; } = new();
 
@@ -86,7 +100,7 @@ internal sealed class StoreTransaction : IAsyncDisposable
 
     /// <summary>Writes what Marten holds and the queued rows, and commits; says which conflict stopped it, if one did.</summary>
     /// <param name="expectedVersions">Each appended stream and the version its append expects.</param>
-    public async Task<(CommitOutcome Outcome, StreamConcurrencyException? Conflict)> Commit(
+    public async Task<(CommitOutcome Outcome, Exception? Conflict)> Commit(
         IReadOnlyDictionary<string, long> expectedVersions, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(finished, this);
@@ -98,12 +112,15 @@ internal sealed class StoreTransaction : IAsyncDisposable
             finished = true;
             return (CommitOutcome.Committed, null);
         }
-        catch (Exception e) when (Classify(e) is { } outcome)
+        catch (Exception e) when (Classify(e) is { } classified)
         {
             await Rollback(ct);
-            return outcome == CommitOutcome.StreamMoved
-                ? (outcome, await Conflict(expectedVersions, ct))
-                : (outcome, null);
+            return classified.Outcome switch
+            {
+                CommitOutcome.StreamMoved => (classified.Outcome, await Conflict(expectedVersions, ct)),
+                CommitOutcome.KeyTaken => (classified.Outcome, new InvariantConflictException(classified.Table!, string.Join(", ", taken[classified.Table!]))),
+                _ => (classified.Outcome, null),
+            };
         }
     }
 
@@ -116,18 +133,20 @@ internal sealed class StoreTransaction : IAsyncDisposable
         }
     }
 
-    private static CommitOutcome? Classify(Exception e)
+    private (CommitOutcome Outcome, string? Table)? Classify(Exception e)
     {
         for (var current = e; current is not null; current = current.InnerException)
         {
             switch (current)
             {
                 case ConcurrencyException or ExistingStreamIdCollisionException or global::Marten.Exceptions.ExistingStreamIdCollisionException:
-                    return CommitOutcome.StreamMoved;
+                    return (CommitOutcome.StreamMoved, null);
                 case PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "inbox_pkey" }:
-                    return CommitOutcome.AlreadyConsumed;
+                    return (CommitOutcome.AlreadyConsumed, null);
                 case PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, TableName: "mt_streams" or "mt_events" }:
-                    return CommitOutcome.StreamMoved;
+                    return (CommitOutcome.StreamMoved, null);
+                case PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, TableName: { } table } when taken.ContainsKey(table):
+                    return (CommitOutcome.KeyTaken, table);
             }
         }
         return null;
@@ -176,4 +195,6 @@ internal enum CommitOutcome
     Committed,
     AlreadyConsumed,
     StreamMoved,
+    /// <summary>A key taken with <see cref="StoreTransaction.Take"/> was taken by another unit of work first.</summary>
+    KeyTaken,
 }

@@ -48,6 +48,29 @@ public sealed class ClaimTests : WarrantyServiceTest
     private sealed record CompletedOrderLineSpec(string LineId, string Category = "phones", int NationalMonths = 12);
 
     [Fact]
+    public async Task One_claim_id_filed_at_once_on_two_order_lines_is_filed_on_one_and_refused_on_the_other_with_ClaimIdInUse()
+    {
+        var first = await Phone();
+        var second = await Phone();
+        var claimId = Guid.NewGuid();
+        using var firstBuyer = warranty.As(PlatformRoles.Buyer, first.Buyer);
+        using var secondBuyer = warranty.As(PlatformRoles.Buyer, second.Buyer);
+
+        // Each request finds the id free when it looks; the one that commits second loses the claim index's key and is
+        // decided again, when it sees the id taken.
+        var answers = await Task.WhenAll(
+            firstBuyer.FileClaim(Claim(first.OrderId, "line-1"), claimId),
+            secondBuyer.FileClaim(Claim(second.OrderId, "line-1"), claimId));
+
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
+        var refused = await answers.Single(a => a.StatusCode == HttpStatusCode.Conflict).Problem(409);
+        Assert.Equal("ClaimIdInUse", refused.GetProperty("code").GetString());
+        var filedOn = (await answers.Single(a => a.StatusCode == HttpStatusCode.Created).Read<ClaimView>()).OrderId;
+        var owner = filedOn == first.OrderId ? firstBuyer : secondBuyer;
+        Assert.Equal(filedOn, (await (await owner.GetAsync($"/claims/{claimId}")).Read<ClaimView>()).OrderId);
+    }
+
+    [Fact]
     public async Task A_buyers_repair_claim_over_http_is_approved_under_three_guarantees_repair_answered_by_the_brand_as_the_bus_says()
     {
         var (orderId, buyer, merchant) = await Phone();

@@ -13,7 +13,7 @@ namespace Warranty.Service;
 /// </summary>
 public static class WarrantyFileEffects
 {
-    public static async Task Apply(Session session, Applied<LoadedFile, WarrantyFileEvent> applied, CancellationToken ct)
+    public static Task Apply(Session session, Applied<LoadedFile, WarrantyFileEvent> applied, CancellationToken ct)
     {
         foreach (var (@event, file) in applied.Steps)
         {
@@ -24,10 +24,10 @@ public static class WarrantyFileEffects
             switch (@event)
             {
                 case ClaimApproved { ClaimId: var claimId, Filing: var filing }:
-                    await ClaimIndex.Add(session, claimId, new ClaimLocation(after.OrderId, after.LineId), filing.FiledAt, ct);
+                    ClaimIndex.Add(session, claimId, new ClaimLocation(after.OrderId, after.LineId), filing.FiledAt);
                     break;
                 case ClaimRejected { ClaimId: var claimId, Filing: var filing }:
-                    await ClaimIndex.Add(session, claimId, new ClaimLocation(after.OrderId, after.LineId), filing.FiledAt, ct);
+                    ClaimIndex.Add(session, claimId, new ClaimLocation(after.OrderId, after.LineId), filing.FiledAt);
                     break;
                 case ClaimAwaitingMerchant waiting:
                     session.Schedule(waiting.RespondBy, Announcements.Deadline(waiting, after));
@@ -42,5 +42,6 @@ public static class WarrantyFileEffects
         {
             WorklistRows.Save(session, last, [.. applied.Steps.Select(s => s.Event)]);
         }
+        return Task.CompletedTask;
     }
 }
