@@ -11,67 +11,36 @@ namespace RepairDispatch.Service.Tests;
 /// A webhook URL is a stranger's word: with no network allowed, the service reaches no internal address, whether
 /// the URL names it outright or by a name that resolves to it.
 /// </summary>
-public sealed class WebhookReachTests : IAsyncLifetime
+public sealed class WebhookReachTests() : WebhookReceiverTest(
+    "--RepairDispatch:Webhooks:RetryDelay=00:00:00.200",
+    "--RepairDispatch:Webhooks:MaxRetryDelay=00:00:01",
+    "--RepairDispatch:Webhooks:PollInterval=00:00:00.200")
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
-
-    private readonly ConsumedMessages consumed = new();
-    private TestEnvironment env = null!;
-    private RunningService service = null!;
-    private BusProbe probe = null!;
-    private ReceiverCertificate certificate = null!;
-    private WebhookReceiver receiver = null!;
-
-    public async Task InitializeAsync()
-    {
-        certificate = await ReceiverCertificate.Create();
-        receiver = await WebhookReceiver.Start(certificate.Certificate);
-        env = await TestEnvironment.Create();
-        service = await Repair.Start(env, consumed,
-            $"--RepairDispatch:Webhooks:TrustedCertificateFiles:0={certificate.File}",
-            "--RepairDispatch:Webhooks:RetryDelay=00:00:00.200",
-            "--RepairDispatch:Webhooks:MaxRetryDelay=00:00:01",
-            "--RepairDispatch:Webhooks:PollInterval=00:00:00.200");
-        probe = await BusProbe.Start(env);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await probe.DisposeAsync();
-        await service.DisposeAsync();
-        await env.DisposeAsync();
-        await receiver.DisposeAsync();
-        certificate.Dispose();
-    }
 
     [Fact]
     public async Task No_delivery_reaches_a_loopback_receiver_registered_by_address_or_by_name()
     {
         var region = Repair.Unique("wr");
         var provider = Repair.Unique("pr");
-        await service.RegisterProvider(provider, region);
-        using var client = service.As(PlatformRoles.Provider, provider);
+        await Service.RegisterProvider(provider, region);
+        using var client = Service.As(PlatformRoles.Provider, provider);
         var path = $"/providers/{provider}/webhook";
 
-        using (var byAddress = await client.PutAsJsonAsync(path, new { url = receiver.Url }))
+        using (var byAddress = await client.PutAsJsonAsync(path, new { url = Receiver.Url }))
         {
             var problem = await byAddress.Problem(HttpStatusCode.BadRequest);
             Assert.Contains("public address", problem.GetProperty("errors").GetProperty("url")[0].GetString());
         }
-        var byName = new UriBuilder(receiver.Url) { Host = "localhost" }.Uri;
-        using (var registered = await client.PutAsJsonAsync(path, new { url = byName }))
-        {
-            Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
-            receiver.Secret = (await registered.Read<WebhookRegistrationView>()).Secret!;
-        }
+        await Register(client, provider, new UriBuilder(Receiver.Url) { Host = "localhost" }.Uri);
 
-        await probe.Publish(Repair.Claim(region));
+        await Probe.Publish(Repair.Claim(region));
         WebhookDeliveryView? refused = null;
         await Eventually.Until(async () =>
             (refused = (await client.Get<Page<WebhookDeliveryView>>($"{path}/deliveries")).Items
                 .FirstOrDefault(d => d is { Attempts: >= 2, LastStatusCode: null, LastError: not null })) is not null,
             Wait, "the job's delivery is attempted twice and fails");
         Assert.Contains("is not a public address", refused!.LastError);
-        Assert.Empty(receiver.All);
+        Assert.Empty(Receiver.All);
     }
 }

@@ -95,7 +95,7 @@ public sealed class RepairJobEffects(ProviderStream providers, RepairDispatchPol
         await ProviderCapacity.Apply(session, ProviderChanges(before, after, events), details.JobId, now, ct);
         JobReadModel.Upsert(session, after, new PendingDeadlines(callback, feedback, deviceReceivedAt), now);
         await JobReportRows.Record(session, events, ct);
-        await Features.Webhooks.WebhookEvents.Record(session, before, after, events, now, ct);
+        Features.Webhooks.WebhookEvents.Record(session, before, after, events, now);
     }
 
     /// <summary>

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using MassTransit;
-using Npgsql;
 using Platform.EventSourcing;
 using RepairDispatch.Domain;
 using RepairDispatch.Service.RepairJobs;
@@ -38,29 +37,26 @@ public static class WebhookEvents
     /// <summary>The channel the unit of work notifies on commit, so the worker sends at once instead of at its next poll.</summary>
     public const string Channel = "webhook_deliveries";
 
-    public static async Task Record(Session session, RepairJob before, RepairJob.Opened after, IReadOnlyList<RepairJobEvent> events, DateTimeOffset now, CancellationToken ct)
+    public static void Record(Session session, RepairJob before, RepairJob.Opened after, IReadOnlyList<RepairJobEvent> events, DateTimeOffset now)
     {
         var notices = Of(before, after, events, now).ToList();
         if (notices.Count == 0)
         {
             return;
         }
-        // Only providers with a registration get a row: the others learn of their jobs on their queues.
-        await using var command = new NpgsqlCommand($"""
-            with inserted as (
-                insert into webhook_deliveries (id, provider_id, job_id, event_type, body)
-                select n.id, n.provider_id, n.job_id, n.event_type, n.body
-                from unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[]) as n(id, provider_id, job_id, event_type, body)
-                join webhook_registrations r on r.provider_id = n.provider_id
-                returning 1)
-            select pg_notify('{Channel}', '') where exists (select 1 from inserted)
-            """, session.Connection, session.Transaction);
-        command.Parameters.Add(new() { Value = notices.Select(n => n.Id).ToArray() });
-        command.Parameters.Add(new() { Value = notices.Select(n => n.ProviderId).ToArray() });
-        command.Parameters.Add(new() { Value = notices.Select(n => n.JobId).ToArray() });
-        command.Parameters.Add(new() { Value = notices.Select(n => n.Type).ToArray() });
-        command.Parameters.Add(new() { Value = notices.Select(n => JsonSerializer.Serialize(n, Json.Options)).ToArray() });
-        await command.ExecuteNonQueryAsync(ct);
+        // Only providers with a registration get a row: the others learn of their jobs on their queues. The rows'
+        // trigger wakes the worker (WebhookMigrations, version 2).
+        session.Queue("""
+            insert into webhook_deliveries (id, provider_id, job_id, event_type, body)
+            select n.id, n.provider_id, n.job_id, n.event_type, n.body
+            from unnest(?::uuid[], ?::text[], ?::uuid[], ?::text[], ?::text[]) as n(id, provider_id, job_id, event_type, body)
+            join webhook_registrations r on r.provider_id = n.provider_id
+            """,
+            notices.Select(n => n.Id).ToArray(),
+            notices.Select(n => n.ProviderId).ToArray(),
+            notices.Select(n => n.JobId).ToArray(),
+            notices.Select(n => n.Type).ToArray(),
+            notices.Select(n => JsonSerializer.Serialize(n, Json.Options)).ToArray());
     }
 
     /// <summary>

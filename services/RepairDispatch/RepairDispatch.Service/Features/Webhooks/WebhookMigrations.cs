@@ -56,5 +56,21 @@ public static class WebhookMigrations
                 duration_ms int not null);
             create index if not exists webhook_attempts_delivery on webhook_attempts (delivery_id, id);
             """),
+        new(Component, 2, $"""
+            -- The worker is woken by the commit that leaves it a delivery. A trigger does it so that the job's unit of
+            -- work writes its deliveries with its commit, in no round trip of its own: an insert that notifies itself
+            -- would have to return a row. Statement-level, so a dispatch to a provider without a webhook (no row)
+            -- wakes nothing.
+            create or replace function webhook_deliveries_wake() returns trigger language plpgsql as $body$
+            begin
+                if exists (select 1 from inserted) then
+                    perform pg_notify('{WebhookEvents.Channel}', '');
+                end if;
+                return null;
+            end
+            $body$;
+            create or replace trigger webhook_deliveries_wake after insert on webhook_deliveries
+                referencing new table as inserted for each statement execute function webhook_deliveries_wake();
+            """),
     ];
 }
