@@ -6,7 +6,7 @@ using Platform.Domain;
 namespace Platform.EventSourcing.Pipeline;
 
 /// <summary>
-/// How every consumer of every service handles a message: inbox check, load, decide, then either
+/// How every consumer of every service handles a message: load, decide, then either
 /// the refusal kept (or, for a message that came too early, the message scheduled again for when it
 /// is due) or the events appended with their effects; one commit; metrics. A consumer supplies what
 /// it decides, on which stream, and nothing else.
@@ -18,14 +18,11 @@ public sealed class MessagePipeline(EventStore store, PipelineMetrics metrics, I
         where TMessage : class
     {
         var ct = context.CancellationToken;
+        // No look in the inbox first: a redelivery is decided again and found by the commit, whose inbox row is a
+        // duplicate; everything it did rolls back. Redeliveries are rare, and the look cost every message a round trip.
         await using var session = await store.OpenSession(context, consumer, ct);
-        if (await session.AlreadyConsumed(ct))
-        {
-            metrics.Handled(consumer, PipelineOutcome.Duplicate);
-            return;
-        }
         var work = new UnitOfWork(session);
-        var outcome = Settle(session, context, consumer, context.Message, await handle(work, context.Message, ct));
+        var outcome = Settle(work, session, context, consumer, context.Message, await handle(work, context.Message, ct));
         if (await session.Commit(ct) == CommitResult.Committed)
         {
             work.OnCommitted();
@@ -62,7 +59,7 @@ public sealed class MessagePipeline(EventStore store, PipelineMetrics metrics, I
                 {
                     var session = batch.Add(message, consumer);
                     var work = new UnitOfWork(session);
-                    works.Add((work, Settle(session, message, consumer, message.Message, await handle(work, message.Message, ct))));
+                    works.Add((work, Settle(work, session, message, consumer, message.Message, await handle(work, message.Message, ct))));
                 }
             }
             catch (Exception e) when (IsPoison(e))
@@ -126,7 +123,8 @@ public sealed class MessagePipeline(EventStore store, PipelineMetrics metrics, I
     /// <summary>The refusal code of a message whose decision threw.</summary>
     public const string UndecidableCode = "Undecidable";
 
-    private PipelineOutcome Settle(Session session, ConsumeContext context, string consumer, object message, Refusal? refusal)
+    /// <remarks>What it logs, it logs once committed: a redelivery that the commit finds consumed says nothing.</remarks>
+    private PipelineOutcome Settle(UnitOfWork work, Session session, ConsumeContext context, string consumer, object message, Refusal? refusal)
     {
         var type = message.GetType().Name;
         switch (refusal)
@@ -136,13 +134,16 @@ public sealed class MessagePipeline(EventStore store, PipelineMetrics metrics, I
             case { RetryAt: { } due }:
                 // Sent to this consumer's own queue: the other consumers of a published message had theirs.
                 session.Schedule(due, message, OwnQueue(context));
-                if (logger.IsEnabled(LogLevel.Information))
+                work.AfterCommit(() =>
                 {
-                    logger.LogInformation("{Consumer} came early for {MessageType}: {Code}; due again at {Due:O}", consumer, type, refusal.Code, due);
-                }
+                    if (logger.IsEnabled(LogLevel.Information))
+                    {
+                        logger.LogInformation("{Consumer} came early for {MessageType}: {Code}; due again at {Due:O}", consumer, type, refusal.Code, due);
+                    }
+                });
                 return PipelineOutcome.Rescheduled;
             default:
-                logger.LogWarning("{Consumer} refused {MessageType}: {Code}: {Reason}", consumer, type, refusal.Code, refusal.Reason);
+                work.AfterCommit(() => logger.LogWarning("{Consumer} refused {MessageType}: {Code}: {Reason}", consumer, type, refusal.Code, refusal.Reason));
                 session.RecordRefusal(message, refusal.Code, refusal.Reason);
                 return PipelineOutcome.Refused;
         }
