@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Npgsql;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Http;
 
 namespace Platform.Foundation.Tests;
 
@@ -37,5 +38,26 @@ public sealed class PlatformSettingsTests
     {
         var e = Assert.Throws<InvalidOperationException>(() => SslModeOf(("PLATFORM_PG_SSL_MODE", value)));
         Assert.Contains("PLATFORM_PG_SSL_MODE", e.Message, StringComparison.Ordinal);
+    }
+
+    private static IConfiguration Configuration(params (string Key, string Value)[] settings) =>
+        new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))).Build();
+
+    [Fact]
+    public void The_idempotency_wait_and_lease_default_to_20_and_60_seconds_and_are_read_from_their_settings()
+    {
+        Assert.Equal(new IdempotencySettings(TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(60)), IdempotencySettings.From(Configuration()));
+        Assert.Equal(new IdempotencySettings(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(120)),
+            IdempotencySettings.From(Configuration((IdempotencySettings.WaitKey, "5"), (IdempotencySettings.LeaseKey, "120"))));
+    }
+
+    [Theory]
+    [InlineData(IdempotencySettings.WaitKey, "0")]
+    [InlineData(IdempotencySettings.LeaseKey, "-1")]
+    [InlineData(IdempotencySettings.LeaseKey, "a minute")]
+    public void A_bad_idempotency_setting_stops_the_service_naming_it(string key, string value)
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => IdempotencySettings.From(Configuration((key, value))));
+        Assert.Contains(key, e.Message, StringComparison.Ordinal);
     }
 }

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Identity;
 using Platform.Testing;
 
@@ -19,6 +20,10 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     private TestIssuer issuer = null!;
     private WebApplication app = null!;
     private HttpClient client = null!;
+
+    /// <summary>The first request to /held runs until this is set; the ones after answer at once.</summary>
+    private readonly TaskCompletionSource held = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int heldCalls;
 
     public async Task InitializeAsync()
     {
@@ -33,6 +38,8 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         builder.Configuration["PLATFORM_AUTH_AUDIENCE"] = Audience;
         builder.Configuration["PLATFORM_RATE_LIMIT_PERMITS"] = RateLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
         builder.Configuration["PLATFORM_RATE_LIMIT_WINDOW_SECONDS"] = "60";
+        builder.Configuration[IdempotencySettings.WaitKey] = "1";
+        builder.Configuration[IdempotencySettings.LeaseKey] = "3";
         builder.AddPlatformDefaults(new PlatformServiceOptions { ServiceName = "defaults-test", Database = database.Name });
         // Without a relay, an outbox row put in by a test stays: the lag check is what is under test.
         builder.Services.Remove(builder.Services.Single(d => d.ImplementationType == typeof(Platform.EventSourcing.OutboxRelay)));
@@ -42,6 +49,14 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         app.MapGet("/merchants-only", (HttpContext context) =>
             context.GetCaller().Is(PlatformRoles.Merchant) ? Results.Ok() : Results.Problem(statusCode: 403, detail: "Only merchants may call this."));
         app.MapPost("/echo", (EchoRequest request) => Results.Ok(request));
+        app.MapPost("/held", async () =>
+        {
+            if (Interlocked.Increment(ref heldCalls) == 1)
+            {
+                await held.Task;
+            }
+            return Results.Ok();
+        });
         app.MapGet("/database-away", async (Npgsql.NpgsqlDataSource dataSource) =>
         {
             // Asks for longer than the command may take: what a saturated or unreachable database looks like to a caller.
@@ -57,6 +72,7 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        held.TrySetResult();
         client.Dispose();
         await app.StopAsync();
         await app.DisposeAsync();
@@ -270,6 +286,61 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
             listener.RecordObservableInstruments();
             return lag >= 300;
         }, TimeSpan.FromSeconds(30), "the outbox lag gauge shows the row's five minutes");
+    }
+
+    private static HttpRequestMessage Held(string token, string key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/held");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Add(IdempotencyMiddleware.Header, key);
+        return request;
+    }
+
+    /// <summary>Sends a first request to /held under a new key and waits until it is running.</summary>
+    private async Task<(string Token, string Key, Task<HttpResponseMessage> First)> HoldAKey(string party)
+    {
+        var token = await Token(PlatformRoles.Buyer, party);
+        var key = Guid.NewGuid().ToString();
+        var first = client.SendAsync(Held(token, key));
+        await Eventually.Until(() => Volatile.Read(ref heldCalls) == 1, TimeSpan.FromSeconds(10), "the first request is running");
+        return (token, key, first);
+    }
+
+    /// <summary>The host waits 1 s for a first answer (the default 20 s would take this test past its bound).</summary>
+    [Fact]
+    public async Task A_second_request_under_a_key_in_hand_waits_the_configured_time_and_is_told_to_come_back()
+    {
+        var (token, key, first) = await HoldAKey("b-idempotency-wait");
+
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        using var second = await client.SendAsync(Held(token, key));
+        waited.Stop();
+
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Contains(IdempotencyMiddleware.InProgressCode, await second.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.InRange(waited.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10));
+        held.SetResult();
+        using var answered = await first;
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        Assert.Equal(1, heldCalls);
+    }
+
+    /// <summary>The host's claims last 3 s (the default 60 s would outlast the deadline): a retry after that runs the request.</summary>
+    [Fact]
+    public async Task A_claim_held_past_the_configured_lease_is_taken_over_by_a_retry()
+    {
+        var (token, key, first) = await HoldAKey("b-idempotency-lease");
+
+        await Eventually.Until(async () =>
+        {
+            using var retry = await client.SendAsync(Held(token, key));
+            return retry.StatusCode == HttpStatusCode.OK;
+        }, TimeSpan.FromSeconds(20), "a retry after the lease runs the request");
+
+        Assert.Equal(2, heldCalls);
+        held.SetResult();
+        using var answered = await first;
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
     }
 
     private async Task<List<string>> CheckNames(string path)
