@@ -48,6 +48,7 @@ public static class Extensions
         services.AddSingleton(service);
         services.AddSingleton(clock);
         services.AddSingleton(IdempotencySettings.From(builder.Configuration));
+        services.AddSingleton(DeadLetterLimits.From(builder.Configuration));
 
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);

@@ -60,4 +60,21 @@ public sealed class PlatformSettingsTests
         var e = Assert.Throws<InvalidOperationException>(() => IdempotencySettings.From(Configuration((key, value))));
         Assert.Contains(key, e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_dead_letter_limits_default_to_50_listed_and_1000_moved_and_are_read_from_their_settings()
+    {
+        Assert.Equal(new DeadLetterLimits(50, 1000), DeadLetterLimits.From(Configuration()));
+        Assert.Equal(new DeadLetterLimits(20, 5000),
+            DeadLetterLimits.From(Configuration((DeadLetterLimits.MaxSampleKey, "20"), (DeadLetterLimits.MaxMoveKey, "5000"))));
+    }
+
+    [Theory]
+    [InlineData(DeadLetterLimits.MaxSampleKey, "0")]
+    [InlineData(DeadLetterLimits.MaxMoveKey, "all")]
+    public void A_bad_dead_letter_limit_stops_the_service_naming_it(string key, string value)
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => DeadLetterLimits.From(Configuration((key, value))));
+        Assert.Contains(key, e.Message, StringComparison.Ordinal);
+    }
 }

@@ -17,6 +17,7 @@ namespace Platform.Foundation.Tests;
 public sealed class ServiceDefaultsTests : IAsyncLifetime
 {
     private TestDatabase database = null!;
+    private TestVirtualHost virtualHost = null!;
     private TestIssuer issuer = null!;
     private WebApplication app = null!;
     private HttpClient client = null!;
@@ -28,6 +29,7 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         database = await TestDatabase.Create(migrate: false);
+        virtualHost = await TestVirtualHost.Create();
         issuer = await TestIssuer.Shared;
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -40,7 +42,15 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         builder.Configuration["PLATFORM_RATE_LIMIT_WINDOW_SECONDS"] = "60";
         builder.Configuration[IdempotencySettings.WaitKey] = "1";
         builder.Configuration[IdempotencySettings.LeaseKey] = "3";
-        builder.AddPlatformDefaults(new PlatformServiceOptions { ServiceName = "defaults-test", Database = database.Name });
+        builder.Configuration["PLATFORM_RABBITMQ_VHOST"] = virtualHost.Name;
+        builder.Configuration[DeadLetterLimits.MaxSampleKey] = "3";
+        builder.Configuration[DeadLetterLimits.MaxMoveKey] = "2";
+        builder.AddPlatformDefaults(new PlatformServiceOptions
+        {
+            ServiceName = "defaults-test",
+            Database = database.Name,
+            ConfigureConsumers = x => x.AddConsumer<AlwaysFails>(),
+        });
         // Without a relay, an outbox row put in by a test stays: the lag check is what is under test.
         builder.Services.Remove(builder.Services.Single(d => d.ImplementationType == typeof(Platform.EventSourcing.OutboxRelay)));
         app = builder.Build();
@@ -77,6 +87,7 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         await app.StopAsync();
         await app.DisposeAsync();
         await database.DisposeAsync();
+        await virtualHost.DisposeAsync();
     }
 
     /// <summary>The test host answers for one of the platform's audiences: the issuer issues tokens for those only.</summary>
@@ -343,6 +354,46 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
     }
 
+    /// <summary>The host lists at most 3 dead letters a queue and moves back at most 2 (the defaults, 50 and 1000, would take all 3 each time).</summary>
+    [Fact]
+    public async Task Dead_letters_are_listed_and_moved_back_no_more_than_the_configured_limits_allow()
+    {
+        var token = await Token(PlatformRoles.Operator, "ops-dead-letters");
+        var bus = app.Services.GetRequiredService<MassTransit.IBus>();
+        var queue = Assert.Single(app.Services.GetRequiredService<EndpointDefaults>().Queues) + "_error";
+        for (var i = 0; i < 4; i++)
+        {
+            await bus.Publish(new Platform.TestHost.Messages.TestMessage(Guid.NewGuid(), i));
+        }
+        async Task<JsonElement> Listed(string query)
+        {
+            using var response = await client.SendAsync(Get($"{DeadLetterEndpoints.Path}{query}", token));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray().Single(q => q.GetProperty("queue").GetString() == queue);
+        }
+        await Eventually.Until(async () => (await Listed("?sample=0")).GetProperty("messages").GetInt64() == 4, TimeSpan.FromSeconds(30), "the four messages are dead-lettered");
+
+        using (var overSample = await client.SendAsync(Get($"{DeadLetterEndpoints.Path}?sample=4", token)))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, overSample.StatusCode);
+            Assert.Contains("sample must be 0 to 3", await overSample.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        Assert.Equal(3, (await Listed("")).GetProperty("sample").GetArrayLength());
+
+        using (var overMax = new HttpRequestMessage(HttpMethod.Post, $"{DeadLetterEndpoints.Path}/{queue}/move?max=3"))
+        {
+            overMax.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var refused = await client.SendAsync(overMax);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("max must be 1 to 2", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        using var move = new HttpRequestMessage(HttpMethod.Post, $"{DeadLetterEndpoints.Path}/{queue}/move");
+        move.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var moved = await client.SendAsync(move);
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        Assert.Equal(2, JsonDocument.Parse(await moved.Content.ReadAsStringAsync()).RootElement.GetProperty("moved").GetInt32());
+    }
+
     private async Task<List<string>> CheckNames(string path)
     {
         using var response = await client.GetAsync(path);
@@ -351,3 +402,10 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
 }
 
 public sealed record EchoRequest(int Count);
+
+/// <summary>The test host's one consumer: every message it gets goes to its _error queue.</summary>
+public sealed class AlwaysFails : MassTransit.IConsumer<Platform.TestHost.Messages.TestMessage>
+{
+    public Task Consume(MassTransit.ConsumeContext<Platform.TestHost.Messages.TestMessage> context) =>
+        throw new InvalidOperationException("this consumer refuses every message");
+}
