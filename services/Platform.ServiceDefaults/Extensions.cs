@@ -73,6 +73,7 @@ public static class Extensions
         services.AddSingleton<RequestPipeline>();
 
         var consumerConcurrency = Settings.Positive(builder.Configuration, "PLATFORM_CONSUMER_CONCURRENCY", 32);
+        var transientRetry = TransientRetry.From(builder.Configuration);
         services.AddSingleton(ConsumerBatching.Default with
         {
             MessageLimit = Settings.Positive(builder.Configuration, "PLATFORM_CONSUMER_BATCH_SIZE", ConsumerBatching.Default.MessageLimit),
@@ -108,7 +109,7 @@ public static class Extensions
                 cfg.UseMessageRetry(r =>
                 {
                     r.Handle<Exception>(DatabaseFaults.IsTransient);
-                    r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300));
+                    r.Exponential(transientRetry.Limit, transientRetry.MinInterval, transientRetry.MaxInterval, TimeSpan.FromMilliseconds(300));
                 });
                 cfg.UseMessageRetry(r =>
                 {

@@ -77,4 +77,22 @@ public sealed class PlatformSettingsTests
         var e = Assert.Throws<InvalidOperationException>(() => DeadLetterLimits.From(Configuration((key, value))));
         Assert.Contains(key, e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_transient_fault_is_retried_5_times_from_200_ms_to_10_s_unless_set_otherwise()
+    {
+        Assert.Equal(new TransientRetry(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10)), TransientRetry.From(Configuration()));
+        Assert.Equal(new TransientRetry(8, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(30)), TransientRetry.From(Configuration(
+            (TransientRetry.LimitKey, "8"), (TransientRetry.MinIntervalKey, "50"), (TransientRetry.MaxIntervalKey, "30000"))));
+    }
+
+    [Theory]
+    [InlineData(TransientRetry.LimitKey, "0")]
+    [InlineData(TransientRetry.MinIntervalKey, "soon")]
+    [InlineData(TransientRetry.MinIntervalKey, "20000")]
+    public void A_bad_transient_retry_setting_stops_the_service_naming_it(string key, string value)
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => TransientRetry.From(Configuration((key, value))));
+        Assert.Contains(key, e.Message, StringComparison.Ordinal);
+    }
 }

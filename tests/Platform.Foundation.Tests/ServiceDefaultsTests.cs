@@ -45,6 +45,9 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         builder.Configuration["PLATFORM_RABBITMQ_VHOST"] = virtualHost.Name;
         builder.Configuration[DeadLetterLimits.MaxSampleKey] = "3";
         builder.Configuration[DeadLetterLimits.MaxMoveKey] = "2";
+        builder.Configuration[TransientRetry.LimitKey] = "2";
+        builder.Configuration[TransientRetry.MinIntervalKey] = "1000";
+        builder.Configuration[TransientRetry.MaxIntervalKey] = "1000";
         builder.AddPlatformDefaults(new PlatformServiceOptions
         {
             ServiceName = "defaults-test",
@@ -365,20 +368,22 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         {
             await bus.Publish(new Platform.TestHost.Messages.TestMessage(Guid.NewGuid(), i));
         }
-        async Task<JsonElement> Listed(string query)
+        // MassTransit declares the _error queue with the first message it moves there: until then it is not listed.
+        async Task<JsonElement?> Listed(string query)
         {
             using var response = await client.SendAsync(Get($"{DeadLetterEndpoints.Path}{query}", token));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray().Single(q => q.GetProperty("queue").GetString() == queue);
+            return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray()
+                .Where(q => q.GetProperty("queue").GetString() == queue).Cast<JsonElement?>().SingleOrDefault();
         }
-        await Eventually.Until(async () => (await Listed("?sample=0")).GetProperty("messages").GetInt64() == 4, TimeSpan.FromSeconds(30), "the four messages are dead-lettered");
+        await Eventually.Until(async () => (await Listed("?sample=0"))?.GetProperty("messages").GetInt64() == 4, TimeSpan.FromSeconds(30), "the four messages are dead-lettered");
 
         using (var overSample = await client.SendAsync(Get($"{DeadLetterEndpoints.Path}?sample=4", token)))
         {
             Assert.Equal(HttpStatusCode.BadRequest, overSample.StatusCode);
             Assert.Contains("sample must be 0 to 3", await overSample.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
-        Assert.Equal(3, (await Listed("")).GetProperty("sample").GetArrayLength());
+        Assert.Equal(3, (await Listed(""))?.GetProperty("sample").GetArrayLength());
 
         using (var overMax = new HttpRequestMessage(HttpMethod.Post, $"{DeadLetterEndpoints.Path}/{queue}/move?max=3"))
         {
@@ -394,6 +399,23 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         Assert.Equal(2, JsonDocument.Parse(await moved.Content.ReadAsStringAsync()).RootElement.GetProperty("moved").GetInt32());
     }
 
+    /// <summary>The host retries a transient fault twice, a second apart (by default five times, from 200 ms).</summary>
+    [Fact]
+    public async Task A_transient_database_fault_is_retried_as_often_and_as_slowly_as_configured_then_dead_lettered()
+    {
+        var runId = Guid.NewGuid();
+        var queue = Assert.Single(app.Services.GetRequiredService<EndpointDefaults>().Queues) + "_error";
+        var queues = new ErrorQueues(app.Services.GetRequiredService<PlatformSettings>());
+        await app.Services.GetRequiredService<MassTransit.IBus>().Publish(new Platform.TestHost.Messages.TestMessage(runId, 1));
+
+        await Eventually.Until(async () => (await queues.Depths([queue], CancellationToken.None)).SingleOrDefault().Messages == 1,
+            TimeSpan.FromSeconds(30), "the message is dead-lettered after its retries");
+
+        var tries = AlwaysFails.Tries[runId].ToArray();
+        Assert.Equal(3, tries.Length);
+        Assert.All(tries.Zip(tries.Skip(1), (earlier, later) => later - earlier), gap => Assert.True(gap >= TimeSpan.FromMilliseconds(900), $"{gap} between tries"));
+    }
+
     private async Task<List<string>> CheckNames(string path)
     {
         using var response = await client.GetAsync(path);
@@ -403,9 +425,17 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
 
 public sealed record EchoRequest(int Count);
 
-/// <summary>The test host's one consumer: every message it gets goes to its _error queue.</summary>
+/// <summary>
+/// The test host's one consumer: every message meets what looks like a database that does not answer, is retried
+/// as a transient fault, and then goes to its _error queue. When each try began is kept by the message's run id.
+/// </summary>
 public sealed class AlwaysFails : MassTransit.IConsumer<Platform.TestHost.Messages.TestMessage>
 {
-    public Task Consume(MassTransit.ConsumeContext<Platform.TestHost.Messages.TestMessage> context) =>
-        throw new InvalidOperationException("this consumer refuses every message");
+    public static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, System.Collections.Concurrent.ConcurrentQueue<DateTimeOffset>> Tries = new();
+
+    public Task Consume(MassTransit.ConsumeContext<Platform.TestHost.Messages.TestMessage> context)
+    {
+        Tries.GetOrAdd(context.Message.RunId, _ => new()).Enqueue(DateTimeOffset.UtcNow);
+        throw new TimeoutException("the database did not answer in time");
+    }
 }
