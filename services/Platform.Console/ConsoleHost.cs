@@ -29,7 +29,7 @@ public static class ConsoleHost
         builder.Services.AddScoped<PlatformApi>();
         foreach (var service in settings.Services)
         {
-            builder.Services.AddHttpClient(service.Name, c => c.Timeout = TimeSpan.FromSeconds(15));
+            builder.Services.AddHttpClient(service.Name, c => c.Timeout = settings.ApiTimeout);
         }
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o =>
         {
@@ -38,7 +38,7 @@ public static class ConsoleHost
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.ExpireTimeSpan = settings.SessionIdle;
             o.SlidingExpiration = true;
             // The tokens live in this process: a cookie that outlived it (a restart) signs in again.
             o.Events.OnValidatePrincipal = context =>

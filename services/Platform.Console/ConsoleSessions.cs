@@ -30,7 +30,6 @@ public sealed class ConsoleSession(string id, string clientId, string secret, st
 public sealed class ConsoleSessions(ConsoleSettings settings, IMemoryCache cache) : IDisposable
 {
     public const string SessionClaim = "console_session";
-    private static readonly TimeSpan Idle = TimeSpan.FromHours(8);
     private static readonly TimeSpan RenewBefore = TimeSpan.FromSeconds(30);
 
     // The console registers no clients, so it holds no administrator secret.
@@ -66,7 +65,7 @@ public sealed class ConsoleSessions(ConsoleSettings settings, IMemoryCache cache
         {
             session.Tokens[audience] = token;
         }
-        cache.Set(session.Id, session, new MemoryCacheEntryOptions { SlidingExpiration = Idle });
+        cache.Set(session.Id, session, new MemoryCacheEntryOptions { SlidingExpiration = settings.SessionIdle });
         return (session, null);
     }
 

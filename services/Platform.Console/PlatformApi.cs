@@ -92,7 +92,8 @@ public sealed class PlatformApi(IHttpClientFactory clients, ConsoleSessions sess
                 : default;
             return new ApiAnswer((int)response.StatusCode, json);
         }
-        catch (HttpRequestException)
+        // No answer within Console__ApiTimeoutSeconds (the client's own cancellation) is as unavailable as a refused connection.
+        catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !ct.IsCancellationRequested))
         {
             return new ApiAnswer(503, default);
         }

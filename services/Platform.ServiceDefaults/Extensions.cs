@@ -47,6 +47,8 @@ public static class Extensions
         services.AddSingleton(settings);
         services.AddSingleton(service);
         services.AddSingleton(clock);
+        services.AddSingleton(IdempotencySettings.From(builder.Configuration));
+        services.AddSingleton(DeadLetterLimits.From(builder.Configuration));
 
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
@@ -56,13 +58,13 @@ public static class Extensions
         {
             ConnectionString = settings.ConnectionString(service.Database ?? builder.Configuration["PLATFORM_PG_DATABASE"] ?? service.ServiceName),
         };
-        eventSourcing.Relay.BatchSize = Int(builder.Configuration, "PLATFORM_OUTBOX_BATCH_SIZE", eventSourcing.Relay.BatchSize);
-        eventSourcing.Relay.Workers = Int(builder.Configuration, "PLATFORM_OUTBOX_WORKERS", eventSourcing.Relay.Workers);
-        eventSourcing.Relay.MaxAttempts = Int(builder.Configuration, "PLATFORM_OUTBOX_MAX_ATTEMPTS", eventSourcing.Relay.MaxAttempts);
-        eventSourcing.Relay.PoolSize = Int(builder.Configuration, "PLATFORM_PLUMBING_POOL_SIZE", eventSourcing.Relay.Workers + 4);
-        eventSourcing.Retention.InboxWindow = TimeSpan.FromDays(Int(builder.Configuration, "PLATFORM_RETENTION_INBOX_DAYS", (int)eventSourcing.Retention.InboxWindow.TotalDays));
-        eventSourcing.Retention.RefusalWindow = TimeSpan.FromDays(Int(builder.Configuration, "PLATFORM_RETENTION_REFUSALS_DAYS", (int)eventSourcing.Retention.RefusalWindow.TotalDays));
-        eventSourcing.Retention.Tables.Add(IdempotencyMiddleware.Retained(TimeSpan.FromDays(Int(builder.Configuration, "PLATFORM_RETENTION_IDEMPOTENCY_DAYS", 7))));
+        eventSourcing.Relay.BatchSize = Settings.Positive(builder.Configuration, "PLATFORM_OUTBOX_BATCH_SIZE", eventSourcing.Relay.BatchSize);
+        eventSourcing.Relay.Workers = Settings.Positive(builder.Configuration, "PLATFORM_OUTBOX_WORKERS", eventSourcing.Relay.Workers);
+        eventSourcing.Relay.MaxAttempts = Settings.Positive(builder.Configuration, "PLATFORM_OUTBOX_MAX_ATTEMPTS", eventSourcing.Relay.MaxAttempts);
+        eventSourcing.Relay.PoolSize = Settings.Positive(builder.Configuration, "PLATFORM_PLUMBING_POOL_SIZE", eventSourcing.Relay.Workers + 4);
+        eventSourcing.Retention.InboxWindow = TimeSpan.FromDays(Settings.Positive(builder.Configuration, "PLATFORM_RETENTION_INBOX_DAYS", (int)eventSourcing.Retention.InboxWindow.TotalDays));
+        eventSourcing.Retention.RefusalWindow = TimeSpan.FromDays(Settings.Positive(builder.Configuration, "PLATFORM_RETENTION_REFUSALS_DAYS", (int)eventSourcing.Retention.RefusalWindow.TotalDays));
+        eventSourcing.Retention.Tables.Add(IdempotencyMiddleware.Retained(TimeSpan.FromDays(Settings.Positive(builder.Configuration, "PLATFORM_RETENTION_IDEMPOTENCY_DAYS", 7))));
         eventSourcing.Migrations.AddRange(IdempotencyMiddleware.Migrations);
         service.ConfigureEventSourcing(eventSourcing);
         services.AddEventSourcing(eventSourcing);
@@ -70,16 +72,17 @@ public static class Extensions
         services.AddSingleton<MessagePipeline>();
         services.AddSingleton<RequestPipeline>();
 
-        var consumerConcurrency = Int(builder.Configuration, "PLATFORM_CONSUMER_CONCURRENCY", 32);
+        var consumerConcurrency = Settings.Positive(builder.Configuration, "PLATFORM_CONSUMER_CONCURRENCY", 32);
+        var transientRetry = TransientRetry.From(builder.Configuration);
         services.AddSingleton(ConsumerBatching.Default with
         {
-            MessageLimit = Int(builder.Configuration, "PLATFORM_CONSUMER_BATCH_SIZE", ConsumerBatching.Default.MessageLimit),
-            TimeLimit = TimeSpan.FromMilliseconds(Int(builder.Configuration, "PLATFORM_CONSUMER_BATCH_WAIT_MS", (int)ConsumerBatching.Default.TimeLimit.TotalMilliseconds)),
-            ConcurrencyLimit = Int(builder.Configuration, "PLATFORM_CONSUMER_BATCHES", ConsumerBatching.Default.ConcurrencyLimit),
+            MessageLimit = Settings.Positive(builder.Configuration, "PLATFORM_CONSUMER_BATCH_SIZE", ConsumerBatching.Default.MessageLimit),
+            TimeLimit = TimeSpan.FromMilliseconds(Settings.Positive(builder.Configuration, "PLATFORM_CONSUMER_BATCH_WAIT_MS", (int)ConsumerBatching.Default.TimeLimit.TotalMilliseconds)),
+            ConcurrencyLimit = Settings.Positive(builder.Configuration, "PLATFORM_CONSUMER_BATCHES", ConsumerBatching.Default.ConcurrencyLimit),
         });
         var endpointDefaults = new EndpointDefaults(
             string.Equals(builder.Configuration["PLATFORM_RABBITMQ_QUORUM_QUEUES"], "true", StringComparison.OrdinalIgnoreCase),
-            Int(builder.Configuration, "PLATFORM_MAX_MESSAGE_BYTES", (int)EndpointDefaults.DefaultMaxMessageBytes));
+            Settings.Positive(builder.Configuration, "PLATFORM_MAX_MESSAGE_BYTES", (int)EndpointDefaults.DefaultMaxMessageBytes));
         services.AddSingleton(endpointDefaults);
         services.AddMassTransit(x =>
         {
@@ -106,7 +109,7 @@ public static class Extensions
                 cfg.UseMessageRetry(r =>
                 {
                     r.Handle<Exception>(DatabaseFaults.IsTransient);
-                    r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300));
+                    r.Exponential(transientRetry.Limit, transientRetry.MinInterval, transientRetry.MaxInterval, TimeSpan.FromMilliseconds(300));
                 });
                 cfg.UseMessageRetry(r =>
                 {
@@ -131,7 +134,7 @@ public static class Extensions
         services.AddOutboxRelay().AddRetention();
 
         builder.AddPlatformTelemetry(service.ServiceName);
-        services.AddPlatformHealth((key, fallback) => Int(builder.Configuration, key, fallback));
+        services.AddPlatformHealth((key, fallback) => Settings.Positive(builder.Configuration, key, fallback));
         services.AddHostedService<ErrorQueueDepth>();
 
         services.AddPlatformAuthentication(builder.Configuration, service.ServiceName);
@@ -165,17 +168,5 @@ public static class Extensions
             .Produces<IReadOnlyList<RefusedMessage>>()
             .ProducesProblem(StatusCodes.Status403Forbidden);
         return app;
-    }
-
-    private static int Int(Microsoft.Extensions.Configuration.IConfiguration configuration, string key, int fallback)
-    {
-        var value = configuration[key];
-        if (value is null)
-        {
-            return fallback;
-        }
-        return int.TryParse(value, out var parsed) && parsed > 0
-            ? parsed
-            : throw new InvalidOperationException($"{key} must be a positive whole number, not '{value}'.");
     }
 }

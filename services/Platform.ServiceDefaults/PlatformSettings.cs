@@ -28,7 +28,8 @@ public sealed record PlatformSettings(
         "PLATFORM_RETENTION_INBOX_DAYS", "PLATFORM_RETENTION_REFUSALS_DAYS", "PLATFORM_RETENTION_IDEMPOTENCY_DAYS", "PLATFORM_CONSUMER_CONCURRENCY", "PLATFORM_CONSUMER_BATCH_SIZE", "PLATFORM_CONSUMER_BATCH_WAIT_MS", "PLATFORM_CONSUMER_BATCHES", "PLATFORM_MAX_MESSAGE_BYTES",
         "PLATFORM_OUTBOX_MAX_LAG_SECONDS", "PLATFORM_SCHEDULER_MAX_LAG_SECONDS", "OTEL_EXPORTER_OTLP_ENDPOINT",
         .. AuthenticationSettings.EnvironmentKeys, .. RateLimitSettings.EnvironmentKeys,
-        Http.WorklistPaging.PageSizeKey, Http.WorklistPaging.MaxPageSizeKey,
+        Http.WorklistPaging.PageSizeKey, Http.WorklistPaging.MaxPageSizeKey, Http.IdempotencySettings.WaitKey, Http.IdempotencySettings.LeaseKey,
+        DeadLetterLimits.MaxSampleKey, DeadLetterLimits.MaxMoveKey, TransientRetry.LimitKey, TransientRetry.MinIntervalKey, TransientRetry.MaxIntervalKey,
     ];
 
     public static PlatformSettings From(IConfiguration configuration) => new(

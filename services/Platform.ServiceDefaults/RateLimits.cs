@@ -14,13 +14,8 @@ public sealed record RateLimitSettings(int PermitsPerWindow, TimeSpan Window)
     public static readonly IReadOnlyList<string> EnvironmentKeys = ["PLATFORM_RATE_LIMIT_PERMITS", "PLATFORM_RATE_LIMIT_WINDOW_SECONDS"];
 
     public static RateLimitSettings From(IConfiguration configuration) => new(
-        Positive(configuration, "PLATFORM_RATE_LIMIT_PERMITS", 300),
-        TimeSpan.FromSeconds(Positive(configuration, "PLATFORM_RATE_LIMIT_WINDOW_SECONDS", 10)));
-
-    private static int Positive(IConfiguration configuration, string key, int fallback) =>
-        configuration[key] is not { } value ? fallback
-        : int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed > 0 ? parsed
-        : throw new InvalidOperationException($"{key} must be a positive whole number, not '{value}'.");
+        Settings.Positive(configuration, "PLATFORM_RATE_LIMIT_PERMITS", 300),
+        TimeSpan.FromSeconds(Settings.Positive(configuration, "PLATFORM_RATE_LIMIT_WINDOW_SECONDS", 10)));
 }
 
 /// <summary>

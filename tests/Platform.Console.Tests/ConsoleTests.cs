@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MassTransit;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Platform.Contracts.Orders.V1;
 using Platform.ServiceDefaults;
@@ -272,6 +274,41 @@ public sealed class ConsoleTests(ConsoleWorld world) : IClassFixture<ConsoleWorl
             return await page.GetByText("Your sign-in has lapsed or was revoked").CountAsync() > 0;
         }, ConsoleWorld.Deadline, "the services refuse the revoked client's tokens and the console says so");
         await Assertions.Expect(page.GetByTestId("provider")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task A_session_idle_longer_than_the_configured_time_must_sign_in_again()
+    {
+        await using var console = await world.StartConsole("--Console:SessionIdle=00:00:03");
+        var page = await world.SignedIn(PlatformRoles.Operator, ConsoleWorld.AddressOf(console));
+        await page.GotoAsync("/providers");
+        await Assertions.Expect(page.GetByTestId("provider").First).ToBeVisibleAsync();
+
+        // Compacting drops only the entries already expired and reads none: looking the session up would keep it alive.
+        var sessions = (MemoryCache)console.Services.GetRequiredService<IMemoryCache>();
+        await Eventually.Until(() =>
+        {
+            sessions.Compact(0);
+            return sessions.Count == 0;
+        }, TimeSpan.FromSeconds(30), "the session idle for 3 s ends (the default 8 h would not)");
+        await page.GotoAsync("/providers");
+        await Assertions.Expect(page.GetByLabel("Client id")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("provider")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task A_service_that_does_not_answer_within_the_configured_timeout_reads_as_unavailable()
+    {
+        // The system accepts connections to it, and nothing ever answers them.
+        using var silent = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        await using var console = await world.StartConsole("--Console:ApiTimeoutSeconds=1",
+            $"--PLATFORM_CONSOLE_ORDER_URL=http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}/");
+        var page = await world.SignedIn(PlatformRoles.Operator, ConsoleWorld.AddressOf(console));
+
+        // The screen calls Order three times: at the default 15 s each it would not load within 20 s.
+        await page.GotoAsync("/operations", new() { Timeout = 20_000 });
+        await Assertions.Expect(page.GetByText("The service is unavailable right now").First).ToBeVisibleAsync();
     }
 
     private static async Task<int> Count(HttpClient client, string path)

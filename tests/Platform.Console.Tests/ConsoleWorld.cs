@@ -68,20 +68,8 @@ public sealed class ConsoleWorld : IAsyncLifetime
         Services["arbitration"] = await RunningService.Start(ArbitrationService.Create, Env, "arbitration");
         Probe = await BusProbe.Start(Env);
 
-        console = ConsoleHost.Create([
-            "--urls=http://127.0.0.1:0",
-            "--Logging:LogLevel:Default=Warning",
-            "--Console:BoardRefreshSeconds=1",
-            $"--PLATFORM_CONSOLE_ORDER_URL={Services["order"].Address}",
-            $"--PLATFORM_CONSOLE_WARRANTY_URL={Services["warranty"].Address}",
-            $"--PLATFORM_CONSOLE_REPAIRDISPATCH_URL={Services["repairdispatch"].Address}",
-            $"--PLATFORM_CONSOLE_ARBITRATION_URL={Services["arbitration"].Address}",
-            $"--PLATFORM_CLOCK_SPEED={Env.Clock!.Speed.ToString(CultureInfo.InvariantCulture)}",
-            $"--PLATFORM_CLOCK_ORIGIN={Env.Clock.Origin:O}",
-            .. Env.Issuer.ServiceArguments,
-        ]);
-        await console.StartAsync();
-        ConsoleAddress = new Uri(console.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        console = await StartConsole();
+        ConsoleAddress = AddressOf(console);
 
         foreach (var (role, party) in new[] { (PlatformRoles.CustomerService, "cs-1"), (PlatformRoles.Arbitrator, "arb-1"), (PlatformRoles.Operator, "ops-1"),
                      (PlatformRoles.Merchant, Merchant), (PlatformRoles.Provider, Provider) })
@@ -106,12 +94,35 @@ public sealed class ConsoleWorld : IAsyncLifetime
 
     public string ClientId(string role) => $"console-{role}-{run}";
 
+    /// <summary>A console on the world's services, clock and issuer; later arguments override earlier ones. The caller stops it.</summary>
+    public async Task<Microsoft.AspNetCore.Builder.WebApplication> StartConsole(params string[] settings)
+    {
+        var app = ConsoleHost.Create([
+            "--urls=http://127.0.0.1:0",
+            "--Logging:LogLevel:Default=Warning",
+            "--Console:BoardRefreshSeconds=1",
+            $"--PLATFORM_CONSOLE_ORDER_URL={Services["order"].Address}",
+            $"--PLATFORM_CONSOLE_WARRANTY_URL={Services["warranty"].Address}",
+            $"--PLATFORM_CONSOLE_REPAIRDISPATCH_URL={Services["repairdispatch"].Address}",
+            $"--PLATFORM_CONSOLE_ARBITRATION_URL={Services["arbitration"].Address}",
+            $"--PLATFORM_CLOCK_SPEED={Env.Clock!.Speed.ToString(CultureInfo.InvariantCulture)}",
+            $"--PLATFORM_CLOCK_ORIGIN={Env.Clock.Origin:O}",
+            .. Env.Issuer.ServiceArguments,
+            .. settings,
+        ]);
+        await app.StartAsync();
+        return app;
+    }
+
+    public static Uri AddressOf(Microsoft.AspNetCore.Builder.WebApplication console) =>
+        new(console.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
     public HttpClient As(string service, string role, string party) => Services[service].As(role, party);
 
-    /// <summary>A browser page signed in as the role's client.</summary>
-    public async Task<IPage> SignedIn(string role)
+    /// <summary>A browser page signed in as the role's client, on the world's console or the one given.</summary>
+    public async Task<IPage> SignedIn(string role, Uri? console = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = ConsoleAddress.ToString(), ViewportSize = new ViewportSize { Width = 1366, Height = 900 } });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = (console ?? ConsoleAddress).ToString(), ViewportSize = new ViewportSize { Width = 1366, Height = 900 } });
         var page = await context.NewPageAsync();
         await page.GotoAsync("/");
         await page.GetByLabel("Client id").FillAsync(ClientId(role));

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Npgsql;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Http;
 
 namespace Platform.Foundation.Tests;
 
@@ -37,5 +38,50 @@ public sealed class PlatformSettingsTests
     {
         var e = Assert.Throws<InvalidOperationException>(() => SslModeOf(("PLATFORM_PG_SSL_MODE", value)));
         Assert.Contains("PLATFORM_PG_SSL_MODE", e.Message, StringComparison.Ordinal);
+    }
+
+    private static IConfiguration Configuration(params (string Key, string Value)[] settings) =>
+        new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))).Build();
+
+    [Fact]
+    public void The_idempotency_wait_and_lease_default_to_20_and_60_seconds_and_are_read_from_their_settings()
+    {
+        Assert.Equal(new IdempotencySettings(TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(60)), IdempotencySettings.From(Configuration()));
+        Assert.Equal(new IdempotencySettings(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(120)),
+            IdempotencySettings.From(Configuration((IdempotencySettings.WaitKey, "5"), (IdempotencySettings.LeaseKey, "120"))));
+    }
+
+    [Fact]
+    public void The_dead_letter_limits_default_to_50_listed_and_1000_moved_and_are_read_from_their_settings()
+    {
+        Assert.Equal(new DeadLetterLimits(50, 1000), DeadLetterLimits.From(Configuration()));
+        Assert.Equal(new DeadLetterLimits(20, 5000),
+            DeadLetterLimits.From(Configuration((DeadLetterLimits.MaxSampleKey, "20"), (DeadLetterLimits.MaxMoveKey, "5000"))));
+    }
+
+    [Fact]
+    public void A_transient_fault_is_retried_5_times_from_200_ms_to_10_s_unless_set_otherwise()
+    {
+        Assert.Equal(new TransientRetry(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10)), TransientRetry.From(Configuration()));
+        Assert.Equal(new TransientRetry(8, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(30)), TransientRetry.From(Configuration(
+            (TransientRetry.LimitKey, "8"), (TransientRetry.MinIntervalKey, "50"), (TransientRetry.MaxIntervalKey, "30000"))));
+    }
+
+    /// <summary>A service reads these as its host is built: a bad value stops it there, before it opens a connection.</summary>
+    [Theory]
+    [InlineData(IdempotencySettings.WaitKey, "0")]
+    [InlineData(IdempotencySettings.LeaseKey, "-1")]
+    [InlineData(IdempotencySettings.LeaseKey, "a minute")]
+    [InlineData(DeadLetterLimits.MaxSampleKey, "0")]
+    [InlineData(DeadLetterLimits.MaxMoveKey, "all")]
+    [InlineData(TransientRetry.LimitKey, "0")]
+    [InlineData(TransientRetry.MinIntervalKey, "soon")]
+    [InlineData(TransientRetry.MinIntervalKey, "20000")]
+    public void A_bad_operating_setting_stops_the_service_naming_it(string key, string value)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Configuration[key] = value;
+        var e = Assert.Throws<InvalidOperationException>(() => builder.AddPlatformDefaults(new PlatformServiceOptions { ServiceName = "settings-test" }));
+        Assert.Contains(key, e.Message, StringComparison.Ordinal);
     }
 }

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Identity;
 using Platform.Testing;
 
@@ -16,13 +17,19 @@ namespace Platform.Foundation.Tests;
 public sealed class ServiceDefaultsTests : IAsyncLifetime
 {
     private TestDatabase database = null!;
+    private TestVirtualHost virtualHost = null!;
     private TestIssuer issuer = null!;
     private WebApplication app = null!;
     private HttpClient client = null!;
 
+    /// <summary>The first request to /held runs until this is set; the ones after answer at once.</summary>
+    private readonly TaskCompletionSource held = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int heldCalls;
+
     public async Task InitializeAsync()
     {
         database = await TestDatabase.Create(migrate: false);
+        virtualHost = await TestVirtualHost.Create();
         issuer = await TestIssuer.Shared;
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -33,7 +40,20 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         builder.Configuration["PLATFORM_AUTH_AUDIENCE"] = Audience;
         builder.Configuration["PLATFORM_RATE_LIMIT_PERMITS"] = RateLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
         builder.Configuration["PLATFORM_RATE_LIMIT_WINDOW_SECONDS"] = "60";
-        builder.AddPlatformDefaults(new PlatformServiceOptions { ServiceName = "defaults-test", Database = database.Name });
+        builder.Configuration[IdempotencySettings.WaitKey] = "1";
+        builder.Configuration[IdempotencySettings.LeaseKey] = "3";
+        builder.Configuration["PLATFORM_RABBITMQ_VHOST"] = virtualHost.Name;
+        builder.Configuration[DeadLetterLimits.MaxSampleKey] = "3";
+        builder.Configuration[DeadLetterLimits.MaxMoveKey] = "2";
+        builder.Configuration[TransientRetry.LimitKey] = "2";
+        builder.Configuration[TransientRetry.MinIntervalKey] = "2000";
+        builder.Configuration[TransientRetry.MaxIntervalKey] = "2000";
+        builder.AddPlatformDefaults(new PlatformServiceOptions
+        {
+            ServiceName = "defaults-test",
+            Database = database.Name,
+            ConfigureConsumers = x => x.AddConsumer<AlwaysFails>(),
+        });
         // Without a relay, an outbox row put in by a test stays: the lag check is what is under test.
         builder.Services.Remove(builder.Services.Single(d => d.ImplementationType == typeof(Platform.EventSourcing.OutboxRelay)));
         app = builder.Build();
@@ -42,6 +62,14 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         app.MapGet("/merchants-only", (HttpContext context) =>
             context.GetCaller().Is(PlatformRoles.Merchant) ? Results.Ok() : Results.Problem(statusCode: 403, detail: "Only merchants may call this."));
         app.MapPost("/echo", (EchoRequest request) => Results.Ok(request));
+        app.MapPost("/held", async () =>
+        {
+            if (Interlocked.Increment(ref heldCalls) == 1)
+            {
+                await held.Task;
+            }
+            return Results.Ok();
+        });
         app.MapGet("/database-away", async (Npgsql.NpgsqlDataSource dataSource) =>
         {
             // Asks for longer than the command may take: what a saturated or unreachable database looks like to a caller.
@@ -57,10 +85,12 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        held.TrySetResult();
         client.Dispose();
         await app.StopAsync();
         await app.DisposeAsync();
         await database.DisposeAsync();
+        await virtualHost.DisposeAsync();
     }
 
     /// <summary>The test host answers for one of the platform's audiences: the issuer issues tokens for those only.</summary>
@@ -272,6 +302,123 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         }, TimeSpan.FromSeconds(30), "the outbox lag gauge shows the row's five minutes");
     }
 
+    private static HttpRequestMessage Held(string token, string key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/held");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Add(IdempotencyMiddleware.Header, key);
+        return request;
+    }
+
+    /// <summary>Sends a first request to /held under a new key and waits until it is running.</summary>
+    private async Task<(string Token, string Key, Task<HttpResponseMessage> First)> HoldAKey(string party)
+    {
+        var token = await Token(PlatformRoles.Buyer, party);
+        var key = Guid.NewGuid().ToString();
+        var first = client.SendAsync(Held(token, key));
+        await Eventually.Until(() => Volatile.Read(ref heldCalls) == 1, TimeSpan.FromSeconds(10), "the first request is running");
+        return (token, key, first);
+    }
+
+    /// <summary>The host waits 1 s for a first answer (the default 20 s would take this test past its bound).</summary>
+    [Fact]
+    public async Task A_second_request_under_a_key_in_hand_waits_the_configured_time_and_is_told_to_come_back()
+    {
+        var (token, key, first) = await HoldAKey("b-idempotency-wait");
+
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        using var second = await client.SendAsync(Held(token, key));
+        waited.Stop();
+
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Contains(IdempotencyMiddleware.InProgressCode, await second.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.InRange(waited.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10));
+        held.SetResult();
+        using var answered = await first;
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        Assert.Equal(1, heldCalls);
+    }
+
+    /// <summary>The host's claims last 3 s (the default 60 s would outlast the deadline): a retry after that runs the request.</summary>
+    [Fact]
+    public async Task A_claim_held_past_the_configured_lease_is_taken_over_by_a_retry()
+    {
+        var (token, key, first) = await HoldAKey("b-idempotency-lease");
+
+        await Eventually.Until(async () =>
+        {
+            using var retry = await client.SendAsync(Held(token, key));
+            return retry.StatusCode == HttpStatusCode.OK;
+        }, TimeSpan.FromSeconds(20), "a retry after the lease runs the request");
+
+        Assert.Equal(2, heldCalls);
+        held.SetResult();
+        using var answered = await first;
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+    }
+
+    /// <summary>The host lists at most 3 dead letters a queue and moves back at most 2 (the defaults, 50 and 1000, would take all 3 each time).</summary>
+    [Fact]
+    public async Task Dead_letters_are_listed_and_moved_back_no_more_than_the_configured_limits_allow()
+    {
+        var token = await Token(PlatformRoles.Operator, "ops-dead-letters");
+        var bus = app.Services.GetRequiredService<MassTransit.IBus>();
+        var queue = Assert.Single(app.Services.GetRequiredService<EndpointDefaults>().Queues) + "_error";
+        for (var i = 0; i < 4; i++)
+        {
+            await bus.Publish(new Platform.TestHost.Messages.TestMessage(Guid.NewGuid(), i));
+        }
+        // MassTransit declares the _error queue with the first message it moves there: until then it is not listed.
+        async Task<JsonElement?> Listed(string query)
+        {
+            using var response = await client.SendAsync(Get($"{DeadLetterEndpoints.Path}{query}", token));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray()
+                .Where(q => q.GetProperty("queue").GetString() == queue).Cast<JsonElement?>().SingleOrDefault();
+        }
+        await Eventually.Until(async () => (await Listed("?sample=0"))?.GetProperty("messages").GetInt64() == 4, TimeSpan.FromSeconds(30), "the four messages are dead-lettered");
+
+        using (var overSample = await client.SendAsync(Get($"{DeadLetterEndpoints.Path}?sample=4", token)))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, overSample.StatusCode);
+            Assert.Contains("sample must be 0 to 3", await overSample.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        Assert.Equal(3, (await Listed(""))?.GetProperty("sample").GetArrayLength());
+
+        using (var overMax = new HttpRequestMessage(HttpMethod.Post, $"{DeadLetterEndpoints.Path}/{queue}/move?max=3"))
+        {
+            overMax.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var refused = await client.SendAsync(overMax);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("max must be 1 to 2", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        using var move = new HttpRequestMessage(HttpMethod.Post, $"{DeadLetterEndpoints.Path}/{queue}/move");
+        move.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var moved = await client.SendAsync(move);
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        Assert.Equal(2, JsonDocument.Parse(await moved.Content.ReadAsStringAsync()).RootElement.GetProperty("moved").GetInt32());
+    }
+
+    /// <summary>
+    /// The host retries a transient fault twice, 2 s apart; MassTransit varies each interval by up to a quarter, so at
+    /// least 1.5 s (by default: five times, the first two 0.3 to 1.2 s apart).
+    /// </summary>
+    [Fact]
+    public async Task A_transient_database_fault_is_retried_as_often_and_as_slowly_as_configured_then_dead_lettered()
+    {
+        var runId = Guid.NewGuid();
+        var queue = Assert.Single(app.Services.GetRequiredService<EndpointDefaults>().Queues) + "_error";
+        var queues = new ErrorQueues(app.Services.GetRequiredService<PlatformSettings>());
+        await app.Services.GetRequiredService<MassTransit.IBus>().Publish(new Platform.TestHost.Messages.TestMessage(runId, 1));
+
+        await Eventually.Until(async () => (await queues.Depths([queue], CancellationToken.None)).SingleOrDefault().Messages == 1,
+            TimeSpan.FromSeconds(30), "the message is dead-lettered after its retries");
+
+        var tries = AlwaysFails.Tries[runId].ToArray();
+        Assert.Equal(3, tries.Length);
+        Assert.All(tries.Zip(tries.Skip(1), System.Diagnostics.Stopwatch.GetElapsedTime), gap => Assert.True(gap >= TimeSpan.FromMilliseconds(1400), $"{gap} between tries"));
+    }
+
     private async Task<List<string>> CheckNames(string path)
     {
         using var response = await client.GetAsync(path);
@@ -280,3 +427,19 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
 }
 
 public sealed record EchoRequest(int Count);
+
+/// <summary>
+/// The test host's one consumer: every message meets what looks like a database that does not answer, is retried
+/// as a transient fault, and then goes to its _error queue. When each try began is kept by the message's run id
+/// (on the monotonic clock: the wall clock may be adjusted meanwhile).
+/// </summary>
+public sealed class AlwaysFails : MassTransit.IConsumer<Platform.TestHost.Messages.TestMessage>
+{
+    public static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, System.Collections.Concurrent.ConcurrentQueue<long>> Tries = new();
+
+    public Task Consume(MassTransit.ConsumeContext<Platform.TestHost.Messages.TestMessage> context)
+    {
+        Tries.GetOrAdd(context.Message.RunId, _ => new()).Enqueue(System.Diagnostics.Stopwatch.GetTimestamp());
+        throw new TimeoutException("the database did not answer in time");
+    }
+}

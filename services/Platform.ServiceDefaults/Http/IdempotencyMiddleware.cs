@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
 using Npgsql;
 using Platform.EventSourcing;
 using Microsoft.AspNetCore.Authorization;
@@ -20,22 +21,16 @@ namespace Platform.ServiceDefaults.Http;
 /// No connection is held while the request runs: holding one (as an advisory lock did) while the
 /// request's own unit of work took another starved the pool under load, every request holding the
 /// first connection and waiting for a second. A claim is a lease: when its process dies mid-request,
-/// a retry after <see cref="ClaimLease"/> runs the request again, and meets deciders for which a
+/// a retry after the lease (<see cref="IdempotencySettings.Lease"/>) runs the request again, and meets deciders for which a
 /// repeated command changes nothing (the key is the id of what it creates where that matters).
 /// </remarks>
-public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource dataSource, TimeProvider clock, IdempotencySettings settings)
 {
     public const string Header = "Idempotency-Key";
     public const int MaxKeyLength = 200;
     public const string KeyReusedCode = "IdempotencyKeyReused";
 
     public const string InProgressCode = "IdempotentRequestInProgress";
-
-    /// <summary>How long a claim holds the key before a retry may take it over.</summary>
-    public static readonly TimeSpan ClaimLease = TimeSpan.FromSeconds(60);
-
-    /// <summary>How long a second request waits for the first one's answer.</summary>
-    private static readonly TimeSpan WaitForFirst = TimeSpan.FromSeconds(20);
 
     /// <summary>The status of a claimed key whose request has not answered yet.</summary>
     private const int Claimed = 0;
@@ -83,7 +78,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
         var hash = await Fingerprint(context.Request);
         var ct = context.RequestAborted;
 
-        var deadline = clock.GetUtcNow() + WaitForFirst;
+        var deadline = clock.GetUtcNow() + settings.Wait;
         while (!await Claim(who, key, hash, ct))
         {
             if (await Recorded(who, key, ct) is { Status: not Claimed } first)
@@ -153,7 +148,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
         command.Parameters.Add(new() { Value = key });
         command.Parameters.Add(new() { Value = hash });
         command.Parameters.Add(new() { Value = now });
-        command.Parameters.Add(new() { Value = now + ClaimLease });
+        command.Parameters.Add(new() { Value = now + settings.Lease });
         return await command.ExecuteScalarAsync(ct) is true;
     }
 
@@ -247,4 +242,22 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
     public sealed class AnswerNotKept;
 
     private sealed record FirstAnswer(byte[] RequestHash, int Status, string? ContentType, string? Location, byte[] Body);
+}
+
+/// <summary>
+/// How long a second request under a key waits for the first one's answer before it is told to come back
+/// (<c>PLATFORM_IDEMPOTENCY_WAIT_SECONDS</c>), and how long a claim holds the key before a retry may take it
+/// over (<c>PLATFORM_IDEMPOTENCY_LEASE_SECONDS</c>): longer than any request runs, or a slow request runs twice.
+/// </summary>
+public sealed record IdempotencySettings(TimeSpan Wait, TimeSpan Lease)
+{
+    public const string WaitKey = "PLATFORM_IDEMPOTENCY_WAIT_SECONDS";
+    public const string LeaseKey = "PLATFORM_IDEMPOTENCY_LEASE_SECONDS";
+
+    public static readonly IdempotencySettings Default = new(TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(60));
+
+    /// <summary>Reads both settings; a value that is not a positive whole number stops the service, naming it.</summary>
+    public static IdempotencySettings From(IConfiguration configuration) => new(
+        TimeSpan.FromSeconds(Settings.Positive(configuration, WaitKey, (int)Default.Wait.TotalSeconds)),
+        TimeSpan.FromSeconds(Settings.Positive(configuration, LeaseKey, (int)Default.Lease.TotalSeconds)));
 }

@@ -28,8 +28,8 @@ public sealed record WorklistPaging(int PageSize, int MaxPageSize)
     public static WorklistPaging From(IConfiguration configuration)
     {
         var paging = new WorklistPaging(
-            Positive(configuration, PageSizeKey, Default.PageSize),
-            Positive(configuration, MaxPageSizeKey, Default.MaxPageSize));
+            Settings.Positive(configuration, PageSizeKey, Default.PageSize),
+            Settings.Positive(configuration, MaxPageSizeKey, Default.MaxPageSize));
         return paging.PageSize <= paging.MaxPageSize
             ? paging
             : throw new InvalidOperationException($"{PageSizeKey} ({paging.PageSize}) must not exceed {MaxPageSizeKey} ({paging.MaxPageSize}).");
@@ -40,18 +40,6 @@ public sealed record WorklistPaging(int PageSize, int MaxPageSize)
     {
         size = limit ?? PageSize;
         return size >= 1 && size <= MaxPageSize ? null : Problems.Invalid("limit", $"limit must be from 1 to {MaxPageSize}.");
-    }
-
-    private static int Positive(IConfiguration configuration, string key, int fallback)
-    {
-        var value = configuration[key];
-        if (value is null)
-        {
-            return fallback;
-        }
-        return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
-            ? number
-            : throw new InvalidOperationException($"{key} must be a whole number above 0, not '{value}'.");
     }
 }
 

@@ -1,0 +1,13 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace Platform.ServiceDefaults;
+
+/// <summary>Reading the platform's numeric settings: a service must not start on a value it cannot honour, so a bad one throws naming it.</summary>
+internal static class Settings
+{
+    public static int Positive(IConfiguration configuration, string key, int fallback) =>
+        configuration[key] is not { } value ? fallback
+        : int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed > 0 ? parsed
+        : throw new InvalidOperationException($"{key} must be a positive whole number, not '{value}'.");
+}
