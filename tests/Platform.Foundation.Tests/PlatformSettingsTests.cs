@@ -67,6 +67,13 @@ public sealed class PlatformSettingsTests
             (TransientRetry.LimitKey, "8"), (TransientRetry.MinIntervalKey, "50"), (TransientRetry.MaxIntervalKey, "30000"))));
     }
 
+    [Fact]
+    public void The_connection_pool_holds_50_unless_set_otherwise()
+    {
+        Assert.Equal(50, new NpgsqlConnectionStringBuilder(PlatformSettings.From(Configuration()).ConnectionString("order")).MaxPoolSize);
+        Assert.Equal(8, new NpgsqlConnectionStringBuilder(PlatformSettings.From(Configuration((PlatformSettings.PgMaxPoolSizeKey, "8"))).ConnectionString("order")).MaxPoolSize);
+    }
+
     /// <summary>A service reads these as its host is built: a bad value stops it there, before it opens a connection.</summary>
     [Theory]
     [InlineData(IdempotencySettings.WaitKey, "0")]
@@ -77,6 +84,8 @@ public sealed class PlatformSettingsTests
     [InlineData(TransientRetry.LimitKey, "0")]
     [InlineData(TransientRetry.MinIntervalKey, "soon")]
     [InlineData(TransientRetry.MinIntervalKey, "20000")]
+    [InlineData(PlatformSettings.PgMaxPoolSizeKey, "0")]
+    [InlineData(PlatformSettings.PgMaxPoolSizeKey, "many")]
     public void A_bad_operating_setting_stops_the_service_naming_it(string key, string value)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();

@@ -48,6 +48,7 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         builder.Configuration[TransientRetry.LimitKey] = "2";
         builder.Configuration[TransientRetry.MinIntervalKey] = "2000";
         builder.Configuration[TransientRetry.MaxIntervalKey] = "2000";
+        builder.Configuration[PlatformSettings.PgMaxPoolSizeKey] = PoolSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
         builder.AddPlatformDefaults(new PlatformServiceOptions
         {
             ServiceName = "defaults-test",
@@ -101,6 +102,9 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     /// without an accepted token share one partition (the address), which the revocation test polls.
     /// </summary>
     private const int RateLimit = 100;
+
+    /// <summary>Connections the host's pool opens at most: enough for the other tests here, few enough to take them all.</summary>
+    private const int PoolSize = 5;
 
     private Task<string> Token(string role, string party) => issuer.Client.TokenFor(role, party, Audience);
 
@@ -417,6 +421,36 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         var tries = AlwaysFails.Tries[runId].ToArray();
         Assert.Equal(3, tries.Length);
         Assert.All(tries.Zip(tries.Skip(1), System.Diagnostics.Stopwatch.GetElapsedTime), gap => Assert.True(gap >= TimeSpan.FromMilliseconds(1400), $"{gap} between tries"));
+    }
+
+    /// <summary>With the host's pool of 5 taken, a sixth open waits for one to come back (by default, 50, it would open at once).</summary>
+    [Fact]
+    public async Task The_pool_opens_no_more_connections_than_configured_and_the_next_one_waits_for_a_connection_returned()
+    {
+        var dataSource = app.Services.GetRequiredService<Npgsql.NpgsqlDataSource>();
+        var taken = new List<Npgsql.NpgsqlConnection>();
+        try
+        {
+            for (var i = 0; i < PoolSize; i++)
+            {
+                taken.Add(await dataSource.OpenConnectionAsync());
+            }
+            using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(1)))
+            {
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(() => dataSource.OpenConnectionAsync(patience.Token).AsTask());
+            }
+            var waiting = dataSource.OpenConnectionAsync().AsTask();
+            Assert.False(waiting.IsCompleted);
+            await taken[0].DisposeAsync();
+            taken.Add(await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+        finally
+        {
+            foreach (var connection in taken)
+            {
+                await connection.DisposeAsync();
+            }
+        }
     }
 
     private async Task<List<string>> CheckNames(string path)
