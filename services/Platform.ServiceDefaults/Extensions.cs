@@ -57,6 +57,9 @@ public static class Extensions
         var eventSourcing = new EventSourcingOptions
         {
             ConnectionString = settings.ConnectionString(service.Database ?? builder.Configuration["PLATFORM_PG_DATABASE"] ?? service.ServiceName),
+            OpenRetry = new OpenRetryOptions(
+                Settings.Positive(builder.Configuration, PlatformSettings.PgOpenRetriesKey, OpenRetryOptions.Default.Retries),
+                TimeSpan.FromMilliseconds(Settings.Positive(builder.Configuration, PlatformSettings.PgOpenRetryDelayKey, (int)OpenRetryOptions.Default.FirstDelay.TotalMilliseconds))),
         };
         eventSourcing.Relay.BatchSize = Settings.Positive(builder.Configuration, "PLATFORM_OUTBOX_BATCH_SIZE", eventSourcing.Relay.BatchSize);
         eventSourcing.Relay.Workers = Settings.Positive(builder.Configuration, "PLATFORM_OUTBOX_WORKERS", eventSourcing.Relay.Workers);

@@ -28,10 +28,15 @@ public sealed record PlatformSettings(
 
     public const int DefaultPgMaxPoolSize = 50;
 
+    /// <summary>How a unit of work's opening of a connection is retried: see <see cref="Platform.EventSourcing.OpenRetryOptions"/>.</summary>
+    public const string PgOpenRetriesKey = "PLATFORM_PG_OPEN_RETRIES";
+
+    public const string PgOpenRetryDelayKey = "PLATFORM_PG_OPEN_RETRY_MS";
+
     /// <summary>Every environment variable the platform's hosts read, for deployment files to be checked against.</summary>
     public static readonly IReadOnlyList<string> EnvironmentKeys =
     [
-        "PLATFORM_PG_HOST", "PLATFORM_PG_PORT", "PLATFORM_PG_USER", "PLATFORM_PG_PASSWORD", "PLATFORM_PG_DATABASE", "PLATFORM_PG_SSL_MODE", PgMaxPoolSizeKey,
+        "PLATFORM_PG_HOST", "PLATFORM_PG_PORT", "PLATFORM_PG_USER", "PLATFORM_PG_PASSWORD", "PLATFORM_PG_DATABASE", "PLATFORM_PG_SSL_MODE", PgMaxPoolSizeKey, PgOpenRetriesKey, PgOpenRetryDelayKey,
         "PLATFORM_RABBITMQ_HOST", "PLATFORM_RABBITMQ_PORT", "PLATFORM_RABBITMQ_USER", "PLATFORM_RABBITMQ_PASSWORD", "PLATFORM_RABBITMQ_VHOST", "PLATFORM_RABBITMQ_QUORUM_QUEUES",
         "PLATFORM_CLOCK_SPEED", "PLATFORM_CLOCK_ORIGIN", "PLATFORM_OUTBOX_BATCH_SIZE", "PLATFORM_OUTBOX_WORKERS", "PLATFORM_OUTBOX_MAX_ATTEMPTS", "PLATFORM_PLUMBING_POOL_SIZE",
         "PLATFORM_RETENTION_INBOX_DAYS", "PLATFORM_RETENTION_REFUSALS_DAYS", "PLATFORM_RETENTION_IDEMPOTENCY_DAYS", "PLATFORM_CONSUMER_CONCURRENCY", "PLATFORM_CONSUMER_BATCH_SIZE", "PLATFORM_CONSUMER_BATCH_WAIT_MS", "PLATFORM_CONSUMER_BATCHES", "PLATFORM_MAX_MESSAGE_BYTES",
