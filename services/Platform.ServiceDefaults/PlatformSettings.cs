@@ -43,7 +43,7 @@ public sealed record PlatformSettings(
         "PLATFORM_OUTBOX_MAX_LAG_SECONDS", "PLATFORM_SCHEDULER_MAX_LAG_SECONDS", "OTEL_EXPORTER_OTLP_ENDPOINT",
         .. AuthenticationSettings.EnvironmentKeys, .. RateLimitSettings.EnvironmentKeys,
         Http.WorklistPaging.PageSizeKey, Http.WorklistPaging.MaxPageSizeKey, Http.IdempotencySettings.WaitKey, Http.IdempotencySettings.LeaseKey,
-        DeadLetterLimits.MaxSampleKey, DeadLetterLimits.MaxMoveKey, TransientRetry.LimitKey, TransientRetry.MinIntervalKey, TransientRetry.MaxIntervalKey,
+        DeadLetterLimits.MaxSampleKey, DeadLetterLimits.MaxMoveKey, RefusalListing.MaxLimitKey, TransientRetry.LimitKey, TransientRetry.MinIntervalKey, TransientRetry.MaxIntervalKey,
     ];
 
     public static PlatformSettings From(IConfiguration configuration) => new(

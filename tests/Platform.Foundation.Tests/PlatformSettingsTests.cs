@@ -73,6 +73,14 @@ public sealed class PlatformSettingsTests
     }
 
     [Fact]
+    public void Refusals_are_listed_100_at_once_and_at_most_1000_unless_set_otherwise()
+    {
+        Assert.Equal(new WorklistPaging(100, 1000), RefusalListing.From(Configuration()).Paging);
+        Assert.Equal(new WorklistPaging(100, 5000), RefusalListing.From(Configuration((RefusalListing.MaxLimitKey, "5000"))).Paging);
+        Assert.Equal(new WorklistPaging(20, 20), RefusalListing.From(Configuration((RefusalListing.MaxLimitKey, "20"))).Paging);
+    }
+
+    [Fact]
     public void The_connection_pool_holds_50_unless_set_otherwise()
     {
         Assert.Equal(50, new NpgsqlConnectionStringBuilder(PlatformSettings.From(Configuration()).ConnectionString("order")).MaxPoolSize);
@@ -139,6 +147,8 @@ public sealed class PlatformSettingsTests
     [InlineData(PlatformSettings.PgMaxPoolSizeKey, "many")]
     [InlineData(PlatformSettings.PgOpenRetriesKey, "0")]
     [InlineData(PlatformSettings.PgOpenRetryDelayKey, "0.5")]
+    [InlineData(RefusalListing.MaxLimitKey, "0")]
+    [InlineData(RefusalListing.MaxLimitKey, "unlimited")]
     public void A_bad_operating_setting_stops_the_service_naming_it(string key, string value)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();

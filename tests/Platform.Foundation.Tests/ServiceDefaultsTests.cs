@@ -49,6 +49,7 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         builder.Configuration[TransientRetry.MinIntervalKey] = "2000";
         builder.Configuration[TransientRetry.MaxIntervalKey] = "2000";
         builder.Configuration[PlatformSettings.PgMaxPoolSizeKey] = PoolSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        builder.Configuration[RefusalListing.MaxLimitKey] = "3";
         builder.AddPlatformDefaults(new PlatformServiceOptions
         {
             ServiceName = "defaults-test",
@@ -450,6 +451,31 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
             {
                 await connection.DisposeAsync();
             }
+        }
+    }
+
+    /// <summary>The host lists at most 3 refusals (by default 1000, and 100 without a limit, would list all 4).</summary>
+    [Fact]
+    public async Task Refusals_are_listed_no_more_than_the_configured_maximum_and_a_larger_limit_is_answered_400()
+    {
+        await using (var insert = database.DataSource.CreateCommand(
+            "insert into refusals (message_type, code, reason, refused_at) select 'test.refused', 'Test', 'refusal ' || n, now() from generate_series(1, 4) n"))
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
+        var token = await Token(PlatformRoles.Operator, "ops-refusals");
+
+        foreach (var limit in new[] { "4", "0" })
+        {
+            using var refused = await client.SendAsync(Get($"/operations/refusals?limit={limit}", token));
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("limit must be from 1 to 3", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        foreach (var query in new[] { "?limit=3", "" })
+        {
+            using var listed = await client.SendAsync(Get($"/operations/refusals{query}", token));
+            Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+            Assert.Equal(3, JsonDocument.Parse(await listed.Content.ReadAsStringAsync()).RootElement.GetArrayLength());
         }
     }
 
