@@ -54,7 +54,7 @@ start_postgres_locally() {
   if ! pg_ctlcluster $cluster status >/dev/null 2>&1; then pg_ctlcluster $cluster start; fi
   deadline 60 "PostgreSQL socket" su postgres -c "psql -Atc 'select 1'"
   su postgres -c "psql -q -c \"ALTER USER $PLATFORM_PG_USER PASSWORD '$PLATFORM_PG_PASSWORD'\"" >/dev/null
-  # Each service keeps a pool of up to 50 connections and the tests run several services at once:
+  # Each service keeps a pool of up to 50 connections (PLATFORM_PG_MAX_POOL_SIZE) and the tests run several services at once:
   # the default 100 runs out.
   if (($(su postgres -c "psql -Atc 'show max_connections'") < 400)); then
     su postgres -c "psql -q -c 'ALTER SYSTEM SET max_connections = 400'" >/dev/null

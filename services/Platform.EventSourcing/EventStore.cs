@@ -18,9 +18,11 @@ public sealed class EventStore : IDisposable
     private readonly Lazy<DocumentStore> marten;
 
     /// <param name="schema">Where Marten's tables are: a service's own database uses <c>public</c>; services sharing a database each take a schema.</param>
-    public EventStore(NpgsqlDataSource dataSource, MessageTypeRegistry types, TimeProvider clock, IEnumerable<IStreamSnapshot>? snapshots = null, string schema = "public")
+    /// <param name="openRetry">How a unit of work's opening is retried; <see cref="OpenRetryOptions.Default"/> unless given.</param>
+    public EventStore(NpgsqlDataSource dataSource, MessageTypeRegistry types, TimeProvider clock, IEnumerable<IStreamSnapshot>? snapshots = null, string schema = "public", OpenRetryOptions? openRetry = null)
     {
         DataSource = dataSource;
+        OpenRetry = (openRetry ?? OpenRetryOptions.Default).Pipeline();
         Types = types;
         Streams = $"{schema}.mt_streams";
         Clock = clock;
@@ -36,6 +38,7 @@ public sealed class EventStore : IDisposable
     public NpgsqlDataSource DataSource { get; }
     public MessageTypeRegistry Types { get; }
     internal TimeProvider Clock { get; }
+    internal Polly.ResiliencePipeline OpenRetry { get; }
 
     /// <summary>Marten's streams table, qualified by the store's schema, for the statements the plumbing writes itself.</summary>
     internal string Streams { get; }

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
+using Polly;
+using Polly.Retry;
 
 namespace Platform.EventSourcing;
 
@@ -16,6 +18,8 @@ public sealed class EventSourcingOptions
     public OutboxRelayOptions Relay { get; } = new();
 
     public RetentionOptions Retention { get; } = new();
+
+    public OpenRetryOptions OpenRetry { get; set; } = OpenRetryOptions.Default;
 
     /// <summary>
     /// Idle time after which the kernel probes a connection, and the interval between probes: a
@@ -48,6 +52,27 @@ public sealed class EventSourcingOptions
 }
 
 /// <summary>
+/// A database that restarts or fails over refuses connections for a moment: a unit of work's opening is retried this
+/// many more times, waiting from <see cref="FirstDelay"/> and growing (jittered), before the error reaches the bus's
+/// retry (or the caller's 503), which starts over.
+/// </summary>
+public sealed record OpenRetryOptions(int Retries, TimeSpan FirstDelay)
+{
+    public static readonly OpenRetryOptions Default = new(3, TimeSpan.FromMilliseconds(100));
+
+    internal ResiliencePipeline Pipeline() => new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>(e => e.IsTransient),
+            MaxRetryAttempts = Retries,
+            BackoffType = DelayBackoffType.Exponential,
+            Delay = FirstDelay,
+            UseJitter = true,
+        })
+        .Build();
+}
+
+/// <summary>
 /// The plumbing's own small pool: the relay, its listener, health checks and retention. The
 /// consumers' pool can be wholly taken by a burst of messages; these must still get a connection.
 /// </summary>
@@ -75,7 +100,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(_ => new PlumbingDataSource(
             new NpgsqlDataSourceBuilder(options.Connection(options.Relay.PoolSize, "platform-plumbing").ConnectionString).Build()));
         services.AddSingleton(provider => new EventStore(
-            provider.GetRequiredService<NpgsqlDataSource>(), options.Types, provider.GetRequiredService<TimeProvider>(), options.Snapshots));
+            provider.GetRequiredService<NpgsqlDataSource>(), options.Types, provider.GetRequiredService<TimeProvider>(), options.Snapshots, openRetry: options.OpenRetry));
         services.AddHostedService<MigrationsHostedService>();
         return services;
     }

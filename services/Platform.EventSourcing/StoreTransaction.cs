@@ -3,8 +3,6 @@ using JasperFx.Events;
 using Marten;
 using Marten.Services;
 using Npgsql;
-using Polly;
-using Polly.Retry;
 using Platform.EventSourcing.Pipeline;
 
 namespace Platform.EventSourcing;
@@ -36,24 +34,9 @@ internal sealed class StoreTransaction : IAsyncDisposable
     /// <summary>Every event this unit of work appends carries it: see <see cref="EventMetadata.UnitOfWork"/>.</summary>
     public Guid Id { get; } = Guid.NewGuid();
 
-    /// <summary>
-    /// A database that restarts or fails over refuses connections for a moment: opening is retried
-    /// briefly before the error reaches the bus's retry (or the caller's 503), which starts over.
-    /// </summary>
-    private static readonly ResiliencePipeline OpenRetry = new ResiliencePipelineBuilder()
-        .AddRetry(new RetryStrategyOptions
-        {
-            ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>(e => e.IsTransient),
-            MaxRetryAttempts = 3,
-            BackoffType = DelayBackoffType.Exponential,
-            Delay = TimeSpan.FromMilliseconds(100),
-            UseJitter = true,
-        })
-        .Build();
-
     public static async Task<StoreTransaction> Open(EventStore store, CancellationToken ct)
     {
-        var connection = await OpenRetry.ExecuteAsync(static (source, token) => source.OpenConnectionAsync(token), store.DataSource, ct);
+        var connection = await store.OpenRetry.ExecuteAsync(static (source, token) => source.OpenConnectionAsync(token), store.DataSource, ct);
         try
         {
             // Npgsql sends BEGIN with the first statement: opening costs no round trip.

@@ -49,6 +49,7 @@ public static class Extensions
         services.AddSingleton(clock);
         services.AddSingleton(IdempotencySettings.From(builder.Configuration));
         services.AddSingleton(DeadLetterLimits.From(builder.Configuration));
+        services.AddSingleton(RefusalListing.From(builder.Configuration));
 
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
@@ -57,6 +58,9 @@ public static class Extensions
         var eventSourcing = new EventSourcingOptions
         {
             ConnectionString = settings.ConnectionString(service.Database ?? builder.Configuration["PLATFORM_PG_DATABASE"] ?? service.ServiceName),
+            OpenRetry = new OpenRetryOptions(
+                Settings.Positive(builder.Configuration, PlatformSettings.PgOpenRetriesKey, OpenRetryOptions.Default.Retries),
+                TimeSpan.FromMilliseconds(Settings.Positive(builder.Configuration, PlatformSettings.PgOpenRetryDelayKey, (int)OpenRetryOptions.Default.FirstDelay.TotalMilliseconds))),
         };
         eventSourcing.Relay.BatchSize = Settings.Positive(builder.Configuration, "PLATFORM_OUTBOX_BATCH_SIZE", eventSourcing.Relay.BatchSize);
         eventSourcing.Relay.Workers = Settings.Positive(builder.Configuration, "PLATFORM_OUTBOX_WORKERS", eventSourcing.Relay.Workers);
@@ -159,10 +163,10 @@ public static class Extensions
         app.MapPlatformHealth();
         app.MapPlatformOpenApi(app.Services.GetRequiredService<PlatformServiceOptions>().ServiceName);
         app.MapDeadLetters();
-        app.MapGet("/operations/refusals", async (HttpContext context, NpgsqlDataSource dataSource, int? limit, CancellationToken ct) =>
-                context.GetCaller().Is(PlatformRoles.Operator)
-                    ? Results.Ok(await RefusalLog.Latest(dataSource, Math.Clamp(limit ?? 100, 1, 1000), ct))
-                    : Results.Problem(statusCode: StatusCodes.Status403Forbidden, detail: "Only operators may read refused messages."))
+        app.MapGet("/operations/refusals", async (HttpContext context, NpgsqlDataSource dataSource, RefusalListing listing, int? limit, CancellationToken ct) =>
+                !context.GetCaller().Is(PlatformRoles.Operator) ? Problems.Forbidden("Only operators may read refused messages.")
+                : listing.Paging.Size(limit, out var size) is { } badLimit ? badLimit
+                : Results.Ok(await RefusalLog.Latest(dataSource, size, ct)))
             .WithName("ListRefusals")
             .WithSummary("Messages this service refused, newest first, with the reason and what was sent")
             .Produces<IReadOnlyList<RefusedMessage>>()

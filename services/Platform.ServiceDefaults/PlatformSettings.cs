@@ -17,19 +17,33 @@ public sealed record PlatformSettings(
     string RabbitUser,
     string RabbitPassword,
     string RabbitVirtualHost,
-    SslMode? PgSslMode = null)
+    SslMode? PgSslMode = null,
+    int PgMaxPoolSize = PlatformSettings.DefaultPgMaxPoolSize)
 {
+    /// <summary>
+    /// Connections one process's pool may open to its database (the plumbing's own pool comes on top): every replica of
+    /// every service opens up to this many, so it is sized against PostgreSQL's <c>max_connections</c>.
+    /// </summary>
+    public const string PgMaxPoolSizeKey = "PLATFORM_PG_MAX_POOL_SIZE";
+
+    public const int DefaultPgMaxPoolSize = 50;
+
+    /// <summary>How a unit of work's opening of a connection is retried: see <see cref="Platform.EventSourcing.OpenRetryOptions"/>.</summary>
+    public const string PgOpenRetriesKey = "PLATFORM_PG_OPEN_RETRIES";
+
+    public const string PgOpenRetryDelayKey = "PLATFORM_PG_OPEN_RETRY_MS";
+
     /// <summary>Every environment variable the platform's hosts read, for deployment files to be checked against.</summary>
     public static readonly IReadOnlyList<string> EnvironmentKeys =
     [
-        "PLATFORM_PG_HOST", "PLATFORM_PG_PORT", "PLATFORM_PG_USER", "PLATFORM_PG_PASSWORD", "PLATFORM_PG_DATABASE", "PLATFORM_PG_SSL_MODE",
+        "PLATFORM_PG_HOST", "PLATFORM_PG_PORT", "PLATFORM_PG_USER", "PLATFORM_PG_PASSWORD", "PLATFORM_PG_DATABASE", "PLATFORM_PG_SSL_MODE", PgMaxPoolSizeKey, PgOpenRetriesKey, PgOpenRetryDelayKey,
         "PLATFORM_RABBITMQ_HOST", "PLATFORM_RABBITMQ_PORT", "PLATFORM_RABBITMQ_USER", "PLATFORM_RABBITMQ_PASSWORD", "PLATFORM_RABBITMQ_VHOST", "PLATFORM_RABBITMQ_QUORUM_QUEUES",
         "PLATFORM_CLOCK_SPEED", "PLATFORM_CLOCK_ORIGIN", "PLATFORM_OUTBOX_BATCH_SIZE", "PLATFORM_OUTBOX_WORKERS", "PLATFORM_OUTBOX_MAX_ATTEMPTS", "PLATFORM_PLUMBING_POOL_SIZE",
         "PLATFORM_RETENTION_INBOX_DAYS", "PLATFORM_RETENTION_REFUSALS_DAYS", "PLATFORM_RETENTION_IDEMPOTENCY_DAYS", "PLATFORM_CONSUMER_CONCURRENCY", "PLATFORM_CONSUMER_BATCH_SIZE", "PLATFORM_CONSUMER_BATCH_WAIT_MS", "PLATFORM_CONSUMER_BATCHES", "PLATFORM_MAX_MESSAGE_BYTES",
         "PLATFORM_OUTBOX_MAX_LAG_SECONDS", "PLATFORM_SCHEDULER_MAX_LAG_SECONDS", "OTEL_EXPORTER_OTLP_ENDPOINT",
         .. AuthenticationSettings.EnvironmentKeys, .. RateLimitSettings.EnvironmentKeys,
         Http.WorklistPaging.PageSizeKey, Http.WorklistPaging.MaxPageSizeKey, Http.IdempotencySettings.WaitKey, Http.IdempotencySettings.LeaseKey,
-        DeadLetterLimits.MaxSampleKey, DeadLetterLimits.MaxMoveKey, TransientRetry.LimitKey, TransientRetry.MinIntervalKey, TransientRetry.MaxIntervalKey,
+        DeadLetterLimits.MaxSampleKey, DeadLetterLimits.MaxMoveKey, RefusalListing.MaxLimitKey, TransientRetry.LimitKey, TransientRetry.MinIntervalKey, TransientRetry.MaxIntervalKey,
     ];
 
     public static PlatformSettings From(IConfiguration configuration) => new(
@@ -42,7 +56,8 @@ public sealed record PlatformSettings(
         configuration["PLATFORM_RABBITMQ_USER"] ?? "guest",
         configuration["PLATFORM_RABBITMQ_PASSWORD"] ?? "guest",
         configuration["PLATFORM_RABBITMQ_VHOST"] ?? "/",
-        SslModeFrom(configuration["PLATFORM_PG_SSL_MODE"]));
+        SslModeFrom(configuration["PLATFORM_PG_SSL_MODE"]),
+        Settings.Positive(configuration, PgMaxPoolSizeKey, DefaultPgMaxPoolSize));
 
     public static PlatformSettings FromEnvironment() =>
         From(new ConfigurationBuilder().AddEnvironmentVariables().Build());
@@ -54,7 +69,7 @@ public sealed record PlatformSettings(
         Username = PgUser,
         Password = PgPassword,
         Database = database,
-        MaxPoolSize = 50,
+        MaxPoolSize = PgMaxPoolSize,
         // The store's few statements run on every message: prepared once per connection, they skip
         // parsing and planning each time.
         MaxAutoPrepare = 32,

@@ -48,6 +48,8 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         builder.Configuration[TransientRetry.LimitKey] = "2";
         builder.Configuration[TransientRetry.MinIntervalKey] = "2000";
         builder.Configuration[TransientRetry.MaxIntervalKey] = "2000";
+        builder.Configuration[PlatformSettings.PgMaxPoolSizeKey] = PoolSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        builder.Configuration[RefusalListing.MaxLimitKey] = "3";
         builder.AddPlatformDefaults(new PlatformServiceOptions
         {
             ServiceName = "defaults-test",
@@ -101,6 +103,9 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     /// without an accepted token share one partition (the address), which the revocation test polls.
     /// </summary>
     private const int RateLimit = 100;
+
+    /// <summary>Connections the host's pool opens at most: enough for the other tests here, few enough to take them all.</summary>
+    private const int PoolSize = 5;
 
     private Task<string> Token(string role, string party) => issuer.Client.TokenFor(role, party, Audience);
 
@@ -417,6 +422,61 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         var tries = AlwaysFails.Tries[runId].ToArray();
         Assert.Equal(3, tries.Length);
         Assert.All(tries.Zip(tries.Skip(1), System.Diagnostics.Stopwatch.GetElapsedTime), gap => Assert.True(gap >= TimeSpan.FromMilliseconds(1400), $"{gap} between tries"));
+    }
+
+    /// <summary>With the host's pool of 5 taken, a sixth open waits for one to come back (by default, 50, it would open at once).</summary>
+    [Fact]
+    public async Task The_pool_opens_no_more_connections_than_configured_and_the_next_one_waits_for_a_connection_returned()
+    {
+        var dataSource = app.Services.GetRequiredService<Npgsql.NpgsqlDataSource>();
+        var taken = new List<Npgsql.NpgsqlConnection>();
+        try
+        {
+            for (var i = 0; i < PoolSize; i++)
+            {
+                taken.Add(await dataSource.OpenConnectionAsync());
+            }
+            using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(1)))
+            {
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(() => dataSource.OpenConnectionAsync(patience.Token).AsTask());
+            }
+            var waiting = dataSource.OpenConnectionAsync().AsTask();
+            Assert.False(waiting.IsCompleted);
+            await taken[0].DisposeAsync();
+            taken.Add(await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+        finally
+        {
+            foreach (var connection in taken)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>The host lists at most 3 refusals (by default 1000, and 100 without a limit, would list all 4).</summary>
+    [Fact]
+    public async Task Refusals_are_listed_no_more_than_the_configured_maximum_and_a_larger_limit_is_answered_400()
+    {
+        await using (var insert = database.DataSource.CreateCommand(
+            "insert into refusals (message_type, code, reason, refused_at) select 'test.refused', 'Test', 'refusal ' || n, now() from generate_series(1, 4) n"))
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
+        var token = await Token(PlatformRoles.Operator, "ops-refusals");
+
+        foreach (var limit in new[] { "4", "0" })
+        {
+            using var refused = await client.SendAsync(Get($"/operations/refusals?limit={limit}", token));
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("limit must be from 1 to 3", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        foreach (var query in new[] { "?limit=3", "" })
+        {
+            using var listed = await client.SendAsync(Get($"/operations/refusals{query}", token));
+            Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+            Assert.Equal(3, JsonDocument.Parse(await listed.Content.ReadAsStringAsync()).RootElement.GetArrayLength());
+        }
     }
 
     private async Task<List<string>> CheckNames(string path)
