@@ -82,6 +82,10 @@ public sealed record PlatformSettings(
         // statement sets a session setting.
         NoResetOnClose = true,
         SslMode = PgSslMode ?? (IsLoopback(PgHost) ? SslMode.Disable : SslMode.Prefer),
+        // Npgsql asks for GSS (Kerberos) encryption first by default and, when a connection fails, connects again
+        // without it: against a database that is restarting, every try was two connections and two start-ups. The
+        // platform signs in with a password; TLS is SslMode's.
+        GssEncryptionMode = GssEncryptionMode.Disable,
     }.ConnectionString;
 
     /// <summary>
