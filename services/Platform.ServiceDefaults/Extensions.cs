@@ -60,15 +60,15 @@ public static class Extensions
             ConnectionString = settings.ConnectionString(service.Database ?? builder.Configuration["PLATFORM_PG_DATABASE"] ?? service.ServiceName),
             OpenRetry = new OpenRetryOptions(
                 Settings.Positive(builder.Configuration, PlatformSettings.PgOpenRetriesKey, OpenRetryOptions.Default.Retries),
-                TimeSpan.FromMilliseconds(Settings.Positive(builder.Configuration, PlatformSettings.PgOpenRetryDelayKey, (int)OpenRetryOptions.Default.FirstDelay.TotalMilliseconds))),
+                Settings.Positive(builder.Configuration, PlatformSettings.PgOpenRetryDelayKey, OpenRetryOptions.Default.FirstDelay, TimeSpan.FromMilliseconds(1))),
         };
         eventSourcing.Relay.BatchSize = Settings.Positive(builder.Configuration, "PLATFORM_OUTBOX_BATCH_SIZE", eventSourcing.Relay.BatchSize);
         eventSourcing.Relay.Workers = Settings.Positive(builder.Configuration, "PLATFORM_OUTBOX_WORKERS", eventSourcing.Relay.Workers);
         eventSourcing.Relay.MaxAttempts = Settings.Positive(builder.Configuration, "PLATFORM_OUTBOX_MAX_ATTEMPTS", eventSourcing.Relay.MaxAttempts);
         eventSourcing.Relay.PoolSize = Settings.Positive(builder.Configuration, "PLATFORM_PLUMBING_POOL_SIZE", eventSourcing.Relay.Workers + 4);
-        eventSourcing.Retention.InboxWindow = TimeSpan.FromDays(Settings.Positive(builder.Configuration, "PLATFORM_RETENTION_INBOX_DAYS", (int)eventSourcing.Retention.InboxWindow.TotalDays));
-        eventSourcing.Retention.RefusalWindow = TimeSpan.FromDays(Settings.Positive(builder.Configuration, "PLATFORM_RETENTION_REFUSALS_DAYS", (int)eventSourcing.Retention.RefusalWindow.TotalDays));
-        eventSourcing.Retention.Tables.Add(IdempotencyMiddleware.Retained(TimeSpan.FromDays(Settings.Positive(builder.Configuration, "PLATFORM_RETENTION_IDEMPOTENCY_DAYS", 7))));
+        eventSourcing.Retention.InboxWindow = Settings.Positive(builder.Configuration, "PLATFORM_RETENTION_INBOX_DAYS", eventSourcing.Retention.InboxWindow, TimeSpan.FromDays(1));
+        eventSourcing.Retention.RefusalWindow = Settings.Positive(builder.Configuration, "PLATFORM_RETENTION_REFUSALS_DAYS", eventSourcing.Retention.RefusalWindow, TimeSpan.FromDays(1));
+        eventSourcing.Retention.Tables.Add(IdempotencyMiddleware.Retained(Settings.Positive(builder.Configuration, "PLATFORM_RETENTION_IDEMPOTENCY_DAYS", TimeSpan.FromDays(7), TimeSpan.FromDays(1))));
         eventSourcing.Migrations.AddRange(IdempotencyMiddleware.Migrations);
         service.ConfigureEventSourcing(eventSourcing);
         services.AddEventSourcing(eventSourcing);
@@ -81,7 +81,7 @@ public static class Extensions
         services.AddSingleton(ConsumerBatching.Default with
         {
             MessageLimit = Settings.Positive(builder.Configuration, "PLATFORM_CONSUMER_BATCH_SIZE", ConsumerBatching.Default.MessageLimit),
-            TimeLimit = TimeSpan.FromMilliseconds(Settings.Positive(builder.Configuration, "PLATFORM_CONSUMER_BATCH_WAIT_MS", (int)ConsumerBatching.Default.TimeLimit.TotalMilliseconds)),
+            TimeLimit = Settings.Positive(builder.Configuration, "PLATFORM_CONSUMER_BATCH_WAIT_MS", ConsumerBatching.Default.TimeLimit, TimeSpan.FromMilliseconds(1)),
             ConcurrencyLimit = Settings.Positive(builder.Configuration, "PLATFORM_CONSUMER_BATCHES", ConsumerBatching.Default.ConcurrencyLimit),
         });
         var endpointDefaults = new EndpointDefaults(

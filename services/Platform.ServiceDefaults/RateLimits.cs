@@ -15,7 +15,7 @@ public sealed record RateLimitSettings(int PermitsPerWindow, TimeSpan Window)
 
     public static RateLimitSettings From(IConfiguration configuration) => new(
         Settings.Positive(configuration, "PLATFORM_RATE_LIMIT_PERMITS", 300),
-        TimeSpan.FromSeconds(Settings.Positive(configuration, "PLATFORM_RATE_LIMIT_WINDOW_SECONDS", 10)));
+        Settings.Positive(configuration, "PLATFORM_RATE_LIMIT_WINDOW_SECONDS", TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1)));
 }
 
 /// <summary>

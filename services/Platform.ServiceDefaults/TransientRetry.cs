@@ -18,8 +18,8 @@ public sealed record TransientRetry(int Limit, TimeSpan MinInterval, TimeSpan Ma
     {
         var retry = new TransientRetry(
             Settings.Positive(configuration, LimitKey, Default.Limit),
-            TimeSpan.FromMilliseconds(Settings.Positive(configuration, MinIntervalKey, (int)Default.MinInterval.TotalMilliseconds)),
-            TimeSpan.FromMilliseconds(Settings.Positive(configuration, MaxIntervalKey, (int)Default.MaxInterval.TotalMilliseconds)));
+            Settings.Positive(configuration, MinIntervalKey, Default.MinInterval, TimeSpan.FromMilliseconds(1)),
+            Settings.Positive(configuration, MaxIntervalKey, Default.MaxInterval, TimeSpan.FromMilliseconds(1)));
         return retry.MinInterval <= retry.MaxInterval
             ? retry
             : throw new InvalidOperationException($"{MinIntervalKey} ({retry.MinInterval.TotalMilliseconds}) must not exceed {MaxIntervalKey} ({retry.MaxInterval.TotalMilliseconds}).");

@@ -258,6 +258,6 @@ public sealed record IdempotencySettings(TimeSpan Wait, TimeSpan Lease)
 
     /// <summary>Reads both settings; a value that is not a positive whole number stops the service, naming it.</summary>
     public static IdempotencySettings From(IConfiguration configuration) => new(
-        TimeSpan.FromSeconds(Settings.Positive(configuration, WaitKey, (int)Default.Wait.TotalSeconds)),
-        TimeSpan.FromSeconds(Settings.Positive(configuration, LeaseKey, (int)Default.Lease.TotalSeconds)));
+        Settings.Positive(configuration, WaitKey, Default.Wait, TimeSpan.FromSeconds(1)),
+        Settings.Positive(configuration, LeaseKey, Default.Lease, TimeSpan.FromSeconds(1)));
 }
