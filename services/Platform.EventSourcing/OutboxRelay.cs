@@ -246,25 +246,7 @@ public sealed class OutboxRelay(
     private async Task<(List<Row> Rows, NextRow Next)> Claim()
     {
         await using var batch = dataSource.CreateBatch();
-        var claim = new NpgsqlBatchCommand($"""
-            with immediate as (
-                select id, due_at, messages from outbox
-                where not scheduled and {Free}
-                order by due_at limit $2 for update skip locked),
-            due as (
-                select id, due_at, messages from outbox
-                where scheduled and due_at <= $1 and {Free}
-                order by due_at limit $2 for update skip locked),
-            chosen as (
-                -- Whole rows, up to a batch's worth of messages (the first row whatever it carries).
-                select id from (
-                    select id, due_at, sum(messages) over (order by due_at, id) - messages as before
-                    from (select * from immediate union all select * from due) candidates) counted
-                where before < $2 order by due_at limit $2)
-            update outbox o set locked_until = now() + $3
-            from chosen where o.id = chosen.id
-            returning o.id, o.due_at, o.destination, o.message_type, o.body::text, o.headers::text
-            """);
+        var claim = new NpgsqlBatchCommand(ClaimSql);
         claim.Parameters.Add(new() { Value = clock.GetUtcNow() });
         claim.Parameters.Add(new() { Value = options.BatchSize });
         claim.Parameters.Add(new() { Value = options.Lease });
@@ -453,15 +435,46 @@ public sealed class OutboxRelay(
     private readonly record struct Result(Outcome Outcome, string? Error);
 
     /// <summary>
+    /// Claims up to a batch of due rows: immediate rows in commit order, then scheduled rows whose time has
+    /// come by the service clock ($1), under a lease ($3); $2 is the batch size in messages.
+    /// </summary>
+    internal const string ClaimSql = $"""
+        with immediate as (
+            select id, due_at, messages from outbox
+            where not scheduled and {Free}
+            order by due_at limit $2 for update skip locked),
+        due as (
+            select id, due_at, messages from outbox
+            where scheduled and due_at <= $1 and {Free}
+            order by due_at limit $2 for update skip locked),
+        chosen as (
+            -- Whole rows, up to a batch's worth of messages (the first row whatever it carries).
+            select id from (
+                select id, due_at, sum(messages) over (order by due_at, id) - messages as before
+                from (select * from immediate union all select * from due) candidates) counted
+            where before < $2 order by due_at limit $2)
+        update outbox o set locked_until = now() + $3
+        where o.id = any(array(select id from chosen))
+        returning o.id, o.due_at, o.destination, o.message_type, o.body::text, o.headers::text
+        """;
+
+    /// <summary>
     /// When the next row falls due: an unclaimed immediate row at once; else the earliest unclaimed
     /// scheduled row, by the service clock; and a lease running out (a failed row's back-off, or a
     /// dead relay's claim), in real time.
     /// </summary>
-    private const string NextDueSql = $"""
-        select exists (select 1 from outbox where not scheduled and {Free}),
-            (select min(due_at) from outbox where scheduled and {Free}),
-            (select extract(epoch from min(greatest(locked_until, retry_at)) - now())::float8 from outbox
-             where (locked_until is not null or retry_at is not null) and greatest(locked_until, retry_at) > now())
+    /// <remarks>
+    /// Each is the first row of an index in its order (outbox_immediate, outbox_scheduled,
+    /// outbox_held_until), which the planner takes with or without statistics; "exists" and "min" it
+    /// answered by reading the table while a young outbox had none.
+    /// </remarks>
+    internal const string NextDueSql = $"""
+        select (select due_at from outbox where not scheduled and {Free} order by due_at limit 1) is not null,
+            (select due_at from outbox where scheduled and {Free} order by due_at limit 1),
+            (select extract(epoch from held - now())::float8 from (
+                select greatest(locked_until, retry_at) as held from outbox
+                where (locked_until is not null or retry_at is not null) and greatest(locked_until, retry_at) > now()
+                order by greatest(locked_until, retry_at) limit 1) next)
         """;
 
     private async Task<NextRow> ReadNext(NpgsqlDataReader reader, CancellationToken ct)

@@ -86,7 +86,10 @@ internal sealed class OutboxLagHealthCheck(PlumbingDataSource plumbing, TimeProv
         {
             var now = clock.GetUtcNow();
             await using var command = dataSource.CreateCommand(
-                "select min(due_at) filter (where not scheduled), min(due_at) filter (where scheduled) from outbox where due_at <= $1");
+                """
+                select (select min(due_at) from outbox where not scheduled and due_at <= $1),
+                    (select min(due_at) from outbox where scheduled and due_at <= $1)
+                """);
             command.Parameters.Add(new() { Value = now });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);

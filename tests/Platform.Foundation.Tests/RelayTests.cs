@@ -25,6 +25,44 @@ public sealed class RelayTests
     }
 
     [Fact]
+    public async Task The_relay_reads_an_outbox_never_analysed_through_its_indexes_not_the_whole_table()
+    {
+        // A new database's outbox has no statistics until autovacuum first analyses it; a day of
+        // scheduled deadlines ahead of a few rows due now is what a repair-dispatch outbox holds.
+        await using var database = await TestDatabase.Create();
+        await database.Scalar<object>("alter table outbox set (autovacuum_enabled = false)");
+        await database.Scalar<object>("""
+            insert into outbox (id, due_at, scheduled, message_type, body, headers, created_at, locked_until, retry_at)
+            select gen_random_uuid(), now() + interval '1 day' + n * interval '1 second', true, 'deadline', '{}'::jsonb, '{}'::jsonb, now(), null, null
+            from generate_series(1, 7000) n
+            union all
+            select gen_random_uuid(), now(), false, 'event', '{}'::jsonb, '{}'::jsonb, now(),
+                case when n % 5 = 0 then now() + interval '30 seconds' end::timestamptz, case when n % 7 = 0 then now() + interval '5 seconds' end
+            from generate_series(1, 50) n
+            """);
+
+        async Task<string> Plan(string sql, params object[] parameters)
+        {
+            await using var command = database.DataSource.CreateCommand($"explain (format json) {sql}");
+            foreach (var parameter in parameters)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+            }
+            return (string)(await command.ExecuteScalarAsync())!;
+        }
+
+        foreach (var plan in new[]
+                 {
+                     await Plan(OutboxRelay.ClaimSql, DateTimeOffset.UtcNow, 100, TimeSpan.FromSeconds(30)),
+                     await Plan(OutboxRelay.NextDueSql),
+                 })
+        {
+            Assert.Contains("\"Relation Name\": \"outbox\"", plan);
+            Assert.DoesNotContain("\"Seq Scan\"", plan);
+        }
+    }
+
+    [Fact]
     public async Task A_stalled_broker_leaves_no_transaction_open_and_a_cancellation_does_not_wait_for_it()
     {
         await using var database = await TestDatabase.Create();
