@@ -98,6 +98,22 @@ internal sealed class PlumbingRows
         }
     }
 
+    /// <summary>
+    /// Names the new streams of a commit, which the same transaction inserted (so no other writer moves
+    /// their rows between the look-up and the update).
+    /// </summary>
+    /// <remarks>
+    /// One index probe per stream, whatever the planner knows of the table: joined as a set, it read the
+    /// whole table while the table was young or small (no statistics yet, or a few hundred pages), 0.4 ms
+    /// a batch in Order's pipeline.
+    /// </remarks>
+    internal static string StreamTypesSql(string streams) => $"""
+        with named as (
+            select found.row, n.type from unnest(?::text[], ?::text[]) as n(id, type),
+                lateral (select ctid as row from {streams} where id = n.id limit 1) found)
+        update {streams} s set type = named.type from named where s.ctid = named.row
+        """;
+
     public void Queue(StoreTransaction work)
     {
         if (inboxIds.Count > 0)
@@ -109,9 +125,7 @@ internal sealed class PlumbingRows
         if (streamIds.Count > 0)
         {
             // Marten names a stream's type after a CLR aggregate; the platform's stream kinds are names.
-            work.Sql(
-                $"update {work.Store.Streams} s set type = n.type from unnest(?::text[], ?::text[]) as n(id, type) where s.id = n.id",
-                streamIds.ToArray(), streamTypes.ToArray());
+            work.Sql(StreamTypesSql(work.Store.Streams), streamIds.ToArray(), streamTypes.ToArray());
         }
         foreach (var refusal in refusals)
         {

@@ -59,7 +59,7 @@ public sealed class SessionBatch : IAsyncDisposable
         // lookup once they exist).
         await work.Marten.Database.EnsureStorageExistsAsync(typeof(IEvent), ct);
         var existing = new List<string>(wanted.Length);
-        await using (var exists = new NpgsqlCommand($"select id from {work.Store.Streams} where id = any($1)", work.Connection, work.Transaction))
+        await using (var exists = new NpgsqlCommand(ExistingStreamsSql(work.Store.Streams), work.Connection, work.Transaction))
         {
             exists.Parameters.Add(new NpgsqlParameter { Value = wanted });
             await using var reader = await exists.ExecuteReaderAsync(ct);
@@ -84,6 +84,10 @@ public sealed class SessionBatch : IAsyncDisposable
             preloaded[id] = await events;
         }
     }
+
+    /// <summary>Which of the ids ($1) have a stream: one index probe each (see <see cref="PlumbingRows.StreamTypesSql"/>).</summary>
+    internal static string ExistingStreamsSql(string streams) =>
+        $"select found.id from unnest($1::text[]) as n(id), lateral (select id from {streams} where id = n.id limit 1) found";
 
     internal IReadOnlyList<IEvent>? Preloaded(string streamId) => preloaded.GetValueOrDefault(streamId);
 

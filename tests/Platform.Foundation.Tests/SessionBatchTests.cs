@@ -57,6 +57,45 @@ public sealed class SessionBatchTests
     }
 
     [Fact]
+    public async Task A_batch_finds_and_names_its_streams_by_index_in_a_table_never_analysed()
+    {
+        // Order's batches look up a hundred streams among tens of thousands written minutes before, in a
+        // database autovacuum has not analysed yet.
+        await using var database = await TestDatabase.Create();
+        var store = database.Store();
+        await using (var first = await store.OpenSession(null, Metadata(Guid.NewGuid()), None))
+        {
+            first.Append("stream-0", "test", 0, [new TestMessageApplied(Guid.Empty, 0)]);
+            await first.Commit(None);
+        }
+        await database.Scalar<object>("alter table mt_streams set (autovacuum_enabled = false)");
+        await database.Scalar<object>("insert into mt_streams (id, type, version) select 'order-' || n, 'order', 4 from generate_series(1, 20000) n");
+        var ids = Enumerable.Range(1, 100).Select(n => $"order-{n * 150}").ToArray();
+
+        async Task<string> Plan(string sql, params object[] parameters)
+        {
+            var numbered = 0;
+            await using var command = database.DataSource.CreateCommand(
+                "explain (format json) " + System.Text.RegularExpressions.Regex.Replace(sql, @"\?(?=::)", _ => $"${++numbered}"));
+            foreach (var parameter in parameters)
+            {
+                command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = parameter });
+            }
+            return (string)(await command.ExecuteScalarAsync())!;
+        }
+
+        foreach (var plan in new[]
+                 {
+                     await Plan(SessionBatch.ExistingStreamsSql("mt_streams"), new object[] { ids }),
+                     await Plan(PlumbingRows.StreamTypesSql("mt_streams"), ids, ids.Select(_ => "renamed").ToArray()),
+                 })
+        {
+            Assert.Contains("\"Relation Name\": \"mt_streams\"", plan);
+            Assert.DoesNotContain("\"Seq Scan\"", plan);
+        }
+    }
+
+    [Fact]
     public async Task A_batch_holding_a_message_consumed_before_writes_nothing_and_asks_for_one_by_one()
     {
         await using var database = await TestDatabase.Create();
