@@ -210,7 +210,8 @@ public sealed class OutboxRelay(
             // Every row failed: the broker is in trouble, not one row, and the worker pauses.
             throw new OutboxPublishException(failed);
         }
-        return (messages.Count, next);
+        // A row backed off is due again after a RetryDelay at the soonest (its back-off doubles per attempt).
+        return (messages.Count, failed > 0 ? next with { Retry = options.RetryDelay } : next);
     }
 
     /// <summary>The messages a row carries: itself, or those of a shared row (<see cref="OutboxBatch"/>).</summary>
@@ -459,33 +460,27 @@ public sealed class OutboxRelay(
         """;
 
     /// <summary>
-    /// When the next row falls due: an unclaimed immediate row at once; else the earliest unclaimed
-    /// scheduled row, by the service clock; and a lease running out (a failed row's back-off, or a
-    /// dead relay's claim), in real time.
+    /// The earliest unclaimed scheduled row, due by the service clock: the one wake-up the relay reads
+    /// from the table. Immediate rows wake it by notification, a row it backed off by its own timer
+    /// (<see cref="NextRow.Retry"/>), and a lost notification or another relay's lease running out by
+    /// the idle bound's poll (<see cref="OutboxRelayOptions.MaxIdle"/>).
     /// </summary>
     /// <remarks>
-    /// Each is the first row of an index in its order (outbox_immediate, outbox_scheduled,
-    /// outbox_held_until), which the planner takes with or without statistics; "exists" and "min" it
-    /// answered by reading the table while a young outbox had none.
+    /// Asking for an unclaimed immediate row and for the next lease's end as well cost two more walks
+    /// of index heads per batch; past every row relayed and not yet vacuumed, those walks were most of
+    /// what the relay cost PostgreSQL. The row comes from outbox_scheduled in its order, which the
+    /// planner takes with or without statistics.
     /// </remarks>
-    internal const string NextDueSql = $"""
-        select (select due_at from outbox where not scheduled and {Free} order by due_at limit 1) is not null,
-            (select due_at from outbox where scheduled and {Free} order by due_at limit 1),
-            (select extract(epoch from held - now())::float8 from (
-                select greatest(locked_until, retry_at) as held from outbox
-                where (locked_until is not null or retry_at is not null) and greatest(locked_until, retry_at) > now()
-                order by greatest(locked_until, retry_at) limit 1) next)
-        """;
+    internal const string NextDueSql = $"select due_at from outbox where scheduled and {Free} order by due_at limit 1";
 
     private async Task<NextRow> ReadNext(NpgsqlDataReader reader, CancellationToken ct)
     {
-        await reader.ReadAsync(ct);
-        var scheduled = reader.IsDBNull(1) ? (DateTimeOffset?)null : reader.GetFieldValue<DateTimeOffset>(1);
-        var leaseEnds = reader.IsDBNull(2) ? (TimeSpan?)null : TimeSpan.FromSeconds(reader.GetDouble(2));
-        return new NextRow(reader.GetBoolean(0) || scheduled <= clock.GetUtcNow(), scheduled, leaseEnds);
+        var scheduled = await reader.ReadAsync(ct) ? reader.GetFieldValue<DateTimeOffset>(0) : (DateTimeOffset?)null;
+        return new NextRow(scheduled <= clock.GetUtcNow(), scheduled, null);
     }
 
-    private readonly record struct NextRow(bool DueNow, DateTimeOffset? Scheduled, TimeSpan? LeaseEnds);
+    /// <param name="Retry">When rows this relay backed off may be due again: a look then, in real time.</param>
+    private readonly record struct NextRow(bool DueNow, DateTimeOffset? Scheduled, TimeSpan? Retry);
 
     private async Task Sleep(Channel<bool> wake, NextRow next, CancellationToken ct)
     {
@@ -493,9 +488,9 @@ public sealed class OutboxRelay(
         {
             return;
         }
-        // The idle bound and leases are real time; the wait for a scheduled row is in clock time, so a
+        // The idle bound and back-offs are real time; the wait for a scheduled row is in clock time, so a
         // compressed clock brings scheduled messages forward too.
-        var idle = next.LeaseEnds is { } lease && lease < options.MaxIdle ? lease : options.MaxIdle;
+        var idle = next.Retry is { } retry && retry < options.MaxIdle ? retry : options.MaxIdle;
         using var timers = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var waits = new List<Task> { Task.Delay(idle, timers.Token), wake.Reader.WaitToReadAsync(timers.Token).AsTask() };
         if (next.Scheduled is { } due)
