@@ -41,20 +41,10 @@ public sealed class RelayTests
             from generate_series(1, 50) n
             """);
 
-        async Task<string> Plan(string sql, params object[] parameters)
-        {
-            await using var command = database.DataSource.CreateCommand($"explain (format json) {sql}");
-            foreach (var parameter in parameters)
-            {
-                command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-            }
-            return (string)(await command.ExecuteScalarAsync())!;
-        }
-
         foreach (var plan in new[]
                  {
-                     await Plan(OutboxRelay.ClaimSql, DateTimeOffset.UtcNow, 100, TimeSpan.FromSeconds(30)),
-                     await Plan(OutboxRelay.NextDueSql),
+                     await database.Plan(OutboxRelay.ClaimSql, DateTimeOffset.UtcNow, 100, TimeSpan.FromSeconds(30)),
+                     await database.Plan(OutboxRelay.NextDueSql),
                  })
         {
             Assert.Contains("\"Relation Name\": \"outbox\"", plan);

@@ -72,22 +72,10 @@ public sealed class SessionBatchTests
         await database.Scalar<object>("insert into mt_streams (id, type, version) select 'order-' || n, 'order', 4 from generate_series(1, 20000) n");
         var ids = Enumerable.Range(1, 100).Select(n => $"order-{n * 150}").ToArray();
 
-        async Task<string> Plan(string sql, params object[] parameters)
-        {
-            var numbered = 0;
-            await using var command = database.DataSource.CreateCommand(
-                "explain (format json) " + System.Text.RegularExpressions.Regex.Replace(sql, @"\?(?=::)", _ => $"${++numbered}"));
-            foreach (var parameter in parameters)
-            {
-                command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = parameter });
-            }
-            return (string)(await command.ExecuteScalarAsync())!;
-        }
-
         foreach (var plan in new[]
                  {
-                     await Plan(SessionBatch.ExistingStreamsSql("mt_streams"), new object[] { ids }),
-                     await Plan(PlumbingRows.StreamTypesSql("mt_streams"), ids, ids.Select(_ => "renamed").ToArray()),
+                     await database.Plan(SessionBatch.ExistingStreamsSql("mt_streams"), new object[] { ids }),
+                     await database.Plan(PlumbingRows.StreamTypesSql("mt_streams"), ids, ids.Select(_ => "renamed").ToArray()),
                  })
         {
             Assert.Contains("\"Relation Name\": \"mt_streams\"", plan);

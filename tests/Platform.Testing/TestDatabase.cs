@@ -44,6 +44,22 @@ public sealed class TestDatabase : IAsyncDisposable
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>
+    /// The plan PostgreSQL would choose for <paramref name="sql"/> now (<c>explain (format json)</c>) with these
+    /// parameters bound; Marten's <c>?</c> placeholders (a <c>?</c> before <c>::</c>) are numbered first.
+    /// </summary>
+    public async Task<string> Plan(string sql, params object[] parameters)
+    {
+        var numbered = 0;
+        await using var command = DataSource.CreateCommand(
+            "explain (format json) " + System.Text.RegularExpressions.Regex.Replace(sql, @"\?(?=::)", _ => $"${++numbered}"));
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await DataSource.DisposeAsync();
