@@ -108,12 +108,18 @@ public sealed class OutboxRelay(
 
     private async Task Work(Channel<bool> wake, CancellationToken stoppingToken)
     {
+        // When the soonest row this worker backed off is free again (Environment.TickCount64): no
+        // notification comes for it, so the worker looks then of its own accord.
+        long? backOffEnds = null;
         while (!stoppingToken.IsCancellationRequested)
         {
+            var looked = Environment.TickCount64;
             try
             {
                 await WaitForBus(stoppingToken);
+                looked = Environment.TickCount64;
                 var (claimed, next) = await RelayBatch(stoppingToken);
+                backOffEnds = BackOffEnds(backOffEnds, looked, next.Retry);
                 if (claimed >= options.BatchSize)
                 {
                     continue;
@@ -126,7 +132,8 @@ public sealed class OutboxRelay(
                     wake.Reader.TryRead(out _);
                     continue;
                 }
-                await Sleep(wake, next, stoppingToken);
+                var untilBackOffEnds = backOffEnds is { } at ? TimeSpan.FromMilliseconds(Math.Max(0, at - Environment.TickCount64)) : (TimeSpan?)null;
+                await Sleep(wake, next with { Retry = untilBackOffEnds }, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -134,10 +141,29 @@ public sealed class OutboxRelay(
             }
             catch (Exception e)
             {
+                if (e is OutboxPublishException failed)
+                {
+                    backOffEnds = BackOffEnds(backOffEnds, looked, failed.BackOff);
+                }
                 logger.LogWarning(e, "Outbox relay batch failed; retrying in {Delay}", options.RetryDelay);
                 await Task.Delay(options.RetryDelay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
+    }
+
+    /// <summary>
+    /// When to look for rows backed off: the sooner of what was awaited and a new back-off's end, once the
+    /// pass that began at <paramref name="looked"/> has looked for what was awaited if its time had come.
+    /// </summary>
+    private static long? BackOffEnds(long? awaited, long looked, TimeSpan? backOff)
+    {
+        var still = awaited > looked ? awaited : null;
+        if (backOff is not { } after)
+        {
+            return still;
+        }
+        var ends = Environment.TickCount64 + (long)Math.Ceiling(after.TotalMilliseconds);
+        return still is { } sooner ? Math.Min(sooner, ends) : ends;
     }
 
     /// <summary>
@@ -190,7 +216,7 @@ public sealed class OutboxRelay(
             : TryPublish(message, timeout.Token)));
         // A failure with the bus not healthy is the broker's, not the row's: it costs no attempt.
         var healthy = BusHealthy();
-        await Settle(messages, results, countAttempts: healthy);
+        var backOff = await Settle(messages, results, countAttempts: healthy);
 
         var after = clock.GetUtcNow();
         var sent = 0;
@@ -208,10 +234,9 @@ public sealed class OutboxRelay(
         if (sent == 0 && failed > 0)
         {
             // Every row failed: the broker is in trouble, not one row, and the worker pauses.
-            throw new OutboxPublishException(failed);
+            throw new OutboxPublishException(failed, backOff);
         }
-        // A row backed off is due again after a RetryDelay at the soonest (its back-off doubles per attempt).
-        return (messages.Count, failed > 0 ? next with { Retry = options.RetryDelay } : next);
+        return (messages.Count, next with { Retry = backOff });
     }
 
     /// <summary>The messages a row carries: itself, or those of a shared row (<see cref="OutboxBatch"/>).</summary>
@@ -270,8 +295,9 @@ public sealed class OutboxRelay(
     /// the refusals with their destination and headers, where <c>platform outbox retry</c> finds them.
     /// A shared row is deleted once all its messages were confirmed; else the ones that were not go
     /// back in rows of their own, with the attempt counted, and from then on fare as any row.
+    /// Returns how long until the soonest of the rows it backed off is free again, if any stays.
     /// </summary>
-    private async Task Settle(List<Message> messages, Result[] results, bool countAttempts)
+    private async Task<TimeSpan?> Settle(List<Message> messages, Result[] results, bool countAttempts)
     {
         var sent = new List<Guid>();
         var failedIds = new List<Guid>();
@@ -346,13 +372,29 @@ public sealed class OutboxRelay(
                 returning code
                 """, failedIds.ToArray(), options.MaxAttempts, unpublishable.ToArray(), clock.GetUtcNow()));
         }
+        var backedOff = failedIds.Concat(splitIds).ToArray();
+        if (backedOff.Length > 0)
+        {
+            batch.BatchCommands.Add(Command(
+                $"select extract(epoch from min(retry_at) - now())::float8 as {BackOffColumn} from outbox where id = any($1) and retry_at is not null",
+                backedOff));
+        }
         await using var reader = await batch.ExecuteReaderAsync(CancellationToken.None);
         var parked = 0;
+        TimeSpan? backOff = null;
         do
         {
+            var isBackOff = reader.FieldCount == 1 && reader.GetName(0) == BackOffColumn;
             while (await reader.ReadAsync(CancellationToken.None))
             {
-                parked++;
+                if (!isBackOff)
+                {
+                    parked++;
+                }
+                else if (!reader.IsDBNull(0))
+                {
+                    backOff = TimeSpan.FromSeconds(Math.Max(0, reader.GetDouble(0)));
+                }
             }
         }
         while (await reader.NextResultAsync(CancellationToken.None));
@@ -361,7 +403,10 @@ public sealed class OutboxRelay(
             Parked.Add(parked);
             logger.LogError("{Count} outbox message(s) moved to the refusals; `platform outbox retry` sends them again", parked);
         }
+        return backOff;
     }
+
+    private const string BackOffColumn = "back_off_seconds";
 
     private static NpgsqlBatchCommand Command(string sql, params object[] values)
     {
@@ -479,7 +524,7 @@ public sealed class OutboxRelay(
         return new NextRow(scheduled <= clock.GetUtcNow(), scheduled, null);
     }
 
-    /// <param name="Retry">When rows this relay backed off may be due again: a look then, in real time.</param>
+    /// <param name="Retry">How long until a row this relay backed off is free again: a look then, in real time.</param>
     private readonly record struct NextRow(bool DueNow, DateTimeOffset? Scheduled, TimeSpan? Retry);
 
     private async Task Sleep(Channel<bool> wake, NextRow next, CancellationToken ct)
@@ -567,7 +612,11 @@ internal static class RowRuns
     }
 }
 
-public sealed class OutboxPublishException(int failed) : Exception($"{failed} outbox message(s) could not be published; they stay in the outbox.");
+public sealed class OutboxPublishException(int failed, TimeSpan? backOff) : Exception($"{failed} outbox message(s) could not be published; they stay in the outbox.")
+{
+    /// <summary>How long until the soonest of the rows backed off is free again.</summary>
+    public TimeSpan? BackOff { get; } = backOff;
+}
 
 /// <summary>Headers the platform adds to every message it sends.</summary>
 public static class PlatformHeaders

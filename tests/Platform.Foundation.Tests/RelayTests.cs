@@ -205,6 +205,34 @@ public sealed class RelayTests
     }
 
     [Fact]
+    public async Task A_message_that_failed_is_tried_again_when_its_back_off_ends_not_at_the_idle_bound()
+    {
+        await using var database = await TestDatabase.Create();
+        var deliveries = new Deliveries { RunId = Guid.NewGuid() };
+        var store = database.Store();
+        Guid failing;
+        await using (var session = await store.OpenSession(Guid.NewGuid(), CancellationToken.None))
+        {
+            session.Publish(new TestMessage(deliveries.RunId, 1));
+            failing = session.Send("no such queue!", new TestMessage(deliveries.RunId, 2));
+            await session.Commit(CancellationToken.None);
+        }
+
+        // No notification comes for a row backed off, and the idle bound is far: only the relay's own
+        // timer brings the second and third attempts, 100 and 200 ms after the one before.
+        using var host = await Hosts.Start(database, deliveries, relay: o =>
+        {
+            o.MaxIdle = TimeSpan.FromMinutes(2);
+            o.MaxAttempts = 3;
+            o.RetryDelay = TimeSpan.FromMilliseconds(100);
+        });
+        await Eventually.Until(async () => await database.Scalar<long>("select count(*) from refusals where message_id = $1", failing) == 1,
+            TimeSpan.FromSeconds(20), "the failing message set aside after its three attempts");
+        Assert.Equal(0L, await database.Scalar<long>("select count(*) from outbox"));
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task An_immediate_message_written_by_a_clock_an_hour_ahead_goes_out_at_once()
     {
         await using var database = await TestDatabase.Create();
