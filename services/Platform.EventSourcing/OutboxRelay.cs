@@ -17,7 +17,10 @@ public sealed class OutboxRelayOptions
     /// </summary>
     public int BatchSize { get; set; } = 200;
 
-    /// <summary>The longest the relay sleeps without a notification (real time).</summary>
+    /// <summary>
+    /// The longest the relay sleeps without a notification (real time): how late it notices rows whose
+    /// notification was lost, or a dead relay's claim once its lease has run out.
+    /// </summary>
     public TimeSpan MaxIdle { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long one publish may wait for the broker's confirm before it counts as a failed attempt.</summary>

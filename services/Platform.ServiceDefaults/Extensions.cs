@@ -65,6 +65,7 @@ public static class Extensions
         eventSourcing.Relay.BatchSize = Settings.Positive(builder.Configuration, "PLATFORM_OUTBOX_BATCH_SIZE", eventSourcing.Relay.BatchSize);
         eventSourcing.Relay.Workers = Settings.Positive(builder.Configuration, "PLATFORM_OUTBOX_WORKERS", eventSourcing.Relay.Workers);
         eventSourcing.Relay.MaxAttempts = Settings.Positive(builder.Configuration, "PLATFORM_OUTBOX_MAX_ATTEMPTS", eventSourcing.Relay.MaxAttempts);
+        eventSourcing.Relay.MaxIdle = Settings.Positive(builder.Configuration, PlatformSettings.OutboxMaxIdleKey, eventSourcing.Relay.MaxIdle, TimeSpan.FromMilliseconds(1));
         eventSourcing.Relay.PoolSize = Settings.Positive(builder.Configuration, "PLATFORM_PLUMBING_POOL_SIZE", eventSourcing.Relay.Workers + 4);
         eventSourcing.Retention.InboxWindow = Settings.Positive(builder.Configuration, "PLATFORM_RETENTION_INBOX_DAYS", eventSourcing.Retention.InboxWindow, TimeSpan.FromDays(1));
         eventSourcing.Retention.RefusalWindow = Settings.Positive(builder.Configuration, "PLATFORM_RETENTION_REFUSALS_DAYS", eventSourcing.Retention.RefusalWindow, TimeSpan.FromDays(1));

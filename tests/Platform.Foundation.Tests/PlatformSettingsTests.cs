@@ -146,6 +146,8 @@ public sealed class PlatformSettingsTests
     [InlineData(PlatformSettings.PgMaxPoolSizeKey, "0")]
     [InlineData(PlatformSettings.PgMaxPoolSizeKey, "many")]
     [InlineData(PlatformSettings.PgOpenRetriesKey, "0")]
+    [InlineData(PlatformSettings.OutboxMaxIdleKey, "0")]
+    [InlineData(PlatformSettings.OutboxMaxIdleKey, "1s")]
     [InlineData(PlatformSettings.PgOpenRetryDelayKey, "0.5")]
     [InlineData(RefusalListing.MaxLimitKey, "0")]
     [InlineData(RefusalListing.MaxLimitKey, "unlimited")]
