@@ -169,22 +169,23 @@ public sealed class RelayTests
         await host.StopAsync();
     }
 
+    /// <summary>One commit of three messages: the middle one to a queue name the broker's client refuses, so it fails every time and its neighbours do not.</summary>
+    private static async Task<(Guid Failing, List<Guid> Sent)> CommitBesideAFailingMessage(EventStore store, Guid runId)
+    {
+        await using var session = await store.OpenSession(Guid.NewGuid(), CancellationToken.None);
+        var sent = new List<Guid> { session.Publish(new TestMessage(runId, 1)) };
+        var failing = session.Send("no such queue!", new TestMessage(runId, 2));
+        sent.Add(session.Publish(new TestMessage(runId, 3)));
+        await session.Commit(CancellationToken.None);
+        return (failing, sent);
+    }
+
     [Fact]
     public async Task The_messages_of_one_commit_share_a_row_each_goes_out_under_its_own_id_and_one_that_fails_is_set_aside_alone()
     {
         await using var database = await TestDatabase.Create();
         var deliveries = new Deliveries { RunId = Guid.NewGuid() };
-        var store = database.Store();
-        Guid failing;
-        var sent = new List<Guid>();
-        await using (var session = await store.OpenSession(Guid.NewGuid(), CancellationToken.None))
-        {
-            sent.Add(session.Publish(new TestMessage(deliveries.RunId, 1)));
-            // A queue name the broker's client refuses: this message fails every time, its neighbours do not.
-            failing = session.Send("no such queue!", new TestMessage(deliveries.RunId, 2));
-            sent.Add(session.Publish(new TestMessage(deliveries.RunId, 3)));
-            await session.Commit(CancellationToken.None);
-        }
+        var (failing, sent) = await CommitBesideAFailingMessage(database.Store(), deliveries.RunId);
         Assert.Equal((1L, 3L), (await database.Scalar<long>("select count(*) from outbox"), await database.Scalar<long>("select sum(messages) from outbox")));
 
         using var host = await Hosts.Start(database, deliveries, relay: o =>
@@ -209,14 +210,7 @@ public sealed class RelayTests
     {
         await using var database = await TestDatabase.Create();
         var deliveries = new Deliveries { RunId = Guid.NewGuid() };
-        var store = database.Store();
-        Guid failing;
-        await using (var session = await store.OpenSession(Guid.NewGuid(), CancellationToken.None))
-        {
-            session.Publish(new TestMessage(deliveries.RunId, 1));
-            failing = session.Send("no such queue!", new TestMessage(deliveries.RunId, 2));
-            await session.Commit(CancellationToken.None);
-        }
+        var (failing, _) = await CommitBesideAFailingMessage(database.Store(), deliveries.RunId);
 
         // No notification comes for a row backed off, and the idle bound is far: only the relay's own
         // timer brings the second and third attempts, 100 and 200 ms after the one before.
