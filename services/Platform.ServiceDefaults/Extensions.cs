@@ -66,6 +66,16 @@ public static class Extensions
         eventSourcing.Relay.Workers = Settings.Positive(builder.Configuration, "PLATFORM_OUTBOX_WORKERS", eventSourcing.Relay.Workers);
         eventSourcing.Relay.MaxAttempts = Settings.Positive(builder.Configuration, "PLATFORM_OUTBOX_MAX_ATTEMPTS", eventSourcing.Relay.MaxAttempts);
         eventSourcing.Relay.MaxIdle = Settings.Positive(builder.Configuration, PlatformSettings.OutboxMaxIdleKey, eventSourcing.Relay.MaxIdle, TimeSpan.FromMilliseconds(1));
+        eventSourcing.Relay.RetryDelay = Settings.Positive(builder.Configuration, PlatformSettings.OutboxRetryKey, eventSourcing.Relay.RetryDelay, TimeSpan.FromMilliseconds(1));
+        eventSourcing.Relay.MaxRetryDelay = Settings.Positive(builder.Configuration, PlatformSettings.OutboxMaxRetryKey, eventSourcing.Relay.MaxRetryDelay, TimeSpan.FromSeconds(1));
+        eventSourcing.Relay.Lease = Settings.Positive(builder.Configuration, PlatformSettings.OutboxLeaseKey, eventSourcing.Relay.Lease, TimeSpan.FromSeconds(1));
+        eventSourcing.Relay.PublishTimeout = Settings.Positive(builder.Configuration, PlatformSettings.OutboxPublishTimeoutKey, eventSourcing.Relay.PublishTimeout, TimeSpan.FromSeconds(1));
+        if (eventSourcing.Relay.Lease <= eventSourcing.Relay.PublishTimeout)
+        {
+            // A lease that can run out while its relay still waits for confirms hands the rows to another relay mid-publish.
+            throw new InvalidOperationException(
+                $"{PlatformSettings.OutboxLeaseKey} ({eventSourcing.Relay.Lease.TotalSeconds:0} s) must be longer than {PlatformSettings.OutboxPublishTimeoutKey} ({eventSourcing.Relay.PublishTimeout.TotalSeconds:0} s).");
+        }
         eventSourcing.Relay.PoolSize = Settings.Positive(builder.Configuration, "PLATFORM_PLUMBING_POOL_SIZE", eventSourcing.Relay.Workers + 4);
         eventSourcing.Retention.InboxWindow = Settings.Positive(builder.Configuration, "PLATFORM_RETENTION_INBOX_DAYS", eventSourcing.Retention.InboxWindow, TimeSpan.FromDays(1));
         eventSourcing.Retention.RefusalWindow = Settings.Positive(builder.Configuration, "PLATFORM_RETENTION_REFUSALS_DAYS", eventSourcing.Retention.RefusalWindow, TimeSpan.FromDays(1));

@@ -36,12 +36,21 @@ public sealed record PlatformSettings(
     /// <summary>The relay's idle bound: see <see cref="Platform.EventSourcing.OutboxRelayOptions.MaxIdle"/>.</summary>
     public const string OutboxMaxIdleKey = "PLATFORM_OUTBOX_MAX_IDLE_MS";
 
+    /// <summary>The relay's back-off and lease: see <see cref="Platform.EventSourcing.OutboxRelayOptions"/>.</summary>
+    public const string OutboxRetryKey = "PLATFORM_OUTBOX_RETRY_MS";
+
+    public const string OutboxMaxRetryKey = "PLATFORM_OUTBOX_MAX_RETRY_SECONDS";
+
+    public const string OutboxLeaseKey = "PLATFORM_OUTBOX_LEASE_SECONDS";
+
+    public const string OutboxPublishTimeoutKey = "PLATFORM_OUTBOX_PUBLISH_TIMEOUT_SECONDS";
+
     /// <summary>Every environment variable the platform's hosts read, for deployment files to be checked against.</summary>
     public static readonly IReadOnlyList<string> EnvironmentKeys =
     [
         "PLATFORM_PG_HOST", "PLATFORM_PG_PORT", "PLATFORM_PG_USER", "PLATFORM_PG_PASSWORD", "PLATFORM_PG_DATABASE", "PLATFORM_PG_SSL_MODE", PgMaxPoolSizeKey, PgOpenRetriesKey, PgOpenRetryDelayKey,
         "PLATFORM_RABBITMQ_HOST", "PLATFORM_RABBITMQ_PORT", "PLATFORM_RABBITMQ_USER", "PLATFORM_RABBITMQ_PASSWORD", "PLATFORM_RABBITMQ_VHOST", "PLATFORM_RABBITMQ_QUORUM_QUEUES",
-        "PLATFORM_CLOCK_SPEED", "PLATFORM_CLOCK_ORIGIN", "PLATFORM_OUTBOX_BATCH_SIZE", "PLATFORM_OUTBOX_WORKERS", "PLATFORM_OUTBOX_MAX_ATTEMPTS", OutboxMaxIdleKey, "PLATFORM_PLUMBING_POOL_SIZE",
+        "PLATFORM_CLOCK_SPEED", "PLATFORM_CLOCK_ORIGIN", "PLATFORM_OUTBOX_BATCH_SIZE", "PLATFORM_OUTBOX_WORKERS", "PLATFORM_OUTBOX_MAX_ATTEMPTS", OutboxMaxIdleKey, OutboxRetryKey, OutboxMaxRetryKey, OutboxLeaseKey, OutboxPublishTimeoutKey, "PLATFORM_PLUMBING_POOL_SIZE",
         "PLATFORM_RETENTION_INBOX_DAYS", "PLATFORM_RETENTION_REFUSALS_DAYS", "PLATFORM_RETENTION_IDEMPOTENCY_DAYS", "PLATFORM_CONSUMER_CONCURRENCY", "PLATFORM_CONSUMER_BATCH_SIZE", "PLATFORM_CONSUMER_BATCH_WAIT_MS", "PLATFORM_CONSUMER_BATCHES", "PLATFORM_MAX_MESSAGE_BYTES",
         "PLATFORM_OUTBOX_MAX_LAG_SECONDS", "PLATFORM_SCHEDULER_MAX_LAG_SECONDS", "OTEL_EXPORTER_OTLP_ENDPOINT",
         .. AuthenticationSettings.EnvironmentKeys, .. RateLimitSettings.EnvironmentKeys,
