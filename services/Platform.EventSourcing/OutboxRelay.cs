@@ -111,18 +111,19 @@ public sealed class OutboxRelay(
 
     private async Task Work(Channel<bool> wake, CancellationToken stoppingToken)
     {
-        // When the soonest row this worker backed off is free again (Environment.TickCount64): no
-        // notification comes for it, so the worker looks then of its own accord.
-        long? backOffEnds = null;
+        // When rows this worker backed off are free again (Stopwatch timestamps): no notification comes
+        // for them, so the worker looks then of its own accord. Every end is kept until a look has begun
+        // after it; keeping only the soonest lost a later one when the soonest passed.
+        var backOffEnds = new List<long>();
         while (!stoppingToken.IsCancellationRequested)
         {
-            var looked = Environment.TickCount64;
+            var looked = Stopwatch.GetTimestamp();
             try
             {
                 await WaitForBus(stoppingToken);
-                looked = Environment.TickCount64;
+                looked = Stopwatch.GetTimestamp();
                 var (claimed, next) = await RelayBatch(stoppingToken);
-                backOffEnds = BackOffEnds(backOffEnds, looked, next.Retry);
+                BackOffEnds(backOffEnds, looked, next.Retry);
                 if (claimed >= options.BatchSize)
                 {
                     continue;
@@ -135,7 +136,8 @@ public sealed class OutboxRelay(
                     wake.Reader.TryRead(out _);
                     continue;
                 }
-                var untilBackOffEnds = backOffEnds is { } at ? TimeSpan.FromMilliseconds(Math.Max(0, at - Environment.TickCount64)) : (TimeSpan?)null;
+                TimeSpan? untilBackOffEnds = backOffEnds.Count == 0 ? null
+                    : Stopwatch.GetElapsedTime(Math.Min(Stopwatch.GetTimestamp(), backOffEnds.Min()), backOffEnds.Min());
                 await Sleep(wake, next with { Retry = untilBackOffEnds }, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -146,7 +148,7 @@ public sealed class OutboxRelay(
             {
                 if (e is OutboxPublishException failed)
                 {
-                    backOffEnds = BackOffEnds(backOffEnds, looked, failed.BackOff);
+                    BackOffEnds(backOffEnds, looked, failed.BackOff);
                 }
                 logger.LogWarning(e, "Outbox relay batch failed; retrying in {Delay}", options.RetryDelay);
                 await Task.Delay(options.RetryDelay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -154,19 +156,14 @@ public sealed class OutboxRelay(
         }
     }
 
-    /// <summary>
-    /// When to look for rows backed off: the sooner of what was awaited and a new back-off's end, once the
-    /// pass that began at <paramref name="looked"/> has looked for what was awaited if its time had come.
-    /// </summary>
-    private static long? BackOffEnds(long? awaited, long looked, TimeSpan? backOff)
+    /// <summary>Forgets the back-offs whose end the look begun at <paramref name="looked"/> came after, and adds a new one's end.</summary>
+    private static void BackOffEnds(List<long> ends, long looked, TimeSpan? backOff)
     {
-        var still = awaited > looked ? awaited : null;
-        if (backOff is not { } after)
+        ends.RemoveAll(end => end <= looked);
+        if (backOff is { } after)
         {
-            return still;
+            ends.Add(Stopwatch.GetTimestamp() + (long)Math.Ceiling(after.TotalSeconds * Stopwatch.Frequency));
         }
-        var ends = Environment.TickCount64 + (long)Math.Ceiling(after.TotalMilliseconds);
-        return still is { } sooner ? Math.Min(sooner, ends) : ends;
     }
 
     /// <summary>
