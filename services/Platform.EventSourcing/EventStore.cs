@@ -25,6 +25,7 @@ public sealed class EventStore : IDisposable
         OpenRetry = (openRetry ?? OpenRetryOptions.Default).Pipeline();
         Types = types;
         Streams = $"{schema}.mt_streams";
+        OutboxKey = OutboxWakeups.Key(dataSource);
         Clock = clock;
         var snapshotList = snapshots?.ToList() ?? [];
         // Built on first use: the services register their event types before anything opens a session.
@@ -43,6 +44,9 @@ public sealed class EventStore : IDisposable
     /// <summary>Marten's streams table, qualified by the store's schema, for the statements the plumbing writes itself.</summary>
     internal string Streams { get; }
     internal DocumentStore Marten => marten.Value;
+
+    /// <summary>Whose relays a commit wakes: <see cref="OutboxWakeups"/>.</summary>
+    internal string OutboxKey { get; }
 
     /// <summary>
     /// One unit of work in one transaction. With an <paramref name="incoming"/> message, its id goes

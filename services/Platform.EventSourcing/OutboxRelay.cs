@@ -18,8 +18,8 @@ public sealed class OutboxRelayOptions
     public int BatchSize { get; set; } = 200;
 
     /// <summary>
-    /// The longest the relay sleeps without a notification (real time): how late it notices rows whose
-    /// notification was lost, or a dead relay's claim once its lease has run out.
+    /// The longest the relay sleeps without being woken (real time): how late it notices rows another
+    /// process committed, a lost notification, or a dead relay's claim once its lease has run out.
     /// </summary>
     public TimeSpan MaxIdle { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -53,7 +53,7 @@ public sealed class OutboxRelayOptions
 
     /// <summary>
     /// How long a relay that found rows due but every one of them being claimed by another relay waits
-    /// before it looks again (woken sooner by a notification).
+    /// before it looks again (woken sooner by a commit).
     /// </summary>
     public TimeSpan HeldRowsBackoff { get; set; } = TimeSpan.FromMilliseconds(20);
 
@@ -85,6 +85,12 @@ public sealed class OutboxRelay(
     private static readonly Counter<long> Parked = Meter.CreateCounter<long>("platform.outbox.parked", description: "Outbox rows moved to the refusals after failing to publish");
     private static readonly Histogram<double> Lateness = Meter.CreateHistogram<double>("platform.outbox.lateness", "ms", "How long after its due time a row was published, by the service clock");
 
+    /// <summary>
+    /// What another process notifies when it has put rows in the outbox (an operator's retry); the commits of
+    /// this process wake the relay directly (<see cref="OutboxWakeups"/>).
+    /// </summary>
+    internal const string NotifyChannel = "platform_outbox";
+
     /// <summary>A row no relay holds: not claimed (or its claimer died), not backing off after a failure.</summary>
     private const string Free = "(locked_until is null or locked_until <= now()) and (retry_at is null or retry_at <= now())";
 
@@ -96,6 +102,7 @@ public sealed class OutboxRelay(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var commits = OutboxWakeups.Register(OutboxWakeups.Key(dataSource), WakeAll);
         var listener = Listen(stoppingToken);
         await Task.WhenAll(wakes.Select(wake => Work(wake, stoppingToken)));
         await listener.ContinueWith(_ => { }, TaskScheduler.Default);
@@ -506,9 +513,9 @@ public sealed class OutboxRelay(
 
     /// <summary>
     /// The earliest unclaimed scheduled row, due by the service clock: the one wake-up the relay reads
-    /// from the table. Immediate rows wake it by notification, a row it backed off by its own timer
-    /// (<see cref="NextRow.Retry"/>), and a lost notification or another relay's lease running out by
-    /// the idle bound's poll (<see cref="OutboxRelayOptions.MaxIdle"/>).
+    /// from the table. Immediate rows wake it as their commit ends (<see cref="OutboxWakeups"/>), a row it
+    /// backed off by its own timer (<see cref="NextRow.Retry"/>), and rows of other processes or another
+    /// relay's lease running out by the idle bound's poll (<see cref="OutboxRelayOptions.MaxIdle"/>).
     /// </summary>
     /// <remarks>
     /// Asking for an unclaimed immediate row and for the next lease's end as well cost two more walks
@@ -556,7 +563,7 @@ public sealed class OutboxRelay(
             {
                 await using var connection = await dataSource.OpenConnectionAsync(ct);
                 connection.Notification += (_, _) => WakeAll();
-                await using (var listen = new NpgsqlCommand($"listen {StoreTransaction.OutboxChannel}", connection))
+                await using (var listen = new NpgsqlCommand($"listen {NotifyChannel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(ct);
                 }

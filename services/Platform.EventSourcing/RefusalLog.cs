@@ -65,7 +65,7 @@ public static class SetAsideMessages
                 retried.Add(reader.GetGuid(0));
             }
         }
-        await using (var notify = new NpgsqlCommand($"notify {StoreTransaction.OutboxChannel}", connection, tx))
+        await using (var notify = new NpgsqlCommand($"notify {OutboxRelay.NotifyChannel}", connection, tx))
         {
             await notify.ExecuteNonQueryAsync(ct);
         }

@@ -203,7 +203,7 @@ public sealed class Session : IAsyncDisposable
         var rows = new PlumbingRows();
         if (Enlist(work.Now, rows))
         {
-            work.NotifyRelay();
+            work.WakeRelay();
         }
         rows.Queue(work);
         var (outcome, conflict) = await work.Commit(appends.ToDictionary(a => a.StreamId, a => a.ExpectedVersion, StringComparer.Ordinal), ct);

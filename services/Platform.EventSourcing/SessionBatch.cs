@@ -112,7 +112,7 @@ public sealed class SessionBatch : IAsyncDisposable
         }
         if (notify)
         {
-            work.NotifyRelay();
+            work.WakeRelay();
         }
         rows.Queue(work);
         var (outcome, _) = await work.Commit(appends.ToDictionary(a => a.StreamId, a => a.ExpectedVersion, StringComparer.Ordinal), ct);

@@ -14,8 +14,6 @@ namespace Platform.EventSourcing;
 /// </summary>
 internal sealed class StoreTransaction : IAsyncDisposable
 {
-    public const string OutboxChannel = "platform_outbox";
-
     private bool finished;
 
     private StoreTransaction(EventStore store, NpgsqlConnection connection, NpgsqlTransaction transaction)
@@ -74,12 +72,10 @@ internal sealed class StoreTransaction : IAsyncDisposable
     /// <summary>Rows for read models, written with the commit as one statement per table for every unit of work of the transaction.</summary>
     public BatchedUpserts Upserts { get; } = new();
 
-    /// <summary>A hint only: the relay also polls, since a notification is lost while it is disconnected.</summary>
-    /// <remarks>
-    /// NOTIFY, not <c>select pg_notify(…)</c>: a queued command must return no rows, or Marten reads
-    /// them as the result of the operation after it (an inline snapshot's upsert).
-    /// </remarks>
-    public void NotifyRelay() => Sql($"notify {OutboxChannel}");
+    private bool wakeRelay;
+
+    /// <summary>Wakes this process's relay once the commit has ended (<see cref="OutboxWakeups"/>); a hint only, since the relay also polls.</summary>
+    public void WakeRelay() => wakeRelay = true;
 
     /// <summary>Writes what Marten holds and the queued rows, and commits; says which conflict stopped it, if one did.</summary>
     /// <param name="expectedVersions">Each appended stream and the version its append expects.</param>
@@ -93,6 +89,10 @@ internal sealed class StoreTransaction : IAsyncDisposable
             await Marten.SaveChangesAsync(ct);
             await Transaction.CommitAsync(ct);
             finished = true;
+            if (wakeRelay)
+            {
+                OutboxWakeups.Wake(Store.OutboxKey);
+            }
             return (CommitOutcome.Committed, null);
         }
         catch (Exception e) when (Classify(e) is { } classified)

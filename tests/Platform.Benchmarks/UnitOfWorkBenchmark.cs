@@ -181,7 +181,6 @@ internal static class UnitOfWorkBenchmark
         session.QueueSqlCommand(
             "insert into public.outbox (id, due_at, scheduled, destination, message_type, body, headers, created_at) values (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)",
             Guid.NewGuid(), now, false, DBNull.Value, "bench-message", OutboxBody(metadata), JsonSerializer.Serialize(metadata, Json.Options), now);
-        session.QueueSqlCommand("select pg_notify('platform_outbox', '')");
         await session.SaveChangesAsync();
         await transaction.CommitAsync();
     }

@@ -227,6 +227,36 @@ public sealed class RelayTests
     }
 
     [Fact]
+    public async Task A_commit_wakes_the_relay_of_its_own_process_and_asks_PostgreSQL_for_no_notification()
+    {
+        await using var database = await TestDatabase.Create();
+        var deliveries = new Deliveries { RunId = Guid.NewGuid() };
+        await using var listener = await database.DataSource.OpenConnectionAsync();
+        var notified = 0;
+        listener.Notification += (_, _) => Interlocked.Increment(ref notified);
+        await using (var listen = new NpgsqlCommand("listen platform_outbox", listener))
+        {
+            await listen.ExecuteNonQueryAsync();
+        }
+        // The idle bound is far: a message out within seconds was woken for.
+        using var host = await Hosts.Start(database, deliveries, relay: o => o.MaxIdle = TimeSpan.FromMinutes(2));
+        var store = database.Store();
+        await Publish(store, new TestMessage(deliveries.RunId, 1));
+        await Eventually.Until(() => deliveries.Count == 1, Deadline, "the first message, which the relay may find as it starts");
+
+        await Publish(store, new TestMessage(deliveries.RunId, 2));
+
+        await Eventually.Until(() => deliveries.Count == 2, TimeSpan.FromSeconds(10), "the second message, with the relay asleep until its idle bound");
+        // A notification is read with the next statement on the listening connection.
+        await using (var ping = new NpgsqlCommand("select 1", listener))
+        {
+            await ping.ExecuteScalarAsync();
+        }
+        Assert.Equal(0, Volatile.Read(ref notified));
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task An_immediate_message_written_by_a_clock_an_hour_ahead_goes_out_at_once()
     {
         await using var database = await TestDatabase.Create();
