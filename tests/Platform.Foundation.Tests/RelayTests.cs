@@ -234,7 +234,7 @@ public sealed class RelayTests
         await using var listener = await database.DataSource.OpenConnectionAsync();
         var notified = 0;
         listener.Notification += (_, _) => Interlocked.Increment(ref notified);
-        await using (var listen = new NpgsqlCommand("listen platform_outbox", listener))
+        await using (var listen = new NpgsqlCommand($"listen {OutboxRelay.NotifyChannel}", listener))
         {
             await listen.ExecuteNonQueryAsync();
         }
