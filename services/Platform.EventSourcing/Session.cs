@@ -52,11 +52,18 @@ public sealed class Session : IAsyncDisposable
 
     /// <summary>
     /// Takes <paramref name="key"/> in a table that holds an invariant across streams (a claim id on one order line
-    /// only), with the commit and at no round trip of its own: <paramref name="sql"/> inserts it without
-    /// <c>on conflict</c>. When another unit of work took the key since this one read the table, the commit fails with
+    /// only, a provider's free slot), with the commit and at no round trip of its own: <paramref name="sql"/> inserts it
+    /// without <c>on conflict</c>, or calls a procedure that raises <see cref="KeyTakenSqlState"/> naming the table. When
+    /// another unit of work took the key since this one read the table, the commit fails with
     /// <see cref="Pipeline.InvariantConflictException"/>, and the decision is made again from a fresh load.
     /// </summary>
     public void Take(string table, string key, string sql, params object?[] values) => work.Take(table, key, sql, values);
+
+    /// <summary>
+    /// The SQLSTATE a statement queued with <see cref="Take"/> raises (<c>raise exception using errcode = …, table = …</c>)
+    /// when what it takes is gone and no unique index says so by itself.
+    /// </summary>
+    public const string KeyTakenSqlState = "PT409";
 
     /// <summary>The session's connection and transaction, for read models written in the same unit of work.</summary>
     public NpgsqlConnection Connection => work.Connection;

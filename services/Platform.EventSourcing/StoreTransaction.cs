@@ -58,7 +58,7 @@ internal sealed class StoreTransaction : IAsyncDisposable
 
     private readonly Dictionary<string, List<string>> taken = new(StringComparer.Ordinal);
 
-    /// <summary>An insert into a table that holds an invariant across streams, queued like <see cref="Sql"/>: a duplicate key fails the commit as a lost race.</summary>
+    /// <summary>A write to a table that holds an invariant across streams, queued like <see cref="Sql"/>: see <see cref="Session.Take"/>.</summary>
     public void Take(string table, string key, string sql, params object?[] values)
     {
         if (!taken.TryGetValue(table, out var keys))
@@ -128,7 +128,7 @@ internal sealed class StoreTransaction : IAsyncDisposable
                     return (CommitOutcome.AlreadyConsumed, null);
                 case PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, TableName: "mt_streams" or "mt_events" }:
                     return (CommitOutcome.StreamMoved, null);
-                case PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, TableName: { } table } when taken.ContainsKey(table):
+                case PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or Session.KeyTakenSqlState, TableName: { } table } when taken.ContainsKey(table):
                     return (CommitOutcome.KeyTaken, table);
             }
         }

@@ -20,22 +20,75 @@ public sealed class ProviderCapacityTests
     [Fact]
     public async Task A_dispatch_past_a_providers_capacity_is_an_invariant_conflict()
     {
-        await using var database = await TestDatabase.Create();
+        await using var database = await Providers(openJobs: 1);
+        using var store = Store(database);
+        await using var session = await store.OpenSession(null, NoMetadata, CancellationToken.None);
+
+        ProviderCapacity.Apply(session, [new ProviderRowChange("p-1", OpenJobs: 1, ProviderScorecard.Empty("p-1"))], Guid.NewGuid(), DateTimeOffset.UtcNow);
+
+        var conflict = await Assert.ThrowsAsync<InvariantConflictException>(() => session.Commit(CancellationToken.None));
+        Assert.Equal(("providers", "p-1"), (conflict.Table, conflict.Key));
+        Assert.Equal(1, await OpenJobs(database));
+    }
+
+    /// <summary>The change rides in the commit: a free slot is taken, and the scorecard's counts and samples added, when it commits.</summary>
+    [Fact]
+    public async Task A_dispatch_within_capacity_takes_its_slot_and_scores_when_it_commits()
+    {
+        await using var database = await Providers(openJobs: 0);
+        using var store = Store(database);
+        var card = ProviderScorecard.Empty("p-1") with { JobsDispatched = 1, TimesToCallback = [TimeSpan.FromHours(2)] };
+        await using (var session = await store.OpenSession(null, NoMetadata, CancellationToken.None))
+        {
+            ProviderCapacity.Apply(session, [new ProviderRowChange("p-1", OpenJobs: 1, card)], Guid.NewGuid(), DateTimeOffset.UtcNow);
+            Assert.Equal(0, await OpenJobs(database));
+            await session.Commit(CancellationToken.None);
+        }
+
+        Assert.Equal(1, await OpenJobs(database));
+        await using var scored = database.DataSource.CreateCommand(
+            "select (select jobs_dispatched from providers where provider_id = 'p-1'), (select count(*) from provider_timings where provider_id = 'p-1' and kind = 'callback')");
+        await using var reader = await scored.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.Equal((1, 1L), (reader.GetInt32(0), reader.GetInt64(1)));
+    }
+
+    /// <summary>Job events for a provider with no row are a fault, not a race: the commit fails without a retryable conflict.</summary>
+    [Fact]
+    public async Task Job_events_for_a_provider_without_a_row_fail_the_commit_as_a_fault()
+    {
+        await using var database = await Providers(openJobs: 0);
+        using var store = Store(database);
+        await using var session = await store.OpenSession(null, NoMetadata, CancellationToken.None);
+
+        ProviderCapacity.Apply(session, [new ProviderRowChange("p-unknown", OpenJobs: -1, ProviderScorecard.Empty("p-unknown"))], Guid.NewGuid(), DateTimeOffset.UtcNow);
+
+        var fault = await Assert.ThrowsAnyAsync<Exception>(() => session.Commit(CancellationToken.None));
+        Assert.IsNotType<InvariantConflictException>(fault);
+        Assert.Contains("p-unknown has job events but no read-model row", fault.ToString(), StringComparison.Ordinal);
+    }
+
+    private static async Task<TestDatabase> Providers(int openJobs)
+    {
+        var database = await TestDatabase.Create();
         await Migrator.Apply(database.DataSource, ReadModelMigrations.All, CancellationToken.None);
+        await using var provider = database.DataSource.CreateCommand(
+            $"insert into providers (provider_id, regions, categories, capacity, status, open_jobs, updated_at) values ('p-1', '{{GD}}', '{{phone}}', 1, 'Active', {openJobs}, now())");
+        await provider.ExecuteNonQueryAsync();
+        return database;
+    }
+
+    private static EventStore Store(TestDatabase database)
+    {
         var types = new MessageTypeRegistry();
         EventTypes.Register(types);
         types.RegisterNamespace(typeof(ClaimApproved).Assembly, "Platform.Contracts");
-        using var store = new EventStore(database.DataSource, types, TimeProvider.System, [ProviderStream.Snapshots]);
-        await using var session = await store.OpenSession(null, NoMetadata, CancellationToken.None);
-        await using (var full = new NpgsqlCommand(
-            "insert into providers (provider_id, regions, categories, capacity, status, open_jobs, updated_at) values ('p-1', '{GD}', '{phone}', 1, 'Active', 1, now())",
-            session.Connection, session.Transaction))
-        {
-            await full.ExecuteNonQueryAsync();
-        }
+        return new EventStore(database.DataSource, types, TimeProvider.System, [ProviderStream.Snapshots]);
+    }
 
-        var conflict = await Assert.ThrowsAsync<InvariantConflictException>(() => ProviderCapacity.Apply(session,
-            [new ProviderRowChange("p-1", OpenJobs: 1, ProviderScorecard.Empty("p-1"))], Guid.NewGuid(), DateTimeOffset.UtcNow, CancellationToken.None));
-        Assert.Equal(("providers", "p-1"), (conflict.Table, conflict.Key));
+    private static async Task<int> OpenJobs(TestDatabase database)
+    {
+        await using var command = database.DataSource.CreateCommand("select open_jobs from providers where provider_id = 'p-1'");
+        return (int)(await command.ExecuteScalarAsync())!;
     }
 }

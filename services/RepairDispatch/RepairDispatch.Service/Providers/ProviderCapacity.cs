@@ -1,6 +1,5 @@
 using Npgsql;
 using Platform.EventSourcing;
-using Platform.EventSourcing.Pipeline;
 using RepairDispatch.Domain;
 using RepairDispatch.Service.ReadModels;
 
@@ -26,53 +25,28 @@ public static class ProviderCapacity
     }
 
     /// <summary>
-    /// Applies job-driven changes in provider id order, so two units of work touching the same
-    /// providers lock their rows in the same order and never deadlock each other.
+    /// Applies job-driven changes with the commit, in provider id order, so two units of work touching the same
+    /// providers lock their rows in the same order and never deadlock each other. Queued rather than sent now: a
+    /// provider's row is then locked only from the commit's batch to its end, not across the rest of the unit of
+    /// work, and every dispatch to that provider waits on it.
     /// </summary>
-    public static async Task Apply(Session session, IEnumerable<ProviderRowChange> changes, Guid jobId, DateTimeOffset now, CancellationToken ct)
+    public static void Apply(Session session, IEnumerable<ProviderRowChange> changes, Guid jobId, DateTimeOffset now)
     {
         foreach (var change in changes.OrderBy(c => c.ProviderId, StringComparer.Ordinal))
         {
             var card = change.Scorecard;
-            await using (var update = new NpgsqlCommand("""
-                update providers set open_jobs = open_jobs + $2, jobs_dispatched = jobs_dispatched + $3,
-                    on_time_callbacks = on_time_callbacks + $4, breaches = breaches + $5, declines = declines + $6,
-                    completions = completions + $7, updated_at = $8
-                where provider_id = $1 and ($2 <= 0 or open_jobs + $2 <= capacity)
-                """, session.Connection, session.Transaction))
-            {
-                update.Parameters.Add(new() { Value = change.ProviderId });
-                update.Parameters.Add(new() { Value = change.OpenJobs });
-                update.Parameters.Add(new() { Value = card.JobsDispatched });
-                update.Parameters.Add(new() { Value = card.OnTimeCallbacks });
-                update.Parameters.Add(new() { Value = card.Breaches });
-                update.Parameters.Add(new() { Value = card.Declines });
-                update.Parameters.Add(new() { Value = card.Completions });
-                update.Parameters.Add(new() { Value = now });
-                if (await update.ExecuteNonQueryAsync(ct) == 0)
-                {
-                    // Selection saw a free slot that a concurrent dispatch took first: a lost race like a
-                    // stream conflict, so it is retried the same way, from a fresh load and fresh candidates.
-                    throw change.OpenJobs > 0
-                        ? new InvariantConflictException("providers", change.ProviderId)
-                        : new InvalidOperationException($"Provider {change.ProviderId} has job events but no read-model row.");
-                }
-            }
+            // Selection saw a free slot that a concurrent dispatch may have taken first: the procedure then fails the
+            // commit like a lost race, retried from a fresh load and fresh candidates.
+            session.Take("providers", change.ProviderId, "call apply_provider_change(?, ?, ?, ?, ?, ?, ?, ?)",
+                change.ProviderId, change.OpenJobs, card.JobsDispatched, card.OnTimeCallbacks, card.Breaches, card.Declines, card.Completions, now);
 
             foreach (var (kind, samples) in new[] { ("callback", card.TimesToCallback), ("completion", card.TimesToComplete) })
             {
-                if (samples.IsEmpty)
+                if (!samples.IsEmpty)
                 {
-                    continue;
+                    session.Queue("insert into provider_timings (provider_id, kind, job_id, ticks) select ?, ?, ?, unnest(?::bigint[])",
+                        change.ProviderId, kind, jobId, samples.Select(s => s.Ticks).ToArray());
                 }
-                await using var insert = new NpgsqlCommand(
-                    "insert into provider_timings (provider_id, kind, job_id, ticks) select $1, $2, $3, unnest($4::bigint[])",
-                    session.Connection, session.Transaction);
-                insert.Parameters.Add(new() { Value = change.ProviderId });
-                insert.Parameters.Add(new() { Value = kind });
-                insert.Parameters.Add(new() { Value = jobId });
-                insert.Parameters.Add(new() { Value = samples.Select(s => s.Ticks).ToArray() });
-                await insert.ExecuteNonQueryAsync(ct);
             }
         }
     }

@@ -87,5 +87,28 @@ public static class ReadModelMigrations
             create index if not exists repair_jobs_by_provider on repair_jobs (provider_id, status, dispatched_at, job_id);
             drop index if exists repair_jobs_provider;
             """),
+        // A job's change to its providers' rows, queued with the commit (ProviderCapacity.Apply): a statement in a
+        // batch cannot tell its caller that it updated no row, so the procedure fails the commit instead, naming the
+        // table when another dispatch took the last free slot since selection read it.
+        new(Component, 5, $"""
+            create or replace procedure apply_provider_change(
+                p_provider text, p_open_jobs int, p_dispatched int, p_on_time int, p_breaches int, p_declines int,
+                p_completions int, p_at timestamptz)
+            language plpgsql as $$
+            begin
+                update providers set open_jobs = open_jobs + p_open_jobs, jobs_dispatched = jobs_dispatched + p_dispatched,
+                    on_time_callbacks = on_time_callbacks + p_on_time, breaches = breaches + p_breaches,
+                    declines = declines + p_declines, completions = completions + p_completions, updated_at = p_at
+                where provider_id = p_provider and (p_open_jobs <= 0 or open_jobs + p_open_jobs <= capacity);
+                if found then
+                    return;
+                end if;
+                if p_open_jobs > 0 and exists (select 1 from providers where provider_id = p_provider) then
+                    raise exception using errcode = '{Session.KeyTakenSqlState}', table = 'providers',
+                        message = format('provider %s has no free slot left', p_provider);
+                end if;
+                raise exception 'provider % has job events but no read-model row', p_provider;
+            end $$;
+            """),
     ];
 }

@@ -92,7 +92,7 @@ public sealed class RepairJobEffects(ProviderStream providers, RepairDispatchPol
             await session.CancelScheduled(staleFeedback, ct);
         }
 
-        await ProviderCapacity.Apply(session, ProviderChanges(before, after, events), details.JobId, now, ct);
+        ProviderCapacity.Apply(session, ProviderChanges(before, after, events), details.JobId, now);
         JobReadModel.Upsert(session, after, new PendingDeadlines(callback, feedback, deviceReceivedAt), now);
         await JobReportRows.Record(session, events, ct);
         Features.Webhooks.WebhookEvents.Record(session, before, after, events, now);
