@@ -2,11 +2,13 @@ using System.Collections.Frozen;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Platform.ServiceDefaults.Identity;
@@ -120,7 +122,12 @@ public static class PlatformAuthentication
         services.AddSingleton<RevocationList>();
         services.AddHostedService(provider => provider.GetRequiredService<RevocationList>());
         services.AddHttpClient(nameof(RevocationList));
-        services.AddAuthentication(Scheme).AddJwtBearer(Scheme, options =>
+        // Bearer tokens only, so not AddAuthentication: it adds data protection too, whose key ring is made at
+        // start-up (XML loaded, a key written unencrypted under the home directory) for cookies no service issues.
+        services.AddAuthenticationCore(options => options.DefaultScheme = Scheme);
+        services.AddWebEncoders();
+        services.TryAddSingleton<IAuthenticationConfigurationProvider, AuthenticationSection>();
+        new AuthenticationBuilder(services).AddJwtBearer(Scheme, options =>
         {
             options.Authority = settings.Authority.ToString();
             options.Audience = settings.Audience;
@@ -202,4 +209,10 @@ public sealed class RevocationList(AuthenticationSettings settings, IHttpClientF
             // The service is stopping.
         }
     }
+}
+
+/// <summary>Where a scheme's settings may also come from (<c>Authentication:Schemes:Bearer</c>), as AddAuthentication would register it.</summary>
+internal sealed class AuthenticationSection(IConfiguration configuration) : IAuthenticationConfigurationProvider
+{
+    public IConfiguration AuthenticationConfiguration { get; } = configuration.GetSection("Authentication");
 }

@@ -161,6 +161,15 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_service_keeps_no_data_protection_key_ring_since_it_issues_no_cookie()
+    {
+        // Its key ring is made at start-up: XML and a key file under the home directory, written unencrypted.
+        Assert.Null(app.Services.GetService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>());
+        Assert.DoesNotContain(app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>(),
+            service => service.GetType().Namespace!.StartsWith("Microsoft.AspNetCore.DataProtection", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_token_for_another_service_one_signed_by_an_unknown_key_and_garbage_are_refused_with_401()
     {
         var good = await Token(PlatformRoles.Operator, "op-refused");
