@@ -32,15 +32,22 @@ public sealed class BatchedUpsert
             ? type
             : throw new ArgumentException($"Column {c.Name}: type {c.Type} is not one a batched upsert writes.", nameof(columns)))];
         KeyColumns = keyColumns;
-        Sql = $"insert into {table} ({string.Join(", ", columns.Select(c => c.Name))}) " +
-              $"select * from unnest({string.Join(", ", columns.Select(c => $"?::{c.Type}[]"))}) " +
-              $"on conflict ({string.Join(", ", columns.Take(keyColumns).Select(c => c.Name))}) do update set " +
-              string.Join(", ", updated.Select(c => $"{c} = excluded.{c}"));
+        var insert = $"insert into {table} ({string.Join(", ", columns.Select(c => c.Name))}) ";
+        var onConflict = $" on conflict ({string.Join(", ", columns.Take(keyColumns).Select(c => c.Name))}) do update set " +
+                         string.Join(", ", updated.Select(c => $"{c} = excluded.{c}"));
+        Sql = insert + $"select * from unnest({string.Join(", ", columns.Select(c => $"?::{c.Type}[]"))})" + onConflict;
+        OneRowSql = insert + $"values ({string.Join(", ", columns.Select(c => $"?::{c.Type}"))})" + onConflict;
     }
 
     internal string Sql { get; }
+
+    /// <summary>The same upsert for one row, as plain values: see <see cref="PlumbingRows.Queue"/> for why.</summary>
+    internal string OneRowSql { get; }
     internal int KeyColumns { get; }
     internal int Width => elements.Length;
+
+    /// <summary>The values of one row, as the driver writes them.</summary>
+    internal static object?[] Values(object?[] row) => [.. row.Select(Value)];
 
     /// <summary>One array per column, the values of <paramref name="rows"/> in order, typed as the driver writes them.</summary>
     internal object[] Columns(IReadOnlyList<object?[]> rows)
@@ -51,13 +58,15 @@ public sealed class BatchedUpsert
             var column = Array.CreateInstance(elements[c], rows.Count);
             for (var r = 0; r < rows.Count; r++)
             {
-                // timestamptz takes UTC only; an instant given with its sender's offset is the same moment.
-                column.SetValue(rows[r][c] is DateTimeOffset instant ? instant.ToUniversalTime() : rows[r][c], r);
+                column.SetValue(Value(rows[r][c]), r);
             }
             columns[c] = column;
         }
         return columns;
     }
+
+    // timestamptz takes UTC only; an instant given with its sender's offset is the same moment.
+    private static object? Value(object? value) => value is DateTimeOffset instant ? instant.ToUniversalTime() : value;
 }
 
 /// <summary>The rows of each <see cref="BatchedUpsert"/> that a transaction's units of work added, the last per key.</summary>
@@ -91,7 +100,14 @@ internal sealed class BatchedUpserts
     {
         foreach (var (upsert, rows) in pending)
         {
-            work.Sql(upsert.Sql, upsert.Columns(rows.Rows));
+            if (rows.Rows.Count == 1)
+            {
+                work.Sql(upsert.OneRowSql, BatchedUpsert.Values(rows.Rows[0]));
+            }
+            else
+            {
+                work.Sql(upsert.Sql, upsert.Columns(rows.Rows));
+            }
         }
         pending.Clear();
     }

@@ -128,9 +128,13 @@ internal sealed class PlumbingRows
                 "insert into inbox (message_id, consumer, processed_at) select * from unnest(?::uuid[], ?::text[], ?::timestamptz[])",
                 inboxIds.ToArray(), inboxConsumers.ToArray(), inboxTimes.ToArray());
         }
-        if (streamIds.Count > 0)
+        // Marten names a stream's type after a CLR aggregate; the platform's stream kinds are names.
+        if (streamIds.Count == 1)
         {
-            // Marten names a stream's type after a CLR aggregate; the platform's stream kinds are names.
+            work.Sql($"update {work.Store.Streams} set type = ? where id = ?", streamTypes[0], streamIds[0]);
+        }
+        else if (streamIds.Count > 1)
+        {
             work.Sql(StreamTypesSql(work.Store.Streams), streamIds.ToArray(), streamTypes.ToArray());
         }
         foreach (var refusal in refusals)
