@@ -37,6 +37,39 @@ public sealed class OutboxTests
         await host.StopAsync();
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task Every_scheduled_row_of_a_commit_is_written_as_given_whether_one_row_or_several(int count)
+    {
+        await using var database = await TestDatabase.Create();
+        var runId = Guid.NewGuid();
+        var first = new DateTimeOffset(2027, 3, 4, 5, 6, 7, TimeSpan.Zero);
+        var scheduled = new List<(Guid Id, DateTimeOffset Due, string? Queue, int Number)>();
+        await Commit(database.Store(), s =>
+        {
+            for (var number = 0; number < count; number++)
+            {
+                // Every other one to a named queue: a row without a destination beside rows with one.
+                var (due, queue) = (first.AddMinutes(number), number % 2 == 0 ? null : "a-named-queue");
+                scheduled.Add((s.Schedule(due, new TestMessage(runId, number), queue), due, queue, number));
+            }
+        });
+
+        var written = new List<(Guid Id, DateTimeOffset Due, string? Queue, int Number)>();
+        await using (var command = database.DataSource.CreateCommand(
+            "select id, due_at, destination, (body->>'number')::int from outbox where scheduled and messages = 1 and body->>'runId' = $1 order by due_at"))
+        {
+            command.Parameters.Add(new() { Value = runId.ToString() });
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                written.Add((reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetInt32(3)));
+            }
+        }
+        Assert.Equal(scheduled, written);
+    }
+
     [Fact]
     public async Task A_row_this_build_cannot_read_moves_to_the_refusals_and_does_not_hold_up_the_others()
     {
