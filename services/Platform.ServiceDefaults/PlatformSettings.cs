@@ -83,8 +83,10 @@ public sealed record PlatformSettings(
         Database = database,
         MaxPoolSize = PgMaxPoolSize,
         // The store's few statements run on every message: prepared once per connection, they skip
-        // parsing and planning each time.
-        MaxAutoPrepare = 32,
+        // parsing and planning each time. A service runs 40-50 statements often enough to be prepared; with
+        // room for 32, the least used were pushed out and prepared again, and planned anew each time (the
+        // relay's claim in 1,580 of 2,005 runs). A prepared plan costs its backend 10-130 KiB.
+        MaxAutoPrepare = 128,
         AutoPrepareMinUsages = 2,
         // Npgsql otherwise sends RESET ALL, CLOSE ALL, UNLISTEN *, pg_advisory_unlock_all() and two DISCARDs with the
         // first statement after every return to the pool: three times per claim filed over HTTP (the idempotency key
