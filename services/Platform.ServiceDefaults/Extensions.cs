@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -154,6 +155,8 @@ public static class Extensions
 
         services.AddPlatformAuthentication(builder.Configuration, service.ServiceName);
         services.AddPlatformRateLimits(builder.Configuration);
+        var maxRequestBytes = Settings.Positive(builder.Configuration, PlatformSettings.MaxRequestBytesKey, PlatformSettings.DefaultMaxRequestBytes);
+        services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = maxRequestBytes);
         services.AddProblemDetails();
         // Unreadable requests reach BadRequestHandler, which answers 400 with what could not be read.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

@@ -45,13 +45,22 @@ public sealed record PlatformSettings(
 
     public const string OutboxPublishTimeoutKey = "PLATFORM_OUTBOX_PUBLISH_TIMEOUT_SECONDS";
 
+    /// <summary>
+    /// The largest request body a service reads; a larger one is answered 413. A body is read whole (its
+    /// Idempotency-Key fingerprint, then the JSON binding), and the services' managed heap is bounded
+    /// (Directory.Build.props), so it is bounded like a message; Kestrel's own default is 30 MB.
+    /// </summary>
+    public const string MaxRequestBytesKey = "PLATFORM_MAX_REQUEST_BYTES";
+
+    public const int DefaultMaxRequestBytes = 1024 * 1024;
+
     /// <summary>Every environment variable the platform's hosts read, for deployment files to be checked against.</summary>
     public static readonly IReadOnlyList<string> EnvironmentKeys =
     [
         "PLATFORM_PG_HOST", "PLATFORM_PG_PORT", "PLATFORM_PG_USER", "PLATFORM_PG_PASSWORD", "PLATFORM_PG_DATABASE", "PLATFORM_PG_SSL_MODE", PgMaxPoolSizeKey, PgOpenRetriesKey, PgOpenRetryDelayKey,
         "PLATFORM_RABBITMQ_HOST", "PLATFORM_RABBITMQ_PORT", "PLATFORM_RABBITMQ_USER", "PLATFORM_RABBITMQ_PASSWORD", "PLATFORM_RABBITMQ_VHOST", "PLATFORM_RABBITMQ_QUORUM_QUEUES",
         "PLATFORM_CLOCK_SPEED", "PLATFORM_CLOCK_ORIGIN", "PLATFORM_OUTBOX_BATCH_SIZE", "PLATFORM_OUTBOX_WORKERS", "PLATFORM_OUTBOX_MAX_ATTEMPTS", OutboxMaxIdleKey, OutboxRetryKey, OutboxMaxRetryKey, OutboxLeaseKey, OutboxPublishTimeoutKey, "PLATFORM_PLUMBING_POOL_SIZE",
-        "PLATFORM_RETENTION_INBOX_DAYS", "PLATFORM_RETENTION_REFUSALS_DAYS", "PLATFORM_RETENTION_IDEMPOTENCY_DAYS", "PLATFORM_CONSUMER_CONCURRENCY", "PLATFORM_CONSUMER_BATCH_SIZE", "PLATFORM_CONSUMER_BATCH_WAIT_MS", "PLATFORM_CONSUMER_BATCHES", "PLATFORM_MAX_MESSAGE_BYTES",
+        "PLATFORM_RETENTION_INBOX_DAYS", "PLATFORM_RETENTION_REFUSALS_DAYS", "PLATFORM_RETENTION_IDEMPOTENCY_DAYS", "PLATFORM_CONSUMER_CONCURRENCY", "PLATFORM_CONSUMER_BATCH_SIZE", "PLATFORM_CONSUMER_BATCH_WAIT_MS", "PLATFORM_CONSUMER_BATCHES", "PLATFORM_MAX_MESSAGE_BYTES", MaxRequestBytesKey,
         "PLATFORM_OUTBOX_MAX_LAG_SECONDS", "PLATFORM_SCHEDULER_MAX_LAG_SECONDS", "OTEL_EXPORTER_OTLP_ENDPOINT",
         .. AuthenticationSettings.EnvironmentKeys, .. RateLimitSettings.EnvironmentKeys,
         Http.WorklistPaging.PageSizeKey, Http.WorklistPaging.MaxPageSizeKey, Http.IdempotencySettings.WaitKey, Http.IdempotencySettings.LeaseKey,

@@ -50,6 +50,7 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         builder.Configuration[TransientRetry.MaxIntervalKey] = "2000";
         builder.Configuration[PlatformSettings.PgMaxPoolSizeKey] = PoolSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
         builder.Configuration[RefusalListing.MaxLimitKey] = "3";
+        builder.Configuration[PlatformSettings.MaxRequestBytesKey] = MaxRequestBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
         builder.AddPlatformDefaults(new PlatformServiceOptions
         {
             ServiceName = "defaults-test",
@@ -107,6 +108,9 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     /// <summary>Connections the host's pool opens at most: enough for the other tests here, few enough to take them all.</summary>
     private const int PoolSize = 5;
 
+    /// <summary>The largest request body the host reads here, far below the default so a test can send more.</summary>
+    private const int MaxRequestBytes = 4096;
+
     private Task<string> Token(string role, string party) => issuer.Client.TokenFor(role, party, Audience);
 
     private HttpRequestMessage Get(string path, string? token)
@@ -132,6 +136,31 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains(expected, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false, MaxRequestBytes)]
+    // Kestrel counts a chunked body's framing (each chunk's size line) toward the limit.
+    [InlineData(true, MaxRequestBytes - 64)]
+    public async Task A_body_over_the_configured_size_answers_413_and_one_within_it_is_read(bool chunked, int accepted)
+    {
+        var token = await Token(PlatformRoles.Buyer, $"b-size-{chunked}");
+        async Task<HttpResponseMessage> Post(int bytes)
+        {
+            var body = "{\"count\": 7" + new string(' ', bytes - 12) + "}";
+            var request = new HttpRequestMessage(HttpMethod.Post, "/echo") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            // Without a length up front, the limit is met while the body is read, not from its header.
+            request.Headers.TransferEncodingChunked = chunked;
+            return await client.SendAsync(request);
+        }
+
+        using var within = await Post(accepted);
+        using var over = await Post(MaxRequestBytes + 1);
+
+        Assert.Equal(HttpStatusCode.OK, within.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, over.StatusCode);
+        Assert.Equal("application/problem+json", over.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]
