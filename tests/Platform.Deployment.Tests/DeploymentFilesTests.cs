@@ -136,6 +136,29 @@ public sealed partial class DeploymentFilesTests
         }
     }
 
+    /// <summary>What a service holds besides its managed heap, at its peak under load: mapped assemblies, compiled code, native memory.</summary>
+    private const long BesidesTheHeap = 192L << 20;
+
+    [Fact]
+    public void Each_service_bounds_its_managed_heap_and_the_bound_fits_its_containers_memory_limit()
+    {
+        foreach (var (name, serviceClass) in Services)
+        {
+            // The runtime reads its settings from this file beside the service's assembly, in the image as here.
+            using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, $"{serviceClass}.Service.runtimeconfig.json")));
+            var properties = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+            Assert.True(properties.TryGetProperty("System.GC.HeapHardLimit", out var limit), $"{name}: no managed heap limit, so the GC sizes itself to the machine");
+            var heap = limit.GetInt64();
+
+            var deployment = Manifest(name).Single(d => d.Kind == "Deployment").Node;
+            var container = (YamlMappingNode)((YamlSequenceNode)Map(Map(Map(deployment, "spec"), "template"), "spec")["containers"]).Children.Single();
+            var memory = Scalar(Map(Map(container, "resources"), "limits"), "memory");
+            Assert.EndsWith("Mi", memory, StringComparison.Ordinal);
+            var containerLimit = long.Parse(memory[..^2], System.Globalization.CultureInfo.InvariantCulture) << 20;
+            Assert.True(heap + BesidesTheHeap <= containerLimit, $"{name}: a heap of {heap >> 20} MiB and {BesidesTheHeap >> 20} MiB besides do not fit a limit of {memory}");
+        }
+    }
+
     [Fact]
     public void Compose_and_the_manifests_run_the_same_images_and_every_manifest_has_its_five_objects()
     {
