@@ -75,6 +75,10 @@ public sealed class GeneratedClientTests(RunningPlatform platform) : IClassFixtu
         var spare = ids[2];
         var updated = await admin.Providers[spare].PutAsync(new RepairModels.UpdateProviderRequest { Regions = ["110000"], Categories = ["computers"], Capacity = 2 }, Idempotent.Key());
         Assert.Equal((2, "110000"), (updated!.Capacity, updated.Regions!.Single()));
+        // A body over the service's limit is refused unread, as a problem the generated client knows.
+        var oversized = await Assert.ThrowsAsync<RepairModels.ProblemDetails>(() =>
+            admin.Providers[spare].Suspend.PostAsync(new RepairModels.SuspendProviderRequest { Reason = new string('x', 2 << 20) }, Idempotent.Key()));
+        Assert.Equal(413, oversized.ResponseStatusCode);
         var suspended = await admin.Providers[spare].Suspend.PostAsync(new RepairModels.SuspendProviderRequest { Reason = "Missed three callbacks." }, Idempotent.Key());
         Assert.Equal(RepairModels.ProviderStatus.Suspended, suspended!.Status);
         var reactivated = await admin.Providers[spare].Reactivate.PostAsync(Idempotent.Key());

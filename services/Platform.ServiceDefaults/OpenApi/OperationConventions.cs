@@ -12,7 +12,7 @@ namespace Platform.ServiceDefaults.OpenApi;
 /// the same rules the request pipeline applies, so that a new endpoint is described right without
 /// repeating them: the bearer requirement, 401 and 429 (authentication and the rate limiter run before
 /// any endpoint), 503 (the database away, or a race lost <see cref="RequestPipeline.Attempts"/> times),
-/// 400 where there is anything to read, and where <see cref="IdempotencyMiddleware.RequiresKey"/> says
+/// 400 where there is anything to read, 413 where there is a body, and where <see cref="IdempotencyMiddleware.RequiresKey"/> says
 /// so the Idempotency-Key header with its 409 and 422. An endpoint without a tag of its own is tagged by
 /// its resource (<see cref="PlatformOpenApi.ResourceTag"/>).
 /// </summary>
@@ -75,6 +75,11 @@ internal sealed class OperationConventions : IOpenApiOperationTransformer
                 $"Refused (the problem's `code` says why), or a request with this {IdempotencyMiddleware.Header} is still being handled (`{IdempotencyMiddleware.InProgressCode}`).");
             Answer(operation, StatusCodes.Status422UnprocessableEntity, problem,
                 $"Refused as sent (the problem's `code` says why): this {IdempotencyMiddleware.Header} was used for another request (`{IdempotencyMiddleware.KeyReusedCode}`), or the request breaks a rule of its own.");
+        }
+        if (operation.RequestBody is not null)
+        {
+            Answer(operation, StatusCodes.Status413PayloadTooLarge, problem,
+                $"The body is larger than this service reads ({PlatformSettings.DefaultMaxRequestBytes / 1024 / 1024} MiB unless its operator set another limit).");
         }
         if (requiresKey || operation.RequestBody is not null || operation.Parameters is { Count: > 0 })
         {
