@@ -86,6 +86,7 @@ public static class Extensions
         services.AddEventSourcing(eventSourcing);
         services.AddSingleton<PipelineMetrics>();
         services.AddSingleton<MessagePipeline>();
+        services.AddHttpContextAccessor();
         services.AddSingleton<RequestPipeline>();
 
         var consumerConcurrency = Settings.Positive(builder.Configuration, "PLATFORM_CONSUMER_CONCURRENCY", 32);

@@ -26,6 +26,9 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     private readonly TaskCompletionSource held = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int heldCalls;
 
+    /// <summary>How often /kept/{id} has been decided, by id.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> keptAttempts = new(StringComparer.Ordinal);
+
     public async Task InitializeAsync()
     {
         database = await TestDatabase.Create(migrate: false);
@@ -73,6 +76,15 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
             }
             return Results.Ok();
         });
+        // A unit of work that takes a row of kept_rows; its first decision takes ?taken instead, a row another took first.
+        app.MapPost("/kept/{id}", (string id, string? taken, Platform.ServiceDefaults.Http.RequestPipeline pipeline, CancellationToken ct) =>
+            pipeline.Run("kept-test", (work, _) =>
+            {
+                var attempt = keptAttempts.AddOrUpdate(id, 1, (_, n) => n + 1);
+                var row = attempt == 1 && taken is not null ? taken : id;
+                work.Session.Take("kept_rows", row, "insert into kept_rows (id) values (?)", row);
+                return Task.FromResult<IResult>(Results.Created($"/kept/{row}", new { row, attempt }));
+            }, ct));
         app.MapGet("/database-away", async (Npgsql.NpgsqlDataSource dataSource) =>
         {
             // Asks for longer than the command may take: what a saturated or unreachable database looks like to a caller.
@@ -81,6 +93,10 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
             await command.ExecuteNonQueryAsync();
             return Results.Ok();
         });
+        await using (var table = database.DataSource.CreateCommand("create table if not exists kept_rows (id text primary key)"))
+        {
+            await table.ExecuteNonQueryAsync();
+        }
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         client = new HttpClient(new IdempotencyKeys { InnerHandler = new HttpClientHandler() }) { BaseAddress = new Uri(address) };
@@ -380,6 +396,62 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         using var answered = await first;
         Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
         Assert.Equal(1, heldCalls);
+    }
+
+    private async Task<HttpResponseMessage> Kept(string token, string key, string id, string? taken = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, taken is null ? $"/kept/{id}" : $"/kept/{id}?taken={taken}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Add(IdempotencyMiddleware.Header, key);
+        return await client.SendAsync(request);
+    }
+
+    /// <summary>
+    /// What a request did and what it answered commit together: a process that stops right after the commit leaves an
+    /// answer to replay, not a claim that a retry must wait out and run again. PostgreSQL's xmin names the transaction
+    /// that wrote a row.
+    /// </summary>
+    [Fact]
+    public async Task A_requests_answer_under_its_key_commits_in_the_requests_own_unit_of_work()
+    {
+        var token = await Token(PlatformRoles.Buyer, "b-idempotency-kept");
+        var key = Guid.NewGuid().ToString();
+        var id = Guid.NewGuid().ToString();
+
+        using var answered = await Kept(token, key, id);
+
+        Assert.Equal(HttpStatusCode.Created, answered.StatusCode);
+        Assert.Equal(201, await database.Scalar<int>("select status from idempotency_records where key = $1", key));
+        var written = await database.Scalar<string>("select xmin::text from kept_rows where id = $1", id);
+        Assert.Equal(written, await database.Scalar<string>("select xmin::text from idempotency_records where key = $1", key));
+    }
+
+    /// <summary>The first decision loses its race at the commit; the answer is the second decision's alone, and so is its replay.</summary>
+    [Fact]
+    public async Task A_request_decided_again_after_a_lost_race_answers_and_keeps_its_last_decision_only()
+    {
+        var token = await Token(PlatformRoles.Buyer, "b-idempotency-race");
+        var key = Guid.NewGuid().ToString();
+        var id = Guid.NewGuid().ToString();
+        var taken = Guid.NewGuid().ToString();
+        await database.Scalar<int>("with inserted as (insert into kept_rows (id) values ($1) returning 1) select count(*)::int from inserted", taken);
+
+        using var answered = await Kept(token, key, id, taken);
+        using var replayed = await Kept(token, key, id, taken);
+
+        Assert.Equal(HttpStatusCode.Created, answered.StatusCode);
+        var body = await answered.Content.ReadAsStringAsync();
+        using (var json = System.Text.Json.JsonDocument.Parse(body))
+        {
+            Assert.Equal(id, json.RootElement.GetProperty("row").GetString());
+            Assert.Equal(2, json.RootElement.GetProperty("attempt").GetInt32());
+        }
+        Assert.Equal($"/kept/{id}", answered.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.Created, replayed.StatusCode);
+        Assert.Equal(body, await replayed.Content.ReadAsStringAsync());
+        Assert.Equal(answered.Headers.Location, replayed.Headers.Location);
+        Assert.Equal(answered.Content.Headers.ContentType, replayed.Content.Headers.ContentType);
+        Assert.Equal(2, keptAttempts[id]);
     }
 
     /// <summary>The host's claims last 3 s (the default 60 s would outlast the deadline): a retry after that runs the request.</summary>

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
@@ -13,9 +14,11 @@ namespace Platform.ServiceDefaults.Http;
 /// first answer under a (caller, key) is kept: a retry after a lost answer gets that very answer
 /// (status and body) and acts nothing twice; the same key sent with another request is a client's
 /// mistake (422). The first request claims the key with a row of its own before it runs; a second
-/// request under the key meanwhile waits for that answer, without holding a connection. Answers
-/// 5xx are not kept: those ask to be sent again; nor are those of endpoints marked
-/// <see cref="AnswerNotKept"/>.
+/// request under the key meanwhile waits for that answer, without holding a connection. A request
+/// that runs a unit of work (<see cref="RequestPipeline"/>) keeps its answer in that unit of work's
+/// commit, so what it did and what it answered are kept together or not at all; any other request's
+/// answer is kept once it has answered. Answers 5xx are not kept: those ask to be sent again; nor are
+/// those of endpoints marked <see cref="AnswerNotKept"/>.
 /// </summary>
 /// <remarks>
 /// No connection is held while the request runs: holding one (as an advisory lock did) while the
@@ -81,10 +84,10 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
         var deadline = clock.GetUtcNow() + settings.Wait;
         while (!await Claim(who, key, hash, ct))
         {
-            if (await Recorded(who, key, ct) is { Status: not Claimed } first)
+            if (await Recorded(who, key, ct) is { Answer.Status: not Claimed } first)
             {
                 await (first.RequestHash.AsSpan().SequenceEqual(hash)
-                    ? Replay(context, first)
+                    ? first.Answer.ExecuteAsync(context)
                     : KeyReused().ExecuteAsync(context));
                 return;
             }
@@ -99,6 +102,12 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
             await Task.Delay(TimeSpan.FromMilliseconds(50), ct);
         }
 
+        var kept = endpoint.Metadata.GetMetadata<AnswerNotKept>() is null;
+        var held = new HeldKey(who, key);
+        if (kept)
+        {
+            context.Features.Set(held);
+        }
         var original = context.Response.Body;
         await using var buffer = new MemoryStream();
         context.Response.Body = buffer;
@@ -115,13 +124,18 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
         {
             context.Response.Body = original;
         }
-        if (context.Response.StatusCode < StatusCodes.Status500InternalServerError && context.GetEndpoint()?.Metadata.GetMetadata<AnswerNotKept>() is null)
+        // A request whose unit of work kept its answer has nothing left to keep or give back.
+        if (!held.KeptWithUnitOfWork)
         {
-            await Record(who, key, context.Response, buffer.ToArray(), ct);
-        }
-        else
-        {
-            await Release(who, key);
+            if (context.Response.StatusCode < StatusCodes.Status500InternalServerError && kept)
+            {
+                await Record(held, new KeptAnswer(context.Response.StatusCode, context.Response.ContentType,
+                    context.Response.Headers.Location.Count == 1 ? context.Response.Headers.Location[0] : null, buffer.ToArray()), ct);
+            }
+            else
+            {
+                await Release(who, key);
+            }
         }
         buffer.Position = 0;
         await buffer.CopyToAsync(original, ct);
@@ -196,43 +210,38 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
         {
             return null;
         }
-        return new FirstAnswer(
-            reader.GetFieldValue<byte[]>(0), reader.GetInt32(1),
-            reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-            reader.GetFieldValue<byte[]>(4));
+        return new FirstAnswer(reader.GetFieldValue<byte[]>(0), new KeptAnswer(
+            reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+            reader.GetFieldValue<byte[]>(4)));
     }
 
-    private async Task Record(string who, string key, HttpResponse response, byte[] body, CancellationToken ct)
+    /// <summary>Keeps the answer under the key; the placeholders are <c>?</c>, for <see cref="RecordValues"/> in their order.</summary>
+    internal const string RecordSql = """
+        update idempotency_records
+        set status = ?, content_type = ?, location = ?, body = ?, recorded_at = ?, claimed_until = null
+        where caller = ? and key = ?
+        """;
+
+    internal static object?[] RecordValues(HeldKey held, KeptAnswer answer, DateTimeOffset now) =>
+        [answer.Status, answer.ContentType, answer.Location, answer.Body, now, held.Caller, held.Key];
+
+    /// <summary><see cref="RecordSql"/> with Npgsql's numbered placeholders, for an answer kept on its own.</summary>
+    private static readonly string RecordNumbered = Numbered(RecordSql);
+
+    private static string Numbered(string sql)
     {
-        await using var command = dataSource.CreateCommand("""
-            update idempotency_records
-            set status = $3, content_type = $4, location = $5, body = $6, recorded_at = $7, claimed_until = null
-            where caller = $1 and key = $2
-            """);
-        command.Parameters.Add(new() { Value = who });
-        command.Parameters.Add(new() { Value = key });
-        command.Parameters.Add(new() { Value = response.StatusCode });
-        command.Parameters.Add(new() { Value = (object?)response.ContentType ?? DBNull.Value });
-        command.Parameters.Add(new() { Value = response.Headers.Location.Count == 1 ? response.Headers.Location[0]! : DBNull.Value });
-        command.Parameters.Add(new() { Value = body });
-        command.Parameters.Add(new() { Value = clock.GetUtcNow() });
+        var placeholder = 0;
+        return Regex.Replace(sql, @"\?", _ => $"${++placeholder}");
+    }
+
+    private async Task Record(HeldKey held, KeptAnswer answer, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(RecordNumbered);
+        foreach (var value in RecordValues(held, answer, clock.GetUtcNow()))
+        {
+            command.Parameters.Add(new() { Value = value ?? DBNull.Value });
+        }
         await command.ExecuteNonQueryAsync(ct);
-    }
-
-    private static async Task Replay(HttpContext context, FirstAnswer first)
-    {
-        context.Response.StatusCode = first.Status;
-        if (first.ContentType is not null)
-        {
-            context.Response.ContentType = first.ContentType;
-        }
-        if (first.Location is not null)
-        {
-            context.Response.Headers.Location = first.Location;
-        }
-        context.Response.ContentLength = first.Body.Length;
-        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        await context.Response.Body.WriteAsync(first.Body, context.RequestAborted);
     }
 
     /// <summary>
@@ -241,7 +250,58 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
     /// </summary>
     public sealed class AnswerNotKept;
 
-    private sealed record FirstAnswer(byte[] RequestHash, int Status, string? ContentType, string? Location, byte[] Body);
+    private sealed record FirstAnswer(byte[] RequestHash, KeptAnswer Answer);
+
+    /// <summary>
+    /// The key a running request holds, for <see cref="RequestPipeline"/> to keep the answer in the request's unit of
+    /// work; absent where the answer is not kept.
+    /// </summary>
+    internal sealed class HeldKey(string caller, string key)
+    {
+        public string Caller { get; } = caller;
+        public string Key { get; } = key;
+
+        /// <summary>True once a unit of work has committed the answer with what the request did.</summary>
+        public bool KeptWithUnitOfWork { get; set; }
+    }
+}
+
+/// <summary>An answer as kept under an Idempotency-Key: the first answer and every replay are these very bytes.</summary>
+internal sealed record KeptAnswer(int Status, string? ContentType, string? Location, byte[] Body) : IResult
+{
+    /// <summary>What <paramref name="result"/> answers, rendered aside: nothing reaches the caller until it is written.</summary>
+    public static async Task<KeptAnswer> Render(IResult result, HttpContext context)
+    {
+        var aside = new DefaultHttpContext { RequestServices = context.RequestServices, TraceIdentifier = context.TraceIdentifier };
+        aside.Request.Method = context.Request.Method;
+        aside.Request.Scheme = context.Request.Scheme;
+        aside.Request.Host = context.Request.Host;
+        aside.Request.PathBase = context.Request.PathBase;
+        aside.Request.Path = context.Request.Path;
+        aside.Request.QueryString = context.Request.QueryString;
+        aside.SetEndpoint(context.GetEndpoint());
+        await using var body = new MemoryStream();
+        aside.Response.Body = body;
+        await result.ExecuteAsync(aside);
+        var location = aside.Response.Headers.Location;
+        return new KeptAnswer(aside.Response.StatusCode, aside.Response.ContentType, location.Count == 1 ? location[0] : null, body.ToArray());
+    }
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.StatusCode = Status;
+        if (ContentType is not null)
+        {
+            httpContext.Response.ContentType = ContentType;
+        }
+        if (Location is not null)
+        {
+            httpContext.Response.Headers.Location = Location;
+        }
+        httpContext.Response.ContentLength = Body.Length;
+        httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        await httpContext.Response.Body.WriteAsync(Body, httpContext.RequestAborted);
+    }
 }
 
 /// <summary>

@@ -7,9 +7,11 @@ namespace Platform.ServiceDefaults.Http;
 /// <summary>
 /// The HTTP twin of <see cref="MessagePipeline"/>: one unit of work per request, committed when the
 /// handler has answered, and decided again from a fresh load when another writer got to the stream
-/// first. The idempotency of the request is <see cref="IdempotencyMiddleware"/>'s.
+/// first. The answer under the request's Idempotency-Key (<see cref="IdempotencyMiddleware"/>) is kept
+/// by the same commit, so a retry after a lost answer gets what the caller would have got, even when
+/// the process stopped right after the commit.
 /// </summary>
-public sealed class RequestPipeline(EventStore store, PipelineMetrics metrics)
+public sealed class RequestPipeline(EventStore store, PipelineMetrics metrics, IHttpContextAccessor http, TimeProvider clock)
 {
     /// <summary>
     /// The one retry budget for lost races, for requests as for consumers (ServiceDefaults gives the
@@ -19,8 +21,15 @@ public sealed class RequestPipeline(EventStore store, PipelineMetrics metrics)
 
     public const string ConcurrentChangeCode = "ConcurrentChange";
 
-    public async Task<IResult> Run(string handler, Func<UnitOfWork, CancellationToken, Task<IResult>> handle, CancellationToken ct, Guid? correlationId = null)
+    /// <param name="finalAnswer">
+    /// False when the caller acts on the answer after the unit of work (a call to the broker that may fail and be
+    /// answered 503): the answer is then kept once the request has answered, as for a request without a unit of work.
+    /// </param>
+    public async Task<IResult> Run(string handler, Func<UnitOfWork, CancellationToken, Task<IResult>> handle, CancellationToken ct,
+        Guid? correlationId = null, bool finalAnswer = true)
     {
+        var context = http.HttpContext;
+        var held = finalAnswer ? context?.Features.Get<IdempotencyMiddleware.HeldKey>() : null;
         for (var attempt = 1; attempt <= Attempts; attempt++)
         {
             try
@@ -28,10 +37,21 @@ public sealed class RequestPipeline(EventStore store, PipelineMetrics metrics)
                 await using var session = await store.OpenSession(correlationId, ct);
                 var work = new UnitOfWork(session);
                 var result = await handle(work, ct);
+                var kept = held is null ? null : await KeptAnswer.Render(result, context!);
+                if (kept is { Status: < StatusCodes.Status500InternalServerError })
+                {
+                    session.Queue(IdempotencyMiddleware.RecordSql, IdempotencyMiddleware.RecordValues(held!, kept, clock.GetUtcNow()));
+                }
                 await session.Commit(ct);
                 work.OnCommitted();
-                metrics.Handled(handler, result is IStatusCodeHttpResult { StatusCode: >= 400 } ? PipelineOutcome.Refused : PipelineOutcome.Committed);
-                return result;
+                var status = kept?.Status ?? (result as IStatusCodeHttpResult)?.StatusCode;
+                metrics.Handled(handler, status >= 400 ? PipelineOutcome.Refused : PipelineOutcome.Committed);
+                if (kept is null)
+                {
+                    return result;
+                }
+                held!.KeptWithUnitOfWork = kept.Status < StatusCodes.Status500InternalServerError;
+                return kept;
             }
             catch (Exception e) when (e is StreamConcurrencyException or InvariantConflictException)
             {

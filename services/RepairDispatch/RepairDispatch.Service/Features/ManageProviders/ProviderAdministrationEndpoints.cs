@@ -200,7 +200,7 @@ public sealed class ProviderAdministration(RequestPipeline pipeline, ProviderStr
             committed = await ProviderReadModel.Get(work.Session, providerId, policy.QualityScore, ct);
             isNew = created && handled.Decision.Events.Count > 0;
             return Answer(committed, isNew);
-        }, ct);
+        }, ct, finalAnswer: onBroker is null);
         if (onBroker is null || committed is null || answer is not IStatusCodeHttpResult { StatusCode: StatusCodes.Status200OK or StatusCodes.Status201Created })
         {
             return answer;
