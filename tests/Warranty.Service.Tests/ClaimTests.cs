@@ -70,6 +70,34 @@ public sealed class ClaimTests : WarrantyServiceTest
         Assert.Equal(filedOn, (await (await owner.GetAsync($"/claims/{claimId}")).Read<ClaimView>()).OrderId);
     }
 
+    /// <summary>
+    /// The id is not looked up before a first decision: the claim index's key fails that commit, and the filing decided
+    /// again sees the id taken. Over HTTP and by message alike, nothing is written on the second line.
+    /// </summary>
+    [Fact]
+    public async Task A_claim_id_already_filed_on_one_line_is_refused_on_another_with_ClaimIdInUse_over_http_and_by_message()
+    {
+        var first = await Phone();
+        var second = await Phone();
+        var claimId = Guid.NewGuid();
+        using var firstBuyer = warranty.As(PlatformRoles.Buyer, first.Buyer);
+        using var secondBuyer = warranty.As(PlatformRoles.Buyer, second.Buyer);
+        Assert.Equal(HttpStatusCode.Created, (await firstBuyer.FileClaim(Claim(first.OrderId, "line-1"), claimId)).StatusCode);
+
+        var refused = await (await secondBuyer.FileClaim(Claim(second.OrderId, "line-1"), claimId)).Problem(409);
+        Assert.Equal("ClaimIdInUse", refused.GetProperty("code").GetString());
+
+        await probe.Publish(ClaimFiled(claimId, second.OrderId, "line-1", "cs-system-agent", Contract.RequesterRole.CustomerService, second.Buyer));
+        using var sre = warranty.As(PlatformRoles.Operator, "sre-1");
+        await Eventually.Until(async () => (await sre.GetStringAsync("/operations/refusals")).Contains($"Claim id {claimId} already names a claim", StringComparison.Ordinal),
+            Wait, "the message's claim id is refused as in use");
+        Assert.Equal(first.OrderId, (await (await firstBuyer.GetAsync($"/claims/{claimId}")).Read<ClaimView>()).OrderId);
+        Assert.Equal(HttpStatusCode.NotFound, (await secondBuyer.GetAsync($"/claims/{claimId}")).StatusCode);
+        using var line = await secondBuyer.GetAsync($"/warranties/{second.OrderId}/line-1");
+        Assert.Equal(HttpStatusCode.OK, line.StatusCode);
+        Assert.DoesNotContain(claimId.ToString(), await line.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_buyers_repair_claim_over_http_is_approved_under_three_guarantees_repair_answered_by_the_brand_as_the_bus_says()
     {

@@ -24,7 +24,9 @@ public sealed class ClaimFiledConsumer(MessagePipeline pipeline, WarrantyFileStr
             {
                 return new Refusal(InvalidMessage, problem);
             }
-            if (await ClaimIndex.Find(work.Session, claim.ClaimId, ct) is { } existing && existing != new ClaimLocation(claim.OrderId, claim.LineId))
+            // As over HTTP: an id in use on another line fails the commit on the claim index's key, and the retry looks it up.
+            if (context.GetRetryAttempt() > 0 && await ClaimIndex.Find(work.Session, claim.ClaimId, ct) is { } existing
+                && existing != new ClaimLocation(claim.OrderId, claim.LineId))
             {
                 return new Refusal(ClaimIdInUse, $"Claim id {claim.ClaimId} already names a claim on order {existing.OrderId} line {existing.LineId}.");
             }

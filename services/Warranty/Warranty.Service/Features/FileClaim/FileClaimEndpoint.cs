@@ -71,9 +71,12 @@ public static class FileClaimEndpoint
             return check.Problem();
         }
 
+        var decided = 0;
         return await pipeline.Run("file-claim", async (work, ct) =>
         {
-            if (await ClaimIndex.Find(work.Session, claimId, ct) is { } existing && existing != new ClaimLocation(orderId, lineId))
+            // An id that names a claim on another line fails the commit on the claim index's key (ClaimIndex.Add), so
+            // it is looked up only when the filing is decided again: a round trip fewer for every claim that is new.
+            if (decided++ > 0 && await ClaimIndex.Find(work.Session, claimId, ct) is { } existing && existing != new ClaimLocation(orderId, lineId))
             {
                 return Problems.Conflict(ContractVocabulary.ClaimIdInUse, $"Claim {claimId} was filed on another order line; use a new Idempotency-Key for a new claim.");
             }
