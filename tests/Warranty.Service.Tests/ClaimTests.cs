@@ -47,26 +47,33 @@ public sealed class ClaimTests : WarrantyServiceTest
 
     private sealed record CompletedOrderLineSpec(string LineId, string Category = "phones", int NationalMonths = 12);
 
+    /// <summary>A buyer with a phone bought, and a client calling as them (the service's fixture disposes of it).</summary>
+    private sealed record BuyerWithAPhone(string OrderId, string BuyerId, HttpClient Client);
+
+    private async Task<BuyerWithAPhone> ABuyerWithAPhone()
+    {
+        var (orderId, buyer, _) = await Phone();
+        return new BuyerWithAPhone(orderId, buyer, warranty.As(PlatformRoles.Buyer, buyer));
+    }
+
     [Fact]
     public async Task One_claim_id_filed_at_once_on_two_order_lines_is_filed_on_one_and_refused_on_the_other_with_ClaimIdInUse()
     {
-        var first = await Phone();
-        var second = await Phone();
+        var first = await ABuyerWithAPhone();
+        var second = await ABuyerWithAPhone();
         var claimId = Guid.NewGuid();
-        using var firstBuyer = warranty.As(PlatformRoles.Buyer, first.Buyer);
-        using var secondBuyer = warranty.As(PlatformRoles.Buyer, second.Buyer);
 
-        // Each request finds the id free when it looks; the one that commits second loses the claim index's key and is
-        // decided again, when it sees the id taken.
+        // Neither request looks the id up before its first decision; the one that commits second loses the claim index's
+        // key and is decided again, when it sees the id taken.
         var answers = await Task.WhenAll(
-            firstBuyer.FileClaim(Claim(first.OrderId, "line-1"), claimId),
-            secondBuyer.FileClaim(Claim(second.OrderId, "line-1"), claimId));
+            first.Client.FileClaim(Claim(first.OrderId, "line-1"), claimId),
+            second.Client.FileClaim(Claim(second.OrderId, "line-1"), claimId));
 
         Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
         var refused = await answers.Single(a => a.StatusCode == HttpStatusCode.Conflict).Problem(409);
         Assert.Equal("ClaimIdInUse", refused.GetProperty("code").GetString());
         var filedOn = (await answers.Single(a => a.StatusCode == HttpStatusCode.Created).Read<ClaimView>()).OrderId;
-        var owner = filedOn == first.OrderId ? firstBuyer : secondBuyer;
+        var owner = filedOn == first.OrderId ? first.Client : second.Client;
         Assert.Equal(filedOn, (await (await owner.GetAsync($"/claims/{claimId}")).Read<ClaimView>()).OrderId);
     }
 
@@ -77,23 +84,21 @@ public sealed class ClaimTests : WarrantyServiceTest
     [Fact]
     public async Task A_claim_id_already_filed_on_one_line_is_refused_on_another_with_ClaimIdInUse_over_http_and_by_message()
     {
-        var first = await Phone();
-        var second = await Phone();
+        var first = await ABuyerWithAPhone();
+        var second = await ABuyerWithAPhone();
         var claimId = Guid.NewGuid();
-        using var firstBuyer = warranty.As(PlatformRoles.Buyer, first.Buyer);
-        using var secondBuyer = warranty.As(PlatformRoles.Buyer, second.Buyer);
-        Assert.Equal(HttpStatusCode.Created, (await firstBuyer.FileClaim(Claim(first.OrderId, "line-1"), claimId)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await first.Client.FileClaim(Claim(first.OrderId, "line-1"), claimId)).StatusCode);
 
-        var refused = await (await secondBuyer.FileClaim(Claim(second.OrderId, "line-1"), claimId)).Problem(409);
+        var refused = await (await second.Client.FileClaim(Claim(second.OrderId, "line-1"), claimId)).Problem(409);
         Assert.Equal("ClaimIdInUse", refused.GetProperty("code").GetString());
 
-        await probe.Publish(ClaimFiled(claimId, second.OrderId, "line-1", "cs-system-agent", Contract.RequesterRole.CustomerService, second.Buyer));
+        await probe.Publish(ClaimFiled(claimId, second.OrderId, "line-1", "cs-system-agent", Contract.RequesterRole.CustomerService, second.BuyerId));
         using var sre = warranty.As(PlatformRoles.Operator, "sre-1");
         await Eventually.Until(async () => (await sre.GetStringAsync("/operations/refusals")).Contains($"Claim id {claimId} already names a claim", StringComparison.Ordinal),
             Wait, "the message's claim id is refused as in use");
-        Assert.Equal(first.OrderId, (await (await firstBuyer.GetAsync($"/claims/{claimId}")).Read<ClaimView>()).OrderId);
-        Assert.Equal(HttpStatusCode.NotFound, (await secondBuyer.GetAsync($"/claims/{claimId}")).StatusCode);
-        using var line = await secondBuyer.GetAsync($"/warranties/{second.OrderId}/line-1");
+        Assert.Equal(first.OrderId, (await (await first.Client.GetAsync($"/claims/{claimId}")).Read<ClaimView>()).OrderId);
+        Assert.Equal(HttpStatusCode.NotFound, (await second.Client.GetAsync($"/claims/{claimId}")).StatusCode);
+        using var line = await second.Client.GetAsync($"/warranties/{second.OrderId}/line-1");
         Assert.Equal(HttpStatusCode.OK, line.StatusCode);
         Assert.DoesNotContain(claimId.ToString(), await line.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
