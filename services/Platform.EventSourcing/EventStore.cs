@@ -28,6 +28,7 @@ public sealed class EventStore : IDisposable
         OutboxKey = OutboxWakeups.Key(dataSource);
         Clock = clock;
         var snapshotList = snapshots?.ToList() ?? [];
+        snapshotDocuments = [.. snapshotList.Select(s => s.Document)];
         // Built on first use: the services register their event types before anything opens a session.
         marten = new Lazy<DocumentStore>(() => DocumentStore.For(options =>
         {
@@ -35,6 +36,8 @@ public sealed class EventStore : IDisposable
             Configure(options, dataSource, types, snapshotList);
         }));
     }
+
+    private readonly IReadOnlyList<Type> snapshotDocuments;
 
     public NpgsqlDataSource DataSource { get; }
     public MessageTypeRegistry Types { get; }
@@ -81,6 +84,14 @@ public sealed class EventStore : IDisposable
         await Marten.Storage.Database.ApplyAllConfiguredChangesToDatabaseAsync(null, null, ct);
         // Marten leaves out the event tables until an event type is known; a store that has none yet still has them.
         await Marten.Storage.Database.EnsureStorageExistsAsync(typeof(IEvent), ct);
+        // A commit checks the storage of what it writes once per process, on a connection of the check's own: checked
+        // here, before units of work hold the pool's connections. A burst of first commits (a replica started under load)
+        // each waited for a second connection that none would give back, until the pool's timeout answered 503.
+        await Marten.Storage.Database.EnsureStorageExistsAsync(typeof(global::Marten.Storage.StorageFeatures), ct);
+        foreach (var document in snapshotDocuments)
+        {
+            await Marten.Storage.Database.EnsureStorageExistsAsync(document, ct);
+        }
     }
 
     public void Dispose()

@@ -17,6 +17,9 @@ public sealed class Snapshot<TState>
 public interface IStreamSnapshot
 {
     internal void Register(StoreOptions options, MessageTypeRegistry types);
+
+    /// <summary>The Marten document the snapshot is kept in.</summary>
+    internal Type Document { get; }
 }
 
 public interface IStreamSnapshot<TState> : IStreamSnapshot
@@ -39,6 +42,8 @@ public interface IStreamSnapshot<TState> : IStreamSnapshot
 public sealed class StreamSnapshot<TState, TEvent>(TState initial, Func<TState, TEvent, TState> evolve) : IStreamSnapshot<TState>
 {
     public TState Initial => initial;
+
+    Type IStreamSnapshot.Document => typeof(Snapshot<TState>);
 
     public TState Evolve(TState state, object @event) => @event is TEvent data ? evolve(state, data) : state;
 
