@@ -38,9 +38,11 @@ public sealed class RequestPipeline(EventStore store, PipelineMetrics metrics, I
                 var work = new UnitOfWork(session);
                 var result = await handle(work, ct);
                 var kept = held is null ? null : await KeptAnswer.Render(result, context!);
-                if (kept is { Status: < StatusCodes.Status500InternalServerError })
+                // A 5xx is not kept: the same request sent again may well succeed.
+                var keep = kept is { Status: < StatusCodes.Status500InternalServerError };
+                if (keep)
                 {
-                    session.Queue(IdempotencyMiddleware.RecordSql, IdempotencyMiddleware.RecordValues(held!, kept, clock.GetUtcNow()));
+                    session.Queue(IdempotencyMiddleware.RecordSql, IdempotencyMiddleware.RecordValues(held!, kept!, clock.GetUtcNow()));
                 }
                 await session.Commit(ct);
                 work.OnCommitted();
@@ -50,7 +52,7 @@ public sealed class RequestPipeline(EventStore store, PipelineMetrics metrics, I
                 {
                     return result;
                 }
-                held!.KeptWithUnitOfWork = kept.Status < StatusCodes.Status500InternalServerError;
+                held!.KeptWithUnitOfWork = keep;
                 return kept;
             }
             catch (Exception e) when (e is StreamConcurrencyException or InvariantConflictException)
