@@ -29,6 +29,9 @@ public static class JobLock
         Locked.GetOrCreateValue(session)[jobId] = await PendingDeadlines.Read(command, ct);
     }
 
+    /// <summary>A job this unit of work opens without reading it has no row yet, so no deadlines pending.</summary>
+    internal static void Unopened(Session session, Guid jobId) => Locked.GetOrCreateValue(session)[jobId] = PendingDeadlines.None;
+
     /// <summary>What <see cref="Take"/> read for the job in this unit of work; false when it did not lock the job.</summary>
     internal static bool TryHeld(Session session, Guid jobId, out PendingDeadlines deadlines)
     {

@@ -1,3 +1,4 @@
+using Platform.EventSourcing;
 using Platform.EventSourcing.Pipeline;
 using RepairDispatch.Domain;
 using RepairDispatch.Service.Providers;
@@ -51,9 +52,29 @@ public sealed class RepairJobStream
     /// </summary>
     /// <param name="opening">The request of a job the command may open; an existing job's providers are chosen by its own request.</param>
     public async Task<Handled<RepairJob, RepairJobEvent>> Handle(
-        UnitOfWork work, Guid jobId, RepairRequest? opening, Func<JobToDecide, RepairJobCommand> command, CancellationToken ct)
+        UnitOfWork work, Guid jobId, RepairRequest? opening, Func<JobToDecide, RepairJobCommand> command, CancellationToken ct) =>
+        await Decide(work, await Aggregate.LoadFrom(work.Session, StreamId(jobId), ct), opening, command, ct);
+
+    /// <summary>
+    /// Opens a job without reading it first when the message that opens it is delivered for the first time. The job's id
+    /// is named after its claim or case, so only that message can have opened it before: a redelivery then fails the
+    /// commit on the stream's version and the inbox finds it, and the same claim sent again under a new message id fails
+    /// it too and is decided again, on its retry, on the job as loaded. Two round trips fewer for every job.
+    /// </summary>
+    public Task<Handled<RepairJob, RepairJobEvent>> Open(
+        UnitOfWork work, Guid jobId, RepairRequest request, bool retried, Func<JobToDecide, RepairJobCommand> command, CancellationToken ct)
     {
-        var stream = await Aggregate.LoadFrom(work.Session, StreamId(jobId), ct);
+        if (retried)
+        {
+            return Handle(work, jobId, request, command, ct);
+        }
+        JobLock.Unopened(work.Session, jobId);
+        return Decide(work, new LoadedStream<RepairJob>(StreamId(jobId), StreamType, 0, RepairJob.Initial), request, command, ct);
+    }
+
+    private async Task<Handled<RepairJob, RepairJobEvent>> Decide(
+        UnitOfWork work, LoadedStream<RepairJob> stream, RepairRequest? opening, Func<JobToDecide, RepairJobCommand> command, CancellationToken ct)
+    {
         var now = clock.GetUtcNow();
         var request = stream.State is RepairJob.Opened opened ? opened.Details.Request : opening;
         var candidates = request is null

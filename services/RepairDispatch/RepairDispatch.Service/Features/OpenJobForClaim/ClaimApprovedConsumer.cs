@@ -30,7 +30,7 @@ public sealed class ClaimApprovedConsumer(MessagePipeline pipeline, RepairJobStr
             }
             var jobId = NameBasedIds.JobForClaim(claim.ClaimId);
             var payer = claim.AnsweredBy == ResponsibleParty.Brand ? RepairPayer.Brand : RepairPayer.ExtendedWarrantyProgramme;
-            var handled = await jobs.Handle(work, jobId, request,
+            var handled = await jobs.Open(work, jobId, request, context.GetRetryAttempt() > 0,
                 job => new RepairJobCommand.OpenForApprovedClaim(jobId, claim.ClaimId, request, payer, job.Providers, job.Now), ct);
             if (handled.Refusal is null && (claim.BuyerPhone is not null || claim.ServiceAddress is not null))
             {

@@ -29,7 +29,7 @@ public sealed class RulingIssuedConsumer(MessagePipeline pipeline, RepairJobStre
             // A ruling on an escalated job opens a new job rather than reviving the old one: the old one
             // has used its attempts, and the platform now pays.
             var jobId = NameBasedIds.JobForRuling(ruling.CaseId);
-            return (await jobs.Handle(work, jobId, request,
+            return (await jobs.Open(work, jobId, request, context.GetRetryAttempt() > 0,
                 job => new RepairJobCommand.OpenForRuling(jobId, ruling.CaseId, request, job.Providers, job.Now), ct)).Refusal;
         });
     }
