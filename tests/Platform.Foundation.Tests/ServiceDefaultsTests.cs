@@ -29,6 +29,12 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     /// <summary>How often /kept/{id} has been decided, by id.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> keptAttempts = new(StringComparer.Ordinal);
 
+    /// <summary>How many requests for /kept/{id}?together=true have arrived, by id.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> keptArrivals = new(StringComparer.Ordinal);
+
+    /// <summary>The rows under a request's Idempotency-Key that its unit of work saw while it decided, by key.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> keyRowsWhileDeciding = new(StringComparer.Ordinal);
+
     public async Task InitializeAsync()
     {
         database = await TestDatabase.Create(migrate: false);
@@ -77,14 +83,40 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
             return Results.Ok();
         });
         // A unit of work that takes a row of kept_rows; its first decision takes ?taken instead, a row another took first.
-        app.MapPost("/kept/{id}", (string id, string? taken, Platform.ServiceDefaults.Http.RequestPipeline pipeline, CancellationToken ct) =>
-            pipeline.Run("kept-test", (work, _) =>
+        // A later decision that finds its row taken turns the request down, as a decider does a command already carried
+        // out. With ?together=true the first two requests for an id wait for each other (up to 10 s) before they decide.
+        app.MapPost("/kept/{id}", async (string id, string? taken, bool? together, HttpContext http, RequestPipeline pipeline, CancellationToken ct) =>
+        {
+            if (together == true)
+            {
+                keptArrivals.AddOrUpdate(id, 1, (_, n) => n + 1);
+                var until = DateTime.UtcNow.AddSeconds(10);
+                while (keptArrivals[id] < 2 && DateTime.UtcNow < until)
+                {
+                    await Task.Delay(20, ct);
+                }
+            }
+            var key = http.Request.Headers[IdempotencyMiddleware.Header].ToString();
+            return await pipeline.Run("kept-test", async (work, ct) =>
             {
                 var attempt = keptAttempts.AddOrUpdate(id, 1, (_, n) => n + 1);
+                keyRowsWhileDeciding[key] = await Count(work.Session, "select count(*)::int from idempotency_records where key = $1", key, ct);
+                if (attempt > 1 && await Count(work.Session, "select count(*)::int from kept_rows where id = $1", id, ct) > 0)
+                {
+                    return Results.Conflict(new { row = id, attempt });
+                }
                 var row = attempt == 1 && taken is not null ? taken : id;
                 work.Session.Take("kept_rows", row, "insert into kept_rows (id) values (?)", row);
-                return Task.FromResult<IResult>(Results.Created($"/kept/{row}", new { row, attempt }));
-            }, ct));
+                return Results.Created($"/kept/{row}", new { row, attempt });
+            }, ct);
+        }).AnswerKeptByUnitOfWork();
+        // Marked as acting only through its unit of work, yet it says it acts after it: a mistake the pipeline refuses.
+        app.MapPost("/kept-then-acts/{id}", (string id, RequestPipeline pipeline, CancellationToken ct) =>
+            pipeline.Run("kept-then-acts-test", (work, _) =>
+            {
+                work.Session.Take("kept_rows", id, "insert into kept_rows (id) values (?)", id);
+                return Task.FromResult(Results.Ok());
+            }, ct, finalAnswer: false)).AnswerKeptByUnitOfWork();
         app.MapGet("/database-away", async (Npgsql.NpgsqlDataSource dataSource) =>
         {
             // Asks for longer than the command may take: what a saturated or unreachable database looks like to a caller.
@@ -398,9 +430,17 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         Assert.Equal(1, heldCalls);
     }
 
-    private async Task<HttpResponseMessage> Kept(string token, string key, string id, string? taken = null)
+    private static async Task<int> Count(Platform.EventSourcing.Session session, string sql, string value, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, taken is null ? $"/kept/{id}" : $"/kept/{id}?taken={taken}");
+        await using var command = new Npgsql.NpgsqlCommand(sql, session.Connection, session.Transaction);
+        command.Parameters.Add(new() { Value = value });
+        return (int)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    private async Task<HttpResponseMessage> Kept(string token, string key, string id, string? taken = null, bool together = false)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post,
+            taken is not null ? $"/kept/{id}?taken={taken}" : together ? $"/kept/{id}?together=true" : $"/kept/{id}");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         request.Headers.Add(IdempotencyMiddleware.Header, key);
         return await client.SendAsync(request);
@@ -424,6 +464,62 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         Assert.Equal(201, await database.Scalar<int>("select status from idempotency_records where key = $1", key));
         var written = await database.Scalar<string>("select xmin::text from kept_rows where id = $1", id);
         Assert.Equal(written, await database.Scalar<string>("select xmin::text from idempotency_records where key = $1", key));
+    }
+
+    /// <summary>
+    /// An endpoint that acts only through its unit of work (<see cref="IdempotencyMiddleware.KeptByUnitOfWork"/>) takes its
+    /// key with that commit: nothing is written under the key before, which is one transaction fewer a request.
+    /// </summary>
+    [Fact]
+    public async Task An_endpoint_that_acts_only_through_its_unit_of_work_takes_its_key_with_that_commit_and_not_before()
+    {
+        var token = await Token(PlatformRoles.Buyer, "b-idempotency-taken-late");
+        var key = Guid.NewGuid().ToString();
+
+        using var answered = await Kept(token, key, Guid.NewGuid().ToString());
+
+        Assert.Equal(HttpStatusCode.Created, answered.StatusCode);
+        Assert.Equal(0, keyRowsWhileDeciding[key]);
+        Assert.Equal(201, await database.Scalar<int>("select status from idempotency_records where key = $1", key));
+    }
+
+    /// <summary>
+    /// Two requests under one key at once both decide; the second to commit finds the key taken, rolls back what it did and
+    /// answers what the first answered, so the work is done once and both callers get one answer.
+    /// </summary>
+    [Fact]
+    public async Task Two_requests_under_one_key_at_once_do_the_work_once_and_both_answer_what_the_first_to_commit_answered()
+    {
+        var token = await Token(PlatformRoles.Buyer, "b-idempotency-together");
+        var key = Guid.NewGuid().ToString();
+        var id = Guid.NewGuid().ToString();
+
+        var both = await Task.WhenAll(Enumerable.Range(0, 2).Select(async _ =>
+        {
+            using var response = await Kept(token, key, id, together: true);
+            return (response.StatusCode, Body: await response.Content.ReadAsStringAsync(), response.Headers.Location);
+        }));
+
+        Assert.Equal(HttpStatusCode.Created, both[0].StatusCode);
+        Assert.Equal(both[0], both[1]);
+        Assert.True(keptAttempts[id] >= 3, $"decided {keptAttempts[id]} times: both requests, and the second again after it lost");
+        Assert.Equal(1, await database.Scalar<int>("select count(*)::int from kept_rows where id = $1", id));
+    }
+
+    /// <summary>An endpoint whose key is taken by its commit cannot act after that commit: the key would guard nothing then.</summary>
+    [Fact]
+    public async Task An_endpoint_marked_as_acting_only_through_its_unit_of_work_that_acts_after_it_fails_before_it_writes()
+    {
+        var token = await Token(PlatformRoles.Buyer, "b-idempotency-misused");
+        var id = Guid.NewGuid().ToString();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/kept-then-acts/{id}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Add(IdempotencyMiddleware.Header, Guid.NewGuid().ToString());
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal(0, await database.Scalar<int>("select count(*)::int from kept_rows where id = $1", id));
     }
 
     /// <summary>The first decision loses its race at the commit; the answer is the second decision's alone, and so is its replay.</summary>
@@ -451,7 +547,9 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         Assert.Equal(body, await replayed.Content.ReadAsStringAsync());
         Assert.Equal(answered.Headers.Location, replayed.Headers.Location);
         Assert.Equal(answered.Content.Headers.ContentType, replayed.Content.Headers.ContentType);
-        Assert.Equal(2, keptAttempts[id]);
+        // The replay decided a third time, found the key taken at its commit and rolled back: the row is written once.
+        Assert.Equal(3, keptAttempts[id]);
+        Assert.Equal(1, await database.Scalar<int>("select count(*)::int from kept_rows where id = $1", id));
     }
 
     /// <summary>The host's claims last 3 s (the default 60 s would outlast the deadline): a retry after that runs the request.</summary>

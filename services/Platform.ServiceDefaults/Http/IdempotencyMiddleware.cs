@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
@@ -14,7 +15,8 @@ namespace Platform.ServiceDefaults.Http;
 /// first answer under a (caller, key) is kept: a retry after a lost answer gets that very answer
 /// (status and body) and acts nothing twice; the same key sent with another request is a client's
 /// mistake (422). The first request claims the key with a row of its own before it runs; a second
-/// request under the key meanwhile waits for that answer, without holding a connection. A request
+/// request under the key meanwhile waits for that answer, without holding a connection. An endpoint
+/// marked <see cref="KeptByUnitOfWork"/> claims nothing first: its unit of work takes the key. A request
 /// that runs a unit of work (<see cref="RequestPipeline"/>) keeps its answer in that unit of work's
 /// commit, so what it did and what it answered are kept together or not at all; any other request's
 /// answer is kept once it has answered. Answers 5xx are not kept: those ask to be sent again; nor are
@@ -81,29 +83,15 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
         var hash = await Fingerprint(context.Request);
         var ct = context.RequestAborted;
 
-        var deadline = clock.GetUtcNow() + settings.Wait;
-        while (!await Claim(who, key, hash, ct))
+        // An endpoint that acts only through its unit of work takes the key with that commit, not before it runs.
+        var kept = endpoint.Metadata.GetMetadata<AnswerNotKept>() is null;
+        var claimFirst = !kept || endpoint.Metadata.GetMetadata<KeptByUnitOfWork>() is null;
+        if (claimFirst && await AnsweredBefore(context, who, key, hash, () => Claim(who, key, hash, ct)))
         {
-            if (await Recorded(who, key, ct) is { Answer.Status: not Claimed } first)
-            {
-                await (first.RequestHash.AsSpan().SequenceEqual(hash)
-                    ? first.Answer.ExecuteAsync(context)
-                    : KeyReused().ExecuteAsync(context));
-                return;
-            }
-            if (clock.GetUtcNow() > deadline)
-            {
-                context.Response.Headers.RetryAfter = "1";
-                await Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Request in progress",
-                    detail: $"A request with this {Header} is still being handled; send it again shortly for its answer.",
-                    extensions: new Dictionary<string, object?> { [Problems.CodeExtension] = InProgressCode }).ExecuteAsync(context);
-                return;
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(50), ct);
+            return;
         }
 
-        var kept = endpoint.Metadata.GetMetadata<AnswerNotKept>() is null;
-        var held = new HeldKey(who, key);
+        var held = new HeldKey(who, key, hash, claimFirst);
         if (kept)
         {
             context.Features.Set(held);
@@ -117,28 +105,70 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
         }
         catch
         {
-            await Release(who, key);
+            if (claimFirst)
+            {
+                await Release(who, key);
+            }
             throw;
         }
         finally
         {
             context.Response.Body = original;
         }
+        // Another request under the key committed first, and what this one wrote rolled back with its unit of work; or
+        // it was turned down before it reached one, and the first answer is the one kept.
+        var takenByAnother = held.TakenByAnother;
         // A request whose unit of work kept its answer has nothing left to keep or give back.
-        if (!held.KeptWithUnitOfWork)
+        if (!takenByAnother && !held.KeptWithUnitOfWork)
         {
             if (context.Response.StatusCode < StatusCodes.Status500InternalServerError && kept)
             {
-                await Record(held, new KeptAnswer(context.Response.StatusCode, context.Response.ContentType,
+                takenByAnother = !await Record(held, new KeptAnswer(context.Response.StatusCode, context.Response.ContentType,
                     context.Response.Headers.Location.Count == 1 ? context.Response.Headers.Location[0] : null, buffer.ToArray()), ct);
             }
-            else
+            else if (claimFirst)
             {
                 await Release(who, key);
             }
         }
+        if (takenByAnother)
+        {
+            await AnsweredBefore(context, who, key, hash, () => Task.FromResult(false));
+            return;
+        }
         buffer.Position = 0;
         await buffer.CopyToAsync(original, ct);
+    }
+
+    /// <summary>
+    /// Answers as the first request under the key answered (or 422, when that was another request), waiting for its
+    /// answer while it runs, up to <see cref="IdempotencySettings.Wait"/>; false as soon as <paramref name="take"/>
+    /// takes the key for this request instead.
+    /// </summary>
+    private async Task<bool> AnsweredBefore(HttpContext context, string who, string key, byte[] hash, Func<Task<bool>> take)
+    {
+        var ct = context.RequestAborted;
+        var deadline = clock.GetUtcNow() + settings.Wait;
+        while (!await take())
+        {
+            if (await Recorded(who, key, ct) is { Answer.Status: not Claimed } first)
+            {
+                await (first.RequestHash.AsSpan().SequenceEqual(hash)
+                    ? first.Answer.ExecuteAsync(context)
+                    : KeyReused().ExecuteAsync(context));
+                return true;
+            }
+            if (clock.GetUtcNow() > deadline)
+            {
+                context.Response.Headers.RetryAfter = "1";
+                await Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Request in progress",
+                    detail: $"A request with this {Header} is still being handled; send it again shortly for its answer.",
+                    extensions: new Dictionary<string, object?> { [Problems.CodeExtension] = InProgressCode }).ExecuteAsync(context);
+                return true;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(50), ct);
+        }
+        return false;
     }
 
     private static IResult KeyReused() =>
@@ -215,18 +245,31 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
             reader.GetFieldValue<byte[]>(4)));
     }
 
-    /// <summary>Keeps the answer under the key; the placeholders are <c>?</c>, for <see cref="RecordValues"/> in their order.</summary>
+    public const string Table = "idempotency_records";
+
+    /// <summary>Keeps the answer under a key this request claimed; the placeholders are <c>?</c>, for <see cref="RecordValues"/> in their order.</summary>
     internal const string RecordSql = """
         update idempotency_records
         set status = ?, content_type = ?, location = ?, body = ?, recorded_at = ?, claimed_until = null
-        where caller = ? and key = ?
+        where caller = ? and key = ? and request_hash = ?
+        """;
+
+    /// <summary>
+    /// Takes a key nobody claimed with the answer under it (<see cref="KeptByUnitOfWork"/>), in the order of
+    /// <see cref="RecordValues"/>; a key taken already fails on the primary key.
+    /// </summary>
+    internal const string TakeSql = """
+        insert into idempotency_records (status, content_type, location, body, recorded_at, caller, key, request_hash)
+        values (?, ?, ?, ?, ?, ?, ?, ?)
         """;
 
     internal static object?[] RecordValues(HeldKey held, KeptAnswer answer, DateTimeOffset now) =>
-        [answer.Status, answer.ContentType, answer.Location, answer.Body, now, held.Caller, held.Key];
+        [answer.Status, answer.ContentType, answer.Location, answer.Body, now, held.Caller, held.Key, held.RequestHash];
 
-    /// <summary><see cref="RecordSql"/> with Npgsql's numbered placeholders, for an answer kept on its own.</summary>
     private static readonly string RecordNumbered = Numbered(RecordSql);
+
+    /// <summary>Takes the key unless a request under it committed first; returns nothing then.</summary>
+    private static readonly string TakeNumbered = Numbered(TakeSql) + " on conflict (caller, key) do nothing returning true";
 
     private static string Numbered(string sql)
     {
@@ -234,14 +277,20 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
         return Regex.Replace(sql, @"\?", _ => $"${++placeholder}");
     }
 
-    private async Task Record(HeldKey held, KeptAnswer answer, CancellationToken ct)
+    /// <summary>Keeps an answer that no unit of work kept; false when a request under the key had its answer kept first.</summary>
+    private async Task<bool> Record(HeldKey held, KeptAnswer answer, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand(RecordNumbered);
+        await using var command = dataSource.CreateCommand(held.ClaimedFirst ? RecordNumbered : TakeNumbered);
         foreach (var value in RecordValues(held, answer, clock.GetUtcNow()))
         {
             command.Parameters.Add(new() { Value = value ?? DBNull.Value });
         }
-        await command.ExecuteNonQueryAsync(ct);
+        if (held.ClaimedFirst)
+        {
+            await command.ExecuteNonQueryAsync(ct);
+            return true;
+        }
+        return await command.ExecuteScalarAsync(ct) is true;
     }
 
     /// <summary>
@@ -253,17 +302,46 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
     private sealed record FirstAnswer(byte[] RequestHash, KeptAnswer Answer);
 
     /// <summary>
-    /// The key a running request holds, for <see cref="RequestPipeline"/> to keep the answer in the request's unit of
-    /// work; absent where the answer is not kept.
+    /// Endpoint metadata: everything the endpoint does is in the unit of work of <see cref="RequestPipeline"/> with its
+    /// final answer, so the key is taken by that commit, with the answer, rather than claimed before the request runs:
+    /// one transaction fewer a request. Two requests under one key then both run, and the one that commits second rolls
+    /// back and answers what the first answered.
     /// </summary>
-    internal sealed class HeldKey(string caller, string key)
+    public sealed class KeptByUnitOfWork
+    {
+        public static readonly KeptByUnitOfWork Instance = new();
+
+        private KeptByUnitOfWork()
+        {
+        }
+    }
+
+    /// <summary>
+    /// The key of a running request, for <see cref="RequestPipeline"/> to keep the answer in the request's unit of work;
+    /// absent where the answer is not kept.
+    /// </summary>
+    internal sealed class HeldKey(string caller, string key, byte[] requestHash, bool claimedFirst)
     {
         public string Caller { get; } = caller;
         public string Key { get; } = key;
+        public byte[] RequestHash { get; } = requestHash;
+
+        /// <summary>True when the key was claimed before the request ran; false when a unit of work takes it (<see cref="KeptByUnitOfWork"/>).</summary>
+        public bool ClaimedFirst { get; } = claimedFirst;
 
         /// <summary>True once a unit of work has committed the answer with what the request did.</summary>
         public bool KeptWithUnitOfWork { get; set; }
+
+        /// <summary>True when a unit of work found the key taken by another request that committed first.</summary>
+        public bool TakenByAnother { get; set; }
     }
+}
+
+public static class IdempotencyEndpointExtensions
+{
+    /// <summary>Marks an endpoint <see cref="IdempotencyMiddleware.KeptByUnitOfWork"/>: everything it does is in its unit of work.</summary>
+    public static TBuilder AnswerKeptByUnitOfWork<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(IdempotencyMiddleware.KeptByUnitOfWork.Instance);
 }
 
 /// <summary>An answer as kept under an Idempotency-Key: the first answer and every replay are these very bytes.</summary>

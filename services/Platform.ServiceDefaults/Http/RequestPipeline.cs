@@ -29,7 +29,16 @@ public sealed class RequestPipeline(EventStore store, PipelineMetrics metrics, I
         Guid? correlationId = null, bool finalAnswer = true)
     {
         var context = http.HttpContext;
-        var held = finalAnswer ? context?.Features.Get<IdempotencyMiddleware.HeldKey>() : null;
+        var held = context?.Features.Get<IdempotencyMiddleware.HeldKey>();
+        if (!finalAnswer)
+        {
+            if (held is { ClaimedFirst: false })
+            {
+                throw new InvalidOperationException(
+                    $"{handler} acts after its unit of work, so its endpoint's key must be claimed first: it cannot be {nameof(IdempotencyMiddleware.KeptByUnitOfWork)}.");
+            }
+            held = null;
+        }
         for (var attempt = 1; attempt <= Attempts; attempt++)
         {
             try
@@ -42,7 +51,15 @@ public sealed class RequestPipeline(EventStore store, PipelineMetrics metrics, I
                 var keep = kept is { Status: < StatusCodes.Status500InternalServerError };
                 if (keep)
                 {
-                    session.Queue(IdempotencyMiddleware.RecordSql, IdempotencyMiddleware.RecordValues(held!, kept!, clock.GetUtcNow()));
+                    var values = IdempotencyMiddleware.RecordValues(held!, kept!, clock.GetUtcNow());
+                    if (held!.ClaimedFirst)
+                    {
+                        session.Queue(IdempotencyMiddleware.RecordSql, values);
+                    }
+                    else
+                    {
+                        session.Take(IdempotencyMiddleware.Table, held.Key, IdempotencyMiddleware.TakeSql, values);
+                    }
                 }
                 await session.Commit(ct);
                 work.OnCommitted();
@@ -54,6 +71,13 @@ public sealed class RequestPipeline(EventStore store, PipelineMetrics metrics, I
                 }
                 held!.KeptWithUnitOfWork = keep;
                 return kept;
+            }
+            catch (InvariantConflictException e) when (e.Table == IdempotencyMiddleware.Table)
+            {
+                // Another request under the key committed first: the middleware answers what that one answered.
+                held!.TakenByAnother = true;
+                metrics.Handled(handler, PipelineOutcome.Duplicate);
+                return Results.Empty;
             }
             catch (Exception e) when (e is StreamConcurrencyException or InvariantConflictException)
             {

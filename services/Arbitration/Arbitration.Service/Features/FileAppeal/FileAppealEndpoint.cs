@@ -48,6 +48,8 @@ public static class FileAppealEndpoint
             return pipeline.Run("file-appeal", (work, ct) => File(work, appeal, caller, opening, policy, clock, ct), ct, decisionId);
         })
         .WithName("FileAppeal")
+
+        .AnswerKeptByUnitOfWork()
         .Produces<CaseView>(StatusCodes.Status201Created)
         .Produces<CaseView>()
         .ProducesProblem(StatusCodes.Status403Forbidden)

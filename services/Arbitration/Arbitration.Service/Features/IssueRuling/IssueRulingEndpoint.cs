@@ -51,6 +51,8 @@ public static class IssueRulingEndpoint
                 ct);
         })
         .WithName("IssueRuling")
+
+        .AnswerKeptByUnitOfWork()
         .Produces<CaseView>()
         .ProducesProblem(StatusCodes.Status403Forbidden)
         .ProducesProblem(StatusCodes.Status404NotFound)

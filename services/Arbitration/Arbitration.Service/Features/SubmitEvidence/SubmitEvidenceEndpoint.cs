@@ -43,6 +43,8 @@ public static class SubmitEvidenceEndpoint
                 ct);
         })
         .WithName("SubmitEvidence")
+
+        .AnswerKeptByUnitOfWork()
         .Produces<CaseView>()
         .ProducesProblem(StatusCodes.Status403Forbidden)
         .ProducesProblem(StatusCodes.Status404NotFound)

@@ -39,7 +39,7 @@ public static class ProviderReportEndpoints
 {
     public static WebApplication MapProviderReports(this WebApplication app)
     {
-        var jobs = app.MapGroup("/jobs/{id:guid}");
+        var jobs = app.MapGroup("/jobs/{id:guid}").AnswerKeptByUnitOfWork();
 
         jobs.MapPost("/accept", (Guid id, HttpContext http, ProviderActions actions, CancellationToken ct) =>
                 actions.Run(http, id, "accept", null, (provider, job) => new AcceptJob(id, provider, job.Now), ct))

@@ -15,6 +15,8 @@ public static class AnswerClaimEndpoints
     {
         app.MapPost("/claims/{id}/accept", Accept)
             .WithName("AcceptClaim")
+
+            .AnswerKeptByUnitOfWork()
             .Produces<ClaimView>()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -22,6 +24,8 @@ public static class AnswerClaimEndpoints
             .WithSummary("The order's merchant accepts a claim that waits for it");
         app.MapPost("/claims/{id}/refuse", Refuse)
             .WithName("RefuseClaim")
+
+            .AnswerKeptByUnitOfWork()
             .Produces<ClaimView>()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -16,6 +16,8 @@ public static class CancelExtendedWarrantyEndpoint
     {
         app.MapPost("/warranties/{orderId}/{lineId}/extended-warranty/cancel", Handle)
             .WithName("CancelExtendedWarranty")
+
+            .AnswerKeptByUnitOfWork()
             .Produces<ExtendedWarrantyView>()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)

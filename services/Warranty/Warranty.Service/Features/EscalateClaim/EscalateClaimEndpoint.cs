@@ -15,6 +15,8 @@ public static class EscalateClaimEndpoint
     {
         app.MapPost("/claims/{id}/escalate", Handle)
             .WithName("EscalateClaim")
+
+            .AnswerKeptByUnitOfWork()
             .Produces<ClaimView>()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -30,6 +30,8 @@ public static class FileClaimEndpoint
     {
         app.MapPost("/claims", Handle)
             .WithName("FileClaim")
+
+            .AnswerKeptByUnitOfWork()
             .IdempotencyKeyIsId()
             .Produces<ClaimView>(StatusCodes.Status201Created)
             .Produces<ClaimView>()

@@ -38,6 +38,8 @@ public static class ReopenEntryEndpoint
     {
         app.MapPost("/warranties/{orderId}/{lineId}/reopen", Handle)
             .WithName("ReopenEntry")
+
+            .AnswerKeptByUnitOfWork()
             .IdempotencyKeyIsId()
             .Produces<ReopenAnswer>()
             .ProducesProblem(StatusCodes.Status403Forbidden)

@@ -19,6 +19,8 @@ public static class MerchantResolutionEndpoints
     {
         app.MapPost("/claims/{id}/return-accepted", ReturnAccepted)
             .WithName("AcceptReturn")
+
+            .AnswerKeptByUnitOfWork()
             .Produces<ClaimView>()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -26,6 +28,8 @@ public static class MerchantResolutionEndpoints
             .WithSummary("The order's merchant took the item back, for a return or a replacement: the claim is resolved");
         app.MapPost("/claims/{id}/repair-completed", RepairCompleted)
             .WithName("CompleteMerchantRepair")
+
+            .AnswerKeptByUnitOfWork()
             .Produces<ClaimView>()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
