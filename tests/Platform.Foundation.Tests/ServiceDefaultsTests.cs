@@ -502,7 +502,8 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Created, both[0].StatusCode);
         Assert.Equal(both[0], both[1]);
-        Assert.True(keptAttempts[id] >= 3, $"decided {keptAttempts[id]} times: both requests, and the second again after it lost");
+        // Both decided (the second again if it decided before the first committed); only the first committed.
+        Assert.True(keptAttempts[id] >= 2, $"decided {keptAttempts[id]} times: each request at least once");
         Assert.Equal(1, await database.Scalar<int>("select count(*)::int from kept_rows where id = $1", id));
     }
 
