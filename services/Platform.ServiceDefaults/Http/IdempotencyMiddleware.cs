@@ -37,6 +37,9 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
 
     public const string InProgressCode = "IdempotentRequestInProgress";
 
+    /// <summary>The table the keys and their answers are kept in; a unit of work that finds a key taken in it answers the first answer.</summary>
+    public const string Table = "idempotency_records";
+
     /// <summary>The status of a claimed key whose request has not answered yet.</summary>
     private const int Claimed = 0;
 
@@ -59,7 +62,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
     ];
 
     /// <summary>Records are kept for <paramref name="window"/>: a client's retry after a lost answer comes within it.</summary>
-    public static RetainedTable Retained(TimeSpan window) => new("idempotency_records", "recorded_at", window);
+    public static RetainedTable Retained(TimeSpan window) => new(Table, "recorded_at", window);
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -244,8 +247,6 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
             reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
             reader.GetFieldValue<byte[]>(4)));
     }
-
-    public const string Table = "idempotency_records";
 
     /// <summary>Keeps the answer under a key this request claimed; the placeholders are <c>?</c>, for <see cref="RecordValues"/> in their order.</summary>
     internal const string RecordSql = """
