@@ -393,13 +393,16 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         }, TimeSpan.FromSeconds(30), "the outbox lag gauge shows the row's five minutes");
     }
 
-    private static HttpRequestMessage Held(string token, string key)
+    /// <summary>A POST as a caller sends it: the caller's token and an Idempotency-Key.</summary>
+    private static HttpRequestMessage Post(string path, string token, string key)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/held");
+        var request = new HttpRequestMessage(HttpMethod.Post, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         request.Headers.Add(IdempotencyMiddleware.Header, key);
         return request;
     }
+
+    private static HttpRequestMessage Held(string token, string key) => Post("/held", token, key);
 
     /// <summary>Sends a first request to /held under a new key and waits until it is running.</summary>
     private async Task<(string Token, string Key, Task<HttpResponseMessage> First)> HoldAKey(string party)
@@ -439,10 +442,8 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
 
     private async Task<HttpResponseMessage> Kept(string token, string key, string id, string? taken = null, bool together = false)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post,
-            taken is not null ? $"/kept/{id}?taken={taken}" : together ? $"/kept/{id}?together=true" : $"/kept/{id}");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        request.Headers.Add(IdempotencyMiddleware.Header, key);
+        using var request = Post(taken is not null ? $"/kept/{id}?taken={taken}" : together ? $"/kept/{id}?together=true" : $"/kept/{id}",
+            token, key);
         return await client.SendAsync(request);
     }
 
@@ -513,9 +514,7 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     {
         var token = await Token(PlatformRoles.Buyer, "b-idempotency-misused");
         var id = Guid.NewGuid().ToString();
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/kept-then-acts/{id}");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        request.Headers.Add(IdempotencyMiddleware.Header, Guid.NewGuid().ToString());
+        using var request = Post($"/kept-then-acts/{id}", token, Guid.NewGuid().ToString());
 
         using var response = await client.SendAsync(request);
 
