@@ -73,7 +73,7 @@ internal static class UnitOfWorkBenchmark
 
         Console.WriteLine();
         Console.WriteLine($"## Unit of work: one event + inbox row + outbox row in one transaction, {writers} writers, {writers * perRound * Rounds:N0} per path, median of {Rounds} interleaved rounds");
-        Console.WriteLine("| path | units of work/s (median) | rounds | statements sent per unit of work, COMMIT aside |");
+        Console.WriteLine("| path | units of work/s (median) | rounds | round trips per unit of work, a COMMIT sent on its own not counted |");
         Console.WriteLine("|---|---|---|---|");
         for (var p = 0; p < paths.Length; p++)
         {
