@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Order.Domain;
 using Order.Service.Tests.Support;
 using Platform.Testing;
@@ -63,9 +64,12 @@ public sealed class OrderQueryTests : OrderServiceTest
             using var response = await GetOrder(order.OrderId, role, subject);
             var body = await response.Content.ReadAsStringAsync();
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            // The trace id is random hex and says nothing of the order, but it held the price's digits once.
+            var shown = JsonNode.Parse(body)!.AsObject();
+            shown.Remove("traceId");
             foreach (var secret in new[] { order.BuyerId, order.MerchantId, TradeOrder.Region, "SKU-PHONE", "Phone X", "2999" })
             {
-                Assert.DoesNotContain(secret, body, StringComparison.Ordinal);
+                Assert.DoesNotContain(secret, shown.ToJsonString(), StringComparison.Ordinal);
             }
             var problem = JsonDocument.Parse(body).RootElement;
             Assert.Equal(absent, Summary(problem, order.OrderId));
