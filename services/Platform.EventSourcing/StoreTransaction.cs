@@ -15,6 +15,7 @@ namespace Platform.EventSourcing;
 internal sealed class StoreTransaction : IAsyncDisposable
 {
     private bool finished;
+    private readonly CommitInBatch commitInBatch = new();
 
     private StoreTransaction(EventStore store, NpgsqlConnection connection, NpgsqlTransaction transaction)
     {
@@ -25,8 +26,6 @@ internal sealed class StoreTransaction : IAsyncDisposable
         options.Listeners.Add(commitInBatch);
         Marten = store.Marten.LightweightSession(options);
     }
-
-    private readonly CommitInBatch commitInBatch = new();
 
     public EventStore Store { get; }
     public NpgsqlConnection Connection { get; }
