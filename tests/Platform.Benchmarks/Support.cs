@@ -220,18 +220,21 @@ public sealed class BenchHost(IHost host, TestVirtualHost broker) : IAsyncDispos
 }
 
 /// <summary>
-/// Warms a path up until tiered compilation has settled: rounds of work are repeated until a round
-/// makes the JIT compile almost nothing new. A path measured before that pays for compiling itself
-/// at tier 0, instrumented and tier 1, which on two busy cores was most of a quick run's CPU.
+/// Warms a path up until tiered compilation has settled: rounds of work are repeated until rounds in
+/// a row make the JIT compile almost nothing new. A path measured before that pays for compiling itself
+/// at tier 0, instrumented and tier 1, which on two busy cores was most of a quick run's CPU. One quiet
+/// round was not enough: promotions to tier 1 still queued behind it made the next measurement swing.
 /// </summary>
 public static class JitSettled
 {
     public const int MaxRounds = 60;
     public const long SettledBelow = 25;
+    public const int SettledRounds = 2;
 
     public static async Task<int> WarmUp(Func<int, Task> round)
     {
         var before = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var quiet = 0;
         for (var i = 0; i < MaxRounds; i++)
         {
             await round(i);
@@ -239,7 +242,8 @@ public static class JitSettled
             // so that a round's count includes what the round before it queued.
             await Task.Delay(200);
             var after = System.Runtime.JitInfo.GetCompiledMethodCount();
-            if (after - before < SettledBelow)
+            quiet = after - before < SettledBelow ? quiet + 1 : 0;
+            if (quiet == SettledRounds)
             {
                 return i + 1;
             }
