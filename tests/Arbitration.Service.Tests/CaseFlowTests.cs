@@ -243,6 +243,27 @@ public sealed class CaseFlowTests(RealTimeHost host) : ArbitrationTests<RealTime
     }
 
     [Fact]
+    public async Task Cases_opened_at_the_same_moment_count_each_other_and_are_shared_between_the_arbitrators()
+    {
+        var database = await Env.Database(ArbitrationService.Name);
+        async Task<long> Difference() => await database.Scalar<long>("""
+            select coalesce(sum(case arbitrator_id when 'arb-1' then 1 when 'arb-2' then -1 else 0 end), 0)
+            from case_list where ruled_at is null
+            """);
+        var before = Math.Abs(await Difference());
+        const int escalations = 16;
+        var escalated = Enumerable.Range(0, escalations).Select(_ => Messages.ClaimEscalated()).ToList();
+
+        // Consumed side by side, escalations that did not count each other would read the same loads and all go to
+        // the same arbitrator.
+        await Task.WhenAll(escalated.Select(e => Probe.Publish(e)));
+        await Task.WhenAll(escalated.Select(e => CaseOpened(CaseIds.ForClaim(e.ClaimId))));
+
+        var after = Math.Abs(await Difference());
+        Assert.True(after <= Math.Max(1, before - escalations), $"Open cases of arb-1 and arb-2 differ by {after} after {escalations} openings (by {before} before).");
+    }
+
+    [Fact]
     public async Task Bad_input_is_answered_with_a_problem_naming_the_field()
     {
         var (escalated, caseId, view) = await EscalatedCase();

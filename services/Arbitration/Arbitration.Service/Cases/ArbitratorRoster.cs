@@ -1,6 +1,5 @@
 using Arbitration.Domain;
 using Arbitration.Service.ReadModels;
-using Npgsql;
 using Platform.EventSourcing;
 
 namespace Arbitration.Service.Cases;
@@ -19,11 +18,9 @@ public sealed class ArbitratorRoster(ArbitrationSettings settings)
             return null;
         }
         // Held to the end of the unit of work, so that cases opened at the same moment (by any
-        // instance) count each other and do not all go to the same least-loaded arbitrator.
-        await using (var lockCommand = new NpgsqlCommand($"select pg_advisory_xact_lock({AssignmentLock})", session.Connection, session.Transaction))
-        {
-            await lockCommand.ExecuteNonQueryAsync(ct);
-        }
-        return ArbitratorSelection.ChooseArbitrator(await CaseList.OpenCasesPerArbitrator(session, settings.Arbitrators, ct));
+        // instance) count each other and do not all go to the same least-loaded arbitrator. It is
+        // taken in the round trip that counts: every round trip under it lines up the next opening.
+        return ArbitratorSelection.ChooseArbitrator(
+            await CaseList.OpenCasesPerArbitrator(session, settings.Arbitrators, $"select pg_advisory_xact_lock({AssignmentLock})", ct));
     }
 }

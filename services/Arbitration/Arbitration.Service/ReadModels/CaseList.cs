@@ -100,16 +100,24 @@ public static class CaseList
     }
 
     /// <summary>Open (unruled) cases of each of <paramref name="arbitrators"/>, none missing.</summary>
-    public static async Task<IReadOnlyList<ArbitratorLoad>> OpenCasesPerArbitrator(Session session, IReadOnlyList<string> arbitrators, CancellationToken ct)
+    /// <param name="first">
+    /// A statement sent ahead of the count in the same round trip (the roster's lock). The count is its own statement,
+    /// so under read committed it sees every case committed before <paramref name="first"/> returned.
+    /// </param>
+    public static async Task<IReadOnlyList<ArbitratorLoad>> OpenCasesPerArbitrator(Session session, IReadOnlyList<string> arbitrators, string first, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("""
+        await using var batch = new NpgsqlBatch(session.Connection, session.Transaction);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(first));
+        var count = new NpgsqlBatchCommand("""
             select a.id, count(c.case_id)::int
             from unnest($1::text[]) as a(id)
             left join case_list c on c.arbitrator_id = a.id and c.ruled_at is null
             group by a.id
-            """, session.Connection, session.Transaction);
-        command.Parameters.Add(new() { Value = arbitrators.ToArray() });
-        await using var reader = await command.ExecuteReaderAsync(ct);
+            """);
+        count.Parameters.Add(new() { Value = arbitrators.ToArray() });
+        batch.BatchCommands.Add(count);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.NextResultAsync(ct);
         var loads = new List<ArbitratorLoad>();
         while (await reader.ReadAsync(ct))
         {
