@@ -13,7 +13,7 @@ namespace Arbitration.Service.Cases;
 /// </summary>
 public static class CaseEffects
 {
-    public static async Task Apply(Session session, Applied<CaseState, CaseEvent> applied, CancellationToken ct)
+    public static Task Apply(Session session, Applied<CaseState, CaseEvent> applied, CancellationToken ct)
     {
         foreach (var (@event, state) in applied.Steps)
         {
@@ -38,6 +38,7 @@ public static class CaseEffects
                     break;
             }
         }
-        await CaseList.Save(session, applied.After, ct);
+        CaseList.Save(session, applied.After);
+        return Task.CompletedTask;
     }
 }

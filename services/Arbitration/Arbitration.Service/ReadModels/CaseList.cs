@@ -72,31 +72,33 @@ public static class CaseList
     private const string Columns =
         "case_id, origin, order_id, line_id, buyer_id, respondent, respondent_id, arbitrator_id, status, opened_at, respond_by, ruled_at, default_ruling, claim_id";
 
-    /// <summary>Writes the case's row as the state stands after this unit of work's events.</summary>
-    public static async Task Save(Session session, CaseState state, CancellationToken ct)
+    /// <summary>
+    /// Writes the case's row as the state stands after this unit of work's events, with the commit: nothing in a unit of
+    /// work reads its own case's row back, and a case's opening holds the roster's lock until its commit.
+    /// </summary>
+    public static void Save(Session session, CaseState state)
     {
         var file = state.File ?? throw new InvalidOperationException("A case that is not open has no row.");
-        await using var command = new NpgsqlCommand($"""
-            insert into case_list ({Columns}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+        session.Queue($"""
+            insert into case_list ({Columns}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             on conflict (case_id) do update set
                 arbitrator_id = excluded.arbitrator_id, status = excluded.status,
                 ruled_at = excluded.ruled_at, default_ruling = excluded.default_ruling, claim_id = excluded.claim_id
-            """, session.Connection, session.Transaction);
-        command.Parameters.Add(new() { Value = file.CaseId });
-        command.Parameters.Add(new() { Value = ContractMapping.Origin(file.Origin).ToString() });
-        command.Parameters.Add(new() { Value = file.OrderId });
-        command.Parameters.Add(new() { Value = file.LineId });
-        command.Parameters.Add(new() { Value = file.BuyerId });
-        command.Parameters.Add(new() { Value = ContractMapping.RespondentKind(file.Respondent).ToString() });
-        command.Parameters.Add(new() { Value = (object?)file.Respondent.MerchantId ?? DBNull.Value });
-        command.Parameters.Add(new() { Value = (object?)state.ArbitratorId ?? DBNull.Value });
-        command.Parameters.Add(new() { Value = state.Status.ToString() });
-        command.Parameters.Add(new() { Value = file.OpenedAt });
-        command.Parameters.Add(new() { Value = file.RespondentDeadlineAt });
-        command.Parameters.Add(new() { Value = (object?)state.Ruling?.RuledAt ?? DBNull.Value });
-        command.Parameters.Add(new() { Value = state.Ruling is { } ruling ? ruling.ArbitratorId is null : DBNull.Value });
-        command.Parameters.Add(new() { Value = (object?)ContractMapping.Ids(file.Origin).ClaimId ?? DBNull.Value });
-        await command.ExecuteNonQueryAsync(ct);
+            """,
+            file.CaseId,
+            ContractMapping.Origin(file.Origin).ToString(),
+            file.OrderId,
+            file.LineId,
+            file.BuyerId,
+            ContractMapping.RespondentKind(file.Respondent).ToString(),
+            file.Respondent.MerchantId,
+            state.ArbitratorId,
+            state.Status.ToString(),
+            file.OpenedAt,
+            file.RespondentDeadlineAt,
+            state.Ruling?.RuledAt,
+            state.Ruling is { } ruling ? ruling.ArbitratorId is null : null,
+            ContractMapping.Ids(file.Origin).ClaimId);
     }
 
     /// <summary>Open (unruled) cases of each of <paramref name="arbitrators"/>, none missing.</summary>
