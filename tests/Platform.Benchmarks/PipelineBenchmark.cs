@@ -145,8 +145,8 @@ internal static class PipelineBenchmark
             pipelines.Add(await Pipeline(round));
         }
         await hopEndpoint.StopAsync();
-        var hopRate = Median(hops.Select(h => h.Rate));
-        var pipelineRate = Median(pipelines.Select(p => p.Rate));
+        var hopRate = Stats.Summary(hops.Select(h => h.Rate)).P50;
+        var pipelineRate = Stats.Summary(pipelines.Select(p => p.Rate)).P50;
 
         // Latency at half the rate just measured, one order at a time on a fixed pace.
         activated.Clear();
@@ -264,12 +264,6 @@ internal static class PipelineBenchmark
     private const int MeasuredRounds = 3;
 
     private readonly record struct Measured(double Rate, CpuSample Cpu);
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[sorted.Count / 2];
-    }
 
     /// <summary>
     /// Each command or batch Npgsql sends while it lives, by the start of its text, with the time from
