@@ -352,9 +352,9 @@ public sealed class OutboxRelay(
             batch.BatchCommands.Add(Command("""
                 with split as (delete from outbox where id = any($1) returning id, due_at, created_at, body)
                 insert into outbox (id, due_at, scheduled, destination, message_type, body, headers, created_at, attempts, last_error, retry_at)
-                select f.id, s.due_at, false, m->>'destination', m->>'messageType', m->'body', m->'headers', s.created_at,
+                select f.id, s.due_at, false, m->>'destination', m->>'messageType', (m->'body')::text, (m->'headers')::text, s.created_at,
                     $4, f.error, now() + $5
-                from split s cross join jsonb_array_elements(s.body) m
+                from split s cross join jsonb_array_elements(s.body::jsonb) m
                 join unnest($2::uuid[], $3::text[]) as f(id, error) on (m->>'id')::uuid = f.id
                 on conflict (id) do nothing
                 """, splitRows.ToArray(), splitIds.ToArray(), splitErrors.ToArray(), countAttempts ? 1 : 0, options.RetryDelay));
@@ -371,10 +371,10 @@ public sealed class OutboxRelay(
                     delete from outbox where id = any($1) and (attempts >= $2 or id = any($3))
                     returning id, destination, message_type, body, headers, attempts, last_error)
                 insert into refusals (message_id, consumer, message_type, body, code, reason, refused_at, destination, headers)
-                select id, 'outbox-relay', message_type, body,
+                select id, 'outbox-relay', message_type, body::jsonb,
                     case when id = any($3) then 'Unpublishable' else 'PublishFailed' end,
                     case when id = any($3) then last_error else format('Not published after %s attempts; the last: %s', attempts, last_error) end,
-                    $4, destination, headers
+                    $4, destination, headers::jsonb
                 from parked
                 returning code
                 """, failedIds.ToArray(), options.MaxAttempts, unpublishable.ToArray(), clock.GetUtcNow()));
@@ -508,7 +508,7 @@ public sealed class OutboxRelay(
             where before < $2 order by due_at limit $2)
         update outbox o set locked_until = now() + $3
         where o.id = any(array(select id from chosen))
-        returning o.id, o.due_at, o.destination, o.message_type, o.body::text, o.headers::text
+        returning o.id, o.due_at, o.destination, o.message_type, o.body, o.headers
         """;
 
     /// <summary>

@@ -154,14 +154,14 @@ internal sealed class PlumbingRows
         if (outboxIds.Count == 1)
         {
             work.Sql(
-                OutboxInsert + "values (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?)",
+                OutboxInsert + "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 outboxIds[0], outboxDue[0], outboxScheduled[0], outboxDestinations[0], outboxTypes[0], outboxBodies[0], outboxHeaders[0], outboxCreated[0], outboxMessages[0]);
         }
         else if (outboxIds.Count > 1)
         {
             work.Sql(
                 OutboxInsert +
-                "select id, due_at, scheduled, destination, message_type, body::jsonb, headers::jsonb, created_at, messages " +
+                "select * " +
                 "from unnest(?::uuid[], ?::timestamptz[], ?::boolean[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::int[]) " +
                 "as r(id, due_at, scheduled, destination, message_type, body, headers, created_at, messages)",
                 outboxIds.ToArray(), outboxDue.ToArray(), outboxScheduled.ToArray(), outboxDestinations.ToArray(), outboxTypes.ToArray(),

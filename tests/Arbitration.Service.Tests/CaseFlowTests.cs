@@ -212,7 +212,7 @@ public sealed class CaseFlowTests(RealTimeHost host) : ArbitrationTests<RealTime
             Timeout, "everything the service had to publish is published");
         // Opened, the buyer's statement, the arbitrator: nothing more.
         Assert.Equal(3L, await database.Scalar<long>("select count(*) from mt_events where stream_id = $1", CaseStream.StreamId(caseId)));
-        Assert.Equal(1L, await database.Scalar<long>("select count(*) from outbox where scheduled and body->>'caseId' = $1", caseId.ToString()));
+        Assert.Equal(1L, await database.Scalar<long>("select count(*) from outbox where scheduled and body::jsonb->>'caseId' = $1", caseId.ToString()));
         Assert.Single(Probe.Received<CaseOpened>(), o => o.Message.CaseId == caseId);
         Assert.Single(Probe.Received<EvidenceSubmitted>(), o => o.Message.CaseId == caseId);
         using var arbitrator = Service.As("arbitrator", "arb-1");

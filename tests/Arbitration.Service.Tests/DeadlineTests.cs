@@ -23,7 +23,7 @@ public sealed class DeadlineTests(TenDayDeadlineHost host) : ArbitrationTests<Te
         await Probe.Publish(escalated);
         var opened = await Probe.WaitFor<CaseOpened>(m => m.CaseId == caseId, Timeout, "the case is opened");
         await using var command = Service.Services.GetRequiredService<NpgsqlDataSource>()
-            .CreateCommand("delete from outbox where scheduled and body::text like '%' || $1 || '%'");
+            .CreateCommand("delete from outbox where scheduled and body like '%' || $1 || '%'");
         command.Parameters.Add(new() { Value = caseId.ToString() });
         Assert.Equal(1, await command.ExecuteNonQueryAsync());
         return opened;

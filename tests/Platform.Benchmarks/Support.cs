@@ -93,8 +93,8 @@ public static class RawTables
             scheduled boolean not null,
             destination text,
             message_type text not null,
-            body jsonb not null,
-            headers jsonb not null,
+            body text compression lz4 not null,
+            headers text not null,
             created_at timestamptz not null);
         create index raw_outbox_due_at on raw_outbox (due_at);
         """;

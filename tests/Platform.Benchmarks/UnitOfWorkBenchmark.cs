@@ -179,7 +179,7 @@ internal static class UnitOfWorkBenchmark
         @event.SetHeader("traceparent", metadata.TraceParent!);
         session.Events.Append(stream, version, @event);
         session.QueueSqlCommand(
-            "insert into public.outbox (id, due_at, scheduled, destination, message_type, body, headers, created_at) values (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)",
+            "insert into public.outbox (id, due_at, scheduled, destination, message_type, body, headers, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
             Guid.NewGuid(), now, false, DBNull.Value, "bench-message", OutboxBody(metadata), JsonSerializer.Serialize(metadata, Json.Options), now);
         await session.SaveChangesAsync();
         await transaction.CommitAsync();
@@ -209,7 +209,7 @@ internal static class UnitOfWorkBenchmark
                     Guid.NewGuid(), stream, (long)version, JsonSerializer.Serialize(Event(version), Json.Options), "bench-event", now,
                     typeof(BenchEvent).FullName!, metadata.CorrelationId!.Value.ToString(), metadata.CausationId!.Value.ToString(), headers),
                 Command(
-                    "insert into raw_outbox (id, due_at, scheduled, destination, message_type, body, headers, created_at) values ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8)",
+                    "insert into raw_outbox (id, due_at, scheduled, destination, message_type, body, headers, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8)",
                     Guid.NewGuid(), now, false, DBNull.Value, "bench-message", OutboxBody(metadata), JsonSerializer.Serialize(metadata, Json.Options), now),
             },
         };

@@ -58,7 +58,7 @@ public sealed class OutboxTests
 
         var written = new List<(Guid Id, DateTimeOffset Due, string? Queue, int Number)>();
         await using (var command = database.DataSource.CreateCommand(
-            "select id, due_at, destination, (body->>'number')::int from outbox where scheduled and messages = 1 and body->>'runId' = $1 order by due_at"))
+            "select id, due_at, destination, (body::jsonb->>'number')::int from outbox where scheduled and messages = 1 and body::jsonb->>'runId' = $1 order by due_at"))
         {
             command.Parameters.Add(new() { Value = runId.ToString() });
             await using var reader = await command.ExecuteReaderAsync();
@@ -68,6 +68,33 @@ public sealed class OutboxTests
             }
         }
         Assert.Equal(scheduled, written);
+    }
+
+    [Fact]
+    public async Task A_row_keeps_the_very_text_the_serializer_wrote_and_the_body_is_compressed_with_lz4()
+    {
+        await using var database = await TestDatabase.Create();
+        var message = new TestMessage(Guid.NewGuid(), 7);
+        Guid id = default;
+        MessageMetadata metadata = null!;
+        await Commit(database.Store(), s =>
+        {
+            id = s.Schedule(DateTimeOffset.UtcNow.AddDays(1), message);
+            metadata = s.Metadata;
+        });
+
+        // jsonb would have parsed each row on insert and printed it again, its keys reordered, on every claim.
+        await using (var command = database.DataSource.CreateCommand("select body, headers from outbox where id = $1"))
+        {
+            command.Parameters.Add(new() { Value = id });
+            await using var reader = await command.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync());
+            Assert.Equal(
+                (WireJson.Serialize(message), System.Text.Json.JsonSerializer.Serialize(metadata, Json.Options)),
+                (reader.GetString(0), reader.GetString(1)));
+        }
+        Assert.Equal("lz4", await database.Scalar<string>(
+            "select case attcompression when 'l' then 'lz4' when 'p' then 'pglz' else 'default' end from pg_attribute where attrelid = 'outbox'::regclass and attname = 'body'"));
     }
 
     [Fact]

@@ -203,7 +203,7 @@ internal sealed class Store(TestDatabase database)
     public async Task<IReadOnlyList<DateTimeOffset>> FeedbackDueTimesCarried(Guid jobId)
     {
         await using var command = database.DataSource.CreateCommand(
-            "select body->>'dueAt' from outbox where message_type = 'Platform.Contracts.Repair.V1.DeviceFeedbackDeadline' and body->>'jobId' = $1");
+            "select body::jsonb->>'dueAt' from outbox where message_type = 'Platform.Contracts.Repair.V1.DeviceFeedbackDeadline' and body::jsonb->>'jobId' = $1");
         command.Parameters.Add(new() { Value = jobId.ToString() });
         await using var reader = await command.ExecuteReaderAsync();
         var dueTimes = new List<DateTimeOffset>();
@@ -217,7 +217,7 @@ internal sealed class Store(TestDatabase database)
     private async Task<IReadOnlyList<(Guid, DateTimeOffset, int)>> Rows(string type, Guid jobId)
     {
         await using var command = database.DataSource.CreateCommand(
-            "select id, due_at, (body->>'attempt')::int from outbox where message_type = $1 and body->>'jobId' = $2 order by due_at");
+            "select id, due_at, (body::jsonb->>'attempt')::int from outbox where message_type = $1 and body::jsonb->>'jobId' = $2 order by due_at");
         command.Parameters.Add(new() { Value = type });
         command.Parameters.Add(new() { Value = jobId.ToString() });
         await using var reader = await command.ExecuteReaderAsync();

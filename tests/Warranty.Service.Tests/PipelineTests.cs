@@ -114,7 +114,7 @@ public sealed class DeadlineTests() : WarrantyServiceTest(clockSpeed: 10_000)
         var claim = await (await client.FileClaim(Claim(orderId, "line-1", "DeadOnArrival", "Return"))).Read<ClaimView>();
         var waiting = await probe.WaitFor<Contract.ClaimAwaitingMerchant>(m => m.ClaimId == claim.ClaimId, Wait, "the claim waits for the merchant");
         await using var command = warranty.Services.GetRequiredService<NpgsqlDataSource>()
-            .CreateCommand("delete from outbox where scheduled and body::text like '%' || $1 || '%'");
+            .CreateCommand("delete from outbox where scheduled and body like '%' || $1 || '%'");
         command.Parameters.Add(new() { Value = claim.ClaimId.ToString() });
         Assert.Equal(1, await command.ExecuteNonQueryAsync());
         return (claim.ClaimId, orderId, warranty.As(PlatformRoles.Merchant, merchant), waiting);

@@ -84,11 +84,11 @@ public abstract class OrderServiceTest(double clockSpeed = 1) : IAsyncLifetime
         database.Scalar<long>("select count(*) from mt_events where stream_id = $1 and type = $2", OrderStream.StreamId(orderId), StoredNames.NameOf(typeof(TEvent)));
 
     protected Task<long> ScheduledConfirmations(string orderId) =>
-        database.Scalar<long>("select count(*) from outbox where scheduled and body->>'orderId' = $1", orderId);
+        database.Scalar<long>("select count(*) from outbox where scheduled and body::jsonb->>'orderId' = $1", orderId);
 
     /// <summary>Takes the order's scheduled confirmations out of the outbox before they fall due; returns how many.</summary>
     protected Task<long> DropScheduledConfirmations(string orderId) =>
-        database.Scalar<long>("with dropped as (delete from outbox where scheduled and body->>'orderId' = $1 returning 1) select count(*) from dropped", orderId);
+        database.Scalar<long>("with dropped as (delete from outbox where scheduled and body::jsonb->>'orderId' = $1 returning 1) select count(*) from dropped", orderId);
 
     protected Task<HttpResponseMessage> GetOrder(string orderId, string role, string subjectId) =>
         Service.As(role, subjectId).GetAsync($"/orders/{Uri.EscapeDataString(orderId)}");
