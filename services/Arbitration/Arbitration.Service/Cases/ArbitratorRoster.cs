@@ -21,6 +21,6 @@ public sealed class ArbitratorRoster(ArbitrationSettings settings)
         // instance) count each other and do not all go to the same least-loaded arbitrator. It is
         // taken in the round trip that counts: every round trip under it lines up the next opening.
         return ArbitratorSelection.ChooseArbitrator(
-            await CaseList.OpenCasesPerArbitrator(session, settings.Arbitrators, $"select pg_advisory_xact_lock({AssignmentLock})", ct));
+            await CaseList.OpenCasesPerArbitrator(session, settings.Arbitrators, AssignmentLock, ct));
     }
 }

@@ -102,14 +102,16 @@ public static class CaseList
     }
 
     /// <summary>Open (unruled) cases of each of <paramref name="arbitrators"/>, none missing.</summary>
-    /// <param name="first">
-    /// A statement sent ahead of the count in the same round trip (the roster's lock). The count is its own statement,
-    /// so under read committed it sees every case committed before <paramref name="first"/> returned.
+    /// <param name="lockId">
+    /// The transaction-scoped advisory lock taken ahead of the count, in the same round trip. The count is its own
+    /// statement, so under read committed it sees every case committed before the lock was granted.
     /// </param>
-    public static async Task<IReadOnlyList<ArbitratorLoad>> OpenCasesPerArbitrator(Session session, IReadOnlyList<string> arbitrators, string first, CancellationToken ct)
+    public static async Task<IReadOnlyList<ArbitratorLoad>> OpenCasesPerArbitrator(Session session, IReadOnlyList<string> arbitrators, long lockId, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(session.Connection, session.Transaction);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(first));
+        var lockFirst = new NpgsqlBatchCommand("select pg_advisory_xact_lock($1)");
+        lockFirst.Parameters.Add(new() { Value = lockId });
+        batch.BatchCommands.Add(lockFirst);
         var count = new NpgsqlBatchCommand("""
             select a.id, count(c.case_id)::int
             from unnest($1::text[]) as a(id)
