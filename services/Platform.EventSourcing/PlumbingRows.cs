@@ -37,6 +37,8 @@ internal sealed class PlumbingRows
 
     private readonly List<OutboxEntry> immediate = [];
 
+    private readonly List<Guid> cancelledIds = [];
+
     public void Inbox(Guid messageId, string consumer, DateTimeOffset at)
     {
         inboxIds.Add(messageId);
@@ -64,6 +66,8 @@ internal sealed class PlumbingRows
             immediate.Add(new OutboxEntry(id, due, destination, messageType, body, headers, at));
         }
     }
+
+    public void CancelScheduled(Guid id) => cancelledIds.Add(id);
 
     private void Row(Guid id, DateTimeOffset due, bool scheduled, string? destination, string messageType, string body, string headers, DateTimeOffset at, int messages)
     {
@@ -166,6 +170,15 @@ internal sealed class PlumbingRows
                 "as r(id, due_at, scheduled, destination, message_type, body, headers, created_at, messages)",
                 outboxIds.ToArray(), outboxDue.ToArray(), outboxScheduled.ToArray(), outboxDestinations.ToArray(), outboxTypes.ToArray(),
                 outboxBodies.ToArray(), outboxHeaders.ToArray(), outboxCreated.ToArray(), outboxMessages.ToArray());
+        }
+        // A row under a relay's lease is being sent: deleting it would not stop that.
+        if (cancelledIds.Count == 1)
+        {
+            work.Sql("delete from outbox where id = ? and scheduled and (locked_until is null or locked_until <= now())", cancelledIds[0]);
+        }
+        else if (cancelledIds.Count > 1)
+        {
+            work.Sql("delete from outbox where id = any(?::uuid[]) and scheduled and (locked_until is null or locked_until <= now())", cancelledIds.ToArray());
         }
     }
 }

@@ -26,6 +26,7 @@ public sealed class Session : IAsyncDisposable
     private readonly List<PendingAppend> appends = [];
     private readonly List<OutboxMessage> outgoing = [];
     private readonly List<Refusal> refusals = [];
+    private readonly List<Guid> cancelled = [];
     private readonly SessionBatch? batch;
 
     internal Session(StoreTransaction work, IncomingMessage? incoming, MessageMetadata metadata, SessionBatch? batch)
@@ -165,25 +166,26 @@ public sealed class Session : IAsyncDisposable
 
     /// <summary>
     /// Publishes (or sends, with a queue) at <paramref name="dueAt"/> by the service's clock. The id
-    /// returned cancels it, and is the MessageId it will carry.
+    /// returned cancels it, and is the MessageId it will carry: <paramref name="id"/> when the caller names
+    /// it (a deadline that only ever exists once for its subject, cancelled later by an id made from that
+    /// subject), else a new one.
     /// </summary>
-    public Guid Schedule(DateTimeOffset dueAt, object message, string? queue = null) => Enqueue(message, queue, dueAt);
+    public Guid Schedule(DateTimeOffset dueAt, object message, string? queue = null, Guid? id = null) => Enqueue(message, queue, dueAt, id);
 
     /// <summary>
-    /// Removes a scheduled message not yet sent; false when it was sent already, a relay is sending it
-    /// now (it is not waited for), or it never existed.
+    /// Removes, with the commit, a scheduled message not yet sent. One that a relay is sending now, has sent,
+    /// or never existed is left alone (it is not waited for): a deadline's consumer checks it against the
+    /// state on arrival anyway, so a cancellation saves its firing and its row, and decides nothing.
     /// </summary>
-    public async Task<bool> CancelScheduled(Guid id, CancellationToken ct)
+    public void CancelScheduled(Guid id)
     {
         var pending = outgoing.FindIndex(m => m.Id == id);
         if (pending >= 0)
         {
             outgoing.RemoveAt(pending);
-            return true;
+            return;
         }
-        await using var command = new NpgsqlCommand("delete from outbox where id = $1 and (locked_until is null or locked_until <= now())", work.Connection, work.Transaction);
-        command.Parameters.Add(new() { Value = id });
-        return await command.ExecuteNonQueryAsync(ct) == 1;
+        cancelled.Add(id);
     }
 
     /// <summary>
@@ -193,12 +195,12 @@ public sealed class Session : IAsyncDisposable
     public void RecordRefusal(object? message, string code, string reason) =>
         refusals.Add(new Refusal(message is null ? "unknown" : work.Store.Types.TryNameOf(message.GetType()) ?? message.GetType().FullName!, message, code, reason));
 
-    private Guid Enqueue(object message, string? destination, DateTimeOffset? dueAt)
+    private Guid Enqueue(object message, string? destination, DateTimeOffset? dueAt, Guid? id = null)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var id = Guid.NewGuid();
-        outgoing.Add(new OutboxMessage(id, message, destination, dueAt));
-        return id;
+        var messageId = id ?? Guid.NewGuid();
+        outgoing.Add(new OutboxMessage(messageId, message, destination, dueAt));
+        return messageId;
     }
 
     public async Task<CommitResult> Commit(CancellationToken ct)
@@ -252,6 +254,11 @@ public sealed class Session : IAsyncDisposable
             rows.Refusal(incoming?.MessageId, incoming?.Consumer, refusal.MessageType,
                 refusal.Message is null ? null : JsonSerializer.Serialize(refusal.Message, refusal.Message.GetType(), Json.Options),
                 refusal.Code, refusal.Reason, now);
+        }
+
+        foreach (var id in cancelled)
+        {
+            rows.CancelScheduled(id);
         }
 
         var notify = false;

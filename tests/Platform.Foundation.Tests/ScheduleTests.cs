@@ -72,16 +72,44 @@ public sealed class ScheduleTests
 
         await using (var session = await store.OpenSession(Guid.NewGuid(), CancellationToken.None))
         {
-            Assert.True(await session.CancelScheduled(cancelled, CancellationToken.None));
+            session.CancelScheduled(cancelled);
+            Assert.True(await database.Scalar<bool>("select exists (select 1 from outbox where id = $1)", cancelled), "a cancellation waits for its commit");
             await session.Commit(CancellationToken.None);
         }
+        Assert.False(await database.Scalar<bool>("select exists (select 1 from outbox where id = $1)", cancelled), "the commit removed the row");
 
         // The later message is the witness: once it has fired, the cancelled one was due long ago.
         await Eventually.Until(() => deliveries.Count >= 1, Deadline, "the witness fires");
         await host.StopAsync();
         Assert.Equal([2], deliveries.All.Select(d => d.Message.Number));
-        await using var again = await store.OpenSession(Guid.NewGuid(), CancellationToken.None);
-        Assert.False(await again.CancelScheduled(cancelled, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_message_scheduled_under_a_named_id_carries_it_and_cancellations_in_one_commit_remove_each_row()
+    {
+        await using var database = await TestDatabase.Create();
+        var deliveries = new Deliveries { RunId = Guid.NewGuid() };
+        using var host = await Hosts.Start(database, deliveries);
+        var store = database.Store();
+        var named = Guid.NewGuid();
+        var first = await Schedule(store, DateTimeOffset.UtcNow.AddSeconds(1), new TestMessage(deliveries.RunId, 1));
+        var second = await Schedule(store, DateTimeOffset.UtcNow.AddSeconds(1), new TestMessage(deliveries.RunId, 2));
+
+        await using (var session = await store.OpenSession(Guid.NewGuid(), CancellationToken.None))
+        {
+            Assert.Equal(named, session.Schedule(DateTimeOffset.UtcNow.AddSeconds(2), new TestMessage(deliveries.RunId, 3), id: named));
+            var withdrawn = session.Schedule(DateTimeOffset.UtcNow.AddSeconds(1), new TestMessage(deliveries.RunId, 4));
+            session.CancelScheduled(first);
+            session.CancelScheduled(second);
+            session.CancelScheduled(withdrawn);
+            await session.Commit(CancellationToken.None);
+        }
+        Assert.Equal(1L, await database.Scalar<long>("select count(*) from outbox where scheduled"));
+
+        // The named message is the witness: once it has fired, the cancelled ones were due before it.
+        await Eventually.Until(() => deliveries.Count >= 1, Deadline, "the named message fires");
+        await host.StopAsync();
+        Assert.Equal([(3, named)], deliveries.All.Select(d => (d.Message.Number, d.MessageId)));
     }
 
     [Fact]

@@ -84,12 +84,12 @@ public sealed class RepairJobEffects(ProviderStream providers, RepairDispatchPol
         var callback = newCallback ?? (after is RepairJob.InProgress { Current.CustomerContacted: false } ? pending.Callback : null);
         if (pending.Callback is { } staleCallback && staleCallback != callback)
         {
-            await session.CancelScheduled(staleCallback, ct);
+            session.CancelScheduled(staleCallback);
         }
         var feedback = newFeedback ?? (after is RepairJob.InProgress { FeedbackDueAt: not null } ? pending.Feedback : null);
         if (pending.Feedback is { } staleFeedback && staleFeedback != feedback)
         {
-            await session.CancelScheduled(staleFeedback, ct);
+            session.CancelScheduled(staleFeedback);
         }
 
         ProviderCapacity.Apply(session, ProviderChanges(before, after, events), details.JobId, now);
