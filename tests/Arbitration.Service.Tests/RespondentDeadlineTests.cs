@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Arbitration.Domain;
 using Arbitration.Service.Cases;
 using Arbitration.Service.Views;
@@ -56,13 +58,15 @@ public sealed class RespondentDeadlineTests(CompressedClockHost host) : Arbitrat
     }
 
     [Fact]
-    public async Task A_merchant_answering_in_time_keeps_the_case_for_the_arbitrator_who_then_rules()
+    public async Task A_merchant_answering_in_time_cancels_the_deadline_and_keeps_the_case_for_the_arbitrator_who_then_rules()
     {
         var answered = Messages.ClaimEscalated();
         var answeredId = CaseIds.ForClaim(answered.ClaimId);
+        var deadline = CaseEffects.RespondentDeadlineId(answeredId);
         await Probe.Publish(answered);
         using var merchant = Service.As("merchant", "merchant-a");
-        // As soon as the case exists: the deadline is 6.5 seconds away on this clock.
+        // As soon as the case exists, with its deadline: 6.5 seconds away on this clock.
+        await Eventually.Until(async () => await ScheduledRows(deadline) == 1, Timeout, "the case opens with its deadline");
         HttpResponseMessage? answer = null;
         await Eventually.Until(async () =>
         {
@@ -71,6 +75,7 @@ public sealed class RespondentDeadlineTests(CompressedClockHost host) : Arbitrat
             return answer.StatusCode != HttpStatusCode.NotFound;
         }, Timeout, "the merchant answers the case");
         Assert.Equal(CaseStatus.AwaitingRuling, (await Read<CaseView>(answer!)).Status);
+        Assert.Equal(0L, await ScheduledRows(deadline));
 
         // A silent case opened after it has a later deadline: its default ruling is the witness
         // that the answered case's deadline has passed too.
@@ -91,5 +96,12 @@ public sealed class RespondentDeadlineTests(CompressedClockHost host) : Arbitrat
         Assert.False(ruling.DefaultRuling);
         Assert.Equal((waiting.ArbitratorId, RulingRemedy.Compensation, 50.5m), (ruling.ArbitratorId, ruling.Remedy, ruling.Amount));
         Assert.Single(Probe.Received<RulingIssued>(), o => o.Message.CaseId == answeredId);
+    }
+
+    private async Task<long> ScheduledRows(Guid id)
+    {
+        await using var command = Service.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand("select count(*) from outbox where scheduled and id = $1");
+        command.Parameters.Add(new() { Value = id });
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

@@ -120,6 +120,35 @@ public sealed class DeadlineTests() : WarrantyServiceTest(clockSpeed: 10_000)
         return (claim.ClaimId, orderId, warranty.As(PlatformRoles.Merchant, merchant), waiting);
     }
 
+    [Theory]
+    [InlineData("accept")]
+    [InlineData("refuse")]
+    public async Task A_merchant_answering_in_time_cancels_its_deadline(string answer)
+    {
+        var (orderId, buyer, merchantId) = (Id("order"), Id("buyer"), Id("merchant"));
+        await Complete(probe, Order(orderId, buyer, merchantId, env.TimeProvider.GetUtcNow().AddDays(-2), Line("line-1", "clothing", nationalMonths: 0)));
+        using var client = warranty.As(PlatformRoles.Buyer, buyer);
+        var claim = await (await client.FileClaim(Claim(orderId, "line-1", "DeadOnArrival", "Return"))).Read<ClaimView>();
+        await probe.WaitFor<Contract.ClaimAwaitingMerchant>(m => m.ClaimId == claim.ClaimId, Wait, "the claim waits for the merchant");
+        var deadline = WarrantyFileEffects.MerchantDeadlineId(claim.ClaimId);
+        Assert.Equal(1L, await ScheduledRows(deadline));
+
+        using var merchant = warranty.As(PlatformRoles.Merchant, merchantId);
+        using var answered = answer == "accept"
+            ? await merchant.PostAsync($"/claims/{claim.ClaimId}/accept", null)
+            : await merchant.PostAsJsonAsync($"/claims/{claim.ClaimId}/refuse", new { reason = "worn", evidenceLinks = new[] { "https://evidence.example/worn.jpg" } });
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+
+        Assert.Equal(0L, await ScheduledRows(deadline));
+    }
+
+    private async Task<long> ScheduledRows(Guid id)
+    {
+        await using var command = warranty.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand("select count(*) from outbox where scheduled and id = $1");
+        command.Parameters.Add(new() { Value = id });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     [Fact]
     public async Task A_deadline_that_arrives_before_its_time_is_scheduled_again_and_then_accepts_the_claim()
     {

@@ -90,6 +90,9 @@ public abstract class OrderServiceTest(double clockSpeed = 1) : IAsyncLifetime
     protected Task<long> DropScheduledConfirmations(string orderId) =>
         database.Scalar<long>("with dropped as (delete from outbox where scheduled and body::jsonb->>'orderId' = $1 returning 1) select count(*) from dropped", orderId);
 
+    protected async Task<IReadOnlyList<Guid>> ScheduledConfirmationIds(string orderId) =>
+        await database.Scalar<Guid[]>("select coalesce(array_agg(id), '{}') from outbox where scheduled and body::jsonb->>'orderId' = $1", orderId);
+
     protected Task<HttpResponseMessage> GetOrder(string orderId, string role, string subjectId) =>
         Service.As(role, subjectId).GetAsync($"/orders/{Uri.EscapeDataString(orderId)}");
 

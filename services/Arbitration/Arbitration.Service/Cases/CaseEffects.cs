@@ -15,14 +15,22 @@ public static class CaseEffects
 {
     public static Task Apply(Session session, Applied<CaseState, CaseEvent> applied, CancellationToken ct)
     {
+        var awaitingRespondent = applied.Stream.State is { File: not null, Status: CaseStatus.AwaitingRespondent };
         foreach (var (@event, state) in applied.Steps)
         {
             var file = state.File ?? throw new InvalidOperationException($"Case events for {applied.Stream.StreamId} that do not open it.");
+            // The respondent answered, or the case was ruled, before the 72 hours ran out: left in place, the deadline
+            // would fire then to change nothing. (When it is the deadline that rules, its row is already on its way.)
+            if (awaitingRespondent && state.Status != CaseStatus.AwaitingRespondent)
+            {
+                session.CancelScheduled(RespondentDeadlineId(file.CaseId));
+                awaitingRespondent = false;
+            }
             switch (@event)
             {
                 case CaseEvent.CaseOpened opened:
                     session.Publish(ContractMapping.CaseOpened(opened));
-                    session.Schedule(opened.RespondentDeadlineAt, ContractMapping.RespondentDeadline(opened));
+                    session.Schedule(opened.RespondentDeadlineAt, ContractMapping.RespondentDeadline(opened), id: RespondentDeadlineId(opened.CaseId));
                     break;
                 case CaseEvent.EvidenceSubmitted submitted:
                     session.Publish(ContractMapping.EvidenceSubmitted(file, submitted));
@@ -41,4 +49,7 @@ public static class CaseEffects
         CaseList.Save(session, applied.After);
         return Task.CompletedTask;
     }
+
+    /// <summary>A case opens once, so its respondent's deadline has an id of its own.</summary>
+    public static Guid RespondentDeadlineId(Guid caseId) => ScheduledMessageIds.For("arbitration-respondent-deadline", caseId.ToString("N"));
 }

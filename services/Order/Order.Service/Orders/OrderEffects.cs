@@ -15,22 +15,31 @@ public sealed class OrderEffects(ILogger<OrderEffects> logger)
     {
         foreach (var (@event, _) in applied.Steps)
         {
-            Announce(session, @event, applied.After);
+            Announce(session, @event, applied.Stream.State, applied.After);
         }
         return Task.CompletedTask;
     }
 
-    private void Announce(Session session, OrderEvent @event, OrderState after)
+    /// <summary>An order ships once, so its automatic confirmation has an id of its own.</summary>
+    public static Guid AutomaticConfirmationId(string orderId) => ScheduledMessageIds.For("order-automatic-receipt-confirmation", orderId);
+
+    private void Announce(Session session, OrderEvent @event, OrderState before, OrderState after)
     {
         switch (@event)
         {
             // An order that completed in the same decision (its parked confirmation applied with the
             // placement) has nothing left to confirm automatically.
             case OrderEvent.OrderShipped shipped when after.Completion is null:
-                session.Schedule(shipped.AutoConfirmAt, ContractMapping.ConfirmationDue(shipped.OrderId, shipped.AutoConfirmAt));
+                session.Schedule(shipped.AutoConfirmAt, ContractMapping.ConfirmationDue(shipped.OrderId, shipped.AutoConfirmAt),
+                    id: AutomaticConfirmationId(shipped.OrderId));
                 break;
             case OrderEvent.OrderCompleted completed:
                 session.Publish(ContractMapping.Completed(completed));
+                // Left in place, it would wait out the 10 days in the outbox and then fire to change nothing.
+                if (completed.ConfirmedBy == ConfirmedBy.Buyer && before.AutoConfirmAt is not null)
+                {
+                    session.CancelScheduled(AutomaticConfirmationId(completed.OrderId));
+                }
                 break;
             // A partial refund is a price adjustment: the line and its warranty stand, and the other
             // services, which read this message as "the line gets no after-sales service", must not hear of it.

@@ -30,7 +30,14 @@ public static class WarrantyFileEffects
                     ClaimIndex.Add(session, claimId, new ClaimLocation(after.OrderId, after.LineId), filing.FiledAt);
                     break;
                 case ClaimAwaitingMerchant waiting:
-                    session.Schedule(waiting.RespondBy, Announcements.Deadline(waiting, after));
+                    session.Schedule(waiting.RespondBy, Announcements.Deadline(waiting, after), id: MerchantDeadlineId(waiting.ClaimId));
+                    break;
+                // The merchant answered in time: left in place, the deadline would fire at the 48 hours to change nothing.
+                case ClaimAcceptedByMerchant { BySilence: false, ClaimId: var claimId }:
+                    session.CancelScheduled(MerchantDeadlineId(claimId));
+                    break;
+                case ClaimRefusedByMerchant { ClaimId: var claimId }:
+                    session.CancelScheduled(MerchantDeadlineId(claimId));
                     break;
             }
             if (Announcements.For(@event, after) is { } message)
@@ -44,4 +51,7 @@ public static class WarrantyFileEffects
         }
         return Task.CompletedTask;
     }
+
+    /// <summary>A claim awaits its merchant once, so its deadline has an id of its own.</summary>
+    public static Guid MerchantDeadlineId(Guid claimId) => ScheduledMessageIds.For("warranty-merchant-response-deadline", claimId.ToString("N"));
 }
