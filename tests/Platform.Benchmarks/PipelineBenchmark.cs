@@ -187,16 +187,23 @@ internal static class PipelineBenchmark
         }
         OrderReceiptConfirmed Confirmed(string orderId) => new() { OrderId = orderId, ConfirmedAt = placed.AddDays(4) };
 
+        // In rounds, judged by the median, as the pipeline is: one burst swung from 742 to 1,328/s between runs of one build.
         var burst = orders / 2;
-        await Deliver("burst", burst);
-        activated.Clear();
-        allActivated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref expected, burst);
-        var watch = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(Enumerable.Range(1, burst), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, ct) =>
-            await bus.Publish(Confirmed($"burst-{i}"), ct));
-        await allActivated.Task.WaitAsync(TimeSpan.FromMinutes(10));
-        var tradeRate = burst / watch.Elapsed.TotalSeconds;
+        var bursts = new List<Measured>();
+        for (var round = 0; round < MeasuredRounds; round++)
+        {
+            await Deliver($"burst-{round}", burst);
+            activated.Clear();
+            allActivated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref expected, burst);
+            var cpu = CpuSample.Take();
+            var watch = Stopwatch.StartNew();
+            await Parallel.ForEachAsync(Enumerable.Range(1, burst), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, ct) =>
+                await bus.Publish(Confirmed($"burst-{round}-{i}"), ct));
+            await allActivated.Task.WaitAsync(TimeSpan.FromMinutes(10));
+            bursts.Add(new Measured(burst / watch.Elapsed.TotalSeconds, CpuSample.Take() - cpu));
+        }
+        var tradeRate = Stats.Summary(bursts.Select(b => b.Rate)).P50;
 
         var tradePaced = (int)(tradeRate / 2 * latencySeconds);
         await Deliver("trade", tradePaced);
@@ -252,10 +259,14 @@ internal static class PipelineBenchmark
         Console.WriteLine($"| p99 | {p99:F1} ms |");
         Console.WriteLine($"| max | {max:F1} ms |");
         Console.WriteLine();
-        Console.WriteLine($"## From the trade system's OrderReceiptConfirmed, through the Order service, to WarrantyActivated consumed ({burst:N0} orders)");
-        Console.WriteLine($"| throughput | {tradeRate:N0}/s |");
+        Console.WriteLine($"## From the trade system's OrderReceiptConfirmed, through the Order service, to WarrantyActivated consumed ({burst:N0} orders a round)");
+        Console.WriteLine($"| throughput, median of {MeasuredRounds} rounds | {tradeRate:N0}/s |");
         Console.WriteLine("|---|---|");
-        Console.WriteLine($"| ratio to the single hop (issue 19: >= 0.35) | {tradeRate / hopRate:F2}: {Target.Verdict(tradeRate / hopRate >= 0.35)} |");
+        for (var round = 0; round < MeasuredRounds; round++)
+        {
+            Console.WriteLine($"| round {round + 1}: orders/s; CPU ms per order, this process / PostgreSQL / RabbitMQ / total | {bursts[round].Rate:N0}; {bursts[round].Cpu.PerItem(burst)} |");
+        }
+        Console.WriteLine($"| ratio of the medians to the single hop's (issue 19: >= 0.35) | {tradeRate / hopRate:F2}: {Target.Verdict(tradeRate / hopRate >= 0.35)} |");
         Console.WriteLine($"| latency at half that ({tradePaced / (double)latencySeconds:N0}/s for {latencySeconds} s), p50 | {tradeP50:F1} ms |");
         Console.WriteLine($"| p99 | {tradeP99:F1} ms |");
         Console.WriteLine($"| max | {tradeMax:F1} ms |");
