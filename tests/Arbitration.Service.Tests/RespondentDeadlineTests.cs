@@ -1,6 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Arbitration.Domain;
 using Arbitration.Service.Cases;
 using Arbitration.Service.Views;
@@ -98,10 +96,6 @@ public sealed class RespondentDeadlineTests(CompressedClockHost host) : Arbitrat
         Assert.Single(Probe.Received<RulingIssued>(), o => o.Message.CaseId == answeredId);
     }
 
-    private async Task<long> ScheduledRows(Guid id)
-    {
-        await using var command = Service.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand("select count(*) from outbox where scheduled and id = $1");
-        command.Parameters.Add(new() { Value = id });
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private async Task<long> ScheduledRows(Guid id) =>
+        await (await Env.Database(ArbitrationService.Name)).Scalar<long>("select count(*) from outbox where scheduled and id = $1", id);
 }

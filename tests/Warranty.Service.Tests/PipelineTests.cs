@@ -142,12 +142,8 @@ public sealed class DeadlineTests() : WarrantyServiceTest(clockSpeed: 10_000)
         Assert.Equal(0L, await ScheduledRows(deadline));
     }
 
-    private async Task<long> ScheduledRows(Guid id)
-    {
-        await using var command = warranty.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand("select count(*) from outbox where scheduled and id = $1");
-        command.Parameters.Add(new() { Value = id });
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private async Task<long> ScheduledRows(Guid id) =>
+        await (await env.Database(WarrantyService.Name)).Scalar<long>("select count(*) from outbox where scheduled and id = $1", id);
 
     [Fact]
     public async Task A_deadline_that_arrives_before_its_time_is_scheduled_again_and_then_accepts_the_claim()
