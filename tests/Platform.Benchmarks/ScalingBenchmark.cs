@@ -50,39 +50,27 @@ internal static class ScalingBenchmark
         await using var runDatabase = new RunDatabase(database);
         var instances = new List<BenchService>();
         var results = new List<CountResult>();
+        CountResult? calibration = null;
         long? sizeBefore = null;
         var sizeAfter = 0L;
         try
         {
             foreach (var count in Counts)
             {
-                var starting = Enumerable.Range(instances.Count + 1, count - instances.Count).Select(async k =>
-                {
-                    var marker = $"--Benchmarks:ScalingInstance={tag}-{k}";
-                    var process = await ServiceProcess.Start("Warranty.Service.dll", [.. arguments, marker], TimeSpan.FromSeconds(120));
-                    return new BenchService($"warranty-{k}", process, ProcFs.PidWithArgument(marker), database);
-                });
+                var starting = Enumerable.Range(instances.Count + 1, count - instances.Count).Select(k => StartInstance($"{tag}-{k}", $"warranty-{k}", arguments, database));
                 instances.AddRange(await Task.WhenAll(starting));
-
-                var load = Machine.LoadAverage();
                 sizeBefore ??= await runDatabase.Size();
-                var warmRounds = await WarmUp(bus, activations, instances, $"warm{count}", warmUpPerInstance * count);
-                var transactionsBefore = await runDatabase.Transactions();
-                // Slices, each timed on its own, and the median one kept: a burst of the other engineers' work on the
-                // shared cores then moves one slice, not the count's figure.
-                var slices = new List<(int Orders, TimeSpan Elapsed, Reading Cpu)>();
-                for (var slice = 1; slice <= Slices; slice++)
-                {
-                    var before = Reading.Take(instances);
-                    var watch = Stopwatch.StartNew();
-                    await Complete(bus, activations, instances, $"n{count}-{slice}", orders / Slices);
-                    slices.Add((orders / Slices, watch.Elapsed, Reading.Take(instances) - before));
-                }
-                var median = slices.OrderBy(s => s.Elapsed).ElementAt(Slices / 2);
-                var loadAfter = Machine.LoadAverage();
-                var committed = await runDatabase.Transactions() - transactionsBefore;
-                results.Add(new CountResult(count, median.Orders, median.Elapsed, median.Cpu, committed, orders / Slices * Slices, warmRounds, load, loadAfter));
+                results.Add(await Measure(bus, activations, instances, runDatabase, $"n{count}", orders, warmUpPerInstance * count));
             }
+
+            // The cost of a transaction, for the model that counts them: one instance again, committing each order alone.
+            foreach (var instance in instances)
+            {
+                await instance.DisposeAsync();
+            }
+            instances.Clear();
+            instances.Add(await StartInstance($"{tag}-alone", "warranty-alone", [.. arguments, "--PLATFORM_CONSUMER_BATCH_SIZE=1"], database));
+            calibration = await Measure(bus, activations, instances, runDatabase, "alone", orders / Slices, warmUpPerInstance);
         }
         finally
         {
@@ -93,7 +81,37 @@ internal static class ScalingBenchmark
                 await instance.DisposeAsync();
             }
         }
-        Print(results, orders, (sizeAfter - (sizeBefore ?? sizeAfter)) / (double)activations.Completed, loadAtStart, started.Elapsed);
+        Print(results, calibration!, orders, (sizeAfter - (sizeBefore ?? sizeAfter)) / (double)activations.Completed, loadAtStart, started.Elapsed);
+    }
+
+    private static async Task<BenchService> StartInstance(string marker, string name, string[] arguments, string database)
+    {
+        var argument = $"--Benchmarks:ScalingInstance={marker}";
+        var process = await ServiceProcess.Start("Warranty.Service.dll", [.. arguments, argument], TimeSpan.FromSeconds(120));
+        return new BenchService(name, process, ProcFs.PidWithArgument(argument), database);
+    }
+
+    /// <summary>Warms the instances, then times <paramref name="orders"/> in slices and keeps the median one.</summary>
+    private static async Task<CountResult> Measure(
+        IBusControl bus, Activations activations, IReadOnlyList<BenchService> instances, RunDatabase runDatabase, string label, int orders, int warmUp)
+    {
+        var load = Machine.LoadAverage();
+        var warmRounds = await WarmUp(bus, activations, instances, $"warm-{label}", warmUp);
+        var transactionsBefore = await runDatabase.Transactions();
+        // Slices, each timed on its own, and the median one kept: a burst of the other engineers' work on the
+        // shared cores then moves one slice, not the count's figure.
+        var slices = new List<(int Orders, TimeSpan Elapsed, Reading Cpu)>();
+        for (var slice = 1; slice <= Slices; slice++)
+        {
+            var before = Reading.Take(instances);
+            var watch = Stopwatch.StartNew();
+            await Complete(bus, activations, instances, $"{label}-{slice}", orders / Slices);
+            slices.Add((orders / Slices, watch.Elapsed, Reading.Take(instances) - before));
+        }
+        var median = slices.OrderBy(s => s.Elapsed).ElementAt(Slices / 2);
+        var loadAfter = Machine.LoadAverage();
+        var committed = await runDatabase.Transactions() - transactionsBefore;
+        return new CountResult(instances.Count, median.Orders, median.Elapsed, median.Cpu, committed, orders / Slices * Slices, warmRounds, load, loadAfter);
     }
 
     /// <summary>
@@ -135,25 +153,38 @@ internal static class ScalingBenchmark
         }
     }
 
-    private static void Print(IReadOnlyList<CountResult> results, int orders, double bytesPerOrder, string loadAtStart, TimeSpan took)
+    private static void Print(IReadOnlyList<CountResult> results, CountResult alone, int orders, double bytesPerOrder, string loadAtStart, TimeSpan took)
     {
         var cores = Environment.ProcessorCount;
         var one = results[0];
+        // What one more transaction an order costs, from two runs of one instance that differ in little else: its
+        // batches, and each order committed alone.
+        var perTransaction = (alone.CpuPerOrderSeconds - one.CpuPerOrderSeconds) / (alone.TransactionsPerOrder - one.TransactionsPerOrder);
         Console.WriteLine();
         Console.WriteLine($"## Scaling: 1, 2 and 4 Warranty processes on one shared OrderCompleted queue and one database, {orders:N0} one-line orders at each count ({InFlight} published in flight), in {Slices} slices of which the median is shown");
-        Console.WriteLine($"Model (docs/scaling.md): at n instances, predicted = min(n × the rate of one, cores left to this run ÷ CPU per order with one instance). " +
-            $"With one instance: {one.Rate:N0}/s and {one.Cpu.Total.TotalMilliseconds / one.Orders:F2} ms of CPU an order in all processes, so {cores} idle cores would allow {cores / one.CpuPerOrderSeconds:N0}/s.");
+        Console.WriteLine($"With one instance: {one.Rate:N0}/s, {one.CpuPerOrderSeconds * 1000:F2} ms of CPU an order in all processes and {one.TransactionsPerOrder:F3} database transactions an order, so {cores} idle cores would allow {cores / one.CpuPerOrderSeconds:N0}/s. " +
+            $"One instance committing each order alone: {alone.Rate:N0}/s, {alone.CpuPerOrderSeconds * 1000:F2} ms an order and {alone.TransactionsPerOrder:F3} transactions an order, so a transaction costs {perTransaction * 1000:F2} ms of CPU in all processes.");
+        Console.WriteLine("Models (docs/scaling.md), at n instances:");
+        Console.WriteLine("- flat: predicted = min(n × the rate of one, cores left to this run ÷ the CPU an order took with one instance);");
+        Console.WriteLine("- with transactions: the same, the CPU an order raised by the cost of a transaction for each transaction an order took beyond one instance's (smaller batches at each instance's share of the rate).");
         Console.WriteLine();
-        Console.WriteLine("| instances | WarrantyActivated/s | per instance | CPU ms per order: driver / Warranty (all instances) / PostgreSQL backends / RabbitMQ / total | cores used by this run / by everything else | predicted/s | measured / predicted | within 20 % | per order: database transactions committed / rolled back; outbox index scans / entries read | warm-up rounds | load average before → after |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
-        foreach (var result in results)
+        Console.WriteLine("| instances | WarrantyActivated/s | per instance | CPU ms per order: driver / Warranty (all instances) / PostgreSQL backends / RabbitMQ / total | cores used by this run / by everything else | flat: predicted/s, measured / predicted, within 20 % | with transactions: CPU ms an order predicted, predicted/s, measured / predicted, within 20 % | per order: database transactions committed / rolled back; outbox index scans / entries read | warm-up rounds | load average before → after |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var result in results.Append(alone))
         {
             var available = Math.Max(0, cores - result.OthersCores);
-            var predicted = Math.Min(result.Instances * one.Rate, available / one.CpuPerOrderSeconds);
-            var ratio = result.Rate / predicted;
-            var verdict = result.Instances == 1 ? "calibration" : Target.Verdict(Math.Abs(ratio - 1) <= Tolerance);
-            Console.WriteLine($"| {result.Instances} | {result.Rate:N0} | {result.Rate / result.Instances:N0} | {result.Cpu.PerOrder(result.Orders)} | " +
-                $"{result.OursCores:F2} / {result.OthersCores:F2} | {predicted:N0} | {ratio:F2} | {verdict} | {result.Transactions.Commits / (double)result.TransactionsOver:F3} / {result.Transactions.Rollbacks / (double)result.TransactionsOver:F3}; {result.Transactions.OutboxScans / (double)result.TransactionsOver:F3} / {result.Transactions.OutboxEntriesRead / (double)result.TransactionsOver:F1} | {result.WarmUpRounds} | {result.LoadBefore} → {result.LoadAfter} |");
+            string Check(double cpuPerOrder)
+            {
+                var predicted = Math.Min(result.Instances * one.Rate, available / cpuPerOrder);
+                var ratio = result.Rate / predicted;
+                var verdict = ReferenceEquals(result, one) || ReferenceEquals(result, alone) ? "calibration" : Target.Verdict(Math.Abs(ratio - 1) <= Tolerance);
+                return $"{predicted:N0}, {ratio:F2}, {verdict}";
+            }
+            var withTransactions = one.CpuPerOrderSeconds + perTransaction * (result.TransactionsPerOrder - one.TransactionsPerOrder);
+            var instances = ReferenceEquals(result, alone) ? "1, each order alone" : result.Instances.ToString(CultureInfo.InvariantCulture);
+            Console.WriteLine($"| {instances} | {result.Rate:N0} | {result.Rate / result.Instances:N0} | {result.Cpu.PerOrder(result.Orders)} | " +
+                $"{result.OursCores:F2} / {result.OthersCores:F2} | {Check(one.CpuPerOrderSeconds)} | {withTransactions * 1000:F2}, {Check(withTransactions)} | " +
+                $"{result.TransactionsPerOrder:F3} / {result.Transactions.Rollbacks / (double)result.TransactionsOver:F3}; {result.Transactions.OutboxScans / (double)result.TransactionsOver:F3} / {result.Transactions.OutboxEntriesRead / (double)result.TransactionsOver:F1} | {result.WarmUpRounds} | {result.LoadBefore} → {result.LoadAfter} |");
         }
         Console.WriteLine();
         Console.WriteLine("CPU per order of each instance's own process, ms (its share of the orders is unknown, so this is its CPU over all orders of the count):");
@@ -171,6 +202,8 @@ internal static class ScalingBenchmark
         public double Rate => Orders / Elapsed.TotalSeconds;
 
         public double CpuPerOrderSeconds => Cpu.Total.TotalSeconds / Orders;
+
+        public double TransactionsPerOrder => Transactions.Commits / (double)TransactionsOver;
 
         public double OursCores => Cpu.Total.TotalSeconds / Elapsed.TotalSeconds;
 
