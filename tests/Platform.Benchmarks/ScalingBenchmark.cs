@@ -13,7 +13,9 @@ namespace Platform.Benchmarks;
 /// received) and CPU per order is printed beside what the model predicts from the CPU an order took with one
 /// instance: the instances cannot do more than n times what one did, nor more than the cores left to this run
 /// divided by the CPU an order costs across every process on them (the driver, the instances, PostgreSQL,
-/// RabbitMQ).
+/// RabbitMQ). A second prediction adds, for each database transaction an order took beyond one instance's, what a
+/// transaction costs, measured by one more instance that commits each order alone: more instances on the same
+/// cores each get a smaller share of the orders, so their batches are smaller.
 /// </summary>
 internal static class ScalingBenchmark
 {
