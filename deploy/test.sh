@@ -62,7 +62,11 @@ if docker_engine && images=$(bash "$here/images/build.sh"); then
   # Each test project is a test process of its own; a RabbitMQ starts in 5-10 s on 2 cores, so the
   # processes of this run share one container of each kind rather than start one each.
   export PLATFORM_TEST_SHARED_RUN="$run"
-  trap 'docker rm -f $(docker ps -aq --filter "label=platform-test-run=$run") >/dev/null 2>&1' EXIT
+  # Their logs are kept in artifacts/logs first: what a server said is how a connection lost mid-test is explained.
+  trap 'for c in $(docker ps -aq --filter "label=platform-test-run=$run"); do
+          docker logs "$c" >"$root/artifacts/logs/test-server-$(docker inspect -f "{{.Config.Image}}" "$c" | tr "/:" "--").log" 2>&1
+        done
+        docker rm -f $(docker ps -aq --filter "label=platform-test-run=$run") >/dev/null 2>&1' EXIT
   echo "test: servers from Testcontainers on $DOCKER_HOST ($postgres_image, $rabbitmq_image), shared by run $run"
 else
   echo "test: !!! NO DOCKER ENGINE COULD RUN HERE: THE TESTS USE THIS HOST'S SERVERS FROM deploy/servers.sh, NOT TESTCONTAINERS !!!"

@@ -163,7 +163,9 @@ public sealed class TestServers
             .WithUsername(user)
             .WithPassword(password)
             // deploy/servers.sh's figure: several services with pools of their own run at once.
-            .WithCommand("-c", "max_connections=400");
+            .WithCommand("-c", "max_connections=400")
+            // Every test has databases of its own on the one server: a line of its log names whose it is.
+            .WithCommand("-c", "log_line_prefix=%m [%p] %q%u@%d ");
         var rabbitBuilder = new RabbitMqBuilder(source.RabbitMqImage)
             .WithDockerEndpoint(source.DockerEndpoint)
             .WithUsername(user)
