@@ -89,11 +89,17 @@ internal static class PipelineBenchmark
         });
         await activations.Ready;
 
-        var pipelineRounds = await JitSettled.WarmUp(async round =>
+        // The next count of activations to wait for: the ones seen so far forgotten.
+        void Expect(int count)
         {
             activated.Clear();
             allActivated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            Volatile.Write(ref expected, warmUp);
+            Volatile.Write(ref expected, count);
+        }
+
+        var pipelineRounds = await JitSettled.WarmUp(async round =>
+        {
+            Expect(warmUp);
             await Parallel.ForEachAsync(Enumerable.Range(1, warmUp), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, ct) =>
                 await bus.Publish(Completed($"warm-{round}-{i}"), ct));
             await allActivated.Task.WaitAsync(TimeSpan.FromMinutes(5));
@@ -105,9 +111,7 @@ internal static class PipelineBenchmark
         var consumerSeconds = 0.0;
         async Task<Measured> Pipeline(int round)
         {
-            activated.Clear();
-            allActivated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            Volatile.Write(ref expected, orders);
+            Expect(orders);
             outboxBacklog = 0;
             var started = DateTimeOffset.UtcNow;
             statements = new StatementProfile();
@@ -149,11 +153,9 @@ internal static class PipelineBenchmark
         var pipelineRate = Stats.Summary(pipelines.Select(p => p.Rate)).P50;
 
         // Latency at half the rate just measured, one order at a time on a fixed pace.
-        activated.Clear();
         var paced = (int)(pipelineRate / 2 * latencySeconds);
         var interval = TimeSpan.FromSeconds(2 / pipelineRate);
-        allActivated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref expected, paced);
+        Expect(paced);
         await Paced(paced, interval, async (i, ct) =>
         {
             var orderId = $"paced-{i}";
@@ -193,9 +195,7 @@ internal static class PipelineBenchmark
         for (var round = 0; round < MeasuredRounds; round++)
         {
             await Deliver($"burst-{round}", burst);
-            activated.Clear();
-            allActivated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            Volatile.Write(ref expected, burst);
+            Expect(burst);
             var cpu = CpuSample.Take();
             var watch = Stopwatch.StartNew();
             await Parallel.ForEachAsync(Enumerable.Range(1, burst), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, ct) =>
@@ -207,10 +207,8 @@ internal static class PipelineBenchmark
 
         var tradePaced = (int)(tradeRate / 2 * latencySeconds);
         await Deliver("trade", tradePaced);
-        activated.Clear();
         published.Clear();
-        allActivated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref expected, tradePaced);
+        Expect(tradePaced);
         await Paced(tradePaced, TimeSpan.FromSeconds(2 / tradeRate), async (i, ct) =>
         {
             var orderId = $"trade-{i}";
