@@ -91,7 +91,6 @@ internal static class Json
         state.ReceiptConfirmedAt,
         state.Completion,
         Refunds = state.Refunds.OrderBy(refund => refund.RefundId, StringComparer.Ordinal),
-        state.RefundedLineIds,
         state.Parked,
         state.Timeline,
     });

@@ -44,15 +44,4 @@ public class ProviderSelectionTests
     [Fact]
     public void None_when_no_provider_fits() =>
         Assert.Null(Select([Candidate("A", region: "ZJ"), Candidate("B", status: ProviderStatus.Suspended), Candidate("C")], "C"));
-
-    [Fact]
-    public void A_registered_provider_is_offered_through_its_candidate()
-    {
-        var provider = Assert.IsType<Provider.Registered>(Specs.Provider()
-            .Given(new ProviderEvent.ProviderRegistered("P1", ["GD"], ["home-appliance"], 2, T0))
-            .State);
-
-        Assert.Equal("P1", Select([provider.ToCandidate(openJobs: 1, qualityScore: 50)]));
-        Assert.Null(Select([provider.ToCandidate(openJobs: 2, qualityScore: 50)]));
-    }
 }

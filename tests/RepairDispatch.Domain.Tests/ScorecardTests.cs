@@ -46,34 +46,24 @@ public class ScorecardTests
     }
 
     [Fact]
-    public void Medians_measure_from_the_attempts_dispatch()
+    public void Times_measure_from_the_attempts_dispatch()
     {
         var a = Fold("A", History);
-        // Callbacks after 4 h and 30 h: the median of an even count is the mean of the middle two.
-        Assert.Equal(TimeSpan.FromHours(17), a.MedianTimeToCallback);
-        Assert.Equal(TimeSpan.FromHours(30), a.MedianTimeToComplete);
+        // Job 2 called after 4 h and completed after 30 h; job 3 called late, after 30 h.
+        Assert.Equal([TimeSpan.FromHours(4), TimeSpan.FromHours(30)], a.TimesToCallback);
+        Assert.Equal([TimeSpan.FromHours(30)], a.TimesToComplete);
 
         var b = Fold("B", History);
-        Assert.Equal(TimeSpan.FromHours(2), b.MedianTimeToCallback);
-        Assert.Equal(TimeSpan.FromHours(50), b.MedianTimeToComplete);
+        Assert.Equal([TimeSpan.FromHours(2)], b.TimesToCallback);
+        Assert.Equal([TimeSpan.FromHours(50)], b.TimesToComplete);
     }
 
     [Fact]
-    public void The_median_of_an_odd_count_is_the_middle_value()
-    {
-        var card = Fold("A",
-            Contacted(1, "A", T0, At(9)),
-            Contacted(1, "A", T0, At(1)),
-            Contacted(1, "A", T0, At(5)));
-        Assert.Equal(TimeSpan.FromHours(5), card.MedianTimeToCallback);
-    }
-
-    [Fact]
-    public void A_provider_with_no_record_has_no_medians()
+    public void A_provider_with_no_record_has_no_times()
     {
         var card = Fold("D", History);
         Assert.Equal((0, 0, 0, 0, 0), (card.JobsDispatched, card.OnTimeCallbacks, card.Breaches, card.Declines, card.Completions));
-        Assert.Null(card.MedianTimeToCallback);
-        Assert.Null(card.MedianTimeToComplete);
+        Assert.Empty(card.TimesToCallback);
+        Assert.Empty(card.TimesToComplete);
     }
 }

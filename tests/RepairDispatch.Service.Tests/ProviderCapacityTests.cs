@@ -53,6 +53,39 @@ public sealed class ProviderCapacityTests
         Assert.Equal((1, 1L), (reader.GetInt32(0), reader.GetInt64(1)));
     }
 
+    /// <summary>
+    /// The scorecard's medians come from the samples the commits stored: the middle one of an odd count, the mean of
+    /// the two middle ones of an even count, over every commit's samples.
+    /// </summary>
+    [Fact]
+    public async Task The_scorecards_medians_are_taken_over_the_samples_of_every_commit()
+    {
+        await using var database = await Providers(openJobs: 0);
+        using var store = Store(database);
+        ProviderScorecard Card(params double[] callbackHours) => ProviderScorecard.Empty("p-1") with
+        {
+            TimesToCallback = [.. callbackHours.Select(TimeSpan.FromHours)],
+            TimesToComplete = [.. callbackHours.Select(h => TimeSpan.FromHours(h * 10))],
+        };
+        foreach (var card in new[] { Card(30), Card(4, 9) })
+        {
+            await using var session = await store.OpenSession(null, NoMetadata, CancellationToken.None);
+            ProviderCapacity.Apply(session, [new ProviderRowChange("p-1", OpenJobs: 0, card)], Guid.NewGuid(), DateTimeOffset.UtcNow);
+            await session.Commit(CancellationToken.None);
+        }
+
+        var odd = await ProviderReadModel.Scorecard(database.DataSource, "p-1", QualityScoreWeights.Default, CancellationToken.None);
+        Assert.Equal((TimeSpan.FromHours(9), TimeSpan.FromHours(90)), (odd!.MedianTimeToCallback, odd.MedianTimeToComplete));
+
+        await using (var session = await store.OpenSession(null, NoMetadata, CancellationToken.None))
+        {
+            ProviderCapacity.Apply(session, [new ProviderRowChange("p-1", OpenJobs: 0, Card(1))], Guid.NewGuid(), DateTimeOffset.UtcNow);
+            await session.Commit(CancellationToken.None);
+        }
+        var even = await ProviderReadModel.Scorecard(database.DataSource, "p-1", QualityScoreWeights.Default, CancellationToken.None);
+        Assert.Equal((TimeSpan.FromHours(6.5), TimeSpan.FromHours(65)), (even!.MedianTimeToCallback, even.MedianTimeToComplete));
+    }
+
     /// <summary>Job events for a provider with no row are a fault, not a race: the commit fails without a retryable conflict.</summary>
     [Fact]
     public async Task Job_events_for_a_provider_without_a_row_fail_the_commit_as_a_fault()

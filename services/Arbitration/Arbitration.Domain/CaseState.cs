@@ -54,10 +54,6 @@ public sealed record CaseState
         _ => CaseStatus.AwaitingRuling,
     };
 
-    /// <summary>Open without a ruling for longer than the policy allows, as seen at <paramref name="at"/>.</summary>
-    public bool IsStale(DateTimeOffset at, ArbitrationPolicy policy) =>
-        this is { File: { } file, Ruling: null } && at - file.OpenedAt > policy.StaleAfter;
-
     public static CaseState Evolve(CaseState state, CaseEvent @event) => @event switch
     {
         CaseEvent.CaseOpened opened => state with

@@ -75,12 +75,6 @@ public sealed record OrderState
     public decimal RefundedAmount(string lineId) =>
         Refunds.Where(refund => refund.LineId == lineId).Sum(refund => refund.Amount);
 
-    /// <summary>Lines refunded in full; a partial refund (a price adjustment) leaves the line and its warranty standing.</summary>
-    public IReadOnlyList<string> RefundedLineIds =>
-        Placement is null
-            ? []
-            : [.. Placement.Lines.Where(line => line.IsRefundedBy(RefundedAmount(line.LineId))).Select(line => line.LineId)];
-
     public static OrderState Evolve(OrderState state, OrderEvent @event) => @event switch
     {
         OrderEvent.OrderPlaced placed => state.Record(placed.PlacedAt, OrderMilestone.Placed, $"{placed.Lines.Count} line(s)") with

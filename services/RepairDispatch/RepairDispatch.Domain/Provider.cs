@@ -84,10 +84,6 @@ public abstract record Provider
         /// within this span of the latest one, and the service holds the window to at most this span.
         /// </summary>
         public static readonly TimeSpan BreachesKeptFor = TimeSpan.FromDays(365);
-
-        /// <summary>This provider as selection sees it, given figures the provider stream does not hold.</summary>
-        public ProviderCandidate ToCandidate(int openJobs, double qualityScore) =>
-            new(ProviderId, Status, Regions, Categories, Capacity, openJobs, qualityScore);
     }
 }
 

@@ -21,10 +21,6 @@ public sealed record ProviderScorecard(
 {
     public static ProviderScorecard Empty(string providerId) => new(providerId, 0, 0, 0, 0, 0, [], []);
 
-    public TimeSpan? MedianTimeToCallback => Median(TimesToCallback);
-
-    public TimeSpan? MedianTimeToComplete => Median(TimesToComplete);
-
     /// <summary>Applies a job event if it is about this provider; any other event leaves the scorecard as it is.</summary>
     public static ProviderScorecard Evolve(ProviderScorecard card, RepairJobEvent @event) =>
         @event switch
@@ -44,16 +40,4 @@ public sealed record ProviderScorecard(
             },
             _ => card,
         };
-
-    // With an even count the median is the mean of the two middle values.
-    private static TimeSpan? Median(ImmutableList<TimeSpan> samples)
-    {
-        if (samples.IsEmpty)
-        {
-            return null;
-        }
-        var sorted = samples.Sort();
-        var middle = sorted.Count / 2;
-        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-    }
 }

@@ -75,7 +75,7 @@ public static class ProviderReadModel
         {
             return null;
         }
-        // percentile_cont takes the mean of the two middle samples of an even count, as ProviderScorecard's median does.
+        // percentile_cont: the middle sample of an odd count, the mean of the two middle samples of an even count.
         await using var command = dataSource.CreateCommand("""
             select percentile_cont(0.5) within group (order by ticks) filter (where kind = 'callback'),
                    percentile_cont(0.5) within group (order by ticks) filter (where kind = 'completion')
