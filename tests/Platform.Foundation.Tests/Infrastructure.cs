@@ -144,7 +144,10 @@ public sealed class ChildProcess : IAsyncDisposable
         this.process = process;
     }
 
-    public static ChildProcess Start(string database, params string[] args)
+    public static ChildProcess Start(string database, params string[] args) => Start(database, new Dictionary<string, string>(), args);
+
+    /// <param name="environment">Settings of the child's own, on top of the database it is given.</param>
+    public static ChildProcess Start(string database, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Platform.TestHost.dll");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -154,6 +157,10 @@ public sealed class ChildProcess : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
         info.Environment["PLATFORM_PG_DATABASE"] = database;
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
         var process = new Process { StartInfo = info };
         var child = new ChildProcess(process);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) child.output.Enqueue(e.Data); };

@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Platform.EventSourcing;
+using Platform.ServiceDefaults;
 using Platform.TestHost.Messages;
 
 using Platform.Testing;
@@ -236,7 +237,15 @@ public sealed class OutboxTests
             }
         });
 
-        await using (var dying = ChildProcess.Start(database.Name, "relay", "--die-after-publish"))
+        // The dead relay's claim keeps its rows from others until its lease runs out: a short one (still longer than
+        // the publish timeout, as the settings require) spares the test most of the default 30 s.
+        var lease = TimeSpan.FromSeconds(6);
+        var shortLease = new Dictionary<string, string>
+        {
+            [PlatformSettings.OutboxLeaseKey] = lease.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [PlatformSettings.OutboxPublishTimeoutKey] = "5",
+        };
+        await using (var dying = ChildProcess.Start(database.Name, shortLease, "relay", "--die-after-publish"))
         {
             Assert.Equal(137, await dying.WaitForExit(Deadline));
             Assert.Contains("dying", dying.Output, StringComparison.Ordinal);
@@ -245,8 +254,7 @@ public sealed class OutboxTests
         await Eventually.Until(() => deliveries.Count >= 1, Deadline, "the message published before the crash arrives");
 
         await using var relay = ChildProcess.Start(database.Name, "relay");
-        // The dead relay's claim keeps its rows from others until its lease runs out.
-        await Eventually.Until(async () => await database.Scalar<long>("select count(*) from outbox") == 0, new OutboxRelayOptions().Lease + Deadline, "the restarted relay drains the outbox");
+        await Eventually.Until(async () => await database.Scalar<long>("select count(*) from outbox") == 0, lease + Deadline, "the restarted relay drains the outbox");
         await Eventually.Until(async () => await Applied(receiverDatabase) == 3, Deadline, "each message applied");
         await Eventually.Until(() => deliveries.Count >= 4, Deadline, "a message delivered twice");
 
