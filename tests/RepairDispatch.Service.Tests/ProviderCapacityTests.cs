@@ -67,21 +67,19 @@ public sealed class ProviderCapacityTests
             TimesToCallback = [.. callbackHours.Select(TimeSpan.FromHours)],
             TimesToComplete = [.. callbackHours.Select(h => TimeSpan.FromHours(h * 10))],
         };
-        foreach (var card in new[] { Card(30), Card(4, 9) })
+        async Task Commit(ProviderScorecard card)
         {
             await using var session = await store.OpenSession(null, NoMetadata, CancellationToken.None);
             ProviderCapacity.Apply(session, [new ProviderRowChange("p-1", OpenJobs: 0, card)], Guid.NewGuid(), DateTimeOffset.UtcNow);
             await session.Commit(CancellationToken.None);
         }
+        await Commit(Card(30));
+        await Commit(Card(4, 9));
 
         var odd = await ProviderReadModel.Scorecard(database.DataSource, "p-1", QualityScoreWeights.Default, CancellationToken.None);
         Assert.Equal((TimeSpan.FromHours(9), TimeSpan.FromHours(90)), (odd!.MedianTimeToCallback, odd.MedianTimeToComplete));
 
-        await using (var session = await store.OpenSession(null, NoMetadata, CancellationToken.None))
-        {
-            ProviderCapacity.Apply(session, [new ProviderRowChange("p-1", OpenJobs: 0, Card(1))], Guid.NewGuid(), DateTimeOffset.UtcNow);
-            await session.Commit(CancellationToken.None);
-        }
+        await Commit(Card(1));
         var even = await ProviderReadModel.Scorecard(database.DataSource, "p-1", QualityScoreWeights.Default, CancellationToken.None);
         Assert.Equal((TimeSpan.FromHours(6.5), TimeSpan.FromHours(65)), (even!.MedianTimeToCallback, even.MedianTimeToComplete));
     }
